@@ -1,0 +1,208 @@
+"""The one description of each Commerce Layer resource Stockroom knows.
+
+Everything that needs to know a resource's shape (the sandbox's validation, the client's JSON:API encoding, the
+cache schema, the table columns, the edit dialogs, the command line's ``--set``) reads it from here, so the nine
+resources are described once. The facts come from ``catalogue.json``, extracted from Commerce Layer's catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources as importlib_resources
+from typing import Any, Literal
+
+FieldType = Literal["string", "integer", "float", "boolean", "datetime", "object", "array"]
+RelationshipKind = Literal["has_one", "has_many"]
+
+#: Today's name of the resource the seed pages call ``stock_levels``.
+STOCK_LEVELS = "inventory_stock_locations"
+#: The seed pages' (pre-2020) name of the same resource.
+LEGACY_STOCK_LEVELS = "stock_levels"
+
+#: Attributes every resource has and nobody may write.
+SERVER_FIELDS = ("id", "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a resource, as the catalogue states it."""
+
+    name: str
+    type: FieldType
+    description: str
+    creatable: bool
+    updatable: bool
+    filterable: bool
+    sortable: bool
+    trigger: bool
+    required: bool
+    required_when: tuple[str, Any] | None = None
+    enum: tuple[str, ...] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    default: Any = None
+    format: str | None = None
+    single_retrieve_only: bool = False
+
+    @property
+    def writable(self) -> bool:
+        return self.creatable or self.updatable
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One relationship of a resource; ``target`` is the JSON:API type it points at."""
+
+    name: str
+    kind: RelationshipKind
+    target: str
+    description: str
+    creatable: bool
+    updatable: bool
+    filterable: bool
+    sortable: bool
+    includable: bool
+    required: bool
+    required_unless: str | None = None
+
+    @property
+    def to_one(self) -> bool:
+        return self.kind == "has_one"
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource type: its fields, relationships, actions and legal filter keys."""
+
+    type: str
+    singular: str
+    label: str
+    plural_label: str
+    actions: frozenset[str]
+    cacheable: bool
+    fields: dict[str, Field]
+    relationships: dict[str, Relationship]
+    filters: tuple[str, ...]
+
+    def can(self, action: str) -> bool:
+        return action in self.actions
+
+    def field(self, name: str) -> Field:
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise KeyError(f"{self.type} has no attribute {name!r}") from None
+
+    def relationship(self, name: str) -> Relationship:
+        try:
+            return self.relationships[name]
+        except KeyError:
+            raise KeyError(f"{self.type} has no relationship {name!r}") from None
+
+    @property
+    def attribute_names(self) -> tuple[str, ...]:
+        """Attributes a server returns (``id`` travels outside ``attributes``; triggers are write-only)."""
+        return tuple(n for n, f in self.fields.items() if n != "id" and not f.trigger)
+
+    @property
+    def sortable_fields(self) -> tuple[str, ...]:
+        return tuple(n for n, f in self.fields.items() if f.sortable)
+
+    @property
+    def to_one(self) -> tuple[Relationship, ...]:
+        return tuple(r for r in self.relationships.values() if r.to_one)
+
+
+def _field(name: str, spec: dict[str, Any]) -> Field:
+    when = spec.get("required_when")
+    return Field(
+        name=name,
+        type=spec["type"],
+        description=spec.get("description", ""),
+        creatable=spec["creatable"],
+        updatable=spec["updatable"],
+        filterable=spec["filterable"],
+        sortable=spec["sortable"],
+        trigger=spec["trigger"],
+        required=spec["required"],
+        required_when=(when[0], when[1]) if when else None,
+        enum=tuple(spec["enum"]) if "enum" in spec else None,
+        minimum=spec.get("minimum"),
+        maximum=spec.get("maximum"),
+        default=spec.get("default"),
+        format=spec.get("format"),
+        single_retrieve_only=spec.get("single_retrieve_only", False),
+    )
+
+
+def _relationship(name: str, spec: dict[str, Any]) -> Relationship:
+    return Relationship(
+        name=name,
+        kind=spec["kind"],
+        target=spec["target"],
+        description=spec.get("description", ""),
+        creatable=spec["creatable"],
+        updatable=spec["updatable"],
+        filterable=spec["filterable"],
+        sortable=spec["sortable"],
+        includable=spec["includable"],
+        required=spec["required"],
+        required_unless=spec.get("required_unless"),
+    )
+
+
+@cache
+def resources() -> dict[str, Resource]:
+    """All resources by their canonical JSON:API type (``inventory_stock_locations``, not ``stock_levels``)."""
+    raw = json.loads(
+        importlib_resources.files("desktop_app.schema").joinpath("catalogue.json").read_text(encoding="utf-8")
+    )
+    out: dict[str, Resource] = {}
+    for type_, spec in raw["resources"].items():
+        out[type_] = Resource(
+            type=type_,
+            singular=spec["singular"],
+            label=spec["label"],
+            plural_label=spec["plural_label"],
+            actions=frozenset(spec["actions"]),
+            cacheable=spec["cacheable"],
+            fields={name: _field(name, f) for name, f in spec["fields"].items()},
+            relationships={name: _relationship(name, r) for name, r in spec["relationships"].items()},
+            filters=tuple(spec["filters"]),
+        )
+    return out
+
+
+def canonical_type(type_or_alias: str) -> str:
+    """Map the seed pages' ``stock_levels`` (and the singular forms) to the canonical type."""
+    if type_or_alias == LEGACY_STOCK_LEVELS:
+        return STOCK_LEVELS
+    known = resources()
+    if type_or_alias in known:
+        return type_or_alias
+    for resource in known.values():
+        if resource.singular == type_or_alias:
+            return resource.type
+    raise KeyError(f"unknown resource type {type_or_alias!r}")
+
+
+def get_resource(type_or_alias: str) -> Resource:
+    """The description of a resource, accepting ``stock_levels`` as today's ``inventory_stock_locations``."""
+    return resources()[canonical_type(type_or_alias)]
+
+
+def schema_version() -> str:
+    raw = json.loads(
+        importlib_resources.files("desktop_app.schema").joinpath("catalogue.json").read_text(encoding="utf-8")
+    )
+    return str(raw["schema_version"])

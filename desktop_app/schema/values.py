@@ -1,0 +1,160 @@
+"""Turning user and wire values into the types a resource description promises.
+
+The same rules serve the sandbox (validating what a client sends), the command line (``--set quantity=12``) and
+the edit dialogs, so "priority must be an integer" reads the same everywhere and always names the field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop_app.schema.model import Field
+
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+_FLOAT_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_TRUE = {"true", "1", "yes", "y", "on", "t"}
+_FALSE = {"false", "0", "no", "n", "off", "f"}
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field; ``field`` names it so a form can show the message beside it."""
+
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
+        super().__init__(f"{field} - {message}")
+        self.field = field
+        self.message = message
+        self.code = code
+
+
+def format_datetime(moment: datetime) -> str:
+    """Commerce Layer's timestamp form: ``2018-01-01T12:00:00.000Z``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp (``Z`` or offset; a bare date means midnight UTC)."""
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    moment = datetime.fromisoformat(cleaned)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def coerce(field: Field, value: Any) -> Any:
+    """Validate a JSON value for ``field`` and return it in canonical form (``None`` stays ``None``).
+
+    An integer field accepts an integer or a numeric string (the seed pages send ``"priority": "1"``) and yields
+    an ``int``; anything else raises :class:`FieldError` naming the field.
+    """
+    if value is None:
+        return None
+    name = field.name
+    kind = field.type
+    if kind == "integer":
+        result: Any
+        if isinstance(value, bool):
+            raise FieldError(name, "must be an integer", "not_an_integer")
+        if isinstance(value, int):
+            result = value
+        elif isinstance(value, float) and value.is_integer():
+            result = int(value)
+        elif isinstance(value, str) and _INTEGER_TEXT.match(value.strip()):
+            result = int(value.strip())
+        else:
+            raise FieldError(name, "must be an integer", "not_an_integer")
+        _check_bounds(field, result)
+        return result
+    if kind == "float":
+        if isinstance(value, bool):
+            raise FieldError(name, "must be a number", "not_a_number")
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str) and _FLOAT_TEXT.match(value.strip()):
+            number = float(value.strip())
+        else:
+            raise FieldError(name, "must be a number", "not_a_number")
+        if not math.isfinite(number):
+            raise FieldError(name, "must be a finite number", "not_a_number")
+        return number
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise FieldError(name, "must be true or false", "not_a_boolean")
+    if kind == "datetime":
+        if not isinstance(value, str):
+            raise FieldError(name, "must be an ISO-8601 date and time", "invalid_datetime")
+        try:
+            return format_datetime(parse_datetime(value))
+        except ValueError:
+            raise FieldError(name, "must be an ISO-8601 date and time", "invalid_datetime") from None
+    if kind == "object":
+        if not isinstance(value, dict):
+            raise FieldError(name, "must be an object", "not_an_object")
+        return value
+    if kind == "array":
+        if not isinstance(value, list):
+            raise FieldError(name, "must be an array", "not_an_array")
+        return value
+    if not isinstance(value, str):
+        raise FieldError(name, "must be a string", "not_a_string")
+    if field.enum is not None and value not in field.enum:
+        raise FieldError(name, "must be one of " + ", ".join(field.enum), "inclusion")
+    return value
+
+
+def _check_bounds(field: Field, value: int) -> None:
+    if field.minimum is not None and value < field.minimum:
+        raise FieldError(field.name, f"must be greater than or equal to {field.minimum}", "greater_than_or_equal_to")
+    if field.maximum is not None and value > field.maximum:
+        raise FieldError(field.name, f"must be less than or equal to {field.maximum}", "less_than_or_equal_to")
+
+
+def parse_text(field: Field, text: str) -> Any:
+    """Read what a person typed (command line, dialog, table cell) as a value for ``field``.
+
+    An empty string means "no value" for optional text; objects are JSON (``{"bin": "A3"}``); booleans accept the
+    usual words (yes/no, on/off, 1/0).
+    """
+    stripped = text.strip()
+    if stripped == "" or stripped.lower() == "null":
+        if field.type == "string" and stripped == "" and not field.enum:
+            return None
+        return None
+    if field.type == "boolean":
+        lowered = stripped.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise FieldError(field.name, "must be true or false", "not_a_boolean")
+    if field.type in ("object", "array"):
+        try:
+            loaded = json.loads(stripped)
+        except json.JSONDecodeError:
+            raise FieldError(field.name, f"must be JSON ({field.type})", "invalid_json") from None
+        return coerce(field, loaded)
+    if field.type == "string":
+        return coerce(field, text)
+    return coerce(field, stripped)
+
+
+def display(field: Field, value: Any) -> str:
+    """A value as a person reads it in a table or an export."""
+    if value is None:
+        return ""
+    if field.type == "boolean":
+        return "yes" if value else "no"
+    if field.type in ("object", "array"):
+        return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+    return str(value)

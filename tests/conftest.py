@@ -1,0 +1,47 @@
+"""Suite-wide set-up: headless Qt, qasync's loop for async UI tests, and a demo sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything can create a QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.sandbox import SandboxProcess, start_sandbox
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]] | None:
+    """Async tests under ``tests/ui`` run on qasync's Qt loop; everything else on plain asyncio."""
+    if "ui" not in Path(str(item.fspath)).parts:
+        return None
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxProcess]:
+    """One demo-seeded sandbox for the session; tests that change data call ``sandbox.reset()`` first."""
+    with start_sandbox(seed="demo") as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_sandbox(sandbox: SandboxProcess) -> SandboxProcess:
+    """The session sandbox, reset to its seed, with no faults and an empty request log."""
+    sandbox.reset()
+    return sandbox
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
