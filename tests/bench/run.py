@@ -1,0 +1,59 @@
+"""``make bench``: runs every ``tests/bench/bench_*.py`` in its own process and prints their figures together.
+
+Each benchmark module is a script that prints lines of the form
+``FIGURE <name> = <value> <unit> [goal <text>] [ok|MISSED]`` and exits 0; a figure is a ratio or a count
+measured within one run, because absolute times on shared machines are noisy. ``--only sandbox`` runs the
+modules whose name contains the word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", help="run only benchmark modules whose name contains this")
+    args = parser.parse_args()
+    modules = sorted(p.stem for p in HERE.glob("bench_*.py") if not args.only or args.only in p.stem)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    figures: list[str] = []
+    failures: list[str] = []
+    for name in modules:
+        print(f"== {name}", flush=True)
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", f"tests.bench.{name}"],
+            check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        for line in proc.stdout.splitlines():
+            print("   " + line)
+            if line.startswith("FIGURE "):
+                figures.append(line[len("FIGURE ") :])
+        if proc.returncode != 0:
+            failures.append(name)
+            print(proc.stderr[-4000:], file=sys.stderr)
+        print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
+    print("\nSummary")
+    for figure in figures:
+        print("  " + figure)
+    if failures:
+        print("benchmarks that failed to run: " + ", ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
