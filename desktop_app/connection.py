@@ -1,0 +1,209 @@
+"""Which server a command talks to, with which credentials: from a profile, or from flags and the environment.
+
+Two ways in, one result. ``--profile NAME`` (or, without it, the last used profile) takes everything from
+``profiles.json`` and the keyring; ``--base-url URL --client-id ID`` with the secret in ``STOCKROOM_CLIENT_SECRET``
+is for scripts and CI, where nothing is stored. Either way the command gets a :class:`Connection` with a cache key
+that is the same every time for the same server and client, so offline commands find the cache the online ones
+filled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from desktop_app.errors import UsageError
+
+if TYPE_CHECKING:
+    from desktop_app.api import Credentials, Endpoint, Token
+    from desktop_app.credentials.profiles import Profile, ProfileStore
+    from desktop_app.credentials.vault import CachedToken
+
+SECRET_ENV = "STOCKROOM_CLIENT_SECRET"
+log = logging.getLogger(__name__)
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags every command that talks to a server takes.
+
+    Defaults are suppressed so a ``--profile`` given before the subcommand (a global flag) is not overwritten.
+    """
+    group = parser.add_argument_group("connection")
+    group.add_argument("--profile", default=argparse.SUPPRESS, help="profile to use (default: the last used)")
+    group.add_argument(
+        "--base-url",
+        default=argparse.SUPPRESS,
+        help="API base URL instead of a profile (secret from $" + SECRET_ENV + ")",
+    )
+    group.add_argument("--auth-url", default=argparse.SUPPRESS, help="token URL (default: <base URL>/oauth/token)")
+    group.add_argument("--client-id", default=argparse.SUPPRESS, help="client id to go with --base-url")
+
+
+def _no_op(_: Any) -> None:
+    return None
+
+
+@dataclass
+class Connection:
+    """Everything a command needs to reach one organisation; ``save_token``/``save_dialect`` remember what it learnt."""
+
+    name: str
+    endpoint: Endpoint
+    credentials: Credentials | None
+    cache_key: str
+    token: Token | None = None
+    dialect: str | None = None
+    on_token: Callable[[Token], None] = field(default=_no_op, repr=False, compare=False)
+    on_dialect: Callable[[str], None] = field(default=_no_op, repr=False, compare=False)
+
+    def save_token(self, token: Token) -> None:
+        """Keep a newly issued token (in the profile's keyring entry), so the next start needs no token request."""
+        self.token = token
+        self.on_token(token)
+
+    def save_dialect(self, dialect: str | None) -> None:
+        """Remember which stock-levels path the server speaks, so the next start need not probe."""
+        if dialect and dialect != self.dialect:
+            self.dialect = dialect
+            self.on_dialect(dialect)
+
+
+def cache_key(base_url: str, client_id: str, scope: str | None = None) -> str:
+    """A filesystem-safe name for the cache of one (server, client, scope): readable host prefix plus a digest."""
+    digest = hashlib.sha256(f"{base_url.rstrip('/')}\n{client_id}\n{scope or ''}".encode()).hexdigest()[:16]
+    host = urlsplit(base_url).netloc.lower() or "server"
+    prefix = re.sub(r"[^a-z0-9]+", "-", host.removesuffix(".commercelayer.io")).strip("-")[:40] or "server"
+    return f"{prefix}-{digest}"
+
+
+def _arg(args: argparse.Namespace, name: str) -> str | None:
+    value = getattr(args, name, None)
+    return str(value).strip() or None if value is not None else None
+
+
+def resolve_connection(args: argparse.Namespace, *, need_secret: bool = True) -> Connection:
+    """The connection ``args`` ask for; ``need_secret=False`` (offline reads) never touches the keyring."""
+    base_url, client_id = _arg(args, "base_url"), _arg(args, "client_id")
+    if base_url or client_id or _arg(args, "auth_url"):
+        if _arg(args, "profile"):
+            raise UsageError("use either --profile or --base-url/--client-id, not both")
+        return _from_flags(args, base_url, client_id, need_secret=need_secret)
+    return _from_profile(args, need_secret=need_secret)
+
+
+def _from_flags(
+    args: argparse.Namespace, base_url: str | None, client_id: str | None, *, need_secret: bool
+) -> Connection:
+    from desktop_app.api import Credentials, Endpoint
+    from desktop_app.logs import register_secret
+
+    if not base_url or not client_id:
+        raise UsageError("--base-url and --client-id go together (or use --profile NAME)")
+    endpoint = Endpoint.custom(base_url, _arg(args, "auth_url"))
+    secret = os.environ.get(SECRET_ENV) or None
+    if need_secret and not secret:
+        raise UsageError(f"set {SECRET_ENV} to the client secret when using --base-url and --client-id")
+    register_secret(secret)
+    credentials = Credentials(client_id=client_id, client_secret=secret) if secret else None
+    host = urlsplit(endpoint.base_url).netloc
+    return Connection(
+        name=f"{client_id}@{host}",
+        endpoint=endpoint,
+        credentials=credentials,
+        cache_key=cache_key(endpoint.base_url, client_id),
+    )
+
+
+def profile_endpoint(profile: Profile) -> Endpoint:
+    from desktop_app.api import Endpoint
+
+    if profile.slug:
+        return Endpoint.for_organization(profile.slug)
+    return Endpoint.custom(profile.base_url or "", profile.token_url)
+
+
+def profile_cache_key(profile: Profile) -> str:
+    return cache_key(profile_endpoint(profile).base_url, profile.client_id, profile.scope)
+
+
+def _from_profile(args: argparse.Namespace, *, need_secret: bool) -> Connection:
+    from desktop_app import config
+    from desktop_app.credentials.profiles import ProfileStore
+
+    store = ProfileStore(config.config_dir(getattr(args, "config_dir", None)))
+    name = _arg(args, "profile") or store.default
+    if name is None:
+        raise UsageError(
+            "no profile yet: run `stockroom login --profile NAME --slug ORG --client-id ID` "
+            "(or pass --base-url and --client-id with the secret in " + SECRET_ENV + ")"
+        )
+    profile = store.get(name)
+    if profile is None:
+        known = ", ".join(p.name for p in store.all()) or "none"
+        raise UsageError(f"no profile named {name!r} (profiles: {known}); create it with `stockroom login`")
+    store.set_default(profile.name)
+    return connection_for_profile(profile, store, need_secret=need_secret)
+
+
+def connection_for_profile(profile: Profile, store: ProfileStore, *, need_secret: bool = True) -> Connection:
+    """A profile's connection, with its secret and cached token from the keyring (or this session's memory)."""
+    from desktop_app.api import Credentials
+    from desktop_app.credentials.vault import Vault
+
+    endpoint = profile_endpoint(profile)
+    connection = Connection(
+        name=profile.name,
+        endpoint=endpoint,
+        credentials=None,
+        cache_key=cache_key(endpoint.base_url, profile.client_id, profile.scope),
+        dialect=profile.dialect,
+        on_dialect=lambda dialect: store.set_dialect(profile.name, dialect),
+    )
+    if not need_secret:
+        return connection
+    vault = Vault()
+    stored = vault.load(profile.name)
+    if stored is None:
+        raise UsageError(
+            f"profile {profile.name!r} has no secret stored; run `stockroom login --profile {profile.name}` again"
+        )
+    connection.credentials = Credentials(
+        client_id=profile.client_id, client_secret=stored.client_secret, scope=profile.scope
+    )
+    if stored.token is not None and stored.token.is_fresh():
+        connection.token = _api_token(stored.token)
+    connection.on_token = lambda token: vault.save_token(profile.name, _cached_token(token))
+    return connection
+
+
+def _api_token(cached: CachedToken) -> Token:
+    from desktop_app.api import Token
+
+    return Token(
+        access_token=cached.access_token,
+        expires_at=cached.expires_at,
+        test=cached.test,
+        scope=cached.scope,
+        organization_slug=cached.organization_slug,
+    )
+
+
+def _cached_token(token: Token) -> CachedToken:
+    from desktop_app.credentials.vault import CachedToken
+
+    expires_at = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=UTC)
+    return CachedToken(
+        access_token=token.access_token,
+        expires_at=expires_at,
+        test=token.test,
+        scope=token.scope,
+        organization_slug=token.organization_slug,
+    )
