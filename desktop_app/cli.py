@@ -17,7 +17,12 @@ from desktop_app.errors import StockroomError, UsageError
 from desktop_app.schema import FieldError, QueryError
 
 #: Modules with a ``register(subparsers)`` function; each adds its subcommands.
-COMMAND_MODULES: tuple[str, ...] = ("desktop_app.commands.sandbox",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "desktop_app.commands.sandbox",
+    "desktop_app.commands.auth",
+    "desktop_app.commands.data",
+    "desktop_app.commands.reorder",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

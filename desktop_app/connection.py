@@ -193,6 +193,7 @@ def _api_token(cached: CachedToken) -> Token:
         test=cached.test,
         scope=cached.scope,
         organization_slug=cached.organization_slug,
+        issued_at=cached.issued_at,
     )
 
 
@@ -206,4 +207,5 @@ def _cached_token(token: Token) -> CachedToken:
         test=token.test,
         scope=token.scope,
         organization_slug=token.organization_slug,
+        issued_at=token.issued_at,
     )

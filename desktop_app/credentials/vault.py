@@ -53,6 +53,7 @@ class CachedToken:
     test: bool
     scope: str
     organization_slug: str | None = None
+    issued_at: datetime | None = None
 
     def is_fresh(self, now: datetime | None = None) -> bool:
         return self.expires_at - TOKEN_MARGIN > (now or datetime.now(UTC))
@@ -64,13 +65,13 @@ class CachedToken:
             "test": self.test,
             "scope": self.scope,
             "organization_slug": self.organization_slug,
+            "issued_at": self.issued_at.astimezone(UTC).isoformat() if self.issued_at else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CachedToken:
-        expires_at = datetime.fromisoformat(str(data["expires_at"]))
-        if expires_at.tzinfo is None:
-            expires_at = expires_at.replace(tzinfo=UTC)
+        expires_at = _moment(str(data["expires_at"]))
+        issued_at = _moment(str(data["issued_at"])) if data.get("issued_at") else None
         slug = data.get("organization_slug")
         return cls(
             access_token=str(data["access_token"]),
@@ -78,7 +79,13 @@ class CachedToken:
             test=bool(data.get("test", True)),
             scope=str(data.get("scope") or ""),
             organization_slug=str(slug) if slug else None,
+            issued_at=issued_at,
         )
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
