@@ -102,7 +102,7 @@ def run_login(args: argparse.Namespace) -> int:
     profile = profile.validated()
     vault = Vault()
     try:
-        vault.backend  # noqa: B018 - no usable keyring: say so before asking for a secret that could not be kept
+        vault.probe(profile.name)  # no usable keyring: say so before asking for a secret that could not be kept
     except KeyringUnavailable as exc:
         raise KeyringUnavailable(
             exc.reason,

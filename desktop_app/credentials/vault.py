@@ -299,6 +299,14 @@ class Vault:
             return False
         return True
 
+    def probe(self, profile: str) -> None:
+        """Raises :class:`KeyringUnavailable` now, rather than after the user typed a secret that could not be kept.
+
+        Choosing a backend is not enough: a locked collection only shows when an entry is read, so read one.
+        """
+        if profile not in _session:
+            self._call("get_password", profile)
+
     def has_secret(self, profile: str) -> bool:
         return self.load(profile) is not None
 

@@ -49,6 +49,18 @@ class Cli:
             timeout=timeout,
         )
 
+    def run_python(self, code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """A short program in the same environment: a later command before the data CLI exists."""
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=REPO,
+            timeout=timeout,
+        )
+
     def files(self) -> list[Path]:
         return [p for root in (self.config_dir, self.data_dir) for p in root.rglob("*") if p.is_file()]
 
