@@ -1,0 +1,173 @@
+"""Opening the cache file: WAL, schema version and migrations, and recovery from a file we cannot trust.
+
+A cache is only a copy of the server plus the queue of edits not sent yet, so a damaged file is never worth a
+crash; but the queue may hold the only copy of someone's work, so a bad file is moved aside (and named in a
+message), never deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+log = logging.getLogger("desktop_app.store")
+
+#: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
+SCHEMA_VERSION = 1
+
+#: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE records (
+        type TEXT NOT NULL,
+        id TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        relationships TEXT NOT NULL,
+        updated_at TEXT,
+        seen_at TEXT NOT NULL,
+        pending INTEGER NOT NULL DEFAULT 0,
+        local_only INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        server TEXT,
+        generation INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (type, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX records_by_inventory_model ON records (
+        type, json_extract(relationships, '$.inventory_model'), json_extract(attributes, '$.priority'));
+    CREATE INDEX records_by_sku ON records (type, json_extract(relationships, '$.sku'));
+    CREATE INDEX records_by_stock_location ON records (type, json_extract(relationships, '$.stock_location'));
+    CREATE INDEX records_by_stock_item ON records (type, json_extract(relationships, '$.stock_item'));
+    CREATE INDEX records_by_updated_at ON records (type, updated_at);
+    CREATE TABLE sync_state (
+        type TEXT PRIMARY KEY,
+        full_synced_at TEXT,
+        synced_at TEXT,
+        high_water TEXT,
+        generation INTEGER NOT NULL DEFAULT 0,
+        full_in_progress INTEGER NOT NULL DEFAULT 0,
+        server_count INTEGER
+    );
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+        type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        relationships TEXT NOT NULL DEFAULT '{}',
+        base TEXT NOT NULL DEFAULT '{}',
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed', 'conflict')),
+        error TEXT,
+        field_errors TEXT NOT NULL DEFAULT '{}',
+        theirs TEXT,
+        label TEXT,
+        group_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX outbox_by_record ON outbox (type, record_id, seq);
+    """,
+)
+
+
+class CacheRecovery(Exception):
+    """Raised inside :func:`open_database` when the file must be moved aside; carries the reason."""
+
+
+def cache_path(data_dir: Path | str, cache_key: str) -> Path:
+    """The cache file of one profile (``cache_key`` comes from the connection and is filesystem-safe)."""
+    folder = Path(data_dir) / "caches"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{cache_key}.sqlite3"
+
+
+def _now_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    db.execute("PRAGMA busy_timeout = 30000")
+    return db
+
+
+def _check(db: sqlite3.Connection) -> int:
+    """The file's schema version; raises :class:`CacheRecovery` when the file is not a healthy database."""
+    try:
+        result = db.execute("PRAGMA quick_check").fetchone()
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        raise CacheRecovery(f"the cache file is not a readable database ({error})") from error
+    if result is None or result[0] != "ok":
+        raise CacheRecovery(f"the cache file failed its integrity check ({result[0] if result else 'no answer'})")
+    return version
+
+
+def _move_aside(path: Path, suffix: str) -> Path:
+    target = path.with_name(f"{path.name}.{suffix}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{suffix}-{counter}")
+    path.rename(target)
+    for extra in ("-wal", "-shm"):
+        side = path.with_name(path.name + extra)
+        if side.exists():
+            side.rename(target.with_name(target.name + extra))
+    return target
+
+
+def migrate(db: sqlite3.Connection, version: int) -> None:
+    """Bring a file from ``version`` to :data:`SCHEMA_VERSION`, each step in its own transaction."""
+    for step in range(version, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[step]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {step + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (ours contain no semicolons inside literals)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """Open (or create) the cache at ``path``; returns the connection and a message when the old file was set aside."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    message: str | None = None
+    db: sqlite3.Connection | None = None
+    if path.exists():
+        existing = _connect(path)
+        db = existing
+        try:
+            version = _check(existing)
+            if version > SCHEMA_VERSION:
+                existing.close()
+                db = None
+                moved = _move_aside(path, f"newer-{version}")
+                message = (
+                    f"The cache {path.name} was written by a newer Stockroom (schema {version}, this one reads "
+                    f"{SCHEMA_VERSION}); it was moved to {moved.name} and a new cache was started."
+                )
+        except CacheRecovery as problem:
+            existing.close()
+            db = None
+            moved = _move_aside(path, f"corrupt-{_now_stamp()}")
+            message = f"{str(problem).capitalize()}; it was moved to {moved.name} and a new cache was started."
+    if message:
+        log.warning("%s", message)
+    if db is None:
+        db = _connect(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    migrate(db, version)
+    return db, message

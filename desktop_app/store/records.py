@@ -1,0 +1,105 @@
+"""The plain values the cache hands out: cached records, outbox entries, per-resource sync state.
+
+They are frozen snapshots, safe to pass to a table model or another thread; changing data goes through the
+:class:`~desktop_app.sync.Editor`, never by mutating these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from desktop_app.errors import UsageError
+
+Relationships = dict[str, str | list[str] | None]
+Op = Literal["create", "update", "delete"]
+EntryState = Literal["pending", "failed", "conflict"]
+
+#: Prefix of the temporary id a record created offline carries until the server gives it a real one.
+LOCAL_ID_PREFIX = "local-"
+
+
+class ServerRecord(Protocol):
+    """What the cache needs from a record read from the server (``desktop_app.api.Record`` fits)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def attributes(self) -> dict[str, Any]: ...
+    @property
+    def relationships(self) -> Relationships: ...
+
+
+class UnknownRecordError(UsageError):
+    """An id the cache does not hold (a typo on the command line, or a record deleted meanwhile)."""
+
+    def __init__(self, type_: str, record_id: str) -> None:
+        super().__init__(f"id - no {type_} with id {record_id!r} in the cache (run `stockroom sync` first?)")
+        self.type = type_
+        self.record_id = record_id
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRecord:
+    """A record as the user sees it: the server's values with any pending local edits applied.
+
+    ``pending`` is true while an outbox entry for it waits; ``local`` marks a record created offline whose id is
+    still temporary (``local-…``) until the server confirms the create.
+    """
+
+    type: str
+    id: str
+    attributes: dict[str, Any]
+    relationships: Relationships
+    updated_at: str | None
+    seen_at: str
+    pending: bool
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One queued edit.
+
+    ``base`` holds the server's values of the changed fields (and its ``updated_at``) when the edit was made; push
+    compares it with the server's current record to tell a conflict from a harmless concurrent change. ``theirs``
+    holds the server's values when the entry is a conflict.
+    """
+
+    id: str
+    seq: int
+    op: Op
+    type: str
+    record_id: str
+    attributes: dict[str, Any]
+    relationships: Relationships
+    base: dict[str, Any]
+    state: EntryState
+    error: str | None
+    field_errors: dict[str, str]
+    created_at: str
+    theirs: dict[str, Any] | None = None
+    label: str | None = None
+    group_id: str | None = None
+    attempts: int = 0
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [*self.attributes, *self.relationships]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """What the cache knows about one resource's sync: when, up to which ``updated_at``, and whether a full sync
+    was cut short (then the next sync must be full again)."""
+
+    type: str
+    full_synced_at: datetime | None
+    synced_at: datetime | None
+    high_water: str | None
+    generation: int
+    full_in_progress: bool
+    server_count: int | None = field(default=None)

@@ -1,0 +1,152 @@
+"""The cache on real SQLite files: reads, sync writes, pending edits, recovery from bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.store import SCHEMA_VERSION, Cache, UnknownRecordError, cache_path
+
+
+@dataclass
+class Rec:
+    type: str
+    id: str
+    attributes: dict[str, Any]
+    relationships: dict[str, Any] = field(default_factory=dict)
+
+
+def level(record_id: str, model: str, priority: int, stamp: str = "2024-01-01T00:00:00.000Z") -> Rec:
+    return Rec(
+        "inventory_stock_locations",
+        record_id,
+        {"priority": priority, "on_hold": False, "updated_at": stamp},
+        {"inventory_model": model, "stock_location": "loc" + record_id},
+    )
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Cache:
+    return Cache.open(cache_path(tmp_path, "test-profile"))
+
+
+def test_reads_filter_and_order_by_relationship_and_field(cache: Cache) -> None:
+    generation = cache.begin_full_sync("stock_levels")
+    cache.store_page([level("a", "m1", 3), level("b", "m1", 1), level("c", "m2", 2)], generation)
+    cache.finish_full_sync("stock_levels", generation)
+    ordered = cache.records("stock_levels", where={"inventory_model": "m1"}, order_by="priority")
+    assert [r.id for r in ordered] == ["b", "a"]
+    assert [r.id for r in cache.records("inventory_stock_locations", order_by="-priority")] == ["a", "c", "b"]
+    assert cache.count("stock_levels") == 3
+    assert cache.get("stock_levels", "c") is not None
+    assert cache.synced_at("stock_levels") is not None
+    with pytest.raises(KeyError):
+        cache.records("stock_levels", where={"no_such_field": 1})
+
+
+def test_full_sync_removes_unseen_records_only_when_finished(cache: Cache) -> None:
+    first = cache.begin_full_sync("stock_levels")
+    cache.store_page([level("a", "m", 1), level("b", "m", 2)], first)
+    cache.finish_full_sync("stock_levels", first)
+    second = cache.begin_full_sync("stock_levels")
+    cache.store_page([level("a", "m", 1)], second)
+    assert cache.count("stock_levels") == 2  # not finished: nothing removed yet
+    assert cache.begin_full_sync("stock_levels") == second  # an interrupted pass resumes with its generation
+    assert cache.finish_full_sync("stock_levels", second) == 1
+    assert [r.id for r in cache.records("stock_levels")] == ["a"]
+
+
+def test_pending_edit_survives_sync_and_discard_restores_server(cache: Cache) -> None:
+    cache.store_page([level("a", "m", 1)])
+    cache.queue_updates([("inventory_stock_locations", "a", {"priority": 7}, {})], ["e1"])
+    cache.store_page([level("a", "m", 2, "2024-02-01T00:00:00.000Z")])
+    shown = cache.get("stock_levels", "a")
+    assert shown is not None and shown.pending and shown.attributes["priority"] == 7
+    entry = cache.entry("e1")
+    assert entry is not None and entry.base["attributes"] == {"priority": 1}
+    assert cache.server_version("inventory_stock_locations", "a")["attributes"]["priority"] == 2  # type: ignore[index]
+    cache.remove_entry("e1")
+    restored = cache.get("stock_levels", "a")
+    assert restored is not None and not restored.pending and restored.attributes["priority"] == 2
+    assert cache.pending_count() == 0
+
+
+def test_update_of_unknown_record_is_refused_and_writes_nothing(cache: Cache) -> None:
+    cache.store_page([level("a", "m", 1)])
+    with pytest.raises(UnknownRecordError, match="id"):
+        cache.queue_updates(
+            [("inventory_stock_locations", "a", {"priority": 5}, {}), ("inventory_stock_locations", "zz", {}, {})],
+            ["e1", "e2"],
+        )
+    assert cache.outbox() == []
+    assert cache.get("stock_levels", "a").attributes["priority"] == 1  # type: ignore[union-attr]
+
+
+def test_confirmed_create_replaces_temporary_id_everywhere(cache: Cache) -> None:
+    cache.queue_create("c1", "stock_locations", "local-1", attributes={"name": "Depot"}, relationships={})
+    cache.queue_create(
+        "c2",
+        "inventory_stock_locations",
+        "local-2",
+        attributes={"priority": 1},
+        relationships={"stock_location": "local-1", "inventory_model": "m"},
+    )
+    cache.queue_updates([("stock_locations", "local-1", {"name": "Depot 2"}, {})], ["u1"])
+    created = Rec("stock_locations", "SRV1", {"name": "Depot", "updated_at": "2024-01-01T00:00:00.000Z"})
+    entry = cache.entry("c1")
+    assert entry is not None
+    assert cache.confirm(entry, created) == "SRV1"
+    assert cache.entry("c2").relationships["stock_location"] == "SRV1"  # type: ignore[union-attr]
+    assert cache.entry("u1").record_id == "SRV1"  # type: ignore[union-attr]
+    assert cache.get("stock_locations", "local-1") is None
+    shown = cache.get("stock_locations", "SRV1")
+    assert shown is not None and shown.attributes["name"] == "Depot 2" and shown.pending
+    level_row = cache.get("stock_levels", "local-2")
+    assert level_row is not None and level_row.relationships["stock_location"] == "SRV1"
+
+
+def test_corrupt_file_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
+    path = cache_path(tmp_path, "p")
+    path.write_bytes(b"this is not a database at all" * 100)
+    cache = Cache.open(path)
+    assert cache.recovery_message is not None and "corrupt-" in cache.recovery_message
+    moved = [p for p in path.parent.iterdir() if ".corrupt-" in p.name]
+    assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not")
+    assert cache.count("skus") == 0
+
+
+def test_newer_schema_is_moved_aside(tmp_path: Path) -> None:
+    path = cache_path(tmp_path, "p")
+    Cache.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    cache = Cache.open(path)
+    assert cache.recovery_message is not None and "newer" in cache.recovery_message
+    assert path.with_name(f"{path.name}.newer-{SCHEMA_VERSION + 1}").exists()
+    assert Cache.open(path).recovery_message is None
+
+
+def test_reading_100k_records_is_fast(cache: Cache) -> None:
+    for page in range(400):
+        cache.store_page(
+            [
+                Rec(
+                    "stock_items",
+                    f"i{page:04d}{n:03d}",
+                    {"quantity": n, "updated_at": "2024-01-01T00:00:00.000Z", "metadata": {}, "reference": None},
+                    {"sku": f"s{n % 40}", "stock_location": f"l{n % 4}"},
+                )
+                for n in range(250)
+            ]
+        )
+    started = time.perf_counter()
+    rows = cache.records("stock_items")
+    elapsed = time.perf_counter() - started
+    assert len(rows) == 100_000
+    assert elapsed < 1.0, f"records() of 100k rows took {elapsed:.2f}s"
