@@ -1,0 +1,265 @@
+"""The asyncio Commerce Layer client the window, the command line and the sync engine all use.
+
+Callers speak canonical resource types (``inventory_stock_locations`` for stock levels) and plain Python values; the
+client validates against the resource description, speaks whichever stock-level dialect the server answers, keeps
+within the rate limits, and streams long listings page by page in order while fetching pages concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+from desktop_app.api.auth import Credentials, Token
+from desktop_app.api.documents import (
+    Fields,
+    RelationshipInput,
+    create_document,
+    query_params,
+    resource_for,
+    update_document,
+    wire_type,
+)
+from desktop_app.api.endpoints import Endpoint
+from desktop_app.api.errors import ApiError, NotFoundError, ServerError, parse_error_objects
+from desktop_app.api.records import Page, Record, parse_page, parse_single
+from desktop_app.api.session import ClientStats, Session
+from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, FieldError
+
+_T = TypeVar("_T")
+DIALECTS = (STOCK_LEVELS, LEGACY_STOCK_LEVELS)
+Sort = str | Sequence[str]
+Include = str | Sequence[str]
+
+
+class CommerceLayerClient:
+    """An async context manager around one ``httpx.AsyncClient`` for one organisation and credential.
+
+    ``token`` is a previously stored token (used while fresh); ``dialect`` a remembered stock-levels path;
+    ``on_token`` is called with every new token so the caller can store it; ``rate_limits`` is ``auto`` (figures
+    from the token's ``test`` claim), ``live``, ``test`` or ``off``; ``concurrency`` bounds parallel page fetches.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        credentials: Credentials,
+        *,
+        token: Token | None = None,
+        dialect: str | None = None,
+        on_token: Callable[[Token], None] | None = None,
+        rate_limits: str = "auto",
+        max_retries: int = 5,
+        timeout: float = 30,
+        concurrency: int = 8,
+    ) -> None:
+        if dialect is not None and dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+        self.endpoint = endpoint
+        self.concurrency = max(1, concurrency)
+        self._dialect = dialect
+        self._dialect_lock = asyncio.Lock()
+        self._session = Session(
+            endpoint,
+            credentials,
+            token=token,
+            on_token=on_token,
+            rate_limits=rate_limits,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_connections=self.concurrency + 2,
+        )
+
+    async def __aenter__(self) -> CommerceLayerClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._session.aclose()
+
+    @property
+    def stats(self) -> ClientStats:
+        return self._session.stats
+
+    @property
+    def token(self) -> Token | None:
+        return self._session.token
+
+    @property
+    def dialect(self) -> str | None:
+        """The stock-levels path this server answers, once known (a profile remembers it)."""
+        return self._dialect
+
+    @property
+    def rate_limiter(self) -> Any:
+        return self._session.limiter
+
+    async def authenticate(self) -> Token:
+        """Ask for a new token now (checks the credentials) and return it."""
+        async with self._session._token_lock:
+            return await self._session.fetch_token()
+
+    async def stock_levels_path(self) -> str:
+        """``inventory_stock_locations`` or ``stock_levels``: tried in that order once, then remembered."""
+        if self._dialect is not None:
+            return self._dialect
+        async with self._dialect_lock:
+            if self._dialect is None:
+                try:
+                    await self._session.request(
+                        "GET", STOCK_LEVELS, limit_type=STOCK_LEVELS, params={"page[size]": "1"}
+                    )
+                    self._dialect = STOCK_LEVELS
+                except NotFoundError:
+                    self._dialect = LEGACY_STOCK_LEVELS
+            return self._dialect
+
+    async def _path(self, canonical: str) -> tuple[str, str | None]:
+        """The wire type for ``canonical`` and the dialect (discovered only when stock levels are involved)."""
+        if canonical != STOCK_LEVELS:
+            return canonical, self._dialect
+        dialect = await self.stock_levels_path()
+        return wire_type(canonical, dialect), dialect
+
+    async def list_page(
+        self,
+        type: str,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        sort: Sort | None = None,
+        include: Include | None = None,
+        fields: Fields | None = None,
+        page: int = 1,
+        page_size: int = 25,
+    ) -> Page:
+        """One page of a list (``page`` counts from 1; at most 25 records a page)."""
+        canonical = resource_for(type).type
+        # Refuse bad input before any request (the dialect only changes the fieldset key).
+        query_params(
+            canonical, filters=filters, sort=sort, include=include, fields=fields, page=page, page_size=page_size
+        )
+        path, dialect = await self._path(canonical)
+        params = query_params(
+            canonical,
+            filters=filters,
+            sort=sort,
+            include=include,
+            fields=fields,
+            page=page,
+            page_size=page_size,
+            stock_levels_path=dialect,
+        )
+        body = await self._session.request("GET", path, limit_type=canonical, params=params)
+        return _read(parse_page, body, page)
+
+    async def list_all(
+        self,
+        type: str,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        sort: Sort | None = None,
+        include: Include | None = None,
+        fields: Fields | None = None,
+        page_size: int = 25,
+    ) -> AsyncIterator[Page]:
+        """Every page in page order: page 1 first (it tells the page count), then the rest fetched concurrently.
+
+        Pages are yielded as soon as they and all earlier ones have arrived; at most ``concurrency`` requests are
+        in flight and at most twice that many pages wait in memory. Leaving the loop early cancels the rest.
+        """
+        spec: dict[str, Any] = {"filters": filters, "sort": sort, "include": include, "fields": fields}
+        first = await self.list_page(type, page=1, page_size=page_size, **spec)
+        yield first
+        if first.page_count <= 1:
+            return
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def fetch(number: int) -> Page:
+            async with gate:
+                return await self.list_page(type, page=number, page_size=page_size, **spec)
+
+        pending: deque[asyncio.Task[Page]] = deque()
+        following = 2
+        try:
+            while following <= first.page_count or pending:
+                while following <= first.page_count and len(pending) < 2 * self.concurrency:
+                    pending.append(asyncio.create_task(fetch(following)))
+                    following += 1
+                task = pending.popleft()
+                yield await task
+        finally:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    async def retrieve(self, type: str, id: str, *, include: Include | None = None) -> Record:
+        canonical = resource_for(type).type
+        _check_id(id)
+        params = query_params(canonical, include=include)
+        path, _ = await self._path(canonical)
+        body = await self._session.request("GET", f"{path}/{id}", limit_type=canonical, params=params or None)
+        return _read(parse_single, body)
+
+    async def create(
+        self,
+        type: str,
+        *,
+        attributes: Mapping[str, Any],
+        relationships: Mapping[str, RelationshipInput] | None = None,
+    ) -> Record:
+        """POST a new record; a lost answer raises ``NetworkError(maybe_committed=True)`` instead of resending."""
+        canonical = resource_for(type).type
+        create_document(canonical, attributes, relationships)
+        path, dialect = await self._path(canonical)
+        document = create_document(canonical, attributes, relationships, stock_levels_path=dialect)
+        body = await self._session.request("POST", path, limit_type=canonical, document=document)
+        return _read(parse_single, body)
+
+    async def update(
+        self,
+        type: str,
+        id: str,
+        *,
+        attributes: Mapping[str, Any] | None = None,
+        relationships: Mapping[str, RelationshipInput] | None = None,
+    ) -> Record:
+        """PATCH only the attributes and relationships given."""
+        canonical = resource_for(type).type
+        _check_id(id)
+        update_document(canonical, id, attributes, relationships)
+        path, dialect = await self._path(canonical)
+        document = update_document(canonical, id, attributes, relationships, stock_levels_path=dialect)
+        body = await self._session.request("PATCH", f"{path}/{id}", limit_type=canonical, document=document)
+        return _read(parse_single, body)
+
+    async def delete(self, type: str, id: str) -> None:
+        resource = resource_for(type)
+        _check_id(id)
+        if not resource.can("delete"):
+            raise FieldError("type", f"{resource.plural_label} cannot be deleted", "not_allowed")
+        path, _ = await self._path(resource.type)
+        await self._session.request("DELETE", f"{path}/{id}", limit_type=resource.type)
+
+
+def _check_id(id_: str) -> None:
+    if not isinstance(id_, str) or not id_ or "/" in id_ or "?" in id_:
+        raise FieldError("id", f"{id_!r} is not a record id", "invalid")
+
+
+def _read(parser: Callable[..., _T], body: Any, *args: Any) -> _T:
+    """Parse a success body; a body that is not JSON:API becomes a ``ServerError`` rather than a traceback."""
+    try:
+        return parser(body, *args)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ServerError(200, parse_error_objects(None, 200), f"unexpected answer from the server: {error}") from None
+
+
+__all__ = ["DIALECTS", "ApiError", "CommerceLayerClient"]

@@ -1,0 +1,84 @@
+"""Where a profile's API and token endpoint live, checked before anything is sent.
+
+Credentials must never travel in clear text, so every URL must be HTTPS unless it points at this machine (the
+sandbox on 127.0.0.1, a local proxy).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from desktop_app.errors import UsageError
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+AUTH_URL = "https://auth.commercelayer.io/oauth/token"
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ``::1``."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, what: str) -> str:
+    """``url`` without a trailing slash, or :class:`UsageError` naming it when it is unsafe or malformed."""
+    cleaned = url.strip().rstrip("/")
+    parts = urlsplit(cleaned)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{what} {url!r} is not an http(s) URL")
+    if parts.query or parts.fragment:
+        raise UsageError(f"{what} {url!r} must not carry a query or fragment")
+    if parts.scheme != "https" and not is_loopback(parts.hostname):
+        raise UsageError(f"{what} {url!r} must use https (plain http is only allowed for this machine's addresses)")
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The API base (ending in ``/api``) and the OAuth token URL of one organisation or stand-in server."""
+
+    base_url: str
+    token_url: str
+
+    def __post_init__(self) -> None:
+        base = check_url(self.base_url, "API base URL")
+        if not base.endswith("/api"):
+            base += "/api"
+        object.__setattr__(self, "base_url", base)
+        object.__setattr__(self, "token_url", check_url(self.token_url, "token URL"))
+
+    @classmethod
+    def for_organization(cls, slug: str) -> Endpoint:
+        """A real Commerce Layer organisation, by its slug (``https://<slug>.commercelayer.io/api``)."""
+        cleaned = slug.strip().lower()
+        if not _SLUG.match(cleaned):
+            raise UsageError(f"organization slug {slug!r} must be lowercase letters, digits and dashes")
+        return cls(f"https://{cleaned}.commercelayer.io/api", AUTH_URL)
+
+    @classmethod
+    def custom(cls, base_url: str, token_url: str | None = None) -> Endpoint:
+        """Any server speaking Commerce Layer's API; ``base_url`` may end in ``/api`` or not.
+
+        The token URL defaults to ``<root>/oauth/token``, where the sandbox and a proxy serve it.
+        """
+        root = check_url(base_url, "API base URL")
+        if root.endswith("/api"):
+            root = root[: -len("/api")]
+        token = check_url(token_url, "token URL") if token_url else f"{root}/oauth/token"
+        return cls(f"{root}/api", token)
+
+    @property
+    def root(self) -> str:
+        """The base URL without ``/api``."""
+        return self.base_url[: -len("/api")] if self.base_url.endswith("/api") else self.base_url
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"

@@ -1,0 +1,219 @@
+"""A client-side copy of Commerce Layer's sliding-window rate limits, so a normal run never meets a 429.
+
+Commerce Layer counts requests per IP in sliding windows: a burst limit per endpoint over 10 seconds and an average
+limit per class (cacheable reads, uncacheable reads, writes) over a minute, with lower figures in test mode
+(API-NOTES §6). The limiter books a start time for every request before it is sent: the earliest moment at which
+both windows still have room. Bookings within a class are handed out in time order, which keeps each window's
+timestamps sorted, so "room" is one comparison with the L-th most recent booking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from desktop_app.schema import get_resource
+
+CACHEABLE_READ = "cacheable_read"
+UNCACHEABLE_READ = "uncacheable_read"
+WRITE = "write"
+CLASSES = (CACHEABLE_READ, UNCACHEABLE_READ, WRITE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One row of Commerce Layer's table: ``average`` requests per ``average_interval`` seconds for the class,
+    ``burst`` requests per ``burst_interval`` seconds for one endpoint."""
+
+    average: int
+    burst: int
+    average_interval: float = 60.0
+    burst_interval: float = 10.0
+
+
+LIVE: Mapping[str, Limits] = {
+    CACHEABLE_READ: Limits(1000, 250),
+    UNCACHEABLE_READ: Limits(200, 50),
+    WRITE: Limits(200, 50),
+}
+TEST: Mapping[str, Limits] = {
+    CACHEABLE_READ: Limits(500, 125),
+    UNCACHEABLE_READ: Limits(100, 25),
+    WRITE: Limits(100, 25),
+}
+#: The token endpoint's own limit (live and test alike).
+TOKEN_LIMIT = (30, 60.0)
+
+
+def request_class(method: str, resource_type: str) -> str:
+    """Which limit class a request counts against."""
+    if method.upper() not in ("GET", "HEAD"):
+        return WRITE
+    try:
+        cacheable = get_resource(resource_type).cacheable
+    except KeyError:
+        cacheable = False
+    return CACHEABLE_READ if cacheable else UNCACHEABLE_READ
+
+
+class Window:
+    """Timestamps of booked requests for one sliding window (sorted; old ones dropped lazily)."""
+
+    def __init__(self, limit: int, interval: float) -> None:
+        self.limit = limit
+        self.interval = interval
+        self.times: deque[float] = deque()
+
+    def prune(self, now: float) -> None:
+        while self.times and self.times[0] <= now - self.interval:
+            self.times.popleft()
+
+    def earliest(self, at: float, margin: float) -> float:
+        """The first moment ≥ ``at`` at which one more request fits, assuming it is booked after all others."""
+        self.prune(at)
+        if len(self.times) < self.limit:
+            return at
+        return max(at, self.times[-self.limit] + self.interval + margin)
+
+    def used(self, now: float) -> int:
+        """Requests counted in the window ending ``now`` (bookings in the future excluded)."""
+        self.prune(now)
+        return bisect.bisect_right(self.times, now)
+
+    def book(self, moment: float) -> None:
+        if not self.times or moment >= self.times[-1]:
+            self.times.append(moment)
+        else:
+            bisect.insort(self.times, moment)
+
+
+@dataclass
+class _ClassState:
+    limits: Limits
+    average: Window
+    bursts: dict[str, Window] = field(default_factory=dict)
+    last: float = 0.0
+    blocked_until: float = 0.0
+
+    def burst(self, endpoint: str) -> Window:
+        window = self.bursts.get(endpoint)
+        if window is None:
+            window = self.bursts[endpoint] = Window(self.limits.burst, self.limits.burst_interval)
+        return window
+
+
+class RateLimiter:
+    """Books request start times within the limits; ``mode`` is ``auto`` (figures from the token's ``test`` claim),
+    ``live``, ``test`` or ``off``."""
+
+    def __init__(
+        self,
+        mode: str = "auto",
+        *,
+        test: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        margin: float = 0.05,
+    ) -> None:
+        if mode not in ("auto", "live", "test", "off"):
+            raise ValueError(f"rate_limits must be auto, live, test or off, not {mode!r}")
+        self.mode = mode
+        self.clock = clock
+        self.margin = margin
+        self._classes: dict[str, _ClassState] = {}
+        self.token_window = Window(*TOKEN_LIMIT)
+        self.set_environment(test if mode == "auto" else mode == "test")
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "off"
+
+    def set_environment(self, test: bool) -> None:
+        """Use the live or test figures (the token's ``test`` claim decides in ``auto`` mode)."""
+        table = TEST if test else LIVE
+        if self.mode in ("live", "test"):
+            table = TEST if self.mode == "test" else LIVE
+        self.test = table is TEST
+        for name in CLASSES:
+            self._set_limits(name, table[name])
+
+    def _set_limits(self, name: str, limits: Limits) -> None:
+        state = self._classes.get(name)
+        if state is None:
+            self._classes[name] = _ClassState(limits, Window(limits.average, limits.average_interval))
+            return
+        state.limits = limits
+        state.average.limit, state.average.interval = limits.average, limits.average_interval
+        for window in state.bursts.values():
+            window.limit, window.interval = limits.burst, limits.burst_interval
+
+    def limits(self, name: str) -> Limits:
+        return self._classes[name].limits
+
+    def reserve(self, method: str, resource_type: str) -> float:
+        """Book a start for one request and return how many seconds to wait before sending it."""
+        if not self.enabled:
+            return 0.0
+        now = self.clock()
+        state = self._classes[request_class(method, resource_type)]
+        burst = state.burst(resource_type)
+        start = max(now, state.last, state.blocked_until)
+        # Each window's answer can only move the start later; one more pass settles the other window.
+        for _ in range(2):
+            start = max(start, state.average.earliest(start, self.margin), burst.earliest(start, self.margin))
+        state.average.book(start)
+        burst.book(start)
+        state.last = start
+        return start - now
+
+    async def acquire(self, method: str, resource_type: str) -> float:
+        delay = self.reserve(method, resource_type)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return delay
+
+    def reserve_token(self) -> float:
+        """Book a token request within the token endpoint's 30 a minute (kept even when limits are off)."""
+        now = self.clock()
+        start = max(now, self.token_window.earliest(now, self.margin))
+        self.token_window.book(start)
+        return start - now
+
+    def block(self, method: str, resource_type: str, seconds: float) -> None:
+        """After a 429: start nothing more of this class for ``seconds``."""
+        if not self.enabled:
+            return
+        state = self._classes[request_class(method, resource_type)]
+        state.blocked_until = max(state.blocked_until, self.clock() + seconds)
+
+    def observe(self, method: str, resource_type: str, headers: Mapping[str, str]) -> None:
+        """Adapt to ``X-Ratelimit-Limit/Interval/Remaining`` (they describe the class's average limit).
+
+        A limit matching the other environment's figure switches the class to that row (burst included, since the
+        server never reports it); a count higher than ours books the requests we did not know about.
+        """
+        if not self.enabled:
+            return
+        try:
+            limit = int(headers["x-ratelimit-limit"])
+            interval = float(headers.get("x-ratelimit-interval", "60"))
+            remaining = int(headers["x-ratelimit-remaining"])
+        except (KeyError, ValueError):
+            return
+        name = request_class(method, resource_type)
+        state = self._classes[name]
+        if limit != state.limits.average or interval != state.limits.average_interval:
+            known = [t[name] for t in (LIVE, TEST) if (t[name].average, t[name].average_interval) == (limit, interval)]
+            if known:
+                self._set_limits(name, known[0])
+            elif limit > 0 and interval > 0:
+                ratio = limit / max(state.limits.average, 1)
+                burst = max(1, round(state.limits.burst * ratio))
+                self._set_limits(name, Limits(limit, burst, interval, state.limits.burst_interval))
+        now = self.clock()
+        missing = (limit - remaining) - state.average.used(now)
+        for _ in range(max(0, min(missing, limit))):
+            state.average.book(now)
