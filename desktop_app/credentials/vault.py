@@ -125,14 +125,17 @@ def _is_file_backend(backend: KeyringBackend) -> bool:
 
 
 def _secret_service_problem() -> str:
-    """Why the Secret Service backend is not viable, in the backend's own words (Linux only)."""
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+    """Why the Secret Service backend is not viable, in plain words (Linux only)."""
+    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if not address:
         return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service can be reached"
     try:
         from keyring.backends.SecretService import Keyring as SecretService
 
         SecretService.priority  # noqa: B018 - raises with the reason when not viable
-    except Exception as exc:  # the backend reports every problem as some exception
+    except OSError as exc:
+        return f"no Secret Service is running (the D-Bus session bus {address} cannot be reached: {exc.strerror})"
+    except Exception as exc:  # the backend reports every other problem as some exception
         return f"no Secret Service is running ({exc})"
     return "the Secret Service is not usable"
 
@@ -223,6 +226,14 @@ def _translate(exc: Exception) -> KeyringUnavailable:
         )
     if isinstance(exc, keyring.errors.NoKeyringError):
         return _no_backend()
+    if isinstance(exc, keyring.errors.InitError):
+        # gnome-keyring started on demand with no login keyring yet, and no way to show its "create" prompt
+        return KeyringUnavailable(
+            f"the keyring has no usable default collection ({exc})",
+            "create or unlock your login keyring (Passwords and Keys, or KeePassXC), or start gnome-keyring "
+            "unlocked with `gnome-keyring-daemon --unlock` in your session",
+            locked=True,
+        )
     return KeyringUnavailable(f"the keyring failed ({type(exc).__name__}: {exc})", "check that it is running")
 
 

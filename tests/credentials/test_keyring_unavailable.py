@@ -11,6 +11,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -67,22 +68,34 @@ NEEDS_GNOME_KEYRING = pytest.mark.skipif(
 )
 
 
-def _in_keyring_session(home: Path, password: str, command: list[str], env: dict[str, str]) -> str:
-    """Runs ``command`` in a fresh D-Bus session whose gnome-keyring was unlocked with ``password``."""
-    script = 'printf %s "$UNLOCK" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"'
+#: Runs "$@" in the session, then stops the session's gnome-keyring (started by --unlock, or on demand by D-Bus),
+#: which would otherwise outlive its bus.
+SESSION_SCRIPT = """
+if [ -n "$UNLOCK" ]; then printf %s "$UNLOCK" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; fi
+"$@"; rc=$?
+pid=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk '{print $2}')
+if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; fi
+exit $rc
+"""
+
+
+def _in_keyring_session(home: Path, password: str, command: list[str], env: dict[str, str], stdin: str = "") -> str:
+    """Runs ``command`` in a fresh D-Bus session whose gnome-keyring was unlocked with ``password`` (none: not started).
+
+    Output goes through files, not pipes, so a daemon that lingers cannot keep the test waiting.
+    """
     session_env = dict(env, HOME=str(home), XDG_DATA_HOME=str(home / "share"), UNLOCK=password)
     session_env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     session_env.pop("DISPLAY", None)
-    result = subprocess.run(
-        ["dbus-run-session", "--", "bash", "-c", script, "bash", *command],
-        capture_output=True,
-        text=True,
-        env=session_env,
-        cwd=REPO,
-        timeout=90,
-        check=False,
-    )
-    return f"rc={result.returncode}\n{result.stdout}\n{result.stderr}"
+    with tempfile.TemporaryFile("w+") as out:
+        result = subprocess.run(
+            ["dbus-run-session", "--", "bash", "-c", SESSION_SCRIPT, "bash", *command],
+            input=stdin, stdout=out, stderr=subprocess.STDOUT, text=True, env=session_env, cwd=REPO,
+            timeout=90, check=False,
+        )  # fmt: skip
+        out.seek(0)
+        return f"rc={result.returncode}\n{out.read()}"
 
 
 @NEEDS_GNOME_KEYRING
@@ -95,9 +108,7 @@ def test_locked_keyring_says_so_and_stores_nothing(cli: Cli, tmp_path: Path) -> 
     # Second session: the wrong password leaves it locked; login must say so and keep nothing.
     login = [sys.executable, "-m", "desktop_app", *LOGIN]
     script_env = dict(cli.env)
-    output = _in_keyring_session(
-        home, "wrong-password", ["bash", "-c", 'printf "x\\n" | "$@"', "bash", *login], script_env
-    )
+    output = _in_keyring_session(home, "wrong-password", login, script_env, stdin=SECRET)
     assert "rc=3" in output, output
     assert "the keyring is locked" in output and "unlock it" in output, output
     assert "Traceback" not in output
@@ -116,3 +127,16 @@ def test_vault_reports_locked_from_keyring_errors() -> None:
     assert locked.locked and "locked" in locked.reason and locked.exit_code == 3
     missing = _translate(keyring.errors.NoKeyringError("no backend"))
     assert not missing.locked and "no usable keyring" in missing.reason
+
+
+@NEEDS_GNOME_KEYRING
+def test_keyring_started_on_demand_without_a_collection(cli: Cli, tmp_path: Path) -> None:
+    """A session bus that starts gnome-keyring on demand, with no login keyring and no display for its prompt."""
+    home = tmp_path / "home"
+    home.mkdir()
+    login = [sys.executable, "-m", "desktop_app", *LOGIN]
+    output = _in_keyring_session(home, "", login, cli.env, stdin=SECRET)
+    assert "rc=3" in output, output
+    assert "the keyring has no usable default collection" in output, output
+    assert "create or unlock your login keyring" in output and "Traceback" not in output
+    assert cli.files() == [], f"files written: {cli.files()}"
