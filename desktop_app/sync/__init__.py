@@ -1,0 +1,20 @@
+"""Keeping the cache and the server in step (no Qt): the sync engine pulls, the Editor queues and pushes edits."""
+
+from desktop_app.sync.editor import OP_KEY, ClientFactory, Editor
+from desktop_app.sync.push import PushResult
+from desktop_app.sync.resources import EDITABLE_NAMES, SYNC_TYPES, includes, resolve_types
+from desktop_app.sync.syncer import Progress, Syncer, SyncResult
+
+__all__ = [
+    "EDITABLE_NAMES",
+    "OP_KEY",
+    "SYNC_TYPES",
+    "ClientFactory",
+    "Editor",
+    "Progress",
+    "PushResult",
+    "SyncResult",
+    "Syncer",
+    "includes",
+    "resolve_types",
+]

@@ -1,0 +1,209 @@
+"""The one path every edit takes: the command line, the window's dialogs and drags, the reorder planner, a replay.
+
+An edit is checked against the resource description, then written to the cache and queued in the outbox in one
+transaction (so the window shows it at once and it survives a crash), and only then sent by :meth:`Editor.push`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from desktop_app.errors import StockroomError, UsageError
+from desktop_app.schema import FieldError, Resource, coerce, get_resource
+from desktop_app.store import LOCAL_ID_PREFIX, Cache, OutboxEntry, UnknownRecordError
+from desktop_app.store.outbox import base_of
+from desktop_app.store.records import Relationships
+from desktop_app.sync.push import Pusher, PushResult
+
+if TYPE_CHECKING:
+    from desktop_app.api import CommerceLayerClient
+
+#: Key in a created record's ``metadata`` holding its outbox entry's id, so a replay can find it.
+OP_KEY = "stockroom_op"
+
+ClientFactory = Callable[[], "CommerceLayerClient"]
+
+
+class Editor:
+    """Queues edits on a cache and pushes them through a client.
+
+    ``client_factory`` returns an open client (the caller owns it and closes it); ``None`` makes an offline editor
+    whose :meth:`push` refuses. Every method that changes data returns the outbox entries it wrote.
+    """
+
+    def __init__(self, cache: Cache, client_factory: ClientFactory | None = None) -> None:
+        self.cache = cache
+        self.client_factory = client_factory
+
+    # -- queueing -----------------------------------------------------------------------------------------------
+
+    def create(
+        self,
+        type_: str,
+        attributes: Mapping[str, Any],
+        relationships: Relationships | None = None,
+        *,
+        label: str | None = None,
+    ) -> OutboxEntry:
+        resource = _resource(type_, "create")
+        clean_attributes = _attributes(resource, attributes, "create")
+        clean_relationships = self._relationships(resource, relationships or {}, "create")
+        _check_required(resource, clean_attributes, clean_relationships)
+        entry_id = str(uuid.uuid4())
+        metadata = dict(clean_attributes.get("metadata") or {})
+        metadata[OP_KEY] = entry_id
+        clean_attributes["metadata"] = metadata
+        record_id = f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+        return self.cache.queue_create(
+            entry_id,
+            resource.type,
+            record_id,
+            attributes=clean_attributes,
+            relationships=clean_relationships,
+            label=label,
+        )
+
+    def update(
+        self,
+        type_: str,
+        record_id: str,
+        *,
+        attributes: Mapping[str, Any] | None = None,
+        relationships: Relationships | None = None,
+        label: str | None = None,
+    ) -> OutboxEntry:
+        resource = _resource(type_, "update")
+        clean_attributes = _attributes(resource, attributes or {}, "update")
+        clean_relationships = self._relationships(resource, relationships or {}, "update")
+        if not clean_attributes and not clean_relationships:
+            raise UsageError("set - nothing to change (give --set field=value or --rel name=ID)")
+        entries = self.cache.queue_updates(
+            [(resource.type, record_id, clean_attributes, clean_relationships)], [str(uuid.uuid4())], label=label
+        )
+        return entries[0]
+
+    def update_many(
+        self, changes: Sequence[tuple[str, str, Mapping[str, Any]]], *, label: str | None = None
+    ) -> list[OutboxEntry]:
+        """Several updates as one user action (a reorder's priority changes): all queued, or none."""
+        checked: list[tuple[str, str, dict[str, Any], Relationships]] = []
+        for type_, record_id, attributes in changes:
+            resource = _resource(type_, "update")
+            checked.append((resource.type, record_id, _attributes(resource, attributes, "update"), {}))
+        group = str(uuid.uuid4())
+        ids = [str(uuid.uuid4()) for _ in checked]
+        return self.cache.queue_updates(checked, ids, label=label, group_id=group)
+
+    def delete(self, type_: str, record_id: str) -> OutboxEntry | None:
+        """Queue a delete; ``None`` when the record was created offline and never sent (it just disappears)."""
+        resource = _resource(type_, "delete")
+        return self.cache.queue_delete(str(uuid.uuid4()), resource.type, record_id)
+
+    # -- decisions ------------------------------------------------------------------------------------------------
+
+    def discard(self, entry_id: str) -> None:
+        """Forget a queued edit; the record shows the server's version again."""
+        if self.cache.entry(entry_id) is None:
+            raise UsageError(f"entry - no queued edit {entry_id!r}")
+        self.cache.remove_entry(entry_id)
+
+    def retry(self, entry_id: str) -> None:
+        """Send a failed entry again at the next push (after fixing what the server refused elsewhere)."""
+        if self.cache.entry(entry_id) is None:
+            raise UsageError(f"entry - no queued edit {entry_id!r}")
+        self.cache.requeue(entry_id)
+
+    def resolve(self, entry_id: str, keep: Literal["mine", "theirs"]) -> None:
+        """Settle a conflict: ``mine`` sends our values over the server's new version at the next push,
+        ``theirs`` drops our values of the conflicting fields (other fields of the edit still go)."""
+        entry = self.cache.entry(entry_id)
+        if entry is None or entry.state != "conflict":
+            raise UsageError(f"entry - {entry_id!r} is not a conflict")
+        server = self.cache.server_version(entry.type, entry.record_id)
+        if keep == "mine":
+            base = base_of(server, entry.attributes, entry.relationships) if server else {}
+            self.cache.requeue(entry_id, base=base)
+        elif keep == "theirs":
+            theirs = entry.theirs or {}
+            self.cache.drop_fields(entry_id, list(theirs.get("attributes", {})), list(theirs.get("relationships", {})))
+        else:
+            raise UsageError(f"keep - must be 'mine' or 'theirs', not {keep!r}")
+
+    # -- sending ------------------------------------------------------------------------------------------------
+
+    async def push(self) -> PushResult:
+        """Send what is queued, oldest first per record; returns what was sent, refused and held."""
+        if self.client_factory is None:
+            raise StockroomError("offline: edits stay queued until the next push")
+        return await Pusher(self.cache, self.client_factory()).push()
+
+    # -- checks -------------------------------------------------------------------------------------------------
+
+    def _relationships(self, resource: Resource, relationships: Relationships, action: str) -> Relationships:
+        clean: Relationships = {}
+        for name, value in relationships.items():
+            spec = resource.relationships.get(name)
+            if spec is None:
+                known = ", ".join(sorted(resource.relationships)) or "none"
+                raise FieldError(name, f"is not a relationship of {resource.plural_label} ({known})", "unknown")
+            if not (spec.creatable if action == "create" else spec.updatable):
+                raise FieldError(name, f"cannot be set when you {action} {resource.plural_label}", "not_writable")
+            if spec.to_one:
+                if value is not None and not isinstance(value, str):
+                    raise FieldError(name, "must be one record id", "invalid")
+                if value:
+                    self._check_known(spec.target, value, name)
+            elif value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise FieldError(name, "must be a list of record ids", "invalid")
+            clean[name] = value
+        return clean
+
+    def _check_known(self, target: str, record_id: str, name: str) -> None:
+        """A relationship to a synced type must point at a record the cache holds (catches typos offline)."""
+        state = self.cache.sync_state(target)
+        if state.full_synced_at is None and not record_id.startswith(LOCAL_ID_PREFIX):
+            return
+        if self.cache.get(target, record_id) is None:
+            error = UnknownRecordError(target, record_id)
+            raise FieldError(name, str(error).split(" - ", 1)[1], "unknown_id")
+
+
+def _resource(type_: str, action: str) -> Resource:
+    try:
+        resource = get_resource(type_)
+    except KeyError:
+        raise UsageError(f"resource - unknown resource {type_!r}") from None
+    if not resource.can(action):
+        raise UsageError(f"resource - {resource.plural_label} cannot be {action}d")
+    return resource
+
+
+def _attributes(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for name, value in attributes.items():
+        spec = resource.fields.get(name)
+        if spec is None or name == "id":
+            raise FieldError(name, f"is not a field of {resource.plural_label}", "unknown")
+        if not (spec.creatable if action == "create" else spec.updatable):
+            raise FieldError(name, f"cannot be set when you {action} {resource.plural_label}", "not_writable")
+        clean[name] = coerce(spec, value)
+    return clean
+
+
+def _check_required(resource: Resource, attributes: dict[str, Any], relationships: Relationships) -> None:
+    for name, spec in resource.fields.items():
+        if not spec.required or not spec.creatable or spec.default is not None or attributes.get(name) is not None:
+            continue
+        if spec.required_when is not None:
+            other, value = spec.required_when
+            if attributes.get(other) != value:
+                continue
+        raise FieldError(name, "is required", "blank")
+    for name, rel in resource.relationships.items():
+        if not rel.required or not rel.creatable or relationships.get(name):
+            continue
+        if rel.required_unless and (attributes.get(rel.required_unless) or relationships.get(rel.required_unless)):
+            continue
+        raise FieldError(name, "is required", "blank")

@@ -1,0 +1,226 @@
+"""Sending the outbox: per record in order, records in parallel, never a create twice, never a blind overwrite.
+
+Each record's entries form a chain sent oldest first; a chain stops at an entry that failed, conflicts, or refers
+to a record created offline whose create has not been confirmed yet (the next round picks it up once the temporary
+id has been replaced). Before its first update of a record the pusher reads the server's current version: if
+``updated_at`` moved and a field we change now differs from the value our edit started from, the entry is held as
+a conflict instead of overwriting someone else's count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from desktop_app.api import (
+    ApiError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    Record,
+    ServerError,
+    ValidationError,
+)
+from desktop_app.store import LOCAL_ID_PREFIX, Cache, OutboxEntry
+from desktop_app.sync.resources import includes
+
+if TYPE_CHECKING:
+    from desktop_app.api import CommerceLayerClient
+
+log = logging.getLogger("desktop_app.sync")
+
+#: Chains sent at the same time; the client's rate limiter still paces the writes.
+WRITE_CONCURRENCY = 4
+
+
+@dataclass
+class PushResult:
+    """Outcome of one push: ``sent`` confirmed by the server, ``failed`` refused (kept with the server's message),
+    ``conflicts`` held for a decision, ``pending`` still queued (offline or the server busy)."""
+
+    sent: int = 0
+    failed: int = 0
+    conflicts: int = 0
+    pending: int = 0
+    offline: bool = False
+    messages: list[str] = field(default_factory=list)
+
+
+class _Offline(Exception):
+    pass
+
+
+def _refers_to_local(entry: OutboxEntry) -> bool:
+    values: list[Any] = []
+    for value in entry.relationships.values():
+        values.extend(value if isinstance(value, list) else [value])
+    return any(isinstance(v, str) and v.startswith(LOCAL_ID_PREFIX) for v in values)
+
+
+def _merged(record: Record, known: dict[str, Any]) -> Record:
+    """A write's answer carries relationship ids only when included: keep the ones we know (sent or cached)."""
+    relationships = {**known, **record.relationships}
+    return Record(record.type, record.id, record.attributes, relationships, record.meta)
+
+
+class Pusher:
+    def __init__(self, cache: Cache, client: CommerceLayerClient) -> None:
+        self.cache = cache
+        self.client = client
+        self.result = PushResult()
+        self._gate = asyncio.Semaphore(WRITE_CONCURRENCY)
+
+    async def push(self) -> PushResult:
+        while True:
+            chains = self._chains()
+            if not chains:
+                break
+            before = self.result.sent
+            outcomes = await asyncio.gather(*(self._send_chain(chain) for chain in chains), return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, _Offline):
+                    self.result.offline = True
+                elif isinstance(outcome, BaseException):
+                    raise outcome
+            if self.result.offline or self.result.sent == before:
+                break
+        self.result.pending = self.cache.pending_count() - self.cache.failed_count()
+        return self.result
+
+    def _chains(self) -> list[list[OutboxEntry]]:
+        """Per record, its entries in order, up to (not including) the first one that cannot go now."""
+        chains: dict[tuple[str, str], list[OutboxEntry]] = {}
+        blocked: set[tuple[str, str]] = set()
+        for entry in self.cache.outbox():
+            key = (entry.type, entry.record_id)
+            if key in blocked:
+                continue
+            if entry.state != "pending" or _refers_to_local(entry):
+                blocked.add(key)
+                continue
+            if entry.record_id.startswith(LOCAL_ID_PREFIX) and entry.op != "create" and key not in chains:
+                blocked.add(key)
+                continue
+            chains.setdefault(key, []).append(entry)
+        return list(chains.values())
+
+    async def _send_chain(self, chain: list[OutboxEntry]) -> None:
+        async with self._gate:
+            current: Record | None = None
+            for entry in chain:
+                latest = self.cache.entry(entry.id)  # base and ids may have moved with the previous confirm
+                if latest is None:
+                    continue
+                outcome = await self._send(latest, current)
+                if outcome is None:
+                    return
+                current = outcome
+
+    async def _send(self, entry: OutboxEntry, current: Record | None) -> Record | None:
+        """Send one entry; returns the server's record after it (``None`` stops the chain)."""
+        try:
+            if entry.op == "create":
+                return await self._create(entry)
+            if entry.op == "update":
+                return await self._update(entry, current)
+            await self._delete(entry)
+            return None
+        except NetworkError as error:
+            log.info("offline while sending %s %s: %s", entry.op, entry.type, error)
+            self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error}")
+            raise _Offline() from error
+        except (ServerError, RateLimitedError) as error:
+            self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error} (kept, will retry)")
+            return None
+        except ValidationError as error:
+            self._fail(entry, str(error), error.field_errors)
+            return None
+        except NotFoundError as error:
+            self._fail(entry, f"{entry.type} {entry.record_id} is no longer on the server ({error})", {})
+            return None
+        except ApiError as error:
+            self._fail(entry, str(error), {})
+            return None
+
+    def _fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
+        self.cache.mark_failed(entry.id, message, field_errors)
+        self.result.failed += 1
+        self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {message}")
+
+    def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
+        self.result.sent += 1
+        return self.cache.confirm(entry, record)
+
+    async def _create(self, entry: OutboxEntry) -> Record:
+        record: Record | None = None
+        if entry.attempts:
+            # An earlier attempt may have reached the server with its answer lost: look for our mark first.
+            from desktop_app.sync.editor import OP_KEY
+
+            page = await self.client.list_page(
+                entry.type,
+                filters={"metadata_jcont": {OP_KEY: entry.id}},
+                include=includes(entry.type) or None,
+                page_size=1,
+            )
+            record = page.records[0] if page.records else None
+        if record is None:
+            self.cache.note_attempt(entry.id)
+            record = await self.client.create(
+                entry.type, attributes=entry.attributes, relationships=entry.relationships
+            )
+        record = _merged(record, dict(entry.relationships))
+        self._confirmed(entry, record)
+        return record
+
+    async def _update(self, entry: OutboxEntry, current: Record | None) -> Record | None:
+        known = self.cache.server_version(entry.type, entry.record_id) or {}
+        if current is None and entry.base.get("updated_at"):
+            current = await self.client.retrieve(entry.type, entry.record_id, include=includes(entry.type) or None)
+        if current is not None and self._conflicts(entry, current):
+            return None
+        self.cache.note_attempt(entry.id)
+        record = await self.client.update(
+            entry.type, entry.record_id, attributes=entry.attributes or None, relationships=entry.relationships or None
+        )
+        merged = _merged(record, {**known.get("relationships", {}), **entry.relationships})
+        self._confirmed(entry, merged)
+        return merged
+
+    def _conflicts(self, entry: OutboxEntry, server: Record) -> bool:
+        """Hold the entry when the server moved on and changed a field we change to something we did not start
+        from (a quantity counted twice is a conflict even if both counts are "valid")."""
+        base = entry.base
+        if not base or server.updated_at == base.get("updated_at"):
+            return False
+        theirs: dict[str, Any] = {"attributes": {}, "relationships": {}}
+        for name, mine in entry.attributes.items():
+            if name.startswith("_") or name not in base.get("attributes", {}):
+                continue
+            now = server.attributes.get(name)
+            if now != base["attributes"][name] and now != mine:
+                theirs["attributes"][name] = now
+        for name, mine_rel in entry.relationships.items():
+            if name not in base.get("relationships", {}) or name not in server.relationships:
+                continue
+            now_rel = server.relationships.get(name)
+            if now_rel != base["relationships"][name] and now_rel != mine_rel:
+                theirs["relationships"][name] = now_rel
+        if not theirs["attributes"] and not theirs["relationships"]:
+            return False
+        theirs["updated_at"] = server.updated_at
+        known = self.cache.server_version(entry.type, entry.record_id) or {}
+        self.cache.mark_conflict(entry, theirs, _merged(server, known.get("relationships", {})))
+        self.result.conflicts += 1
+        self.result.messages.append(f"update {entry.type} {entry.record_id}: changed on the server meanwhile")
+        return True
+
+    async def _delete(self, entry: OutboxEntry) -> None:
+        self.cache.note_attempt(entry.id)
+        try:
+            await self.client.delete(entry.type, entry.record_id)
+        except NotFoundError:
+            log.info("%s %s was already gone on the server", entry.type, entry.record_id)
+        self._confirmed(entry, None)
