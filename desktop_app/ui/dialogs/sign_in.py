@@ -1,0 +1,330 @@
+"""The sign-in dialog: pick or describe an organisation, test the secret, keep it in the keyring; or try the demo.
+
+Shown on first start and from File ▸ Switch organisation…. The secret field never echoes and its text is never
+logged (the vault registers it with the log redaction before anything else happens). Checking and storing go
+through :mod:`desktop_app.credentials.signin`, the same code ``stockroom login`` uses, so the dialog and the command
+line accept and refuse the same things. Network work runs as tasks on the qasync loop; the widgets stay responsive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import config
+from desktop_app.credentials import KeyringUnavailable, Profile, ProfileError, ProfileStore, StoredCredentials, Vault
+from desktop_app.credentials.signin import CheckedSignIn, SignInRefused, check_sign_in, store_sign_in
+from desktop_app.errors import StockroomError
+from desktop_app.ui.tasks import TaskSet
+
+log = logging.getLogger(__name__)
+NEW_PROFILE = "New profile…"
+DEMO_PROFILE = "demo"
+_FIELDS = ("name", "slug", "base_url", "token_url", "client_id", "scope", "client_secret")
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """What the window opens: the profile, its mode, where the secret went, and the demo sandbox when one runs."""
+
+    profile: Profile
+    mode: str
+    where: str
+    sandbox: Any | None = None  # desktop_app.sandbox.RunningSandbox; the window stops it when it closes
+
+
+class SignInDialog(QDialog):
+    """Profile fields, a never-shown secret field, "Test connection", "Try the demo", errors next to each field."""
+
+    def __init__(self, parent: QWidget | None = None, *, store: ProfileStore, vault: Vault | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to Commerce Layer")
+        self.setModal(True)
+        self._store = store
+        self._vault = vault or Vault()
+        self._tasks = TaskSet(reporter=self._report)
+        self._sandbox: Any | None = None
+        self.result_value: SignInResult | None = None
+        self._build()
+        self._fill_profiles()
+
+    # ----- layout
+    def _build(self) -> None:
+        self.profiles = QComboBox()
+        self.profiles.currentTextChanged.connect(self._profile_chosen)
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.addRow("Profile", self.profiles)
+        labels = {
+            "name": ("Profile name", "e.g. acme-test"),
+            "slug": ("Organisation slug", "the part before .commercelayer.io"),
+            "base_url": ("API base URL", "https://proxy.example.com/api"),
+            "token_url": ("Token URL", "default: <base URL>/oauth/token"),
+            "client_id": ("Client id", "Dashboard ▸ Settings ▸ API credentials"),
+            "scope": ("Scope", "optional, e.g. market:code:europe"),
+            "client_secret": ("Client secret", "never shown, kept in the system keyring"),
+        }
+        self.custom_server = QCheckBox("Custom server (a sandbox or a proxy) instead of an organisation slug")
+        self.custom_server.toggled.connect(self._custom_toggled)
+        for key, (label, hint) in labels.items():
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            edit.setPlaceholderText(hint)
+            edit.textEdited.connect(lambda _text, key=key: self._clear_error(key))
+            error = QLabel()
+            error.setObjectName(f"{key}_error")
+            error.setStyleSheet("color: #b00020;")
+            error.setWordWrap(True)
+            error.hide()
+            row = QWidget()
+            column = QVBoxLayout(row)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(edit)
+            column.addWidget(error)
+            if key == "base_url":
+                form.addRow("", self.custom_server)
+            form.addRow(label, row)
+            self.fields[key] = edit
+            self.errors[key] = error
+        secret = self.fields["client_secret"]
+        secret.setEchoMode(QLineEdit.EchoMode.Password)
+        secret.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData)
+        self.memory_only = QCheckBox(
+            "Keep the secret in memory for this session only (forgotten when Stockroom closes)"
+        )
+        self.memory_only.hide()
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(lambda: self._tasks.spawn(self.test_connection(), name="test connection"))
+        self.demo_button = QPushButton("Try the demo")
+        self.demo_button.clicked.connect(lambda: self._tasks.spawn(self.try_demo(), name="try the demo"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.sign_in_button.clicked.connect(lambda: self._tasks.spawn(self.sign_in(), name="sign in"))
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.memory_only)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self._custom_toggled(False)
+
+    def _fill_profiles(self) -> None:
+        names = [profile.name for profile in self._store.all()]
+        self.profiles.addItems([*names, NEW_PROFILE])
+        default = self._store.default
+        self.profiles.setCurrentText(default if default in names else NEW_PROFILE)
+        self._profile_chosen(self.profiles.currentText())
+
+    def _profile_chosen(self, name: str) -> None:
+        profile = self._store.get(name) if name != NEW_PROFILE else None
+        for key in _FIELDS:
+            self.fields[key].setText("")
+            self._clear_error(key)
+        if profile is None:
+            self.custom_server.setChecked(False)
+            self.fields["client_secret"].setPlaceholderText("never shown, kept in the system keyring")
+            return
+        for key in ("name", "slug", "base_url", "token_url", "client_id", "scope"):
+            self.fields[key].setText(getattr(profile, key) or "")
+        self.custom_server.setChecked(profile.base_url is not None)
+        self.fields["client_secret"].setPlaceholderText("leave empty to use the secret already stored")
+
+    def _custom_toggled(self, custom: bool) -> None:
+        self.fields["slug"].setEnabled(not custom)
+        self.fields["base_url"].setEnabled(custom)
+        self.fields["token_url"].setEnabled(custom)
+
+    # ----- errors next to fields
+    def _clear_error(self, key: str) -> None:
+        self.errors[key].clear()
+        self.errors[key].hide()
+
+    def show_field_error(self, key: str, message: str) -> None:
+        label = self.errors.get(key) or self.errors["name"]
+        label.setText(message)
+        label.show()
+        self.fields.get(key, self.fields["name"]).setFocus()
+
+    def field_error(self, key: str) -> str:
+        return self.errors[key].text() if not self.errors[key].isHidden() else ""
+
+    def _report(self, exc: BaseException) -> None:
+        self.status.setText(f"Something went wrong: {exc}")
+        self._busy(False)
+
+    def _busy(self, busy: bool) -> None:
+        for button in (self.test_button, self.demo_button, self.sign_in_button):
+            button.setEnabled(not busy)
+
+    # ----- reading the form
+    def profile_from_fields(self) -> Profile | None:
+        """The profile the fields describe, or ``None`` after showing each problem next to its field."""
+        for key in _FIELDS:
+            self._clear_error(key)
+        custom = self.custom_server.isChecked()
+        text = {key: self.fields[key].text().strip() for key in _FIELDS}
+        existing = self._store.get(text["name"])
+        profile = Profile(
+            name=text["name"],
+            client_id=text["client_id"],
+            slug=None if custom else text["slug"] or None,
+            base_url=text["base_url"] or None if custom else None,
+            token_url=text["token_url"] or None if custom else None,
+            scope=text["scope"] or None,
+            dialect=existing.dialect if existing and existing.client_id == text["client_id"] else None,
+        )
+        if custom and not profile.base_url:
+            self.show_field_error("base_url", "give the API base URL of the custom server")
+            return None
+        try:
+            profile = profile.validated()
+            from desktop_app.connection import profile_endpoint
+
+            profile_endpoint(profile)
+        except ProfileError as exc:
+            self.show_field_error(exc.field, exc.message)
+            return None
+        except StockroomError as exc:  # the endpoint's own checks (https, no query string)
+            self.show_field_error("base_url" if custom else "slug", str(exc))
+            return None
+        return profile
+
+    def _secret_for(self, profile: Profile) -> str | None:
+        secret = self.fields["client_secret"].text().strip()
+        if secret:
+            return secret
+        try:
+            stored = self._vault.load(profile.name) if self._store.get(profile.name) else None
+        except KeyringUnavailable as exc:
+            self.status.setText(f"{exc.reason}; {exc.fix}.")
+            stored = None
+        if stored is None:
+            self.show_field_error("client_secret", "the client secret is required")
+            return None
+        return stored.client_secret
+
+    # ----- actions (coroutines on the qasync loop)
+    async def _check(self, profile: Profile, secret: str) -> CheckedSignIn | None:
+        self._busy(True)
+        self.status.setText(f"Asking {profile.target} for a token…")
+        try:
+            checked = await check_sign_in(profile, secret)
+        except StockroomError as exc:
+            self.status.setText(str(exc))
+            if isinstance(exc, SignInRefused):
+                self.show_field_error("client_secret", "the server refused this client id and secret")
+            return None
+        finally:
+            self._busy(False)
+        organisation = checked.token.organization_slug or profile.target
+        self.status.setText(f"Connected to {organisation}: {checked.mode} mode.")
+        return checked
+
+    async def test_connection(self) -> CheckedSignIn | None:
+        """Gets a token and shows the mode it reports; stores nothing."""
+        profile = self.profile_from_fields()
+        secret = self._secret_for(profile) if profile else None
+        if profile is None or secret is None:
+            return None
+        return await self._check(profile, secret)
+
+    async def sign_in(self) -> None:
+        """Checks the secret, keeps it (keyring, or memory when the user ticked that), and closes the dialog."""
+        profile = self.profile_from_fields()
+        secret = self._secret_for(profile) if profile else None
+        if profile is None or secret is None:
+            return
+        checked = await self._check(profile, secret)
+        if checked is None:
+            return
+        try:
+            where = store_sign_in(
+                checked, secret, store=self._store, vault=self._vault, memory_only=self.memory_only.isChecked()
+            )
+        except KeyringUnavailable as exc:
+            self.status.setText(f"{exc.reason}. {exc.fix}. Or keep the secret in memory for this session only.")
+            self.memory_only.show()
+            return
+        self.status.setText(f"Signed in ({checked.mode} mode); the secret is kept in {where}.")
+        self._finish(SignInResult(profile=checked.profile, mode=checked.mode, where=where))
+
+    async def try_demo(self) -> None:
+        """Starts the embedded sandbox, fills the fields with its address and credentials, and signs in to it.
+
+        The demo's secret is public and its port changes each run, so it stays in memory and no profile is written.
+        """
+        self._busy(True)
+        self.status.setText("Starting the demo sandbox…")
+        try:
+            from desktop_app.sandbox import start_background
+
+            if self._sandbox is None:
+                self._sandbox = await asyncio.get_running_loop().run_in_executor(None, start_background)
+        except Exception as exc:  # any start failure is shown; the dialog stays usable
+            log.exception("the demo sandbox did not start")
+            self.status.setText(f"The demo sandbox did not start: {exc}")
+            self._busy(False)
+            return
+        sandbox: Any = self._sandbox
+        self.profiles.setCurrentText(NEW_PROFILE)
+        self.custom_server.setChecked(True)
+        values = {"name": DEMO_PROFILE, "base_url": sandbox.url, "token_url": sandbox.token_url}
+        values |= {"client_id": sandbox.client_id, "client_secret": sandbox.client_secret}
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        profile = self.profile_from_fields()
+        if profile is None:
+            self._busy(False)
+            return
+        checked = await self._check(profile, sandbox.client_secret)
+        if checked is None:
+            return
+        self._vault.keep_in_memory(profile.name, StoredCredentials(sandbox.client_secret, token=checked.token))
+        where = self._vault.where(profile.name)
+        self._finish(SignInResult(profile=checked.profile, mode=checked.mode, where=where, sandbox=sandbox))
+
+    def _finish(self, result: SignInResult) -> None:
+        self.result_value = result
+        self.accept()
+
+    def reject(self) -> None:
+        """Cancel: stop what is running, and the demo sandbox if it was started for nothing."""
+        self._tasks.cancel_all()
+        if self._sandbox is not None and self.result_value is None:
+            self._sandbox.stop()
+            self._sandbox = None
+        super().reject()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None, *, config_dir: Path | None = None) -> SignInResult | None:
+        """Shows the dialog modally; the profile signed in to, or ``None`` when cancelled."""
+        dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)))
+        try:
+            dialog.exec()
+            return dialog.result_value
+        finally:
+            dialog.deleteLater()
