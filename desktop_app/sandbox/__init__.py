@@ -1,0 +1,32 @@
+"""A local server that behaves like Commerce Layer's inventory API, for the demo and for every integration test.
+
+Served: ``POST /oauth/token``; ``/api/<type>`` for addresses, inventory_models, inventory_stock_locations (also as
+``stock_levels``), stock_items, stock_locations, skus, reserved_stocks (read-only), stock_transfers and
+shipping_categories; the test surface ``/_sandbox/{requests,faults,reset}``.
+
+Where Commerce Layer's documentation is silent the sandbox chooses, consistently:
+- unknown, read-only, non-creatable or non-updatable keys in a body → 400 ``PARAM_NOT_ALLOWED``; triggers only in PATCH;
+- type errors, blanks, unknown related ids, and duplicates (a second stock item for the same SKU and stock
+  location, a second stock level for the same model and location, a repeated ``code``) → 422 ``VALIDATION_ERROR``
+  with ``source.pointer`` (Rails' uniqueness validation answers before the database's 409 could);
+- deleting a record another record points at → 423 ``LOCKED``;
+- ``data.type`` other than the path's type (either stock-level name is fine) → 400 ``TYPE_MISMATCH``;
+- unknown query parameters → 400 ``PARAM_NOT_ALLOWED``; filters, sort and paging on a single record likewise;
+- ``cont``/``start``/``end``/``matches`` ignore case, as Ransack's ``ILIKE`` does on PostgreSQL;
+- SKU ``inventory`` (single retrieve only): see :mod:`desktop_app.sandbox.inventory`.
+"""
+
+from desktop_app.sandbox.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, create_app
+from desktop_app.sandbox.ratelimit import ClassLimits, Limit
+from desktop_app.sandbox.server import RunningSandbox, start_background
+
+__all__ = [
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "ClassLimits",
+    "Limit",
+    "RunningSandbox",
+    "Sandbox",
+    "create_app",
+    "start_background",
+]

@@ -1,0 +1,118 @@
+"""Commerce Layer's error documents, raised from anywhere in the sandbox and rendered in one place.
+
+Every refusal travels as :class:`ApiError` so the shape (``errors[]`` with a string ``status``) is built once and a
+handler can collect several validation problems before answering, as Rails-backed Commerce Layer does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Titles Commerce Layer uses for the statuses the sandbox produces.
+TITLES = {
+    400: "Bad request",
+    401: "Invalid token",
+    404: "Record not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Record not unique",
+    415: "Unsupported media type",
+    422: "Unprocessable entity",
+    423: "Locked",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+#: The code a bare status carries when nothing more specific is known (faults, the router).
+CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "RECORD_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "RECORD_NOT_UNIQUE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_ERROR",
+    423: "LOCKED",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+}
+
+
+@dataclass
+class ErrorObject:
+    """One entry of ``errors[]``."""
+
+    status: int
+    code: str
+    title: str
+    detail: str
+    pointer: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "title": self.title,
+            "detail": self.detail,
+            "code": self.code,
+            "status": str(self.status),
+        }
+        if self.pointer is not None:
+            out["source"] = {"pointer": self.pointer}
+        out["meta"] = self.meta
+        return out
+
+
+class ApiError(Exception):
+    """A refusal the client sees as a Commerce Layer error document; ``errors`` share ``status``."""
+
+    def __init__(self, errors: list[ErrorObject], headers: dict[str, str] | None = None) -> None:
+        super().__init__(errors[0].detail if errors else "error")
+        self.errors = errors
+        self.status = errors[0].status if errors else 500
+        self.headers = headers or {}
+
+    def document(self) -> dict[str, Any]:
+        return {"errors": [e.to_json() for e in self.errors]}
+
+
+def error(status: int, code: str | None = None, detail: str = "", title: str | None = None, **extra: Any) -> ApiError:
+    """A one-entry :class:`ApiError`; ``pointer`` and ``meta`` may be passed as keywords."""
+    return ApiError(
+        [
+            ErrorObject(
+                status=status,
+                code=code or CODES.get(status, "ERROR"),
+                title=title or TITLES.get(status, "Error"),
+                detail=detail or title or TITLES.get(status, "Error"),
+                pointer=extra.get("pointer"),
+                meta=extra.get("meta") or {},
+            )
+        ]
+    )
+
+
+def not_found(type_: str, id_: str) -> ApiError:
+    return error(
+        404,
+        "RECORD_NOT_FOUND",
+        "The requested resource was not found. Please double-check the resource id.",
+        meta={"type": type_, "id": id_},
+    )
+
+
+def invalid_token() -> ApiError:
+    return error(401, "INVALID_TOKEN", "The access token you provided is invalid.", "Invalid token")
+
+
+def field_problem(name: str, message: str, kind: str, pointer: str, value: Any = None) -> ErrorObject:
+    """A 422 entry in Rails' words: title is the message, detail ``"<field> - <message>"``."""
+    meta: dict[str, Any] = {"error": kind}
+    if value is not None:
+        meta["value"] = value
+    return ErrorObject(422, "VALIDATION_ERROR", message, f"{name} - {message}", pointer, meta)

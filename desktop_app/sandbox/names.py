@@ -1,0 +1,44 @@
+"""The two names of stock levels: the path a client calls decides the ``type`` it reads back.
+
+Commerce Layer renamed ``stock_levels`` to ``inventory_stock_locations`` in 2020; the seed pages use the old name.
+Both paths serve the same records, and the has-many relationship pointing at them is offered under both names
+(``inventory_models/<id>/stock_levels`` as in the seed pages, ``…/inventory_stock_locations`` as today).
+"""
+
+from __future__ import annotations
+
+from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Resource, get_resource, resources
+
+#: Path segment → canonical type, for every type the sandbox serves.
+PATH_TYPES: dict[str, str] = {t: t for t in resources()} | {LEGACY_STOCK_LEVELS: STOCK_LEVELS}
+
+
+def canonical_relationship(resource: Resource, name: str) -> str | None:
+    """The catalogue's relationship name for ``name`` as a client wrote it, or ``None`` if there is none."""
+    if name in resource.relationships:
+        return name
+    if name == LEGACY_STOCK_LEVELS and STOCK_LEVELS in resource.relationships:
+        return STOCK_LEVELS
+    return None
+
+
+def relationship_names(resource: Resource) -> tuple[tuple[str, str], ...]:
+    """``(shown name, catalogue name)`` for every relationship a document of ``resource`` lists."""
+    out: list[tuple[str, str]] = []
+    for name, rel in resource.relationships.items():
+        out.append((name, name))
+        if rel.target == STOCK_LEVELS and not rel.to_one:
+            out.append((LEGACY_STOCK_LEVELS, name))
+    return tuple(out)
+
+
+def shown_type(canonical: str, via_name: str) -> str:
+    """The ``type`` to print for a record reached through the path segment or relationship name ``via_name``."""
+    if canonical == STOCK_LEVELS and via_name == LEGACY_STOCK_LEVELS:
+        return LEGACY_STOCK_LEVELS
+    return canonical
+
+
+def resource_for_path(segment: str) -> Resource | None:
+    canonical = PATH_TYPES.get(segment)
+    return get_resource(canonical) if canonical else None
