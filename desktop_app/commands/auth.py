@@ -120,16 +120,15 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def _cache_files(args: argparse.Namespace, cache_key: str) -> list[Path]:
-    """The cache database of ``cache_key`` and its SQLite side files, those that exist."""
-    from desktop_app import config
+    """The cache database of ``cache_key``, its SQLite side files and any copies set aside as damaged."""
+    import glob
 
-    try:
-        from desktop_app.store import cache_path
-    except ImportError:  # TODO(integration): the store lands with the sync engine
-        return []
+    from desktop_app import config
+    from desktop_app.store import cache_path
+
     path = Path(cache_path(config.data_dir(getattr(args, "data_dir", None)), cache_key))
-    candidates = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
-    return [candidate for candidate in candidates if candidate.exists()]
+    found = sorted(path.parent.glob(glob.escape(path.name) + "*"))
+    return sorted(found, key=lambda candidate: candidate != path)  # the database itself first
 
 
 def _ask(question: str) -> bool:

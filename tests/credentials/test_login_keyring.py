@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.connection import profile_cache_key
+from desktop_app.credentials import ProfileStore
+from desktop_app.store import Cache, cache_path
 from tests.credentials.conftest import Cli, secret_tool_lookup
 from tests.support.sandbox import SandboxProcess
 
@@ -58,6 +61,12 @@ def _later(cli: Cli, name: str) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+def _cache_of(cli: Cli, name: str) -> Path:
+    profile = ProfileStore(cli.config_dir).get(name)
+    assert profile is not None
+    return cache_path(cli.data_dir, profile_cache_key(profile))
+
+
 def _scan(paths: list[Path], texts: list[str], needles: list[str]) -> list[str]:
     found = []
     for path in paths:
@@ -96,20 +105,26 @@ def test_login_later_command_logout(cli: Cli, fresh_sandbox: SandboxProcess, cle
     assert sum(r["path"] == "/oauth/token" for r in sandbox.requests()) == tokens_before, "stored token not reused"
     assert any(r["path"].startswith("/api/") and r["status"] == 200 for r in sandbox.requests())
 
-    files_before_logout = cli.files()
+    cache = _cache_of(cli, name)
+    assert cache.exists() or not HAS_SYNC
+    if not HAS_SYNC:  # the data CLI fills it; until then open an empty one, as the window would
+        with Cache.open(cache):
+            pass
+    needles = [sandbox.client_secret, token]
+    leaks = _scan(cli.files(), [], needles)  # profiles.json, the cache and its WAL, before logout deletes them
     logout = cli.run("-vv", "logout", "--profile", name, "--remove-cache")
     outputs += [logout.stdout, logout.stderr]
     assert logout.returncode == 0, logout.stderr
     assert f"Removed the secret and token of profile {name!r} from GNOME Keyring" in logout.stdout
     assert secret_tool_lookup(name) is None
     assert cli.run("profiles").stdout.count("none") >= 1
-    if HAS_SYNC:
-        assert "Deleted the cache" in logout.stdout
+    assert "Deleted the cache" in logout.stdout and not cache.exists()
+    assert [p for p in cache.parent.iterdir() if p.name.startswith(cache.name)] == []
 
     code, out, err = _later(cli, name)
     assert code == 2 and f"profile {name!r} has no secret stored" in err and "Traceback" not in err
 
-    leaks = _scan(files_before_logout + cli.files(), outputs, [sandbox.client_secret, token])
+    leaks += _scan(cli.files(), outputs, needles)
     assert leaks == [], leaks
     assert any("DEBUG" in text for text in outputs), "-vv produced no debug log to scan"
 
@@ -131,7 +146,10 @@ def test_login_again_reuses_the_profile_and_flags_mode_needs_no_keyring(
     name = f"it-{uuid.uuid4().hex[:8]}"
     clean_keyring.append(name)
     assert _login(cli, sandbox, name, sandbox.client_secret)[0] == 0
-    assert cli.run("logout", "--profile", name, "--keep-cache").returncode == 0
+    with Cache.open(_cache_of(cli, name)):
+        pass
+    logout = cli.run("logout", "--profile", name)  # no terminal to ask on: the cache stays
+    assert logout.returncode == 0 and "Kept the cache" in logout.stdout and _cache_of(cli, name).exists()
     again = cli.run("login", "--profile", name, "--client-secret-stdin", stdin=sandbox.client_secret + "\n")
     assert again.returncode == 0, again.stderr
     assert secret_tool_lookup(name) is not None
