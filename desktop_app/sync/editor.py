@@ -135,9 +135,17 @@ class Editor:
 
     async def push(self) -> PushResult:
         """Send what is queued, oldest first per record; returns what was sent, refused and held."""
+        from desktop_app.api import NetworkError
+
         if self.client_factory is None:
             raise StockroomError("offline: edits stay queued until the next push")
-        return await Pusher(self.cache, self.client_factory()).push()
+        try:
+            client = self.client_factory()
+        except NetworkError as error:
+            result = PushResult(offline=True, messages=[str(error)])
+            result.pending = self.cache.pending_count() - self.cache.failed_count()
+            return result
+        return await Pusher(self.cache, client).push()
 
     # -- checks -------------------------------------------------------------------------------------------------
 

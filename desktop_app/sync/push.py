@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.api import (
     ApiError,
+    AuthenticationError,
     NetworkError,
     NotFoundError,
     RateLimitedError,
@@ -46,6 +47,8 @@ class PushResult:
     pending: int = 0
     offline: bool = False
     messages: list[str] = field(default_factory=list)
+    #: Outbox entry id → the record's id on the server, for every entry confirmed in this push.
+    confirmed: dict[str, str] = field(default_factory=dict)
 
 
 class _Offline(Exception):
@@ -134,6 +137,8 @@ class Pusher:
         except (ServerError, RateLimitedError) as error:
             self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error} (kept, will retry)")
             return None
+        except AuthenticationError:
+            raise  # the credentials, not this edit: stop and leave everything queued
         except ValidationError as error:
             self._fail(entry, str(error), error.field_errors)
             return None
@@ -151,7 +156,9 @@ class Pusher:
 
     def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
         self.result.sent += 1
-        return self.cache.confirm(entry, record)
+        record_id = self.cache.confirm(entry, record)
+        self.result.confirmed[entry.id] = record_id
+        return record_id
 
     async def _create(self, entry: OutboxEntry) -> Record:
         record: Record | None = None

@@ -1,0 +1,140 @@
+"""What the data commands print: a progress bar that suits the terminal (or a log), status lines, exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from datetime import UTC, datetime
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_app.store import Cache
+
+
+class ProgressBar:
+    """One rewritten line on a terminal; on a pipe or a CI log, a plain line per resource and per quarter."""
+
+    def __init__(self, stream: IO[str], width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._shown: dict[str, int] = {}
+        self._last = 0.0
+        self._dirty = False
+
+    def update(self, resource: str, done: int, total: int | None) -> None:
+        if self.tty:
+            now = time.monotonic()
+            if now - self._last < 0.05 and total is not None and done < total:
+                return
+            self._last = now
+            if total:
+                filled = int(self.width * min(done, total) / total)
+                bar = "#" * filled + "." * (self.width - filled)
+                text = f"\r{resource:<26} [{bar}] {done}/{total}"
+            else:
+                text = f"\r{resource:<26} {done} records"
+            self.stream.write(text + "\x1b[K")
+            self.stream.flush()
+            self._dirty = True
+            return
+        step = 4 * done // total if total else 0
+        if step > self._shown.get(resource, -1):
+            self._shown[resource] = step
+            self.stream.write(f"{resource}: {done}" + (f"/{total}" if total is not None else "") + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self._dirty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _age(moment: datetime | None) -> str:
+    if moment is None:
+        return "never synced"
+    seconds = int((datetime.now(UTC) - moment).total_seconds())
+    if seconds < 90:
+        return f"synced {seconds} s ago"
+    if seconds < 5400:
+        return f"synced {seconds // 60} min ago"
+    if seconds < 172800:
+        return f"synced {seconds // 3600} h ago"
+    return f"synced {seconds // 86400} days ago"
+
+
+def status_lines(cache: Cache) -> list[str]:
+    from desktop_app.sync import SYNC_TYPES
+
+    lines = [f"cache: {cache.path}"]
+    for type_ in [*SYNC_TYPES, *[t for t in cache.types() if t not in SYNC_TYPES]]:
+        state = cache.sync_state(type_)
+        note = " (last full sync did not finish)" if state.full_in_progress else ""
+        lines.append(f"  {type_:<26} {cache.count(type_):>7} records  {_age(state.synced_at)}{note}")
+    lines.append(
+        f"pending edits: {cache.pending_count() - cache.failed_count()}, refused: {cache.failed_count()}, "
+        f"conflicts: {cache.conflict_count()}"
+    )
+    for entry in cache.outbox():
+        if entry.state == "pending":
+            continue
+        what = f"  {entry.state} {entry.id}: {entry.op} {entry.type} {entry.record_id}"
+        if entry.state == "conflict" and entry.theirs:
+            mine = {**entry.attributes, **entry.relationships}
+            theirs = {**entry.theirs.get("attributes", {}), **entry.theirs.get("relationships", {})}
+            what += " — " + ", ".join(f"{k}: mine {mine.get(k)!r}, theirs {v!r}" for k, v in theirs.items())
+        elif entry.field_errors:
+            what += " — " + "; ".join(f"{k} - {v}" for k, v in entry.field_errors.items())
+        elif entry.error:
+            what += f" — {entry.error}"
+        lines.append(what)
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return str(value)
+
+
+def export_records(cache: Cache, resource_name: str, fmt: str, stream: IO[str]) -> int:
+    """Columns from the resource description: id, every listed attribute, then ``<relationship>_id`` columns."""
+    from desktop_app.schema import get_resource
+
+    resource = get_resource(resource_name)
+    records = cache.records(resource.type)
+    if fmt == "json":
+        json.dump(
+            [
+                {
+                    "id": r.id,
+                    "type": r.type,
+                    "attributes": r.attributes,
+                    "relationships": r.relationships,
+                    "pending": r.pending,
+                }
+                for r in records
+            ],
+            stream,
+            indent=1,
+        )
+        stream.write("\n")
+        return len(records)
+    attributes = [n for n in resource.attribute_names if not resource.fields[n].single_retrieve_only]
+    relationships = [r.name for r in resource.to_one]
+    writer = csv.writer(stream)
+    writer.writerow(["id", *attributes, *[f"{name}_id" for name in relationships]])
+    for record in records:
+        writer.writerow(
+            [
+                record.id,
+                *[_cell(record.attributes.get(name)) for name in attributes],
+                *[_cell(record.relationships.get(name)) for name in relationships],
+            ]
+        )
+    return len(records)
