@@ -81,24 +81,21 @@ def run_login(args: argparse.Namespace) -> int:
         raise UsageError("--profile NAME is required: the name this sign-in is kept under")
     store = _store(args)
     existing = store.get(name)
-    if existing is not None and not (args.slug or args.base_url or args.client_id):
-        profile = existing  # signing in again after a logout: same organisation and client
-        if args.scope is not None:
-            profile = replace(existing, scope=args.scope)
-    else:
-        if not args.client_id:
-            raise UsageError("--client-id is required (Dashboard ▸ Settings ▸ API credentials)")
-        if args.auth_url and not args.base_url:
-            raise UsageError("--auth-url goes with --base-url")
-        profile = Profile(
-            name=name,
-            client_id=args.client_id,
-            slug=args.slug,
-            base_url=args.base_url,
-            token_url=args.auth_url,
-            scope=args.scope,
-            dialect=existing.dialect if existing and existing.client_id == args.client_id else None,
-        )
+    changes: dict[str, str | None] = {}
+    if args.slug:
+        changes.update(slug=args.slug, base_url=None, token_url=args.auth_url)  # a token URL here is refused
+    elif args.base_url:
+        changes.update(base_url=args.base_url, slug=None, token_url=args.auth_url)
+    elif args.auth_url:
+        changes.update(token_url=args.auth_url)
+    if args.client_id:
+        changes.update(client_id=args.client_id)
+    if args.scope is not None:
+        changes.update(scope=args.scope)
+    if changes.keys() - {"scope"}:
+        changes.update(dialect=None)  # another server or client: learn its dialect again
+    # Signing in again after a logout needs only --profile: the rest comes from the profile.
+    profile = replace(existing or Profile(name=name, client_id=""), **changes)  # type: ignore[arg-type]
     profile = profile.validated()
     vault = Vault()
     try:

@@ -264,7 +264,7 @@ class Vault:
             return getattr(self.backend, operation)(SERVICE, profile, *args)
         except keyring.errors.PasswordDeleteError:
             raise
-        except (keyring.errors.KeyringError, RuntimeError) as exc:
+        except (keyring.errors.KeyringError, RuntimeError, OSError) as exc:
             raise _translate(exc) from None
 
     def load(self, profile: str) -> StoredCredentials | None:

@@ -13,6 +13,7 @@ import pytest
 from desktop_app.connection import add_connection_arguments, cache_key, resolve_connection
 from desktop_app.credentials import CachedToken, Profile, ProfileError, ProfileStore, StoredCredentials
 from desktop_app.errors import UsageError
+from tests.credentials.conftest import Cli
 
 
 def test_profile_validation_names_the_field() -> None:
@@ -122,3 +123,20 @@ def test_profile_mode_without_keyring_access(tmp_path: Path) -> None:
     assert ProfileStore(tmp_path).get("local").dialect == "stock_levels"  # type: ignore[union-attr]
     with pytest.raises(UsageError, match=r"no profile named 'nope'.*acme, local"):
         resolve_connection(_parse(["sync", "--profile", "nope"], tmp_path), need_secret=False)
+
+
+def test_login_field_errors_name_the_field(cli: Cli) -> None:
+    cases = [
+        (["--slug", "acme"], "client id: the client id is required"),
+        (["--client-id", "cid"], "slug: give the organisation slug"),
+        (["--slug", "Bad Slug", "--client-id", "cid"], "slug: 'bad slug' is not an organisation slug"),
+        (["--base-url", "http://example.com", "--client-id", "cid"], "must use https"),
+        (["--auth-url", "https://auth.example.com/oauth/token", "--slug", "a", "--client-id", "c"], "token url:"),
+    ]
+    for flags, message in cases:
+        result = cli.run("login", "--profile", "acme", *flags, "--client-secret-stdin", stdin="s\n")
+        assert result.returncode == 2 and message in result.stderr, (flags, result.stderr)
+        assert "Traceback" not in result.stderr
+    missing = cli.run("login", "--slug", "acme", "--client-id", "cid")
+    assert missing.returncode == 2 and "--profile NAME is required" in missing.stderr
+    assert cli.files() == []

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import config
+from desktop_app.connection import Connection, connection_for_profile
 from desktop_app.credentials import KeyringUnavailable, Profile, ProfileError, ProfileStore, StoredCredentials, Vault
 from desktop_app.credentials.signin import CheckedSignIn, SignInRefused, check_sign_in, store_sign_in
 from desktop_app.errors import StockroomError
@@ -47,7 +48,12 @@ class SignInResult:
     profile: Profile
     mode: str
     where: str
+    store: ProfileStore
     sandbox: Any | None = None  # desktop_app.sandbox.RunningSandbox; the window stops it when it closes
+
+    def connection(self) -> Connection:
+        """The connection to open: secret and token from the keyring (or this session's memory)."""
+        return connection_for_profile(self.profile, self.store)
 
 
 class SignInDialog(QDialog):
@@ -270,7 +276,7 @@ class SignInDialog(QDialog):
             self.memory_only.show()
             return
         self.status.setText(f"Signed in ({checked.mode} mode); the secret is kept in {where}.")
-        self._finish(SignInResult(profile=checked.profile, mode=checked.mode, where=where))
+        self._finish(SignInResult(profile=checked.profile, mode=checked.mode, where=where, store=self._store))
 
     async def try_demo(self) -> None:
         """Starts the embedded sandbox, fills the fields with its address and credentials, and signs in to it.
@@ -305,19 +311,27 @@ class SignInDialog(QDialog):
             return
         self._vault.keep_in_memory(profile.name, StoredCredentials(sandbox.client_secret, token=checked.token))
         where = self._vault.where(profile.name)
-        self._finish(SignInResult(profile=checked.profile, mode=checked.mode, where=where, sandbox=sandbox))
+        self._finish(
+            SignInResult(profile=checked.profile, mode=checked.mode, where=where, store=self._store, sandbox=sandbox)
+        )
 
     def _finish(self, result: SignInResult) -> None:
         self.result_value = result
+        self._forget_secret(keep_sandbox=result.sandbox is not None)
         self.accept()
 
     def reject(self) -> None:
         """Cancel: stop what is running, and the demo sandbox if it was started for nothing."""
         self._tasks.cancel_all()
-        if self._sandbox is not None and self.result_value is None:
+        self._forget_secret(keep_sandbox=False)
+        super().reject()
+
+    def _forget_secret(self, *, keep_sandbox: bool) -> None:
+        """The secret does not outlive the dialog in a widget; a demo sandbox nobody signed in to is stopped."""
+        self.fields["client_secret"].clear()
+        if self._sandbox is not None and not keep_sandbox:
             self._sandbox.stop()
             self._sandbox = None
-        super().reject()
 
     @classmethod
     def ask(cls, parent: QWidget | None = None, *, config_dir: Path | None = None) -> SignInResult | None:

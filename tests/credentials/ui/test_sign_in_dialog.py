@@ -118,7 +118,11 @@ async def test_try_the_demo_fills_and_signs_in(qtbot, store: ProfileStore) -> No
         assert dialog.custom_server.isChecked()
         assert dialog.fields["base_url"].text() == result.sandbox.url
         assert dialog.fields["client_id"].text() == result.sandbox.client_id
-        assert result.profile.base_url == result.sandbox.url + "/api" or result.profile.base_url == result.sandbox.url
+        assert result.profile.base_url == result.sandbox.url and result.profile.client_id == result.sandbox.client_id
+        assert dialog.fields["client_secret"].text() == "", "the secret does not stay in the widget"
+        connection = result.connection()
+        assert connection.credentials is not None and connection.token is not None
+        assert connection.credentials.client_secret == result.sandbox.client_secret
         assert "Connected to stockroom-demo: test mode" in dialog.status.text()
         assert Vault.in_memory("demo") and store.all() == [], "the demo writes no profile and no keyring entry"
     finally:
