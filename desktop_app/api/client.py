@@ -26,6 +26,7 @@ from desktop_app.api.documents import (
 from desktop_app.api.endpoints import Endpoint
 from desktop_app.api.errors import ApiError, NotFoundError, ServerError, parse_error_objects
 from desktop_app.api.records import Page, Record, parse_page, parse_single
+from desktop_app.api.retry import Backoff
 from desktop_app.api.session import ClientStats, Session
 from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, FieldError
 
@@ -40,7 +41,8 @@ class CommerceLayerClient:
 
     ``token`` is a previously stored token (used while fresh); ``dialect`` a remembered stock-levels path;
     ``on_token`` is called with every new token so the caller can store it; ``rate_limits`` is ``auto`` (figures
-    from the token's ``test`` claim), ``live``, ``test`` or ``off``; ``concurrency`` bounds parallel page fetches.
+    from the token's ``test`` claim), ``live``, ``test`` or ``off``; ``concurrency`` bounds parallel page fetches;
+    ``backoff`` shapes the waits between retries.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class CommerceLayerClient:
         max_retries: int = 5,
         timeout: float = 30,
         concurrency: int = 8,
+        backoff: Backoff | None = None,
     ) -> None:
         if dialect is not None and dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
@@ -71,6 +74,7 @@ class CommerceLayerClient:
             max_retries=max_retries,
             timeout=timeout,
             max_connections=self.concurrency + 2,
+            backoff=backoff,
         )
 
     async def __aenter__(self) -> CommerceLayerClient:
