@@ -166,13 +166,14 @@ class Session:
     ) -> Any:
         """Send one API request and return its decoded JSON body (``None`` for 204).
 
-        ``limit_type`` is the canonical resource type the request counts against in the rate limiter.
+        A DELETE whose answer was lost and whose retry finds nothing has succeeded. ``limit_type`` is the canonical resource type the request counts against in the rate limiter.
         """
         url = self.endpoint.url(path)
         content = json.dumps(document, separators=(",", ":")).encode() if document is not None else None
         headers = {"Content-Type": JSON_API} if content is not None else {}
         attempt = 0
         renewed = False
+        delivered = False  # an earlier attempt may have reached the server and been applied
         while True:
             token = await self.access_token()
             waited = await self.limiter.acquire(method, limit_type)
@@ -189,6 +190,7 @@ class Session:
                 )
             except httpx.TransportError as error:
                 _log_failure(method, url, params, error, started)
+                delivered = delivered or maybe_committed(method, error)
                 if retryable_exception(method, error) and attempt < self.max_retries:
                     attempt += 1
                     self.stats.retries += 1
@@ -208,6 +210,9 @@ class Session:
             self.limiter.observe(method, limit_type, response.headers)
             if status < 400:
                 return _decode(response)
+            if status == 404 and method == "DELETE" and delivered:
+                log.debug("DELETE %s: gone after a lost answer, so the earlier attempt deleted it", url)
+                return None
             if status == 401 and not renewed and _invalid_token(response):
                 renewed = True
                 await self.renew(token)
