@@ -100,6 +100,10 @@ def tls_terminator(certificate: Certificate, target_port: int, target_host: str 
         ready.set()
         loop.run_forever()
         server.close()
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(server.wait_closed())
         loop.close()
 

@@ -1,7 +1,8 @@
 // Commerce Layer's own SDK, unchanged, against the sandbox: list with include, create, update, retrieve,
 // a related-resource call, a validation error and a delete. Prints one JSON document for the Python test.
 'use strict'
-const { CommerceLayer, CommerceLayerStatic } = require('@commercelayer/sdk/bundle')
+const { CommerceLayer } = require('@commercelayer/sdk/bundle')
+const { CommerceLayerStatic } = require('@commercelayer/sdk')
 
 const organization = process.env.CL_ORGANIZATION
 const domain = process.env.CL_DOMAIN
@@ -59,6 +60,7 @@ async function main() {
   const model = models[0]
   const used = new Set((model.inventory_stock_locations || []).map((level) => level.stock_location && level.stock_location.id))
   const location = locations.find((candidate) => !used.has(candidate.id))
+  out.schema_version = CommerceLayerStatic.schemaVersion
   out.model = { id: model.id, levels: (model.inventory_stock_locations || []).length, location: location.id }
 
   const created = await cl.inventory_stock_locations.create(
