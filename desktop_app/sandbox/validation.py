@@ -64,7 +64,9 @@ def read_changes(store: Store, resource: Resource, data: dict[str, Any], *, crea
     for name, value in attributes.items():
         pointer = f"/data/attributes/{name}"
         spec = resource.fields.get(name)
-        allowed = spec is not None and (spec.updatable if (spec.trigger or not creating) else spec.creatable)
+        # Triggers are actions on an existing record: PATCH only.
+        allowed = spec is not None and (spec.creatable if creating and not spec.trigger else spec.updatable)
+        allowed = allowed and not (creating and spec is not None and spec.trigger)
         if spec is None or not allowed:
             raise not_allowed(name, pointer)
         try:
