@@ -1,0 +1,135 @@
+"""How fast the sandbox serves list pages, so it is never what limits a sync.
+
+A full sync of a large organisation is a stream of ``GET /api/stock_items?page[size]=25`` requests; the goal is at
+least 300 such pages a second to one keep-alive client. The sandbox runs as its own process (``stockroom sandbox
+--seed bench:10000``), as the tests and the demo run it. Absolute rates are noisy on a shared machine, so a
+second figure compares the sandbox with the same HTTP stack (uvicorn + Starlette) returning a fixed page of the
+same size: the share of the bare stack's speed the sandbox keeps after auth, query, paging and encoding.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from tests.support.sandbox import start_sandbox
+
+SEED = "bench:10000"
+PAGE_SIZE = 25
+DURATION = 3.0
+WARM_UP = 30
+GOAL_PAGES_PER_SECOND = 300
+JSONAPI = "application/vnd.api+json"
+
+_STATIC_APP = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+body = open(sys.argv[1], "rb").read()
+async def page(request):
+    return Response(body, media_type="application/vnd.api+json")
+app = Starlette(routes=[Route("/api/stock_items", page)])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+
+def _measure(client: httpx.Client, url: str, pages: int) -> tuple[int, float, list[float]]:
+    """Fetch pages 1..``pages`` round-robin for ``DURATION`` seconds; (count, seconds, latencies in ms)."""
+    for number in range(1, WARM_UP + 1):
+        client.get(url, params={"page[size]": PAGE_SIZE, "page[number]": number % pages + 1}).raise_for_status()
+    latencies: list[float] = []
+    started = time.perf_counter()
+    deadline = started + DURATION
+    number = 0
+    while True:
+        before = time.perf_counter()
+        if before >= deadline:
+            break
+        response = client.get(url, params={"page[size]": PAGE_SIZE, "page[number]": number % pages + 1})
+        after = time.perf_counter()
+        if response.status_code != 200:
+            raise SystemExit(f"page {number % pages + 1} failed: {response.status_code} {response.text[:300]}")
+        latencies.append((after - before) * 1000)
+        number += 1
+    return len(latencies), time.perf_counter() - started, latencies
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def _static_server(body: bytes) -> Iterator[str]:
+    """The same HTTP stack serving one fixed page: the ceiling the sandbox is compared with."""
+    with tempfile.TemporaryDirectory() as directory:
+        page = Path(directory) / "page.json"
+        page.write_bytes(body)
+        port = _free_port()
+        process = subprocess.Popen([sys.executable, "-c", _STATIC_APP, str(page), str(port)], env=dict(os.environ))
+        try:
+            url = f"http://127.0.0.1:{port}/api/stock_items"
+            for _ in range(200):
+                with contextlib.suppress(httpx.TransportError):
+                    httpx.get(url, timeout=1).raise_for_status()
+                    break
+                time.sleep(0.05)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+def main() -> int:
+    with start_sandbox(seed=SEED) as sandbox:
+        token = httpx.post(
+            sandbox.token_url,
+            json={
+                "grant_type": "client_credentials",
+                "client_id": sandbox.client_id,
+                "client_secret": sandbox.client_secret,
+            },
+            headers={"Accept": "application/json"},
+            timeout=30,
+        )
+        token.raise_for_status()
+        headers = {"Accept": JSONAPI, "Authorization": f"Bearer {token.json()['access_token']}"}
+        url = sandbox.api_url + "/stock_items"
+        with httpx.Client(headers=headers, timeout=30) as client:
+            first = client.get(url, params={"page[size]": PAGE_SIZE})
+            first.raise_for_status()
+            pages = int(first.json()["meta"]["page_count"])
+            if first.json()["meta"]["record_count"] != 10_000:
+                raise SystemExit(f"{SEED} should hold 10000 stock items, got {first.json()['meta']['record_count']}")
+            count, seconds, latencies = _measure(client, url, pages)
+        body = first.content
+    rate = count / seconds
+    median = statistics.median(latencies)
+    verdict = "ok" if rate >= GOAL_PAGES_PER_SECOND else "MISSED"
+    print(f"pages fetched: {count} in {seconds:.2f} s; p90 latency {statistics.quantiles(latencies, n=10)[-1]:.2f} ms")
+    print(f"FIGURE sandbox_pages_per_second = {rate:.0f} pages/s goal >= {GOAL_PAGES_PER_SECOND} {verdict}")
+    print(f"FIGURE sandbox_median_latency = {median:.2f} ms")
+
+    with _static_server(body) as static_url, httpx.Client(headers=headers, timeout=30) as client:
+        static_count, static_seconds, _ = _measure(client, static_url, pages)
+    ratio = rate / (static_count / static_seconds)
+    print(f"fixed page over the same stack: {static_count / static_seconds:.0f} pages/s")
+    print(f"FIGURE sandbox_vs_bare_stack_ratio = {ratio:.2f} x goal >= 0.25 {'ok' if ratio >= 0.25 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
