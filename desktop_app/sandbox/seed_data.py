@@ -273,3 +273,24 @@ GIFT_CARDS: tuple[tuple[str, str], ...] = (
     ("GIFTCARD0050EURXXXXXXXXX", "E-Gift Card 50 EUR"),
     ("GIFTCARD0050USDXXXXXXXXX", "E-Gift Card 50 USD"),
 )
+
+
+def sku_matrix() -> list[tuple[str, str, int, float, str]]:
+    """Every (code, name, shipping category index, weight, tariff) the product lines make, in a fixed order.
+
+    Codes follow Commerce Layer's sample ``TSHIRTMM000000FFFFFFXLXX``: product, gender, body colour, logo colour
+    (white on dark, black on white), size.
+    """
+    return [
+        (
+            f"{product.prefix}{gender}{hex_}{'000000' if hex_ == 'FFFFFF' else 'FFFFFF'}{size}",
+            f"{label}{product.name} {colour} {SIZE_LABELS[size]}".strip(),
+            product.category,
+            product.weight,
+            product.tariff,
+        )
+        for product in PRODUCTS
+        for gender, label in GENDERS
+        for hex_, colour in COLOURS
+        for size in product.sizes
+    ]

@@ -15,15 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop_app.sandbox.seed_data import (
-    COLOURS,
-    GENDERS,
     GIFT_CARDS,
     MODELS,
-    PRODUCTS,
     SHIPPING_CATEGORIES,
     SITES,
-    SIZE_LABELS,
     Site,
+    sku_matrix,
 )
 from desktop_app.schema import STOCK_LEVELS, format_datetime, get_resource
 
@@ -119,6 +116,8 @@ class _Builder:
             if name == "id" or field.trigger or field.single_retrieve_only:
                 continue
             full[name] = attributes.get(name, field.default)
+        # Commerce Layer returns an empty object, never null, for metadata nobody set (as the sandbox does on create).
+        full["metadata"] = full.get("metadata") or {}
         full["created_at"] = format_datetime(when[0])
         full["updated_at"] = format_datetime(when[1])
         links = {rel.name: relationships.get(rel.name) for rel in resource.to_one}
@@ -231,19 +230,7 @@ class _Builder:
 
     def sku_rows(self, count: int) -> list[tuple[str, str, int, float, str]]:
         """``count`` distinct (code, name, category index, weight, tariff) picked from the product matrix."""
-        matrix = [
-            (
-                f"{product.prefix}{gender}{hex_}{'000000' if hex_ == 'FFFFFF' else 'FFFFFF'}{size}",
-                f"{label}{product.name} {colour} {SIZE_LABELS[size]}".strip(),
-                product.category,
-                product.weight,
-                product.tariff,
-            )
-            for product in PRODUCTS
-            for gender, label in GENDERS
-            for hex_, colour in COLOURS
-            for size in product.sizes
-        ]
+        matrix = sku_matrix()
         if count <= len(matrix):
             # Keep the seed pages' own example code in the demo, so it can be looked up as printed there.
             anchor = [row for row in matrix if row[0] == SAMPLE_SKU_CODE][:count]
@@ -393,7 +380,7 @@ class _Builder:
                         "sku_code": sku_codes[sku_index],
                         "reference": None,
                         "reference_origin": None,
-                        "metadata": None,
+                        "metadata": {},
                         "created_at": stamp,
                         "updated_at": stamp,
                     },
