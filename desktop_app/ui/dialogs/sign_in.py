@@ -63,6 +63,9 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Sign in to Commerce Layer")
         self.setModal(True)
+        # Closing the dialog must not end the application when it is the only window (first start): the caller
+        # decides what a cancelled sign-in means. Otherwise Qt quits the main loop, and qasync's loop with it.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self._store = store
         self._vault = vault or Vault()
         self._tasks = TaskSet(reporter=self._report)
@@ -335,10 +338,32 @@ class SignInDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None = None, *, config_dir: Path | None = None) -> SignInResult | None:
-        """Shows the dialog modally; the profile signed in to, or ``None`` when cancelled."""
+        """Shows the dialog modally; the profile signed in to, or ``None`` when cancelled.
+
+        Call it from a plain slot (a menu action), not from inside a coroutine: the dialog's own network tasks run
+        in the nested event loop, and asyncio refuses to step a task while another one is mid-step. Inside a
+        coroutine use :meth:`ask_async`.
+        """
         dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)))
         try:
             dialog.exec()
             return dialog.result_value
+        finally:
+            dialog.deleteLater()
+
+    @classmethod
+    async def ask_async(cls, parent: QWidget | None = None, *, config_dir: Path | None = None) -> SignInResult | None:
+        """The same as :meth:`ask` for a coroutine (first start): window-modal, awaited instead of a nested loop."""
+        dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)))
+        answer: asyncio.Future[SignInResult | None] = asyncio.get_running_loop().create_future()
+
+        def finished(_code: int) -> None:
+            if not answer.done():
+                answer.set_result(dialog.result_value)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        try:
+            return await answer
         finally:
             dialog.deleteLater()

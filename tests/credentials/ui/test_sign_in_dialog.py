@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import keyring.backends.fail
 import pytest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop_app.credentials import Profile, ProfileStore, Vault
 from desktop_app.ui.dialogs.sign_in import NEW_PROFILE, SignInDialog
-from tests.credentials.conftest import secret_tool_lookup
+from tests.credentials.conftest import REPO, secret_tool_lookup
 from tests.support.sandbox import SandboxProcess
 
 
@@ -150,8 +154,9 @@ async def test_no_keyring_offers_memory_only(qtbot, store: ProfileStore, sandbox
 @pytest.mark.keyring
 @pytest.mark.asyncio
 async def test_sign_in_keeps_the_secret_in_the_keyring(  # type: ignore[no-untyped-def]
-    qtbot, store: ProfileStore, sandbox: SandboxProcess, clean_keyring: list[str]
+    qtbot, store: ProfileStore, sandbox: SandboxProcess, clean_keyring: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     name = f"ui-{uuid.uuid4().hex[:6]}"
     clean_keyring.append(name)
     dialog = make_dialog(qtbot, store)
@@ -164,3 +169,59 @@ async def test_sign_in_keeps_the_secret_in_the_keyring(  # type: ignore[no-untyp
     assert entry is not None and json.loads(entry)["client_secret"] == sandbox.client_secret
     assert store.default == name
     assert sandbox.client_secret not in store.path.read_text()
+    token = json.loads(entry)["token"]["access_token"]
+    assert any("oauth/token" in record.getMessage() for record in caplog.records), "no log to check"
+    assert sandbox.client_secret not in caplog.text and token not in caplog.text
+
+
+#: ``ask`` as the window calls it: from a Qt callback (a menu action) on a running qasync loop, in a fresh process
+#: with one loop for its whole life, as the application has.
+ASK_FROM_A_SLOT = """
+import asyncio, sys
+from pathlib import Path
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from desktop_app.ui.dialogs.sign_in import SignInDialog
+
+app = QApplication([])
+
+def click_demo() -> None:
+    dialog = QApplication.activeModalWidget()
+    if isinstance(dialog, SignInDialog):
+        dialog.demo_button.click()
+    else:
+        QTimer.singleShot(20, click_demo)
+
+async def main() -> None:
+    answer = asyncio.get_running_loop().create_future()
+    QTimer.singleShot(0, lambda: answer.set_result(SignInDialog.ask(None, config_dir=Path(sys.argv[1]))))
+    QTimer.singleShot(20, click_demo)
+    result = await asyncio.wait_for(answer, 60)
+    print("signed in:", result.profile.name, result.mode, result.where, result.sandbox.url)
+    result.sandbox.stop()
+
+with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    runner.run(main())
+"""
+
+
+def test_ask_from_a_menu_action(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", ASK_FROM_A_SLOT, str(tmp_path)], capture_output=True, text=True, env=env,
+        cwd=REPO, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "signed in: demo test memory only, for this session http://127.0.0.1:" in result.stdout
+
+
+@pytest.mark.asyncio
+async def test_ask_async_from_a_coroutine(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """First start: the window awaits the dialog instead of nesting an event loop; cancel gives ``None``."""
+    task = asyncio.ensure_future(SignInDialog.ask_async(None, config_dir=tmp_path))
+    await until(lambda: isinstance(QApplication.activeModalWidget(), SignInDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, SignInDialog) and dialog.isVisible()
+    dialog.reject()
+    assert await asyncio.wait_for(task, 10) is None
