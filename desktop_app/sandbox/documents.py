@@ -80,7 +80,7 @@ class Renderer:
                     attributes[name] = extra.get(name)
         self_url = f"{self.base_url}/api/{shown}/{record.id}"
         relationships: dict[str, Any] = {}
-        for name, canonical in relationship_names(get_resource(record.type)):
+        for name, canonical in relationship_names(record.type):
             if fields is not None and name not in fields:
                 continue
             entry: dict[str, Any] = {

@@ -7,6 +7,8 @@ Both paths serve the same records, and the has-many relationship pointing at the
 
 from __future__ import annotations
 
+from functools import cache
+
 from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Resource, get_resource, resources
 
 #: Path segment → canonical type, for every type the sandbox serves.
@@ -22,8 +24,10 @@ def canonical_relationship(resource: Resource, name: str) -> str | None:
     return None
 
 
-def relationship_names(resource: Resource) -> tuple[tuple[str, str], ...]:
-    """``(shown name, catalogue name)`` for every relationship a document of ``resource`` lists."""
+@cache
+def relationship_names(type_: str) -> tuple[tuple[str, str], ...]:
+    """``(shown name, catalogue name)`` for every relationship a document of ``type_`` lists."""
+    resource = get_resource(type_)
     out: list[tuple[str, str]] = []
     for name, rel in resource.relationships.items():
         out.append((name, name))

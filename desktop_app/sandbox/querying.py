@@ -7,8 +7,9 @@ the client's own checks refuse; this module only gives the predicates their Rans
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from desktop_app.sandbox.errors import ApiError, error
@@ -112,12 +113,13 @@ def _parse_fields(type_name: str, text: str) -> frozenset[str]:
     return names
 
 
-def select(records: list[Record], query: Query) -> list[Record]:
+def select(records: Collection[Record], query: Query) -> Collection[Record]:
     """Filter then sort (stable; missing values last when ascending and first when descending, as PostgreSQL)."""
     matchers = query.matchers
-    chosen = [r for r in records if all(m(r) for m in matchers)] if matchers else records
+    if not matchers and not query.sort:
+        return records  # the common sync request: no copy of the whole table
+    chosen = [r for r in records if all(m(r) for m in matchers)] if matchers else list(records)
     if query.sort:
-        chosen = list(chosen)
         for name, descending in reversed(query.sort):
             if name == "id":
                 chosen.sort(key=lambda r: r.id, reverse=descending)
@@ -139,7 +141,9 @@ class Page:
     size: int
 
 
-def paginate(records: list[Record], query: Query) -> Page:
+def paginate(records: Collection[Record], query: Query) -> Page:
     count = len(records)
     start = (query.page - 1) * query.size
-    return Page(records[start : start + query.size], count, math.ceil(count / query.size), query.page, query.size)
+    end = start + query.size
+    window = records[start:end] if isinstance(records, list) else islice(records, start, end)
+    return Page(list(window), count, math.ceil(count / query.size), query.page, query.size)
