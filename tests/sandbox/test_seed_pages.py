@@ -66,6 +66,32 @@ def test_create_stock_level_as_printed(path: str, api: httpx.Client, fresh_sandb
     relationships = included["data"]["relationships"]
     assert relationships["stock_location"]["data"] == {"type": "stock_locations", "id": location}
     assert relationships["inventory_model"]["data"] == {"type": "inventory_models", "id": model}
+    # One set of records behind both paths, each answering with its own type.
+    other = next(p for p in STOCK_LEVEL_PATHS if p != path)
+    twin = _json(api.get(f"{other}/{data['id']}"), 200)["data"]
+    assert twin["type"] == other
+    assert twin["attributes"] == data["attributes"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the sandbox answers on_hold null when a create leaves it out; the seed page prints false, "
+    "Commerce Layer's default (see API-NOTES 2.2)",
+)
+def test_a_stock_level_created_as_printed_is_not_on_hold(api: httpx.Client) -> None:
+    model, location = free_pair(api)
+    body = {
+        "data": {
+            "type": "stock_levels",
+            "attributes": {"priority": "1"},
+            "relationships": {
+                "stock_location": {"data": {"type": "stock_locations", "id": location}},
+                "inventory_model": {"data": {"type": "inventory_models", "id": model}},
+            },
+        }
+    }
+    data = _json(api.post("stock_levels", json=body), 201)["data"]
+    assert data["attributes"]["on_hold"] is False
 
 
 def test_create_stock_item_as_printed(api: httpx.Client, fresh_sandbox: SandboxProcess) -> None:
