@@ -1,0 +1,1 @@
+"""Dialogs; each opens through a classmethod ``ask(...)`` so tests can replace one function."""

@@ -1,0 +1,44 @@
+"""Small dialogs: an error without a traceback, a delete confirmation, About.
+
+Each opens through a function tests can replace; the error dialog keeps the technical details (the log has the
+traceback) behind "Show details" so a person reads one sentence first.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop_app import __version__
+
+
+class Messages:
+    """Namespace of ``ask``-style functions; tests replace one attribute."""
+
+    @classmethod
+    def error(cls, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
+
+    @classmethod
+    def confirm_delete(cls, parent: QWidget | None, what: str, count: int) -> bool:
+        text = f"Delete {what}?" if count == 1 else f"Delete these {count} {what}?"
+        answer = QMessageBox.question(
+            parent,
+            "Delete",
+            text + "\n\nThe deletion is sent to the server; Undo creates the record again with a new id.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def about(cls, parent: QWidget | None) -> None:
+        QMessageBox.about(
+            parent,
+            "About Stockroom",
+            f"<h3>Stockroom {__version__}</h3>"
+            "<p>Inventory models, stock levels and stock items of a Commerce Layer organisation, "
+            "online and offline.</p><p>Edits are kept in a local outbox until the server confirms them.</p>",
+        )

@@ -1,0 +1,197 @@
+"""Create and edit dialogs generated from the resource description.
+
+Every writable attribute gets an input chosen by its type (metadata as key/value rows, enums as lists, switches for
+booleans) and every writable to-one relationship a picker; each input has an error line under it, filled by our own
+checks before anything is sent and by the server's 422 ``field_errors`` after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from desktop_app.schema import FieldError, Resource
+from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, input_for
+from desktop_app.ui.models.columns import LOOKUP_TYPES
+from desktop_app.ui.models.lookups import Lookups, RecordLike
+
+ERROR_STYLE = "color: #c62828;"
+_ORDER = ("code", "name", "priority", "quantity", "on_hold", "strategy")
+
+
+class RecordDialog(QDialog):
+    """``values()`` returns ``(attributes, relationships)`` to send: everything filled for a create, only what
+    changed for an edit. ``show_errors({field: message})`` puts each message under its field."""
+
+    def __init__(
+        self,
+        resource: Resource,
+        lookups: Lookups,
+        record: RecordLike | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.resource = resource
+        self.record = record
+        self.creating = record is None
+        verb = "New" if self.creating else "Edit"
+        self.setWindowTitle(f"{verb} {resource.label.lower()}")
+        self.inputs: dict[str, FieldInput] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        form_host = QWidget()
+        self.form = QFormLayout(form_host)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for rel in resource.to_one:
+            if (rel.creatable if self.creating else rel.updatable) and rel.target in LOOKUP_TYPES:
+                required = rel.required and not rel.required_unless
+                self._add_row(rel.name, rel.label, RelationshipInput(rel.name, rel.target, lookups, required), required)
+        for field in self._fields():
+            self._add_row(field.name, field.label, input_for(field), field.required)
+        if record is not None:
+            for name, field_input in self.inputs.items():
+                source = record.relationships if isinstance(field_input, RelationshipInput) else record.attributes
+                field_input.set_value(source.get(name))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.try_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        self.resize(560, min(760, 140 + 46 * len(self.inputs)))
+        self._values: tuple[dict[str, Any], dict[str, Any]] | None = None
+
+    def _fields(self) -> list[Any]:
+        wanted = [
+            f
+            for f in self.resource.fields.values()
+            if not f.trigger and f.name != "id" and (f.creatable if self.creating else f.updatable)
+        ]
+        rank = {name: i for i, name in enumerate(_ORDER)}
+        wanted.sort(key=lambda f: (rank.get(f.name, len(rank)), f.name == "metadata"))
+        return wanted
+
+    def _add_row(self, name: str, label: str, field_input: FieldInput, required: bool) -> None:
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field_input.widget)
+        column.addWidget(error)
+        caption = QLabel(f"{label}{' *' if required else ''}:")
+        caption.setBuddy(field_input.widget)
+        self.form.addRow(caption, cell)
+        self.inputs[name] = field_input
+        self.errors[name] = error
+
+    # -- values and errors -----------------------------------------------------------------------------------
+    def collect(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Read every input; raises a ``{field: message}`` dict (as ``ValueError`` args) when any is wrong."""
+        attributes: dict[str, Any] = {}
+        relationships: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for name, field_input in self.inputs.items():
+            try:
+                value = field_input.value()
+            except FieldError as exc:
+                problems[name] = exc.message
+                continue
+            is_rel = isinstance(field_input, RelationshipInput)
+            target = relationships if is_rel else attributes
+            if self.creating:
+                if value is None or value == {}:
+                    if self._required(name) and value is None:
+                        problems[name] = "can't be blank"
+                    continue
+                target[name] = value
+            else:
+                assert self.record is not None
+                old = (self.record.relationships if is_rel else self.record.attributes).get(name)
+                if value != old and not (value in (None, {}) and old in (None, {})):
+                    if value is None and self._required(name):
+                        problems[name] = "can't be blank"
+                        continue
+                    target[name] = value
+        if problems:
+            raise ValueError(problems)
+        return attributes, relationships
+
+    def _required(self, name: str) -> bool:
+        if name in self.resource.relationships:
+            rel = self.resource.relationships[name]
+            return rel.required and not rel.required_unless
+        return self.resource.fields[name].required
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each message under its field; messages about no known field go to the top of the dialog."""
+        general = []
+        for label in self.errors.values():
+            label.hide()
+            label.clear()
+        for name, message in errors.items():
+            key = name.removesuffix("_id") if name.removesuffix("_id") in self.errors else name
+            if key in self.errors:
+                self.errors[key].setText(message)
+                self.errors[key].show()
+            else:
+                general.append(f"{name}: {message}" if name else message)
+        self.general_error.setText("\n".join(general))
+        self.general_error.setVisible(bool(general))
+
+    def error_for(self, name: str) -> str:
+        label = self.errors[name]
+        return label.text() if not label.isHidden() else ""
+
+    def set_values(self, attributes: Mapping[str, Any], relationships: Mapping[str, Any]) -> None:
+        for name, value in {**attributes, **relationships}.items():
+            if name in self.inputs:
+                self.inputs[name].set_value(value)
+
+    def try_accept(self) -> None:
+        try:
+            self._values = self.collect()
+        except ValueError as exc:
+            self.show_errors(exc.args[0])
+            return
+        self.show_errors({})
+        self.accept()
+
+    def values(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        return self._values
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        resource: Resource,
+        lookups: Lookups,
+        record: RecordLike | None = None,
+        *,
+        values: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
+        errors: Mapping[str, str] | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Open the dialog and wait; ``(attributes, relationships)`` to send, or ``None`` when cancelled.
+        ``values``/``errors`` reopen it as the person left it, with the server's objections shown."""
+        dialog = cls(resource, lookups, record, parent)
+        if values is not None:
+            dialog.set_values(*values)
+        if errors:
+            dialog.show_errors(errors)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()

@@ -1,0 +1,128 @@
+"""Which columns a resource's table shows, derived from the resource description.
+
+Every attribute becomes a column; a to-one relationship to something people know by name or code becomes a readable
+column ("SKU code", "Stock location") instead of an opaque id; stock items get reserved and available quantities.
+The order puts what a warehouse manager scans first on the left; ids, metadata and write-only helpers start hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from desktop_app.schema import STOCK_LEVELS, Field, get_resource
+
+#: Targets whose records are looked up by name or code for readable relationship columns.
+LOOKUP_TYPES = ("skus", "stock_locations", "inventory_models")
+#: What the table may edit in place (everything else through the edit dialog).
+INLINE_EDITABLE: dict[str, frozenset[str]] = {
+    "stock_items": frozenset({"quantity"}),
+    STOCK_LEVELS: frozenset({"priority", "on_hold"}),
+}
+#: Columns that start hidden (the column chooser shows them).
+HIDDEN_BY_DEFAULT = frozenset(
+    {"id", "metadata", "sku_code", "reference_origin", "description", "image_url", "hs_tariff_number", "number"}
+)
+_LEADING = ("code", "name", "priority")
+_TRAILING = ("reference", "reference_origin", "metadata", "created_at", "updated_at", "id")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: where its value comes from, how it reads and whether it sorts or edits in place."""
+
+    key: str
+    label: str
+    type: str
+    source: str  # "attribute" | "relationship" | "derived" | "id"
+    field: Field | None = None
+    relationship: str | None = None
+    target: str | None = None
+    target_attribute: str | None = None
+    sortable: bool = True
+    server_sortable: bool = False
+    hidden: bool = False
+    inline_edit: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("integer", "float")
+
+
+def _relationship_columns(type_: str) -> list[Column]:
+    resource = get_resource(type_)
+    out: list[Column] = []
+    for rel in resource.to_one:
+        if rel.target not in LOOKUP_TYPES:
+            continue
+        target = get_resource(rel.target)
+        wanted = [a for a in ("code", "name") if a in target.fields and target.fields[a].required]
+        if not wanted:
+            wanted = ["name"] if "name" in target.fields else []
+        for attr in wanted:
+            label = target.label if len(wanted) == 1 else f"{target.label} {attr}"
+            out.append(
+                Column(
+                    key=f"{rel.name}.{attr}",
+                    label=label,
+                    type="string",
+                    source="relationship",
+                    relationship=rel.name,
+                    target=rel.target,
+                    target_attribute=attr,
+                )
+            )
+    return out
+
+
+def _attribute_column(type_: str, field: Field) -> Column:
+    return Column(
+        key=field.name,
+        label="ID" if field.name == "id" else field.label,
+        type=field.type,
+        source="id" if field.name == "id" else "attribute",
+        field=field,
+        sortable=field.type not in ("object", "array"),
+        server_sortable=field.sortable,
+        hidden=field.name in HIDDEN_BY_DEFAULT or field.type in ("object", "array"),
+        inline_edit=field.name in INLINE_EDITABLE.get(type_, frozenset()),
+    )
+
+
+@cache
+def columns_for(type_: str) -> tuple[Column, ...]:
+    """The columns of ``type_``'s table, in their default order."""
+    resource = get_resource(type_)
+    fields = {n: f for n, f in resource.fields.items() if not f.trigger}
+    leading = [_attribute_column(resource.type, fields[n]) for n in _LEADING if n in fields]
+    trailing = [_attribute_column(resource.type, fields[n]) for n in _TRAILING if n in fields]
+    placed = {c.key for c in leading + trailing}
+    middle = [_attribute_column(resource.type, f) for n, f in fields.items() if n not in placed]
+    middle.sort(key=lambda c: (c.type in ("object", "array"), c.type == "string", 0))
+    derived: list[Column] = []
+    if resource.type == "stock_items":
+        derived = [
+            Column("reserved", "Reserved", "integer", "derived"),
+            Column("available", "Available", "integer", "derived"),
+        ]
+        quantity = [c for c in middle if c.key == "quantity"]
+        rest = [c for c in middle if c.key != "quantity"]
+        middle = quantity + derived + rest
+    return (*leading, *_relationship_columns(resource.type), *middle, *trailing)
+
+
+def column_index(type_: str, key: str) -> int:
+    """The position of column ``key`` in ``type_``'s table (tests and views name columns, never hard-code numbers)."""
+    for i, column in enumerate(columns_for(type_)):
+        if column.key == key:
+            return i
+    raise KeyError(f"{type_} has no column {key!r}")
+
+
+def default_sort(type_: str) -> str:
+    """The column a table sorts by when the person has not chosen one: priority, else code, else name."""
+    keys = {c.key for c in columns_for(type_)}
+    for key in ("priority", "sku.code", "code", "name"):
+        if key in keys:
+            return key
+    return "id"

@@ -1,0 +1,64 @@
+"""Names and codes of the records other tables point at, read once from the cache and refreshed after a sync.
+
+A stock item row stores its SKU's id; the table shows the SKU's code and name. Keeping one small dictionary per
+target type (a few thousand entries at most) is far cheaper than joining per row or holding related objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from desktop_app.ui.models.columns import LOOKUP_TYPES
+
+
+class RecordLike(Protocol):
+    """What the window needs of a record: a cached one (contract E) or a freshly fetched one (contract C)."""
+
+    id: str
+    attributes: dict[str, Any]
+    relationships: dict[str, Any]
+
+
+class Lookups:
+    """``id -> {"name": ..., "code": ...}`` per target type, and reserved quantities per stock item."""
+
+    def __init__(self) -> None:
+        self.by_type: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in LOOKUP_TYPES}
+        self.reserved: dict[str, int] = {}
+
+    def set_records(self, type_: str, records: Iterable[RecordLike]) -> None:
+        if type_ == "reserved_stocks":
+            reserved: dict[str, int] = {}
+            for r in records:
+                item = r.relationships.get("stock_item")
+                if isinstance(item, str):
+                    reserved[item] = reserved.get(item, 0) + int(r.attributes.get("quantity") or 0)
+            self.reserved = reserved
+            return
+        self.by_type[type_] = {
+            r.id: {"name": r.attributes.get("name"), "code": r.attributes.get("code")} for r in records
+        }
+
+    def value(self, type_: str, record_id: Any, attribute: str) -> str | None:
+        if not isinstance(record_id, str):
+            return None
+        entry = self.by_type.get(type_, {}).get(record_id)
+        return None if entry is None else entry.get(attribute)
+
+    def label(self, type_: str, record_id: str) -> str:
+        """How a related record reads in a link or a picker: ``code — name`` or whichever exists."""
+        entry = self.by_type.get(type_, {}).get(record_id) or {}
+        parts = [str(p) for p in (entry.get("code"), entry.get("name")) if p]
+        return " — ".join(parts) if parts else record_id
+
+    def search(self, type_: str, text: str, limit: int = 50) -> list[tuple[str, str]]:
+        """``(id, label)`` of records whose name, code or id contains ``text`` (case-insensitive)."""
+        needle = text.strip().lower()
+        out: list[tuple[str, str]] = []
+        for record_id, entry in self.by_type.get(type_, {}).items():
+            hay = f"{entry.get('code') or ''} {entry.get('name') or ''} {record_id}".lower()
+            if needle in hay:
+                out.append((record_id, self.label(type_, record_id)))
+        out.sort(key=lambda pair: pair[1].lower())
+        return out[:limit]

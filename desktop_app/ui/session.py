@@ -1,0 +1,199 @@
+"""One open organisation: its connection, cache, edit path and sync engine, with Qt signals for the window.
+
+The window never talks to the client, the cache or the outbox directly; it asks the session, which runs network
+work as coroutines on the qasync loop, turns "the server cannot be reached" into an offline state instead of an
+error, and tells every tab which records changed so tables update in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.connection import Connection
+from desktop_app.schema import STOCK_LEVELS
+from desktop_app.ui.tasks import TaskSet
+
+log = logging.getLogger(__name__)
+
+#: What the window shows and keeps in sync, in the order a sync fetches them (targets before what points at them).
+WINDOW_TYPES = ("stock_locations", "skus", "inventory_models", STOCK_LEVELS, "stock_items", "reserved_stocks")
+
+
+class Session(QObject):
+    """Signals: ``records_changed(type, ids)`` (ids empty: reload the whole type), ``online_changed``,
+    ``outbox_changed``, ``sync_started``, ``sync_progress(type, done, total)``, ``sync_finished(ok, message)``."""
+
+    records_changed = Signal(str, list)
+    online_changed = Signal(bool)
+    outbox_changed = Signal()
+    sync_started = Signal()
+    sync_progress = Signal(str, int, object)
+    sync_finished = Signal(bool, str)
+    mode_changed = Signal(str)
+
+    def __init__(
+        self,
+        connection: Connection,
+        cache: Any,
+        cache_file: Path,
+        *,
+        offline: bool = False,
+        tasks: TaskSet | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        from desktop_app.sync import Editor
+
+        self.connection = connection
+        self.cache = cache
+        self.cache_file = cache_file
+        self.tasks = tasks or TaskSet()
+        self.forced_offline = offline or connection.credentials is None
+        self.online = not self.forced_offline
+        self.mode = "test" if connection.token is None or connection.token.test else "live"
+        self.editor = Editor(cache, self.make_client)
+        self._sync_task: asyncio.Task[Any] | None = None
+        self._client: Any = None
+        #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
+        self.confirmed_ids: dict[str, str] = {}
+        self._on_close = on_close
+
+    @property
+    def name(self) -> str:
+        return self.connection.name
+
+    # -- network ---------------------------------------------------------------------------------------------
+    def make_client(self) -> Any:
+        """The session's one client (one connection pool per organisation); closed by :meth:`aclose`."""
+        if self.connection.credentials is None:
+            from desktop_app.api import NetworkError
+
+            raise NetworkError("working offline: no credentials for this session")
+        if self._client is None:
+            from desktop_app.api import CommerceLayerClient
+
+            self._client = CommerceLayerClient(
+                self.connection.endpoint,
+                self.connection.credentials,
+                token=self.connection.token,
+                dialect=self.connection.dialect,
+                on_token=self._token_issued,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    def _token_issued(self, token: Any) -> None:
+        self.connection.save_token(token)
+        mode = "test" if token.test else "live"
+        if mode != self.mode:
+            self.mode = mode
+            self.mode_changed.emit(mode)
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.online_changed.emit(online)
+
+    @property
+    def syncing(self) -> bool:
+        return self._sync_task is not None and not self._sync_task.done()
+
+    def start_sync(self, types: Sequence[str] = WINDOW_TYPES, *, full: bool = False) -> asyncio.Task[Any] | None:
+        """Refresh ``types`` from the server in the background (F5); one sync at a time."""
+        if self.forced_offline or self.syncing:
+            return None
+        self._sync_task = self.tasks.spawn(self._sync(tuple(types), full), name="sync")
+        return self._sync_task
+
+    def cancel_sync(self) -> None:
+        if self._sync_task is not None and not self._sync_task.done():
+            self._sync_task.cancel()
+
+    async def _sync(self, types: tuple[str, ...], full: bool) -> None:
+        from desktop_app.api import ApiError, NetworkError
+        from desktop_app.sync import Syncer
+
+        self.sync_started.emit()
+        message = "Up to date"
+        ok = True
+        try:
+            client = self.make_client()
+            syncer = Syncer(self.cache, client)
+            for type_ in types:
+                await syncer.sync([type_], full=full, progress=self._progress)
+                self.records_changed.emit(type_, [])
+            if client.dialect:
+                self.connection.save_dialect(client.dialect)
+            self._set_online(True)
+            await self._push_quietly()
+        except asyncio.CancelledError:
+            ok, message = False, "Sync cancelled"
+        except NetworkError as exc:
+            log.info("sync: offline (%s)", exc)
+            self._set_online(False)
+            ok, message = False, "Offline: the server cannot be reached"
+        except ApiError as exc:
+            ok, message = False, f"Sync failed: {exc}"
+        finally:
+            self.sync_finished.emit(ok, message)
+
+    def _progress(self, resource: str, done: int, total: int | None) -> None:
+        self.sync_progress.emit(resource, done, total)
+
+    # -- edits -----------------------------------------------------------------------------------------------
+    def edited(self, type_: str, ids: Sequence[str]) -> None:
+        """The editor wrote the cache: update rows at once, then send in the background."""
+        self.records_changed.emit(type_, list(ids))
+        self.outbox_changed.emit()
+        self.tasks.spawn(self._push_quietly(), name="push")
+
+    async def push(self) -> Any:
+        """Send the outbox now; returns the editor's result, or ``None`` when offline."""
+        from desktop_app.api import NetworkError
+
+        if self.forced_offline:
+            return None
+        before = {(e.type, e.record_id) for e in self.cache.outbox()}
+        try:
+            result = await self.editor.push()
+            self._set_online(not getattr(result, "offline", False))
+            self.confirmed_ids.update(getattr(result, "confirmed", {}) or {})
+        except NetworkError:
+            self._set_online(False)
+            result = None
+        after = {(e.type, e.record_id) for e in self.cache.outbox()}
+        touched: dict[str, list[str]] = {}
+        for type_, record_id in before | after:
+            touched.setdefault(type_, []).append(record_id)
+        for type_, ids in touched.items():
+            self.records_changed.emit(type_, ids)
+        self.outbox_changed.emit()
+        return result
+
+    async def _push_quietly(self) -> None:
+        if self.cache.pending_count() or any(e.state == "pending" for e in self.cache.outbox()):
+            await self.push()
+
+    def entry(self, entry_id: Any) -> Any:
+        return next((e for e in self.cache.outbox() if e.id == entry_id), None)
+
+    def synced_at(self, type_: str) -> datetime | None:
+        value: datetime | None = self.cache.synced_at(type_)
+        return value
+
+    def close(self) -> None:
+        self.cancel_sync()
+        self.tasks.cancel_all()
+        if self._on_close is not None:
+            self._on_close()

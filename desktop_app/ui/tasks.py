@@ -1,0 +1,63 @@
+"""Background coroutines on the qasync loop, held by strong references and never failing silently.
+
+``asyncio.create_task`` keeps only a weak reference to its task; a task nobody holds can be collected mid-flight.
+Every window part that starts network work goes through one :class:`TaskSet`, which holds the task until it ends,
+logs a failure with its traceback and hands the exception to a reporter (the window shows it in a dialog).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Reporter = Callable[[BaseException], None]
+
+
+class TaskSet:
+    """A small TaskGroup for a long-lived owner: tasks start at once, failures are logged and reported."""
+
+    def __init__(self, reporter: Reporter | None = None) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._reporter = reporter
+
+    def set_reporter(self, reporter: Reporter | None) -> None:
+        self._reporter = reporter
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        if name:
+            task.set_name(name)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None:
+            return
+        log.error("background task %s failed", task.get_name(), exc_info=exc)
+        if self._reporter is not None:
+            self._reporter(exc)
+
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait until every task started so far (and any they start) has ended; tests and the self-test use it."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._tasks:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{len(self._tasks)} background task(s) still running")
+            await asyncio.wait(set(self._tasks), timeout=0.2)

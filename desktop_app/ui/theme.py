@@ -1,0 +1,58 @@
+"""Light and dark, following the system (``QStyleHints.colorScheme``), on the Fusion style for the same look
+everywhere; the palette changes live when the system switches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    base, window, text = QColor(32, 34, 37), QColor(43, 45, 49), QColor(222, 224, 228)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        palette.setColor(group, QPalette.ColorRole.Window, window)
+        palette.setColor(group, QPalette.ColorRole.WindowText, text)
+        palette.setColor(group, QPalette.ColorRole.Base, base)
+        palette.setColor(group, QPalette.ColorRole.AlternateBase, QColor(38, 40, 44))
+        palette.setColor(group, QPalette.ColorRole.Text, text)
+        palette.setColor(group, QPalette.ColorRole.Button, window)
+        palette.setColor(group, QPalette.ColorRole.ButtonText, text)
+        palette.setColor(group, QPalette.ColorRole.Highlight, QColor(53, 106, 178))
+        palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
+        palette.setColor(group, QPalette.ColorRole.ToolTipBase, window)
+        palette.setColor(group, QPalette.ColorRole.ToolTipText, text)
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(140, 144, 150))
+        palette.setColor(group, QPalette.ColorRole.Link, QColor(110, 168, 255))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(120, 122, 126))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 122, 126))
+    return palette
+
+
+def _light_palette() -> QPalette:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    palette = app.style().standardPalette()
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor(245, 247, 250))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(38, 99, 178))
+    return palette
+
+
+def apply_theme(scheme: Qt.ColorScheme | None = None) -> str:
+    """Apply the palette for ``scheme`` (the system's when ``None``); returns ``"dark"`` or ``"light"``."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if scheme is None:
+        scheme = QGuiApplication.styleHints().colorScheme()
+    dark = scheme == Qt.ColorScheme.Dark
+    app.setPalette(_dark_palette() if dark else _light_palette())
+    return "dark" if dark else "light"
+
+
+def follow_system_theme() -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    apply_theme()
+    QGuiApplication.styleHints().colorSchemeChanged.connect(apply_theme)

@@ -1,0 +1,140 @@
+"""The selected record in full: every attribute, metadata as a key/value table, related records as links.
+
+A link reads like the related record ("Warehouse Milan") and carries ``type/id``; activating it asks the window to
+switch to that type's tab and select the record, which is how a manager walks from a stock level to its location.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.schema import Resource, display
+from desktop_app.ui.models.lookups import Lookups, RecordLike
+
+WINDOW_TABS = ("inventory_models", "inventory_stock_locations", "stock_items", "stock_locations", "skus")
+
+
+class DetailsPane(QWidget):
+    """Shows one record; ``link_activated(type, id)`` when a related record is clicked."""
+
+    link_activated = Signal(str, str)
+
+    def __init__(self, resource: Resource, lookups: Lookups, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.resource = resource
+        self.lookups = lookups
+        self.record_id: str | None = None
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.subtitle = QLabel()
+        self.subtitle.setStyleSheet("color: palette(placeholder-text);")
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.metadata = QTableWidget(0, 2)
+        self.metadata.setHorizontalHeaderLabels(["Key", "Value"])
+        self.metadata.verticalHeader().setVisible(False)
+        self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.metadata.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.metadata.setMaximumHeight(140)
+        self.metadata_label = QLabel("<b>Metadata</b>")
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.title)
+        column.addWidget(self.subtitle)
+        column.addWidget(self.form_host)
+        column.addWidget(self.metadata_label)
+        column.addWidget(self.metadata)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.show_record(None)
+
+    def show_record(self, record: RecordLike | None) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.metadata.setRowCount(0)
+        if record is None:
+            self.record_id = None
+            self.title.setText(f"No {self.resource.label.lower()} selected")
+            self.subtitle.setText("Select a row to see all its fields and related records.")
+            self.metadata.hide()
+            self.metadata_label.hide()
+            return
+        self.record_id = record.id
+        attrs = record.attributes
+        heading = attrs.get("name") or attrs.get("code") or attrs.get("sku_code") or record.id
+        if self.resource.type == "inventory_stock_locations":
+            location = self.lookups.label("stock_locations", str(record.relationships.get("stock_location")))
+            heading = f"Priority {attrs.get('priority')} · {location}"
+        self.title.setText(html.escape(str(heading)))
+        pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
+        self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
+        for rel in self.resource.relationships.values():
+            value = record.relationships.get(rel.name)
+            if rel.to_one and isinstance(value, str):
+                self.form.addRow(rel.label + ":", self._link(rel.target, value))
+        for name, field in self.resource.fields.items():
+            if field.trigger or name in ("id", "metadata"):
+                continue
+            value = attrs.get(name)
+            text = display(field, value)
+            label = QLabel(html.escape(text) if text else "<span style='color: gray'>—</span>")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(field.type in ("object", "array", "string"))
+            self.form.addRow(field.label + ":", label)
+        metadata = attrs.get("metadata") or {}
+        self.metadata_label.show()
+        self.metadata.show()
+        self.metadata.setRowCount(len(metadata))
+        for row, (key, value) in enumerate(sorted(metadata.items())):
+            self.metadata.setItem(row, 0, QTableWidgetItem(str(key)))
+            self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else repr(value)))
+
+    def _link(self, target: str, record_id: str) -> QLabel:
+        text = html.escape(self.lookups.label(target, record_id))
+        if target in WINDOW_TABS:
+            label = QLabel(f'<a href="{target}/{record_id}">{text}</a>')
+            label.linkActivated.connect(self._activated)
+        else:
+            label = QLabel(f"{text} <span style='color: gray'>({html.escape(target)})</span>")
+        label.setToolTip(f"{target} {record_id}")
+        return label
+
+    def _activated(self, href: Any) -> None:
+        target, _, record_id = str(href).partition("/")
+        self.link_activated.emit(target, record_id)
+
+    def links(self) -> list[tuple[str, str]]:
+        """The related records shown (tests click them through this)."""
+        out = []
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item else None
+            if isinstance(widget, QLabel) and 'href="' in widget.text():
+                href = widget.text().split('href="', 1)[1].split('"', 1)[0]
+                target, _, record_id = href.partition("/")
+                out.append((target, record_id))
+        return out

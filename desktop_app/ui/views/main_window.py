@@ -1,0 +1,244 @@
+"""The window a warehouse manager keeps open all day: five tabs over the cache, kept fresh by the session.
+
+It opens from the cache (instant, offline too), starts a sync in the background, and routes every edit through
+the edit controller. Menus and keys follow desktop habits: F5 refresh, Ctrl+F find, Ctrl+N new, Delete, Ctrl+Z.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+
+from desktop_app.schema import STOCK_LEVELS
+from desktop_app.ui.dialogs.messages import Messages
+from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
+from desktop_app.ui.export import ExportDialog, export_csv
+from desktop_app.ui.models.columns import LOOKUP_TYPES
+from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.views.edit_controller import EDITABLE_TYPES, EditController
+from desktop_app.ui.views.resource_tab import ResourceTab
+from desktop_app.ui.views.status_bar import StatusBar
+from desktop_app.ui.views.stock_levels_tab import StockLevelsTab
+
+log = logging.getLogger(__name__)
+TAB_TYPES = ("inventory_models", STOCK_LEVELS, "stock_items", "stock_locations", "skus")
+
+
+class MainWindow(QMainWindow):
+    """``switch_requested`` asks the application to sign in to another organisation."""
+
+    switch_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.lookups = Lookups()
+        self.undo_stack = QUndoStack(self)
+        self.edits = EditController(self, session, self.lookups, self.undo_stack)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tab_by_type: dict[str, ResourceTab] = {}
+        self._load_lookups()
+        for type_ in TAB_TYPES:
+            tab = (
+                StockLevelsTab(session, self.lookups)
+                if type_ == STOCK_LEVELS
+                else ResourceTab(type_, session, self.lookups)
+            )
+            tab.link_activated.connect(self.show_record)
+            tab.edit_requested.connect(lambda record_id, t=type_: self.edits.edit_record(t, record_id))
+            tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
+            self.tab_by_type[type_] = tab
+            if isinstance(tab, StockLevelsTab):
+                tab.set_undo_stack(self.undo_stack)
+            self.tabs.addTab(tab, tab.resource.plural_label)
+        self.setCentralWidget(self.tabs)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self._build_menus()
+        self._connect_session()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
+        self.edits.created.connect(self.show_record)
+        self.resize(1280, 800)
+        self._restore_geometry()
+        self._update_title()
+        self._update_outbox()
+        self.status.set_online(session.online, forced=session.forced_offline)
+
+    # -- opening ---------------------------------------------------------------------------------------------
+    def load(self, first: str = "stock_items") -> None:
+        """Fill the tabs from the cache; the first tab shown is read first so it paints first."""
+        self.tabs.setCurrentWidget(self.tab_by_type[first])
+        self.tab_by_type[first].load_from_cache()
+        for type_, tab in self.tab_by_type.items():
+            if type_ != first:
+                tab.load_from_cache()
+        self._tab_changed()
+
+    def _load_lookups(self) -> None:
+        for type_ in (*LOOKUP_TYPES, "reserved_stocks"):
+            self.lookups.set_records(type_, self.session.cache.records(type_))
+
+    def current_tab(self) -> ResourceTab:
+        tab = self.tabs.currentWidget()
+        assert isinstance(tab, ResourceTab)
+        return tab
+
+    def show_record(self, type_: str, record_id: str) -> None:
+        tab = self.tab_by_type.get(type_)
+        if tab is None:
+            return
+        self.tabs.setCurrentWidget(tab)
+        if not tab.select_record(record_id):
+            self.status.showMessage(f"{tab.resource.label} {record_id} is not in the cache yet", 6000)
+
+    # -- session ---------------------------------------------------------------------------------------------
+    def _connect_session(self) -> None:
+        s = self.session
+        s.records_changed.connect(self._records_changed)
+        s.outbox_changed.connect(self._update_outbox)
+        s.online_changed.connect(self.status.set_online)
+        s.sync_started.connect(self.status.sync_started)
+        s.sync_progress.connect(self.status.sync_progress)
+        s.sync_finished.connect(self._sync_finished)
+        s.mode_changed.connect(lambda _: self._update_title())
+        self.status.cancel_sync.connect(s.cancel_sync)
+        self.status.open_pending.connect(self.open_pending)
+
+    def _records_changed(self, type_: str, ids: list[str]) -> None:
+        if type_ in (*LOOKUP_TYPES, "reserved_stocks"):
+            self.lookups.set_records(type_, self.session.cache.records(type_))
+            affected = [t for t in self.tab_by_type if t != type_] if type_ != "reserved_stocks" else ["stock_items"]
+            for other in affected:
+                self.tab_by_type[other].lookups_changed()
+        tab = self.tab_by_type.get(type_)
+        if tab is not None:
+            tab.reload(ids)
+        self._tab_changed()
+
+    def _sync_finished(self, ok: bool, message: str) -> None:
+        self.status.sync_finished(ok, message)
+        self._tab_changed()
+        self._update_outbox()
+
+    def _update_outbox(self) -> None:
+        cache = self.session.cache
+        pending = sum(1 for e in cache.outbox() if e.state != "conflict")
+        self.status.set_outbox(pending, cache.conflict_count())
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"Stockroom — {self.session.name} ({self.session.mode})")
+        self.status.set_profile(self.session.name, self.session.mode)
+
+    def _tab_changed(self, *args: Any) -> None:
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, ResourceTab):
+            self.status.set_as_of(tab.synced_at())
+            editable = tab.type in EDITABLE_TYPES
+            for action in (self.new_action, self.edit_action, self.delete_action):
+                action.setEnabled(editable)
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("Switch organisation…", self.switch_requested.emit))
+        self.export_action = self._action("Export to CSV…", self.export_current, "Ctrl+E")
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        self.new_action = self._action("New…", self.new_record, "Ctrl+N")
+        self.edit_action = self._action("Edit…", self.edit_current, "Ctrl+Return")
+        self.delete_action = self._action("Delete…", self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tabs.addAction(self.delete_action)
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("Find…", lambda: self.current_tab().focus_find(), "Ctrl+F"))
+        edit_menu.addAction(self._action("Pending edits…", self.open_pending))
+        view_menu = bar.addMenu("&View")
+        self.columns_menu = view_menu.addMenu("Columns")
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        view_menu.addAction(self._action("Show filters", self._toggle_filters, "Ctrl+Shift+F"))
+        view_menu.addAction(self._action("Refresh", self.refresh, "F5", "Fetch what changed on the server"))
+        view_menu.addAction(self._action("Full refresh", lambda: self.refresh(full=True), "Shift+F5"))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("About Stockroom", lambda: Messages.about(self)))
+
+    def _fill_columns_menu(self) -> None:
+        self.columns_menu.clear()
+        for action in self.current_tab().table.column_menu(self.columns_menu).actions():
+            self.columns_menu.addAction(action)
+
+    def _toggle_filters(self) -> None:
+        button = self.current_tab().filters_button
+        button.setChecked(not button.isChecked())
+
+    def refresh(self, full: bool = False) -> None:
+        if self.session.forced_offline:
+            self.status.showMessage("Working offline: showing the cache only", 6000)
+            return
+        self.session.start_sync(full=full)
+
+    def new_record(self) -> None:
+        self.edits.new_record(self.current_tab().type)
+
+    def edit_current(self) -> None:
+        tab = self.current_tab()
+        record_id = tab.current_id()
+        if record_id:
+            self.edits.edit_record(tab.type, record_id)
+
+    def delete_selected(self) -> None:
+        tab = self.current_tab()
+        self.edits.delete_records(tab.type, tab.selected_ids())
+
+    def export_current(self) -> None:
+        tab = self.current_tab()
+        path = ExportDialog.ask_path(self, f"{tab.type}.csv")
+        if path is not None:
+            count = export_csv(tab.table, path)
+            self.status.showMessage(f"Exported {count:,} rows to {path}", 8000)
+
+    def open_pending(self) -> None:
+        PendingChangesDialog.open_for(self, self.session)
+
+    # -- window state ----------------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        for tab in self.tab_by_type.values():
+            tab.table.save_layout()
+        super().closeEvent(event)
+        self.closed.emit()

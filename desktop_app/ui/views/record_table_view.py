@@ -1,0 +1,151 @@
+"""The table of one tab: remembered column layout, a column chooser, and inline editing of a few fields.
+
+Widths, order, visibility and the sort column live in ``QSettings`` under the resource type, so each tab opens the
+way the person left it; everything else a table shows comes from the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from desktop_app.ui.models.record_proxy import RecordProxyModel
+from desktop_app.ui.models.resource_table import ResourceTableModel
+
+SETTINGS_VERSION = 1
+
+
+class RecordTableView(QTableView):
+    """A ``QTableView`` over a :class:`RecordProxyModel`; emits ``current_record_changed(id)``."""
+
+    current_record_changed = Signal(str)
+    activated_record = Signal(str)
+
+    def __init__(self, proxy: RecordProxyModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proxy = proxy
+        self.setModel(proxy)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setSortingEnabled(True)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.sectionResized.connect(lambda *_: self.save_layout())
+        header.sectionMoved.connect(lambda *_: self.save_layout())
+        header.sortIndicatorChanged.connect(lambda *_: self.save_layout())
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.doubleClicked.connect(self._double_clicked)
+        self._restoring = False
+        self._apply_defaults()
+
+    @property
+    def source(self) -> ResourceTableModel:
+        return self.proxy.source()
+
+    def _settings_key(self) -> str:
+        return f"tables/{self.source.type}/v{SETTINGS_VERSION}"
+
+    def _apply_defaults(self) -> None:
+        model = self.source
+        widths = {"string": 160, "integer": 90, "float": 90, "boolean": 80, "datetime": 140, "object": 220}
+        for i, column in enumerate(model.columns):
+            self.setColumnHidden(i, column.hidden)
+            self.setColumnWidth(i, widths.get(column.type, 140))
+            if column.key in ("sku.name", "name"):
+                self.setColumnWidth(i, 240)
+
+    def restore_layout(self) -> None:
+        """Widths, order, hidden columns and sort as the person left them; the default sort otherwise."""
+        settings = QSettings()
+        state = settings.value(self._settings_key() + "/header")
+        self._restoring = True
+        try:
+            if isinstance(state, QByteArray | bytes) and self.horizontalHeader().restoreState(QByteArray(state)):
+                header = self.horizontalHeader()
+                column = header.sortIndicatorSection()
+                if 0 <= column < self.source.columnCount():
+                    self.source.sort(column, header.sortIndicatorOrder())
+                return
+            from desktop_app.ui.models.columns import default_sort
+
+            self.sortByColumn(self.source.column_of(default_sort(self.source.type)), Qt.SortOrder.AscendingOrder)
+        finally:
+            self._restoring = False
+
+    def save_layout(self) -> None:
+        if self._restoring:
+            return
+        QSettings().setValue(self._settings_key() + "/header", self.horizontalHeader().saveState())
+
+    def _column_menu(self, pos: Any) -> None:
+        self.column_menu().exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self, parent: QWidget | None = None) -> QMenu:
+        """One checkable entry per column (the View menu shows the same list for the current tab)."""
+        menu = QMenu("Columns", parent or self)
+        for i, column in enumerate(self.source.columns):
+            action = menu.addAction(column.label)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(i))
+            action.toggled.connect(lambda on, i=i: self.set_column_visible(i, on))
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.reset_columns)
+        return menu
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        self.setColumnHidden(column, not visible)
+        self.save_layout()
+
+    def reset_columns(self) -> None:
+        header = self.horizontalHeader()
+        for logical in range(header.count()):
+            header.moveSection(header.visualIndex(logical), logical)
+        self._apply_defaults()
+        self.save_layout()
+
+    def _current_changed(self, current: Any, previous: Any) -> None:
+        record_id = current.data(ResourceTableModel.IdRole) if current.isValid() else ""
+        self.current_record_changed.emit(record_id or "")
+
+    def _double_clicked(self, index: Any) -> None:
+        column = self.source.columns[self.proxy.mapToSource(index).column()]
+        if not column.inline_edit:
+            self.activated_record.emit(index.data(ResourceTableModel.IdRole))
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        return [self.proxy.index(r, 0).data(ResourceTableModel.IdRole) for r in rows]
+
+    def current_id(self) -> str | None:
+        index = self.currentIndex()
+        return index.data(ResourceTableModel.IdRole) if index.isValid() else None
+
+    def select_record(self, record_id: str) -> bool:
+        row = self.source.row_of(record_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.source.index(row, 0))
+        if not index.isValid():
+            return False
+        self.setCurrentIndex(index)
+        self.selectRow(index.row())
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True

@@ -1,0 +1,204 @@
+"""One tab of the main window: quick-find, filter bar, the table and the details pane for one resource.
+
+The tab opens from the cache in one synchronous read (so the first paint already shows rows, even offline) and
+afterwards follows the session: a sync or an edit names the records that changed and only those rows repaint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
+
+from desktop_app.schema import get_resource
+from desktop_app.ui.loading import ServerPager, apply_diff, read_records_async
+from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.models.record_proxy import RecordProxyModel
+from desktop_app.ui.models.resource_table import ResourceTableModel
+from desktop_app.ui.views.details_pane import DetailsPane
+from desktop_app.ui.views.filter_bar import FilterBar
+from desktop_app.ui.views.record_table_view import RecordTableView
+
+log = logging.getLogger(__name__)
+
+
+class ResourceTab(QWidget):
+    """Signals: ``link_activated(type, id)`` from the details pane, ``edit_requested(id)`` on double-click,
+    ``counts_changed()`` when the shown/total numbers change, ``status(message)`` for the status bar."""
+
+    link_activated = Signal(str, str)
+    edit_requested = Signal(str)
+    counts_changed = Signal()
+    status = Signal(str)
+
+    def __init__(self, type_: str, session: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.resource = get_resource(type_)
+        self.type = self.resource.type
+        self.session = session
+        self.lookups = lookups
+        self.model = ResourceTableModel(self.type, lookups, fetch_record=self._cached_record, tasks=session.tasks)
+        self.proxy = RecordProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = RecordTableView(self.proxy)
+        self.details = DetailsPane(self.resource, lookups)
+        self.filter_bar = FilterBar(self.resource, lookups)
+        self.filter_bar.setVisible(False)
+        self.quick_find = QLineEdit()
+        self.quick_find.setPlaceholderText(f"Find in {self.resource.plural_label.lower()}…  (Ctrl+F)")
+        self.quick_find.setClearButtonEnabled(True)
+        self.filters_button = QToolButton()
+        self.filters_button.setText("Filters")
+        self.filters_button.setCheckable(True)
+        self.filters_button.toggled.connect(self.filter_bar.setVisible)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: palette(placeholder-text);")
+        self._reloading: asyncio.Task[Any] | None = None
+        self._build()
+        self.quick_find.textChanged.connect(self._quick_find_changed)
+        self.filter_bar.changed.connect(self._filters_changed)
+        self.table.current_record_changed.connect(self._show_details)
+        self.table.activated_record.connect(self.edit_requested)
+        self.details.link_activated.connect(self.link_activated)
+        self.model.edit_rejected.connect(self.status)
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_count)
+        self.model.dataChanged.connect(self._row_changed)
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.quick_find, 3)
+        top.addWidget(self.filters_button)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        self.top_bar = top
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 320])
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(splitter, 1)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.quick_find, self.quick_find.clear)
+
+    # -- loading ---------------------------------------------------------------------------------------------
+    def load_from_cache(self) -> None:
+        """Fill the table from the cache now; when the cache has never held this type, page the server instead."""
+        records = self.session.cache.records(self.type)
+        pager = None
+        if not records and self.session.synced_at(self.type) is None and not self.session.forced_offline:
+            pager = ServerPager(self.session, self.type)
+        self.model.set_records(records, pager=pager)
+        del records
+        self.table.restore_layout()
+        self.filter_bar.refresh_choices()
+        self._update_count()
+
+    def reload(self, ids: list[str]) -> None:
+        """The session says these records changed (all of them when ``ids`` is empty)."""
+        if ids:
+            found: list[Any] = []
+            gone: list[str] = []
+            for record_id in ids:
+                record = self.session.cache.get(self.type, record_id)
+                (found if record is not None else gone).append(record if record is not None else record_id)
+            self.model.upsert(found)
+            self.model.remove_ids(gone)
+            self._refresh_details()
+            return
+        if self._reloading is not None and not self._reloading.done():
+            self._reloading.cancel()
+        self._reloading = self.session.tasks.spawn(self._reload_all(), name=f"reload {self.type}")
+
+    async def _reload_all(self) -> None:
+        records = await read_records_async(self.session.cache_file, self.type)
+        changed, fresh, gone = await apply_diff(self.model, records)
+        del records
+        log.info("%s: %d changed, %d new, %d gone", self.type, changed, fresh, gone)
+        self.filter_bar.refresh_choices()
+        self._refresh_details()
+        self._update_count()
+
+    @property
+    def reloading(self) -> bool:
+        return self._reloading is not None and not self._reloading.done()
+
+    def lookups_changed(self) -> None:
+        self.model.refresh_lookups()
+        self.filter_bar.refresh_choices()
+        self._refresh_details()
+
+    def _cached_record(self, record_id: str) -> Any:
+        return self.session.cache.get(self.type, record_id)
+
+    # -- finding ---------------------------------------------------------------------------------------------
+    def focus_find(self) -> None:
+        self.quick_find.setFocus()
+        self.quick_find.selectAll()
+
+    def _quick_find_changed(self, text: str) -> None:
+        self.proxy.set_quick_find(text)
+        self._update_count()
+
+    def _filters_changed(self, filters: dict[str, Any]) -> None:
+        self.apply_filters(filters)
+
+    def apply_filters(self, filters: dict[str, Any]) -> None:
+        self.proxy.set_filters(filters)
+        active = len(filters)
+        self.filters_button.setText(f"Filters ({active})" if active else "Filters")
+        self._update_count()
+
+    def select_record(self, record_id: str) -> bool:
+        if not self.table.select_record(record_id):
+            self.quick_find.clear()
+            self.filter_bar.clear()
+            return self.table.select_record(record_id)
+        return True
+
+    # -- what is shown ---------------------------------------------------------------------------------------
+    def _show_details(self, record_id: str) -> None:
+        self.details.show_record(self.model.record(record_id) if record_id else None)
+
+    def _refresh_details(self) -> None:
+        if self.details.record_id:
+            self._show_details(self.details.record_id)
+
+    def _row_changed(self, top_left: Any, bottom_right: Any, roles: Any = None) -> None:
+        same_row = self.details.record_id and top_left.row() == bottom_right.row()
+        if same_row and self.model.id_at(top_left.row()) == self.details.record_id:
+            self._refresh_details()
+
+    def _update_count(self, *args: Any) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        label = self.resource.plural_label.lower()
+        text = f"{total:,} {label}" if shown == total else f"{shown:,} of {total:,} {label}"
+        if self.model.canFetchMore():
+            text += " · more on the server, scroll to load"
+        self.count_label.setText(text)
+        self.counts_changed.emit()
+
+    def synced_at(self) -> datetime | None:
+        moment: datetime | None = self.session.synced_at(self.type)
+        return moment
+
+    def selected_ids(self) -> list[str]:
+        return self.table.selected_ids()
+
+    def current_id(self) -> str | None:
+        return self.table.current_id()

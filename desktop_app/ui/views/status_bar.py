@@ -1,0 +1,106 @@
+"""The status bar: who and where (profile, test/live), sync progress with cancel, freshness, online state, outbox.
+
+A manager decides whether to trust a number from what this bar says: "as of 14:32" is when this tab's data last
+came from the server, "Offline" means edits are queued, and the pending/conflict button opens the list of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
+
+from desktop_app.schema import get_resource
+
+
+def as_of_text(moment: datetime | None) -> str:
+    """``as of 14:32`` today, ``as of 3 Mar 14:32`` on another day, ``never synced`` without a sync."""
+    if moment is None:
+        return "never synced"
+    local = moment.astimezone()
+    now = datetime.now().astimezone()
+    if local.date() == now.date():
+        return f"as of {local:%H:%M}"
+    return f"as of {local.day} {local:%b %H:%M}"
+
+
+class StatusBar(QStatusBar):
+    """Signals: ``cancel_sync`` and ``open_pending``."""
+
+    cancel_sync = Signal()
+    open_pending = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile_label = QLabel()
+        self.profile_label.setToolTip("Organisation profile and its mode")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the sync; what arrived so far stays in the cache")
+        self.cancel_button.clicked.connect(self.cancel_sync)
+        self.cancel_button.hide()
+        self.as_of_label = QLabel()
+        self.as_of_label.setToolTip("When this tab's data last came from the server")
+        self.online_label = QLabel()
+        self.pending_button = QPushButton()
+        self.pending_button.setFlat(True)
+        self.pending_button.setToolTip("Edits not yet confirmed by the server; click to retry, discard or resolve")
+        self.pending_button.clicked.connect(self.open_pending)
+        self.addWidget(self.profile_label)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.cancel_button)
+        self.addPermanentWidget(self.as_of_label)
+        self.addPermanentWidget(self.pending_button)
+        self.addPermanentWidget(self.online_label)
+        self.set_online(True)
+        self.set_outbox(0, 0)
+
+    def set_profile(self, name: str, mode: str) -> None:
+        colour = "#b06e00" if mode == "test" else "#2e7d32"
+        self.profile_label.setText(f"<b>{name}</b> · <span style='color:{colour}'>{mode} mode</span>")
+
+    def set_online(self, online: bool, *, forced: bool = False) -> None:
+        if online:
+            self.online_label.setText("<span style='color:#2e7d32'>●</span> Online")
+        else:
+            why = "working from the cache" if forced else "the server cannot be reached"
+            self.online_label.setText("<span style='color:#c62828'>●</span> Offline")
+            self.online_label.setToolTip(f"Offline: {why}; edits are kept and sent later")
+
+    def set_as_of(self, moment: datetime | None) -> None:
+        self.as_of_label.setText(as_of_text(moment))
+
+    def set_outbox(self, pending: int, conflicts: int) -> None:
+        parts = []
+        if pending:
+            parts.append(f"{pending} pending edit{'s' if pending != 1 else ''}")
+        if conflicts:
+            parts.append(f"{conflicts} conflict{'s' if conflicts != 1 else ''}")
+        self.pending_button.setText(" · ".join(parts) if parts else "No pending edits")
+        self.pending_button.setStyleSheet("color: #c62828; font-weight: 600;" if conflicts else "")
+
+    def sync_started(self) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Syncing…")
+        self.progress.show()
+        self.cancel_button.show()
+
+    def sync_progress(self, resource: str, done: int, total: int | None) -> None:
+        name = get_resource(resource).plural_label if resource else ""
+        if not total:
+            self.progress.setRange(0, 0)
+            self.progress.setFormat(f"{name}…")
+            return
+        self.progress.setRange(0, total)
+        self.progress.setValue(min(done, total))
+        self.progress.setFormat(f"{name} %v/%m")
+
+    def sync_finished(self, ok: bool, message: str) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.showMessage(message, 6000)

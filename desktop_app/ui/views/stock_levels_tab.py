@@ -1,0 +1,164 @@
+"""Stock levels, shown per inventory model in the order Commerce Layer ships from them (priority, smallest first).
+
+An inventory model's stock levels only make sense together: the selector picks the model, the table lists its
+locations by priority. With the drag-to-reorder view available, one selected model is shown in that view instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QWidget
+
+from desktop_app.schema import STOCK_LEVELS
+from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.views.resource_tab import ResourceTab
+
+log = logging.getLogger(__name__)
+ALL_MODELS = ""
+
+
+def _reorder_parts() -> tuple[Any, Any, Any, Any] | None:
+    """The drag-to-reorder view, its model, binder and controller, when that part of the window is installed."""
+    try:
+        from desktop_app.reorder.controller import ReorderController
+        from desktop_app.ui.models.stock_level_order import StockLevelOrderModel
+        from desktop_app.ui.stock_level_reorder import StockLevelReorder
+        from desktop_app.ui.views.stock_level_order_view import StockLevelOrderView
+    except ImportError:
+        log.info("drag-to-reorder is not available; stock levels show in the plain table")
+        return None
+    return StockLevelOrderView, StockLevelOrderModel, StockLevelReorder, ReorderController
+
+
+class StockLevelsTab(ResourceTab):
+    """The generic tab plus an inventory model selector; the selection filters and orders the rows."""
+
+    def __init__(self, session: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
+        super().__init__(STOCK_LEVELS, session, lookups, parent)
+        self.model_selector = QComboBox()
+        self.model_selector.setMinimumWidth(220)
+        self.model_selector.setToolTip("Stock levels of one inventory model, in the order it ships from them")
+        self.model_selector.currentIndexChanged.connect(self._model_chosen)
+        self.top_bar.insertWidget(0, QLabel("Inventory model:"))
+        self.top_bar.insertWidget(1, self.model_selector, 2)
+        self._bar_filters: dict[str, Any] = {}
+        self.order_view: Any = None
+        self.order_model: Any = None
+        self.reorder: Any = None
+        self.undo_stack: Any = None
+        self.stack: QStackedWidget | None = None
+        self._parts = _reorder_parts()
+        if self._parts is not None:
+            view_class, model_class, _, _ = self._parts
+            self.order_model = model_class()
+            self.order_view = view_class(self.order_model)
+            self.order_view.reorder_hint_changed.connect(self.status)
+            self.order_view.selectionModel().currentRowChanged.connect(self._order_row_changed)
+            self.stack = QStackedWidget()
+            index = self.splitter.indexOf(self.table)
+            self.stack.addWidget(self.table)
+            self.stack.addWidget(self.order_view)
+            self.splitter.insertWidget(index, self.stack)
+
+    def set_undo_stack(self, undo_stack: Any) -> None:
+        self.undo_stack = undo_stack
+
+    def load_from_cache(self) -> None:
+        super().load_from_cache()
+        self.refresh_models()
+
+    def lookups_changed(self) -> None:
+        super().lookups_changed()
+        self.refresh_models()
+
+    def refresh_models(self) -> None:
+        chosen = self.model_selector.currentData()
+        self.model_selector.blockSignals(True)
+        self.model_selector.clear()
+        self.model_selector.addItem("All inventory models", ALL_MODELS)
+        models = self.lookups.by_type.get("inventory_models", {})
+        for model_id in sorted(models, key=lambda i: str(models[i].get("name") or i).casefold()):
+            self.model_selector.addItem(str(models[model_id].get("name") or model_id), model_id)
+        found = self.model_selector.findData(chosen) if chosen is not None else -1
+        if found < 0 and len(models) > 0:
+            found = 1
+        self.model_selector.setCurrentIndex(max(found, 0))
+        self.model_selector.blockSignals(False)
+        self._model_chosen()
+
+    def selected_inventory_model(self) -> str | None:
+        value = self.model_selector.currentData()
+        return value or None
+
+    def select_inventory_model(self, model_id: str | None) -> None:
+        self.model_selector.setCurrentIndex(max(self.model_selector.findData(model_id or ALL_MODELS), 0))
+
+    def _model_chosen(self, *args: Any) -> None:
+        model_id = self.selected_inventory_model()
+        self._apply()
+        if model_id:
+            self.model.sort(self.model.column_of("priority"), Qt.SortOrder.AscendingOrder)
+            self.table.horizontalHeader().setSortIndicator(
+                self.model.column_of("priority"), Qt.SortOrder.AscendingOrder
+            )
+        if self.order_view is not None and self.stack is not None:
+            show_order = bool(model_id) and not self._bar_filters and not self.proxy.quick_find
+            if show_order:
+                self._bind_reorder(str(model_id))
+            self.stack.setCurrentWidget(self.order_view if show_order else self.table)
+
+    def _bind_reorder(self, model_id: str) -> None:
+        """Show one inventory model's stock levels in the drag-to-reorder list, moves going through the planner."""
+        assert self._parts is not None
+        _, _, binder_class, controller_class = self._parts
+        if self.reorder is not None and self.reorder.controller.inventory_model_id == model_id:
+            self.reorder.refresh()
+            return
+        if self.reorder is not None:
+            self.reorder.message.disconnect()
+            self.reorder.deleteLater()
+        controller = controller_class(self.session.cache, self.session.editor, model_id)
+        self.reorder = binder_class(
+            self.order_model, controller, tasks=self.session.tasks, undo_stack=self.undo_stack, parent=self
+        )
+        self.reorder.message.connect(self.status)
+        self.reorder.finished.connect(lambda _: self.session.records_changed.emit(STOCK_LEVELS, []))
+        self.reorder.load()
+
+    def _order_row_changed(self, current: Any, previous: Any) -> None:
+        if current.isValid() and self.order_model is not None:
+            self._show_details(self.order_model.row_at(current.row()).id)
+
+    def reload(self, ids: list[str]) -> None:
+        super().reload(ids)
+        if self.reorder is not None and not self.reorder.busy and self.showing_order_view():
+            self.reorder.refresh()
+
+    def showing_order_view(self) -> bool:
+        return self.stack is not None and self.stack.currentWidget() is self.order_view
+
+    def apply_filters(self, filters: dict[str, Any]) -> None:
+        self._bar_filters = dict(filters)
+        self._apply()
+
+    def _apply(self) -> None:
+        combined = dict(self._bar_filters)
+        model_id = self.selected_inventory_model()
+        if model_id:
+            combined["inventory_model_id_eq"] = model_id
+        super().apply_filters(combined)
+        count = len(self._bar_filters)
+        self.filters_button.setText(f"Filters ({count})" if count else "Filters")
+
+    def select_record(self, record_id: str) -> bool:
+        record = self.session.cache.get(STOCK_LEVELS, record_id)
+        if record is not None:
+            wanted = record.relationships.get("inventory_model")
+            if self.selected_inventory_model() not in (None, wanted):
+                self.select_inventory_model(wanted)
+        if self.stack is not None:
+            self.stack.setCurrentWidget(self.table)
+        return super().select_record(record_id)

@@ -1,0 +1,121 @@
+"""The application's life on the qasync loop: open a session, show the window, switch organisation, self-test.
+
+It runs as one coroutine (``asyncio.Runner.run``), so waiting for the window to close, for a sign-in or for a sync
+is an ``await``, and background work hangs off one :class:`TaskSet` whose failures reach the error reporter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.errors import StockroomError
+from desktop_app.ui.errors import ErrorReporter, sentence
+from desktop_app.ui.startup import Opened, open_from_args, sign_in
+from desktop_app.ui.tasks import TaskSet
+
+log = logging.getLogger(__name__)
+SELF_TEST_TIMEOUT = 120.0
+
+
+class WindowApp:
+    def __init__(self, args: argparse.Namespace, reporter: ErrorReporter) -> None:
+        self.args = args
+        self.reporter = reporter
+        self.tasks = TaskSet(reporter.report)
+        self.window: Any = None
+        self._event: asyncio.Queue[str] = asyncio.Queue()
+
+    async def main(self) -> int:
+        try:
+            opened = await open_from_args(self.args, self.tasks)
+        except StockroomError as exc:
+            if self.args.self_test or not sys.stdin or QApplication.platformName() == "offscreen":
+                raise
+            from desktop_app.ui.dialogs.messages import Messages
+
+            Messages.error(None, "Stockroom", sentence(exc))
+            raise
+        if opened is None:
+            return 0
+        try:
+            if self.args.self_test:
+                return await self.self_test(opened)
+            while True:
+                self.show(opened)
+                choice = await self._event.get()
+                if choice == "switch":
+                    fresh = await sign_in(self.args, self.tasks, parent=self.window)
+                    if fresh is None:
+                        continue
+                    await self._close(opened)
+                    opened = fresh
+                    continue
+                return 0
+        finally:
+            await self._close(opened)
+
+    def show(self, opened: Opened) -> None:
+        from desktop_app.ui.views.main_window import MainWindow
+
+        if self.window is not None and self.window.session is opened.session:
+            return
+        if self.window is not None:
+            self.window.deleteLater()
+        window = MainWindow(opened.session)
+        window.switch_requested.connect(lambda: self._event.put_nowait("switch"))
+        window.closed.connect(lambda: self._event.put_nowait("closed"))
+        window.load()
+        window.show()
+        opened.session.start_sync(full=opened.full_sync)
+        self.window = window
+
+    async def _close(self, opened: Opened) -> None:
+        opened.session.close()
+        await opened.session.aclose()
+        opened.close()
+
+    async def self_test(self, opened: Opened) -> int:
+        """Open the window offscreen on the demo, sync, load every tab, check each has rows; 0 when all do."""
+        from desktop_app.ui.views.main_window import MainWindow
+
+        window = MainWindow(opened.session)
+        self.window = window
+        window.load()
+        window.show()
+        problems: list[str] = []
+        try:
+            async with asyncio.timeout(SELF_TEST_TIMEOUT):
+                task = opened.session.start_sync(full=True)
+                finished: list[tuple[bool, str]] = []
+                opened.session.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
+                if task is not None:
+                    await asyncio.wait({task})
+                while any(tab.reloading for tab in window.tab_by_type.values()):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+                if finished and not finished[-1][0]:
+                    problems.append(f"sync: {finished[-1][1]}")
+                for index in range(window.tabs.count()):
+                    window.tabs.setCurrentIndex(index)
+                    tab = window.current_tab()
+                    QApplication.processEvents()
+                    rows = tab.proxy.rowCount()
+                    image = tab.grab()
+                    status = "ok" if rows > 0 and not image.isNull() else "EMPTY"
+                    print(f"self-test: {tab.resource.plural_label}: {rows} rows {status}", flush=True)
+                    if status != "ok":
+                        problems.append(f"{tab.resource.plural_label} shows no rows")
+        except TimeoutError:
+            problems.append(f"not done within {SELF_TEST_TIMEOUT:.0f} s")
+        problems.extend(f"error: {sentence(exc)}" for exc in self.reporter.errors)
+        window.close()
+        for problem in problems:
+            print(f"self-test: FAILED: {problem}", file=sys.stderr, flush=True)
+        if not problems:
+            print("self-test: passed", flush=True)
+        return 0 if not problems else 1
