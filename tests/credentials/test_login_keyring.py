@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import pty
+import select
+import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -17,7 +22,7 @@ import pytest
 from desktop_app.connection import profile_cache_key
 from desktop_app.credentials import ProfileStore
 from desktop_app.store import Cache, cache_path
-from tests.credentials.conftest import Cli, secret_tool_lookup
+from tests.credentials.conftest import REPO, Cli, secret_tool_lookup
 from tests.support.sandbox import SandboxProcess
 
 pytestmark = pytest.mark.keyring
@@ -161,3 +166,37 @@ def test_login_again_reuses_the_profile_and_flags_mode_needs_no_keyring(
     )
     result = cli.run_python(script, sandbox.url, sandbox.client_id)
     assert result.returncode == 0 and result.stdout.startswith("skus"), result.stderr
+
+
+def test_secret_prompt_does_not_echo(cli: Cli, sandbox: SandboxProcess, clean_keyring: list[str]) -> None:
+    """On a terminal, login asks for the secret with echo off (the typed secret never appears on the screen)."""
+    name = f"it-{uuid.uuid4().hex[:8]}"
+    clean_keyring.append(name)
+    argv = [sys.executable, "-m", "desktop_app", "login", "--profile", name, "--base-url", sandbox.url]
+    argv += ["--client-id", sandbox.client_id]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the CLI on the terminal's other end
+        os.chdir(REPO)
+        os.execve(sys.executable, argv, cli.env)
+    screen = b""
+    deadline = time.monotonic() + 60
+    typed = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([terminal], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if not typed and b"Client secret (not shown):" in screen:
+            os.write(terminal, sandbox.client_secret.encode() + b"\n")
+            typed = True
+    _, status = os.waitpid(pid, 0)
+    os.close(terminal)
+    text = screen.decode(errors="replace")
+    assert typed and os.waitstatus_to_exitcode(status) == 0, text
+    assert "stored in GNOME Keyring" in text and sandbox.client_secret not in text
+    assert secret_tool_lookup(name) is not None
