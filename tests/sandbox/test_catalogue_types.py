@@ -97,3 +97,36 @@ def test_triggers_sent_in_a_patch_are_not_echoed(fresh_sandbox: SandboxProcess) 
         returned = response.json()["data"]["attributes"]
         assert not [name for name in returned if name.startswith("_")], returned
         assert attribute_problems(get_resource("stock_items"), returned) == []
+
+
+def test_a_transfer_trigger_changes_status_and_is_not_echoed(fresh_sandbox: SandboxProcess) -> None:
+    with api_session(fresh_sandbox) as api:
+        drafts = api.get("stock_transfers", params={"filter[q][status_eq]": "draft"}).json()["data"]
+        assert drafts, "the demo has a draft stock transfer"
+        transfer = drafts[0]["id"]
+        body = {"data": {"type": "stock_transfers", "id": transfer, "attributes": {"_upcoming": True}}}
+        response = api.patch(f"stock_transfers/{transfer}", json=body)
+        assert response.status_code == 200, response.text
+        returned = response.json()["data"]["attributes"]
+        assert returned["status"] == "upcoming"
+        assert attribute_problems(get_resource("stock_transfers"), returned) == []
+
+
+def test_the_type_check_itself_catches_what_it_should() -> None:
+    """The generic test is only as good as its checker: a string quantity, a bare date, an echoed trigger, an unknown
+    attribute and a boolean posing as an integer must each be caught; nulls in optional fields must not."""
+    stock_items = get_resource("stock_items")
+    bad = {
+        "quantity": "5",
+        "created_at": "2024-01-01",
+        "_validate": True,
+        "colour": "red",
+        "metadata": None,
+        "reference": None,
+    }
+    problems = attribute_problems(stock_items, bad)
+    assert len(problems) == 4, problems
+    assert attribute_problems(stock_items, {"quantity": True}) != []
+    assert attribute_problems(stock_items, {"quantity": None}) != [], "quantity is required"
+    assert attribute_problems(get_resource("inventory_models"), {"strategy": "split_everything"}) != []
+    assert attribute_problems(get_resource("addresses"), {"lat": 45, "lng": 9.1}) == []
