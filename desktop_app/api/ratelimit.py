@@ -4,7 +4,9 @@ Commerce Layer counts requests per IP in sliding windows: a burst limit per endp
 limit per class (cacheable reads, uncacheable reads, writes) over a minute, with lower figures in test mode
 (API-NOTES §6). The limiter books a start time for every request before it is sent: the earliest moment at which
 both windows still have room. Bookings within a class are handed out in time order, which keeps each window's
-timestamps sorted, so "room" is one comparison with the L-th most recent booking.
+timestamps sorted, so "room" is one comparison with the L-th most recent booking. A start is booked when the
+request is about to leave; ``margin`` seconds are added to each window because the server counts arrivals, which
+can bunch up a little closer than the departures were.
 """
 
 from __future__ import annotations
@@ -116,13 +118,15 @@ class RateLimiter:
         *,
         test: bool = True,
         clock: Callable[[], float] = time.monotonic,
-        margin: float = 0.05,
+        margin: float = 0.25,
+        max_margin: float = 2.0,
     ) -> None:
         if mode not in ("auto", "live", "test", "off"):
             raise ValueError(f"rate_limits must be auto, live, test or off, not {mode!r}")
         self.mode = mode
         self.clock = clock
         self.margin = margin
+        self.max_margin = max_margin
         self._classes: dict[str, _ClassState] = {}
         self.token_window = Window(*TOKEN_LIMIT)
         self.set_environment(test if mode == "auto" else mode == "test")
@@ -183,11 +187,17 @@ class RateLimiter:
         return start - now
 
     def block(self, method: str, resource_type: str, seconds: float) -> None:
-        """After a 429: start nothing more of this class for ``seconds``."""
+        """Start nothing more of this class for ``seconds``."""
         if not self.enabled:
             return
         state = self._classes[request_class(method, resource_type)]
         state.blocked_until = max(state.blocked_until, self.clock() + seconds)
+
+    def refused(self, method: str, resource_type: str, seconds: float) -> None:
+        """After a 429 despite the bookings: pause the class, and keep a wider safety gap from now on (the server
+        saw our requests closer together than we sent them, or counted some we do not know about)."""
+        self.block(method, resource_type, seconds)
+        self.margin = min(self.max_margin, max(self.margin * 2, 0.1))
 
     def observe(self, method: str, resource_type: str, headers: Mapping[str, str]) -> None:
         """Adapt to ``X-Ratelimit-Limit/Interval/Remaining`` (they describe the class's average limit).

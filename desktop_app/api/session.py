@@ -166,7 +166,8 @@ class Session:
     ) -> Any:
         """Send one API request and return its decoded JSON body (``None`` for 204).
 
-        A DELETE whose answer was lost and whose retry finds nothing has succeeded. ``limit_type`` is the canonical resource type the request counts against in the rate limiter.
+        A DELETE whose answer was lost and whose retry finds nothing has succeeded. ``limit_type`` is the canonical
+        resource type the request counts against in the rate limiter.
         """
         url = self.endpoint.url(path)
         content = json.dumps(document, separators=(",", ":")).encode() if document is not None else None
@@ -207,8 +208,8 @@ class Session:
                 ) from None
             status = response.status_code
             _log_line(method, str(response.request.url), status, started)
-            self.limiter.observe(method, limit_type, response.headers)
             if status < 400:
+                self.limiter.observe(method, limit_type, response.headers)
                 return _decode(response)
             if status == 404 and method == "DELETE" and delivered:
                 log.debug("DELETE %s: gone after a lost answer, so the earlier attempt deleted it", url)
@@ -224,7 +225,7 @@ class Session:
                 self.stats.retries += 1
                 delay = self._retry_delay(attempt, response)
                 if status == 429:
-                    self.limiter.block(method, limit_type, delay)
+                    self.limiter.refused(method, limit_type, delay)
                 await asyncio.sleep(delay)
                 continue
             raise error_from_response(status, response.content)
