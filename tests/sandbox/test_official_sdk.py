@@ -98,6 +98,14 @@ def test_the_official_sdk_lists_creates_updates_and_deletes(
             assert 0 < record["reserved_quantity"] <= record["quantity"]
     assert out["related_sku"]["id"] == listing["records"][0]["sku"]["id"]
     assert out["related_sku"]["type"] == "skus"
+    assert out["count"] == listing["record_count"]
+    inventory = out["sku_inventory"]
+    assert isinstance(inventory["available"], bool) and isinstance(inventory["quantity"], int)
+    assert inventory["available"] == (inventory["quantity"] > 0)
+    assert all(isinstance(level["quantity"], int) for level in inventory["levels"])
+    picked = out["picked_locations"]
+    assert [location["code"] for location in picked] == ["NWK-01", "MIL-01", "BER-01"]
+    assert all(location["name"] and "label_format" not in location for location in picked), "fields[] is sparse"
 
     created = out["created"]
     assert created["type"] == "inventory_stock_locations"

@@ -54,6 +54,16 @@ async function main() {
   }
   const related = await cl.stock_items.sku(items[0].id)
   out.related_sku = { id: related.id, type: related.type, code: related.code }
+  const sku = await cl.skus.retrieve(related.id)
+  out.sku_inventory = sku.inventory
+  out.count = await cl.stock_items.count({ filters: { quantity_gt: 0 } })
+
+  const picked = await cl.stock_locations.list({
+    filters: { code_in: ['MIL-01', 'BER-01', 'NWK-01'] },
+    sort: { code: 'desc' },
+    fields: { stock_locations: ['code', 'name'] },
+  })
+  out.picked_locations = picked.map((l) => ({ code: l.code, name: l.name, label_format: l.label_format }))
 
   const models = await cl.inventory_models.list({ include: ['inventory_stock_locations.stock_location'] })
   const locations = await cl.stock_locations.list({ pageSize: 25 })
