@@ -146,11 +146,12 @@ def run_logout(args: argparse.Namespace) -> int:
         raise UsageError("--profile NAME is required (there is no default profile)")
     profile = store.get(name)
     vault = Vault()
-    if profile is None and not vault.in_memory(name):
+    where = vault.where(name)
+    removed = vault.delete(name)  # also when the profile file lost the profile: the secret must still go
+    if profile is None and not removed:
         known = ", ".join(p.name for p in store.all()) or "none"
         raise UsageError(f"no profile named {name!r} (profiles: {known})")
-    where = vault.where(name)
-    if vault.delete(name):
+    if removed:
         print(f"Removed the secret and token of profile {name!r} from {where}.")
     else:
         print(f"Profile {name!r} had no secret stored in {where}.")

@@ -166,6 +166,12 @@ def test_login_again_reuses_the_profile_and_flags_mode_needs_no_keyring(
     )
     result = cli.run_python(script, sandbox.url, sandbox.client_id)
     assert result.returncode == 0 and result.stdout.startswith("skus"), result.stderr
+    # A profile lost from profiles.json still has its keyring entry removed by logout.
+    assert ProfileStore(cli.config_dir).remove(name)
+    orphan = cli.run("logout", "--profile", name)
+    assert orphan.returncode == 0 and "Removed the secret" in orphan.stdout and secret_tool_lookup(name) is None
+    unknown = cli.run("logout", "--profile", name)
+    assert unknown.returncode == 2 and f"no profile named {name!r}" in unknown.stderr
 
 
 def test_secret_prompt_does_not_echo(cli: Cli, sandbox: SandboxProcess, clean_keyring: list[str]) -> None:
