@@ -9,8 +9,8 @@ of levels can keep their priorities ``p`` exactly when, for consecutive kept lev
 ``j - i - 1`` moved levels between them fit strictly between ``p_i`` and ``p_j`` (``p_j - p_i >= j - i``) and the ``i``
 levels before the first kept one fit in ``1 .. p_i - 1`` (``p_i >= i + 1``); after the last kept level there is always
 room. With ``q = p - position`` both conditions read "``q`` never decreases along ``K`` and starts at 1 or more", so the
-largest ``K`` is a longest non-decreasing subsequence of ``q`` over the levels with ``q >= 1``: O(n log n), and the
-brute-force comparison in the tests checks it against every subset on small cases.
+largest ``K`` is a longest non-decreasing subsequence of ``q`` over the levels with ``q >= 1``; the brute-force
+comparison in the tests checks it against every subset on small cases.
 
 The moved levels are spread evenly inside their gaps, and levels after the last kept one get multiples of
 ``STEP``, so the next move usually finds room and costs one PATCH.
@@ -18,7 +18,7 @@ The moved levels are spread evenly inside their gaps, and levels after the last 
 
 from __future__ import annotations
 
-import bisect
+import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -79,36 +79,50 @@ def check_order(current_ids: Sequence[Id], desired: Sequence[Id]) -> None:
         raise PlanError(f"the new order leaves out stock level {', '.join(missing)}")
 
 
+def _room(low: int, high: int, count: int) -> float:
+    """Spacing the ``count`` levels placed strictly between ``low`` and ``high`` get (infinite when none are)."""
+    return (high - low) / (count + 1) if count else math.inf
+
+
+def _room_after(low: int, count: int) -> float:
+    """Spacing of the ``count`` levels numbered in ``STEP`` multiples after ``low``."""
+    return min((low // STEP + 1) * STEP - low, STEP) if count else math.inf
+
+
 def kept_positions(priorities: Sequence[int | None]) -> list[int]:
     """Positions (in the desired order) of a largest set of levels that can keep their priority.
 
     ``priorities[i]`` is the current priority of the level wanted at position ``i`` (``None`` if it has none).
-    Among several largest sets, the one found by patience sorting with the smallest tails is returned, which keeps
-    later, lower-``q`` levels when there is a choice and so leaves the widest gaps after the kept ones.
+    Among several largest sets it picks the one that gives the renumbered levels the widest spacing (the smallest
+    gap any of them gets, as large as possible), so the next move is more likely to find room. A dynamic program
+    over pairs: O(n²), nothing for the handful of stock locations an inventory model has.
     """
-    tails: list[int] = []  # tails[k]: q of the smallest-tail kept run of length k+1
-    tail_at: list[int] = []  # tail_at[k]: the position ending that run
-    previous: list[int] = [-1] * len(priorities)
-    for position, raw in enumerate(priorities):
-        priority = _usable(raw)
-        if priority is None:
+    usable = [_usable(raw) for raw in priorities]
+    length = [0] * len(usable)  # longest kept chain ending here (0: this level cannot be kept)
+    spacing = [0.0] * len(usable)  # the best smallest spacing among such chains
+    previous = [-1] * len(usable)
+    for i, priority in enumerate(usable):
+        if priority is None or priority - i < 1:
             continue
-        q = priority - position
-        if q < 1:
-            continue
-        length = bisect.bisect_right(tails, q)  # non-decreasing: equal q may follow
-        previous[position] = tail_at[length - 1] if length else -1
-        if length == len(tails):
-            tails.append(q)
-            tail_at.append(position)
-        else:
-            tails[length] = q
-            tail_at[length] = position
+        best = (1, _room(0, priority, i), -1)
+        for j in range(i):
+            before = usable[j]
+            if not length[j] or before is None or priority - before < i - j:
+                continue
+            candidate = (length[j] + 1, min(spacing[j], _room(before, priority, i - j - 1)), j)
+            if candidate[:2] > best[:2]:
+                best = candidate
+        length[i], spacing[i], previous[i] = best
+    end, best_key = -1, (0, -math.inf)
+    for i, priority in enumerate(usable):
+        if length[i] and priority is not None:
+            key = (length[i], min(spacing[i], _room_after(priority, len(usable) - 1 - i)))
+            if key > best_key:
+                end, best_key = i, key
     kept: list[int] = []
-    position = tail_at[-1] if tail_at else -1
-    while position >= 0:
-        kept.append(position)
-        position = previous[position]
+    while end >= 0:
+        kept.append(end)
+        end = previous[end]
     kept.reverse()
     return kept
 

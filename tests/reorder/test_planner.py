@@ -123,8 +123,17 @@ def test_gaps_are_spread_evenly() -> None:
     assert plan.changes == {"L1": 50}
     _, _, plan = plan_for([10, 40, 100], [0, 2, 1])  # 100 between 10 and 40
     assert plan.changes == {"L2": 25}
-    _, _, plan = plan_for([10, 20, 30, 100], [0, 2, 1, 3])  # 30 moved up: the moved one is patched
-    assert plan.changes == {"L2": 15}
+    # 30 moved above 20: either could be patched; the widest room wins (20 -> 65 between 30 and 100, not 30 -> 15)
+    _, _, plan = plan_for([10, 20, 30, 100], [0, 2, 1, 3])
+    assert plan.changes == {"L1": 65}
+
+
+def test_ties_between_largest_kept_sets_go_to_the_widest_room() -> None:
+    # reversing 10, 20, 30: keeping any one level costs two PATCHes; keeping 20 leaves 10 apart, not 3, 6, 10
+    _, desired, plan = plan_for([10, 20, 30], [2, 1, 0])
+    assert plan.patch_count == 2
+    values = [plan.priorities[level_id] for level_id in desired]
+    assert min(b - a for a, b in itertools.pairwise([0, *values])) >= 10, values
 
 
 def test_ties_are_resolved() -> None:
