@@ -17,48 +17,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.reorder.levels import StockLevelRow, in_priority_order
 from desktop_app.reorder.planner import Plan, PlanError, check_order, plan_priorities
 
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient
-    from desktop_app.store import Cache
+    from desktop_app.store import Cache, OutboxEntry
+    from desktop_app.sync import Editor
 
 log = logging.getLogger(__name__)
 
 STOCK_LEVELS = "inventory_stock_locations"
-
-
-class EntryLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def record_id(self) -> str: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def error(self) -> str | None: ...
-    @property
-    def base(self) -> dict[str, Any]: ...
-
-
-class CacheLike(Protocol):
-    """The reads the controller needs from ``desktop_app.store.Cache``."""
-
-    def records(self, type_: str, *, where: Any = None, order_by: Any = None) -> Sequence[Any]: ...
-    def get(self, type_: str, record_id: str) -> Any: ...
-    def entry(self, entry_id: str) -> Any: ...
-    def server_version(self, type_: str, record_id: str) -> dict[str, Any] | None: ...
-
-
-class EditorLike(Protocol):
-    """The edit path of ``desktop_app.sync.Editor`` the controller uses."""
-
-    def update_many(self, changes: Any, *, label: str | None = None) -> Sequence[Any]: ...
-    async def push(self) -> Any: ...
-    def discard(self, entry_id: str) -> Any: ...
 
 
 @dataclass
@@ -85,7 +56,7 @@ class ReorderOutcome:
 class ReorderController:
     """Reorders the stock levels of one inventory model through the cache, the outbox and the server."""
 
-    def __init__(self, cache: CacheLike, editor: EditorLike, inventory_model_id: str) -> None:
+    def __init__(self, cache: Cache, editor: Editor, inventory_model_id: str) -> None:
         self._cache = cache
         self._editor = editor
         self.inventory_model_id = inventory_model_id
@@ -153,8 +124,8 @@ class ReorderController:
         outcome = ReorderOutcome(plan=queued.plan)
         if queued.entry_ids:
             await self._editor.push()
-        refused: list[Any] = []
-        waiting: list[Any] = []
+        refused: list[OutboxEntry] = []
+        waiting: list[OutboxEntry] = []
         for entry_id in queued.entry_ids:
             entry = self._cache.entry(entry_id)
             if entry is None:
@@ -173,7 +144,7 @@ class ReorderController:
         outcome.rows = self.server_rows()
         return outcome
 
-    async def _put_back(self, queued: QueuedReorder, unsent: Sequence[Any]) -> int:
+    async def _put_back(self, queued: QueuedReorder, unsent: Sequence[OutboxEntry]) -> int:
         """Drop what did not go through and PATCH back what did: the server ends where it started."""
         for entry in unsent:
             self._editor.discard(entry.id)
