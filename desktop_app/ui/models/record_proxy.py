@@ -101,7 +101,11 @@ class RecordProxyModel(QSortFilterProxyModel):
             self._mask = masks[0]
         else:
             self._mask = bytearray(a & b for a, b in zip(masks[0], masks[1], strict=False))
-        self.invalidateRowsFilter()
+        if hasattr(self, "endFilterChange"):  # Qt 6.10+: the replacement of invalidateRowsFilter()
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
 
     def _recompute(self, *args: Any) -> None:
         """Rows came or went: masks are per slot, so rebuild them (cheap next to what caused it)."""
