@@ -124,6 +124,8 @@ def test_every_attribute_fits_its_catalogue_field(demo: Seed) -> None:
                     pytest.fail(f"{type_} {record['id']}: {error}")
                 if field.required:
                     assert value is not None, f"{type_}.{name} is required"
+                if field.type == "boolean":
+                    assert value is not None, f"{type_}.{name}: a flag is true or false, as the API returns it"
                 if name == "metadata":
                     assert isinstance(value, dict), f"{type_} {record['id']}: metadata should be an object, not null"
                 if field.required_when and attributes.get(field.required_when[0]) == field.required_when[1]:
