@@ -64,6 +64,25 @@ def test_bundle_carries_resources_metadata_and_no_gtk(bundle: Path) -> None:
     assert not [str(p) for p in bundle.rglob("*") if p.is_symlink() and not p.exists()], "dangling links"
 
 
+@pytest.mark.parametrize(
+    "plugin",
+    ["platforms/libqxcb.so", "platforms/libqoffscreen.so", "platforms/libqwayland.so",
+     "platformthemes/libqxdgdesktopportal.so", "iconengines/libqsvgicon.so", "imageformats/libqsvg.so"],
+)  # fmt: skip
+def test_kept_qt_plugins_find_every_library(bundle: Path, plugin: str) -> None:
+    """Leaving libraries out must not break a plugin Qt loads at run time (ldd sees what the loader will see)."""
+    internal = bundle / "_internal"
+    env = {"LD_LIBRARY_PATH": f"{internal}:{internal / 'PySide6' / 'Qt' / 'lib'}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        ["ldd", str(internal / "PySide6" / "Qt" / "plugins" / plugin)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert "not found" not in done.stdout, done.stdout
+
+
 def test_bundle_answers_version(bundle: Path, env: dict[str, str]) -> None:
     outcome = check_bundle.check_version(bundle / "stockroom", VERSION, env)
     assert outcome.ok, outcome.detail
