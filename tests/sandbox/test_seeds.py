@@ -185,13 +185,14 @@ def test_bench_has_exactly_n_unique_stock_items(count: int) -> None:
 
 
 def test_a_large_bench_is_quick() -> None:
-    started = time.perf_counter()
+    # CPU time, not wall time: other people's work on a shared machine must not fail this.
+    started = time.process_time()
     data = generate("bench:100000")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(data["stock_items"]) == 100_000
     ids = [item["id"] for item in data["stock_items"]]
     assert len(set(ids)) == len(ids) and all(ID.match(i) for i in ids[:1000])
-    assert elapsed < 5.0, f"bench:100000 took {elapsed:.1f} s"
+    assert elapsed < 4.0, f"bench:100000 took {elapsed:.1f} s of CPU"
 
 
 @pytest.mark.parametrize("seed", ["demo2", "bench:", "bench:-3", "bench:abc", "bench:99999999", ""])
