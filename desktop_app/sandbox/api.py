@@ -31,8 +31,10 @@ COLLECTION_ACTIONS = {"GET": "list", "POST": "create"}
 MEMBER_ACTIONS = {"GET": "retrieve", "PATCH": "update", "DELETE": "delete"}
 
 
-def respond(document: dict[str, Any] | None, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = b"" if document is None else encode(document)
+def respond(
+    document: dict[str, Any] | bytes | None, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    body = b"" if document is None else document if isinstance(document, bytes) else encode(document)
     return Response(body, status_code=status, media_type=None if document is None else JSON_API, headers=headers)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -42,8 +42,11 @@ def attribute_plan(type_: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
     return tuple(stored), tuple(single), tuple(codes)
 
 
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def encode(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    return _dumps(document).encode()
 
 
 @dataclass
@@ -98,6 +101,45 @@ class Renderer:
             "meta": self.meta,
         }
 
+    def resource_text(
+        self, record: Record, shown: str, fields: frozenset[str] | None, data_rels: set[str] | None
+    ) -> str:
+        """A list entry as JSON text. The common case (no sparse fieldset, no linkage) is assembled from the
+        record's cached attribute text and this request's URL and meta, which is most of a sync's serving time."""
+        if fields is not None or data_rels:
+            return _dumps(self.resource(record, shown, fields, data_rels))
+        stored, single_only, codes = attribute_plan(record.type)
+        attributes = record.encoded
+        if attributes is None:
+            source = record.attributes
+            values = {name: source.get(name) for name in stored} | dict.fromkeys(single_only)
+            attributes = record.encoded = _dumps(values)
+        if codes:
+            extra = []
+            for name, rel_name in codes:
+                target = self.store.related(record, rel_name)
+                value = target[0].attributes.get("code") if target else record.attributes.get(name)
+                extra.append(f'"{name}":{_dumps(value)}')
+            attributes = attributes[:-1] + ("," if len(attributes) > 2 else "") + ",".join(extra) + "}"
+        record_id = f'"{record.id}"' if record.id.isalnum() else _dumps(record.id)
+        url = f"{self._base_text}/api/{shown}/{record_id[1:-1]}"
+        links = ",".join(
+            f'"{name}":{{"links":{{"self":"{url}/relationships/{name}","related":"{url}/{name}"}}}}'
+            for name, _ in relationship_names(record.type)
+        )
+        return (
+            f'{{"id":{record_id},"type":"{shown}","links":{{"self":"{url}"}},"attributes":{attributes},'
+            f'"relationships":{{{links}}},"meta":{self._meta_text}}}'
+        )
+
+    @cached_property
+    def _base_text(self) -> str:
+        return _dumps(self.base_url)[1:-1]
+
+    @cached_property
+    def _meta_text(self) -> str:
+        return _dumps(self.meta)
+
     def linkage(self, record: Record, name: str, canonical: str) -> Any:
         rel = get_resource(record.type).relationships[canonical]
         shown = shown_type(rel.target, name)
@@ -148,28 +190,29 @@ class Renderer:
             ]
         return document
 
-    def page(self, page: Page, shown: str, query: Query, path: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+    def page(self, page: Page, shown: str, query: Query, path: str, params: list[tuple[str, str]]) -> bytes:
+        """A list document, already encoded."""
         primary = [(r, shown) for r in page.records]
         data_rels, included = self._included(primary, query) if query.include else ({}, [])
         fields = query.fields.get(shown)
-        document: dict[str, Any] = {
-            "data": [self.resource(r, shown, fields, data_rels.get((shown, r.id))) for r in page.records],
-            "meta": {"record_count": page.record_count, "page_count": page.page_count},
-            "links": self.page_links(page, path, params),
-        }
+        data = ",".join(self.resource_text(r, shown, fields, data_rels.get((shown, r.id))) for r in page.records)
+        meta = {"record_count": page.record_count, "page_count": page.page_count}
+        text = f'{{"data":[{data}],"meta":{_dumps(meta)},"links":{_dumps(self.page_links(page, path, params))}'
         if query.include:
-            document["included"] = [
-                self.resource(r, s, query.fields.get(s), data_rels.get((s, r.id))) for r, s in included
-            ]
-        return document
+            entries = ",".join(
+                self.resource_text(r, s, query.fields.get(s), data_rels.get((s, r.id))) for r, s in included
+            )
+            text += f',"included":[{entries}]'
+        return (text + "}").encode()
 
     def page_links(self, page: Page, path: str, params: list[tuple[str, str]]) -> dict[str, str]:
-        kept = [(k, v) for k, v in params if k not in ("page[number]", "page[size]")]
+        kept = urlencode([(k, v) for k, v in params if k not in ("page[number]", "page[size]")], quote_via=quote)
         last = max(page.page_count, 1)
+        prefix = f"{self.base_url}{path}?{kept + '&' if kept else ''}page%5Bnumber%5D="
+        suffix = f"&page%5Bsize%5D={page.size}"
 
         def link(number: int) -> str:
-            query = [*kept, ("page[number]", str(number)), ("page[size]", str(page.size))]
-            return f"{self.base_url}{path}?{urlencode(query, quote_via=quote)}"
+            return f"{prefix}{number}{suffix}"
 
         links = {"first": link(1)}
         if page.number > 1:

@@ -40,12 +40,18 @@ def timestamp(previous: str | None = None) -> str:
 
 
 def defaults(type_: str) -> dict[str, Any]:
-    """Every returned attribute with its catalogue default (``metadata`` is ``{}`` as Commerce Layer returns it)."""
+    """Every returned attribute with its catalogue default: ``metadata`` is ``{}`` and a boolean without a stated
+    default is ``false``, as Commerce Layer returns them (the seed pages print ``"on_hold": false``)."""
     resource = get_resource(type_)
     out: dict[str, Any] = {}
     for name in resource.attribute_names:
         spec = resource.fields[name]
-        out[name] = {} if name == "metadata" else spec.default
+        if name == "metadata":
+            out[name] = {}
+        elif spec.default is None and spec.type == "boolean":
+            out[name] = False
+        else:
+            out[name] = spec.default
     if type_ == "stock_transfers":
         out["status"] = "draft"
     return out

@@ -28,13 +28,16 @@ SERVED_TYPES: tuple[str, ...] = tuple(resources())
 class Record:
     """One stored resource: attributes in canonical JSON form and the ids of its stored to-one relationships."""
 
-    __slots__ = ("attributes", "id", "relationships", "type")
+    __slots__ = ("attributes", "encoded", "id", "relationships", "type")
 
     def __init__(self, type_: str, id_: str, attributes: dict[str, Any], relationships: dict[str, str | None]) -> None:
         self.type = type_
         self.id = id_
         self.attributes = attributes
         self.relationships = relationships
+        #: The stored attributes as list documents print them, cached by the renderer (records are replaced,
+        #: never changed, once saved).
+        self.encoded: str | None = None
 
     def body(self) -> str:
         return json.dumps({"attributes": self.attributes, "relationships": self.relationships}, separators=(",", ":"))
@@ -58,6 +61,12 @@ def is_derived(type_: str, rel_name: str) -> bool:
         return False
     target = get_resource(rel.target)
     return any(back.target == type_ for back in target.to_one)
+
+
+@cache
+def relation_facts(type_: str, rel_name: str) -> tuple[str, bool]:
+    """(target type, derived?) of a relationship: looked up on every rendered record, so cached."""
+    return get_resource(type_).relationships[rel_name].target, is_derived(type_, rel_name)
 
 
 @cache
@@ -130,11 +139,12 @@ class Store:
 
     def related(self, record: Record, rel_name: str) -> list[Record]:
         """The records a relationship of ``record`` points at (stored or derived)."""
-        rel = get_resource(record.type).relationships[rel_name]
-        if not is_derived(record.type, rel_name):
+        target_type, derived = relation_facts(record.type, rel_name)
+        if not derived:
             target_id = record.relationships.get(rel_name)
-            found = self.tables[rel.target].get(target_id) if target_id else None
+            found = self.tables[target_type].get(target_id) if target_id else None
             return [found] if found is not None else []
+        rel = get_resource(record.type).relationships[rel_name]
         backs = back_references(record.type, rel_name)
         table = self.tables[rel.target]
         out: list[Record] = []
@@ -179,6 +189,7 @@ class Store:
 
     def save(self, record: Record) -> None:
         """Insert or replace ``record``."""
+        record.encoded = None
         table = self.tables[record.type]
         old = table.get(record.id)
         if old is not None:
