@@ -19,15 +19,28 @@ NOT_SENT: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeou
 
 @dataclass(frozen=True)
 class Backoff:
-    """Jittered exponential backoff: attempt n waits a random time in [½·d, d], d = base·2ⁿ capped at ``cap``."""
+    """Jittered exponential backoff: attempt n waits a random time in [½·d, d], d = base·2ⁿ⁻¹ capped at ``cap``.
+
+    Refusals (429) follow their own, slower schedule: Commerce Layer's windows slide, so a refused client must wait
+    for old requests to leave a 10-second burst window; ``refused_base`` 1.25 s doubling to the 10 s cap makes five
+    retries span at least one whole window.
+    """
 
     base: float = 0.2
     cap: float = 10.0
+    refused_base: float = 1.25
+    refused_cap: float = 10.0
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
-        ceiling = min(self.cap, self.base * (2.0**attempt))
-        jitter: float = (rng or random).random()
-        return ceiling * (0.5 + 0.5 * jitter)
+        return _jittered(min(self.cap, self.base * (2.0 ** max(0, attempt - 1))), rng)
+
+    def refused_delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        return _jittered(min(self.refused_cap, self.refused_base * (2.0 ** max(0, attempt - 1))), rng)
+
+
+def _jittered(ceiling: float, rng: random.Random | None) -> float:
+    jitter: float = (rng or random).random()
+    return ceiling * (0.5 + 0.5 * jitter)
 
 
 def retryable_status(method: str, status: int) -> bool:

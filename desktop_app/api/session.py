@@ -150,7 +150,10 @@ class Session:
         if self.limiter.mode == "auto":
             self.limiter.set_environment(token.test)
         if self.on_token is not None:
-            self.on_token(token)
+            try:
+                self.on_token(token)
+            except Exception as error:  # storing is a convenience; the request in hand must not fail for it
+                log.warning("could not store the new access token: %s", _describe(error))
         return token
 
     # -- requests -------------------------------------------------------------------------------------------------
@@ -231,7 +234,10 @@ class Session:
             raise error_from_response(status, response.content)
 
     def _retry_delay(self, attempt: int, response: httpx.Response) -> float:
-        delay = self.backoff.delay(attempt, self._rng)
+        if response.status_code == 429:
+            delay = self.backoff.refused_delay(attempt, self._rng)
+        else:
+            delay = self.backoff.delay(attempt, self._rng)
         hinted = retry_after(response.headers.get("retry-after"))
         if hinted is not None:
             return max(delay, hinted)

@@ -23,7 +23,7 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> M
 def client_for(running: SandboxProcess, **options: Any) -> CommerceLayerClient:
     """A client of ``running`` with limits off and short backoffs unless a test asks otherwise."""
     options.setdefault("rate_limits", "off")
-    options.setdefault("backoff", Backoff(base=0.05, cap=0.5))
+    options.setdefault("backoff", Backoff(base=0.05, cap=0.5, refused_base=0.05, refused_cap=0.5))
     return CommerceLayerClient(
         Endpoint.custom(running.url), Credentials(running.client_id, running.client_secret), **options
     )

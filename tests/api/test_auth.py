@@ -123,3 +123,24 @@ async def test_no_log_record_holds_the_secret_or_a_token(
         for secret in secrets:
             assert secret not in text, f"{record.name}: {record.getMessage()[:120]}"
         assert "Bearer " not in text
+
+
+@pytest.mark.asyncio
+async def test_concurrent_first_requests_share_one_token(make_client: ClientFactory) -> None:
+    async with make_client() as client:
+        pages = [p async for p in client.list_all("skus")]
+        assert len(pages) == 12
+        assert client.stats.token_requests == 1
+
+
+@pytest.mark.asyncio
+async def test_a_failing_token_store_does_not_fail_the_request(
+    make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_store(token: Token) -> None:
+        raise OSError("keyring locked")
+
+    async with make_client(on_token=broken_store) as client:
+        page = await client.list_page("skus")
+    assert page.records
+    assert "keyring locked" in caplog.text

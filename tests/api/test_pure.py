@@ -345,10 +345,13 @@ def test_backoff_is_jittered_exponential_and_capped() -> None:
     backoff = Backoff(base=0.2, cap=5.0)
     rng = random.Random(4)
     for attempt in range(1, 10):
-        ceiling = min(5.0, 0.2 * 2**attempt)
+        ceiling = min(5.0, 0.2 * 2 ** (attempt - 1))
         delays = [backoff.delay(attempt, rng) for _ in range(50)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 1
+    refusals = [Backoff().refused_delay(attempt, rng) for attempt in range(1, 6)]
+    assert sum(refusals) >= 10.0  # five refusals outlast a whole burst window
+    assert all(d <= 10.0 for d in refusals)
 
 
 def test_what_is_retried() -> None:
