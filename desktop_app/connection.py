@@ -123,11 +123,7 @@ def _from_flags(
 
 
 def profile_endpoint(profile: Profile) -> Endpoint:
-    from desktop_app.api import Endpoint
-
-    if profile.slug:
-        return Endpoint.for_organization(profile.slug)
-    return Endpoint.custom(profile.base_url or "", profile.token_url)
+    return profile.endpoint()
 
 
 def profile_cache_key(profile: Profile) -> str:

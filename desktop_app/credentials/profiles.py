@@ -14,10 +14,13 @@ import re
 import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from desktop_app.errors import UsageError
+
+if TYPE_CHECKING:
+    from desktop_app.api import Endpoint
 
 PROFILES_FILE = "profiles.json"
 _FORMAT_VERSION = 1
@@ -81,9 +84,23 @@ class Profile:
         scope = " ".join((self.scope or "").split()) or None
         if self.dialect is not None and self.dialect not in DIALECTS:
             raise ProfileError("dialect", f"unknown stock-levels dialect {self.dialect!r}")
-        return replace(
+        checked = replace(
             self, name=name, client_id=client_id, slug=slug, base_url=base_url, token_url=token_url, scope=scope
         )
+        try:
+            checked.endpoint()  # the API layer's own rules: https unless this machine, no query string
+        except UsageError as exc:
+            field = "token_url" if str(exc).startswith("token URL") else "base_url" if base_url else "slug"
+            raise ProfileError(field, str(exc)) from None
+        return checked
+
+    def endpoint(self) -> Endpoint:
+        """Where the API and the token endpoint of this profile are."""
+        from desktop_app.api import Endpoint
+
+        if self.slug:
+            return Endpoint.for_organization(self.slug)
+        return Endpoint.custom(self.base_url or "", self.token_url)
 
     @property
     def target(self) -> str:

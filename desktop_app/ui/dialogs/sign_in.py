@@ -210,17 +210,10 @@ class SignInDialog(QDialog):
             self.show_field_error("base_url", "give the API base URL of the custom server")
             return None
         try:
-            profile = profile.validated()
-            from desktop_app.connection import profile_endpoint
-
-            profile_endpoint(profile)
+            return profile.validated()
         except ProfileError as exc:
             self.show_field_error(exc.field, exc.message)
             return None
-        except StockroomError as exc:  # the endpoint's own checks (https, no query string)
-            self.show_field_error("base_url" if custom else "slug", str(exc))
-            return None
-        return profile
 
     def _secret_for(self, profile: Profile) -> str | None:
         secret = self.fields["client_secret"].text().strip()
