@@ -143,23 +143,29 @@ class CommerceLayerClient:
         page: int = 1,
         page_size: int = 25,
     ) -> Page:
-        """One page of a list (``page`` counts from 1; at most 25 records a page)."""
+        """One page of a list (``page`` counts from 1; at most 25 records a page).
+
+        The first stock-level list of a client whose dialect is unknown doubles as the discovery request.
+        """
         canonical = resource_for(type).type
+        spec: dict[str, Any] = {"filters": filters, "sort": sort, "include": include, "fields": fields}
         # Refuse bad input before any request (the dialect only changes the fieldset key).
-        query_params(
-            canonical, filters=filters, sort=sort, include=include, fields=fields, page=page, page_size=page_size
-        )
+        query_params(canonical, page=page, page_size=page_size, **spec)
+        if canonical == STOCK_LEVELS and self._dialect is None:
+            async with self._dialect_lock:
+                if self._dialect is None:
+                    params = query_params(
+                        canonical, page=page, page_size=page_size, stock_levels_path=STOCK_LEVELS, **spec
+                    )
+                    try:
+                        body = await self._session.request("GET", STOCK_LEVELS, limit_type=canonical, params=params)
+                    except NotFoundError:
+                        self._dialect = LEGACY_STOCK_LEVELS
+                    else:
+                        self._dialect = STOCK_LEVELS
+                        return _read(parse_page, body, page)
         path, dialect = await self._path(canonical)
-        params = query_params(
-            canonical,
-            filters=filters,
-            sort=sort,
-            include=include,
-            fields=fields,
-            page=page,
-            page_size=page_size,
-            stock_levels_path=dialect,
-        )
+        params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=dialect, **spec)
         body = await self._session.request("GET", path, limit_type=canonical, params=params)
         return _read(parse_page, body, page)
 

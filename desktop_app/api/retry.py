@@ -23,19 +23,21 @@ class Backoff:
 
     Refusals (429) follow their own, slower schedule: Commerce Layer's windows slide, so a refused client must wait
     for old requests to leave a 10-second burst window; ``refused_base`` 1.25 s doubling to the 10 s cap makes five
-    retries span at least one whole window.
+    retries span at least one whole window. Left unset, ``refused_base`` follows ``base`` (6.25 times it), so a
+    quick schedule for tests stays quick for refusals too.
     """
 
     base: float = 0.2
     cap: float = 10.0
-    refused_base: float = 1.25
+    refused_base: float | None = None
     refused_cap: float = 10.0
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         return _jittered(min(self.cap, self.base * (2.0 ** max(0, attempt - 1))), rng)
 
     def refused_delay(self, attempt: int, rng: random.Random | None = None) -> float:
-        return _jittered(min(self.refused_cap, self.refused_base * (2.0 ** max(0, attempt - 1))), rng)
+        first = self.refused_base if self.refused_base is not None else self.base * 6.25
+        return _jittered(min(self.refused_cap, first * (2.0 ** max(0, attempt - 1))), rng)
 
 
 def _jittered(ceiling: float, rng: random.Random | None) -> float:

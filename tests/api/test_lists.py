@@ -129,12 +129,19 @@ async def test_leaving_list_all_early_cancels_the_rest(bench_sandbox: SandboxPro
 async def test_modern_dialect_is_discovered_once(make_client: ClientFactory, fresh_sandbox: SandboxProcess) -> None:
     async with make_client() as client:
         assert client.dialect is None
-        assert await client.stock_levels_path() == "inventory_stock_locations"
-        levels = await everything(client.list_all("stock_levels"))
-        same = await client.retrieve("inventory_stock_locations", levels[0].id)
+        levels = await everything(client.list_all("stock_levels"))  # the first list is the discovery
         assert client.dialect == "inventory_stock_locations"
+        assert await client.stock_levels_path() == "inventory_stock_locations"
+        same = await client.retrieve("inventory_stock_locations", levels[0].id)
+    async with make_client() as other:
+        assert await other.stock_levels_path() == "inventory_stock_locations"  # discovery on its own
+        assert other.dialect == "inventory_stock_locations"
     paths = [r["path"] for r in fresh_sandbox.requests() if r["path"].startswith("/api")]
-    assert not any(p.startswith("/api/stock_levels") for p in paths)
+    assert paths == [
+        "/api/inventory_stock_locations",
+        f"/api/inventory_stock_locations/{levels[0].id}",
+        "/api/inventory_stock_locations",
+    ]
     assert len(levels) == 12 and same.type == "inventory_stock_locations"
 
 
