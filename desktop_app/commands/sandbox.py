@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import sqlite3
 import sys
 from typing import Any
 
@@ -45,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed, db=args.db, rate_limits=args.rate_limits, client_id=client_id, client_secret=client_secret
         )
         sock = bind(args.host, args.port)
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot use --db {args.db}: {exc}") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot start the sandbox: {exc}") from None
     server = make_server(app, access_log=args.access_log)

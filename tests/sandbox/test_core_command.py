@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from desktop_app.sandbox import start_background
 from tests.sandbox.core_support import client_for, small_company
@@ -35,15 +36,14 @@ def test_command_prints_its_address_and_credentials_and_keeps_data_in_db(tmp_pat
         assert [d["attributes"]["name"] for d in listed.json()["data"]] == ["Fragile"]
 
 
-def test_command_refuses_a_bad_seed() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "sandbox", "--seed", "lots"],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2 and "--seed" in result.stderr and "Traceback" not in result.stderr
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [(["--seed", "lots"], "--seed"), (["--db", "/nonexistent/dir/x.sqlite"], "--db"), (["--port", "70000"], "--port")],
+)
+def test_command_refuses_bad_arguments_in_one_line(arguments: list[str], named: str) -> None:
+    command = [sys.executable, "-m", "desktop_app", "sandbox", *arguments]
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and named in result.stderr and "Traceback" not in result.stderr
 
 
 def test_start_background_contract() -> None:

@@ -56,6 +56,15 @@ ITEMS = ["ItemTshMil", "ItemTshBer", "ItemTshLyo", "ItemBckMil", "ItemMugBer"]
         ("created_at_to", "2017-12-31T00:00:00Z", []),
         ("created_at_gteq", "2018-01-01T12:00:00.000Z", ITEMS),
         ("quantity_eq", "", ITEMS),  # Ransack drops a condition with a blank value
+        ("reference_not_eq_or_null", "A-1", ["ItemTshBer", "ItemTshLyo", "ItemBckMil", "ItemMugBer"]),
+        ("reference_not_in_or_null", "A-1,B-9", ["ItemTshBer", "ItemTshLyo", "ItemMugBer"]),
+        ("reference_does_not_match", "a%", ["ItemBckMil"]),
+        ("reference_end_any", "1,9", ["ItemTshMil", "ItemBckMil"]),
+        ("reference_not_cont_all", "A,B", []),
+        ("quantity_not_eq_all", "0,10,100", ["ItemTshBer", "ItemMugBer"]),
+        ("quantity_eq_any", "0,42", ["ItemBckMil", "ItemMugBer"]),
+        ("reference_i_cont", "a-", ["ItemTshMil"]),
+        ("updated_at_to", "2018-01-01T12:00:00.000Z", ITEMS),
     ],
 )
 def test_stock_item_predicates(api: httpx.Client, key: str, value: str, expected: list[str]) -> None:

@@ -185,3 +185,41 @@ def test_token_endpoint_rate_limit(limited: RunningSandbox) -> None:
     sent = {"grant_type": "client_credentials", "client_id": limited.client_id, "client_secret": limited.client_secret}
     statuses = [httpx.post(limited.token_url, json=sent).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_live_limits_advertise_each_class_and_off_advertises_nothing(server: RunningSandbox) -> None:
+    with (
+        start_background(seed="empty", records=small_company(), rate_limits="live") as live,
+        client_for(live) as client,
+    ):
+        assert client.get("skus").headers["x-ratelimit-limit"] == "1000"
+        assert client.get("stock_levels").headers["x-ratelimit-limit"] == "200"
+        created = client.post(
+            "shipping_categories", json={"data": {"type": "shipping_categories", "attributes": {"name": "Fragile"}}}
+        )
+        assert created.status_code == 201 and created.headers["x-ratelimit-limit"] == "200"
+        assert created.headers["x-ratelimit-interval"] == "60" and created.headers["x-ratelimit-remaining"] == "199"
+    with client_for(server) as plain:
+        assert "x-ratelimit-limit" not in plain.get("skus").headers
+
+
+def test_dropped_requests_are_logged_without_a_status(api: httpx.Client, server: RunningSandbox) -> None:
+    httpx.delete(server.url + "/_sandbox/requests")
+    fault(server, method="GET", path="/api/skus", drop="before")
+    with pytest.raises(httpx.TransportError):
+        api.get("skus")
+    assert log(server) == [{"method": "GET", "path": "/api/skus", "query": "", "status": None}]
+
+
+def test_concurrent_updates_keep_strictly_increasing_timestamps(server: RunningSandbox, api: httpx.Client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def bump(quantity: int) -> str:
+        sent = {"data": {"type": "stock_items", "id": "ItemMugBer", "attributes": {"quantity": quantity}}}
+        response = api.patch("stock_items/ItemMugBer", json=sent)
+        assert response.status_code == 200, response.text
+        return str(response.json()["data"]["attributes"]["updated_at"])
+
+    with ThreadPoolExecutor(8) as pool:
+        stamps = list(pool.map(bump, range(40)))
+    assert len(set(stamps)) == 40
