@@ -58,6 +58,9 @@ class ResourceEndpoints:
     async def nested(self, request: Request) -> Response:
         return await self._run(request, self._nested)
 
+    async def linkage(self, request: Request) -> Response:
+        return await self._run(request, self._linkage)
+
     async def _run(self, request: Request, handler: Any) -> Response:
         try:
             body = await request.body() if request.method in ("POST", "PATCH", "PUT") else b""
@@ -150,6 +153,21 @@ class ResourceEndpoints:
         page = paginate(select(related, query), query)
         path = f"/api/{segment}/{record.id}/{name}"
         return respond(renderer.page(page, shown, query, path, request.query_params.multi_items()))
+
+    def _linkage(self, request: Request, body: bytes) -> Response:
+        """``GET /api/<type>/<id>/relationships/<rel>``: the identifiers the documents advertise in ``links.self``."""
+        segment, resource = self._prepare(request, {"GET": "retrieve"})
+        record = self._find(resource, request.path_params["id"])
+        name = request.path_params["relationship"]
+        canonical = canonical_relationship(resource, name)
+        if canonical is None:
+            raise error(404, "NOT_FOUND", f"{segment} has no relationship {name}.", "Not found")
+        if request.query_params:
+            raise error(400, "PARAM_NOT_ALLOWED", "Relationship endpoints take no query parameters.")
+        renderer = self._renderer(request)
+        url = f"{renderer.base_url}/api/{segment}/{record.id}"
+        links = {"self": f"{url}/relationships/{name}", "related": f"{url}/{name}"}
+        return respond({"data": renderer.linkage(record, name, canonical), "links": links})
 
     # -- changes -----------------------------------------------------------------------------------------------
     def _create(self, segment: str, resource: Resource, body: bytes) -> Record:

@@ -115,6 +115,7 @@ class Sandbox:
                 Route("/api/{segment}", endpoints.collection, methods=any_method),
                 Route("/api/{segment}/{id}", endpoints.member, methods=any_method),
                 Route("/api/{segment}/{id}/{relationship}", endpoints.nested, methods=any_method),
+                Route("/api/{segment}/{id}/relationships/{relationship}", endpoints.linkage, methods=any_method),
                 Route("/{path:path}", self.unknown_path, methods=any_method),
             ]
         )

@@ -162,6 +162,21 @@ def test_nested_endpoints(api: httpx.Client) -> None:
     one_error(api.get("stock_items/NoSuchItem/sku"), 404, "RECORD_NOT_FOUND")
 
 
+def test_relationship_links_answer_with_identifiers(api: httpx.Client) -> None:
+    item = api.get("stock_items/ItemTshMil").json()["data"]
+    linkage = httpx.get(item["relationships"]["sku"]["links"]["self"], headers=api.headers)
+    assert linkage.status_code == 200
+    assert linkage.json()["data"] == {"type": "skus", "id": "SkuTshirt0"}
+    levels = api.get("inventory_models/ModelEU000/relationships/stock_levels").json()["data"]
+    assert {(d["type"], d["id"]) for d in levels} == {
+        ("stock_levels", "LevelMil00"),
+        ("stock_levels", "LevelBer00"),
+        ("stock_levels", "LevelLyo00"),
+    }
+    assert api.get("stock_items/ItemMugBer/relationships/reserved_stock").json()["data"] is None
+    one_error(api.patch("stock_items/ItemTshMil/relationships/sku", json={"data": None}), 405)
+
+
 def test_single_inventory_only_on_retrieve(api: httpx.Client) -> None:
     listed = api.get("skus").json()["data"]
     assert all(item["attributes"]["inventory"] is None for item in listed)
