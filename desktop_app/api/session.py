@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -198,7 +199,9 @@ class Session:
                 if retryable_exception(method, error) and attempt < self.max_retries:
                     attempt += 1
                     self.stats.retries += 1
-                    await asyncio.sleep(self.backoff.delay(attempt, self._rng))
+                    delay = self.backoff.delay(attempt, self._rng)
+                    log.debug("%s %s: retry %d of %d in %.2f s", method, url, attempt, self.max_retries, delay)
+                    await asyncio.sleep(delay)
                     continue
                 committed = maybe_committed(method, error)
                 what = "the change may have been applied; " if committed else ""
@@ -210,7 +213,7 @@ class Session:
                     url=url,
                 ) from None
             status = response.status_code
-            _log_line(method, str(response.request.url), status, started)
+            _log_line(method, unquote(str(response.request.url)), status, started)
             if status < 400:
                 self.limiter.observe(method, limit_type, response.headers)
                 return _decode(response)
@@ -229,6 +232,9 @@ class Session:
                 delay = self._retry_delay(attempt, response)
                 if status == 429:
                     self.limiter.refused(method, limit_type, delay)
+                log.debug(
+                    "%s %s: HTTP %d, retry %d of %d in %.2f s", method, url, status, attempt, self.max_retries, delay
+                )
                 await asyncio.sleep(delay)
                 continue
             raise error_from_response(status, response.content)

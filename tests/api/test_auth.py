@@ -118,6 +118,9 @@ async def test_no_log_record_holds_the_secret_or_a_token(
     secrets = [fresh_sandbox.client_secret, "wrong-secret-value", *(t.access_token for t in tokens)]
     assert len(tokens) == 2
     assert len(caplog.records) > 20
+    lines = [r.getMessage() for r in caplog.records if r.name == "desktop_app.api" and r.levelno == logging.DEBUG]
+    assert any(line.startswith("GET ") and "/api/skus?filter[q][code_start]=BACK" in line for line in lines)
+    assert any("HTTP 503, retry 1 of 2" in line for line in lines)
     for record in caplog.records:
         text = record.getMessage() + repr(record.args) + str(record.exc_text or "")
         for secret in secrets:
