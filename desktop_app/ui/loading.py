@@ -63,6 +63,8 @@ async def apply_diff(model: Any, records: Sequence[RecordLike]) -> tuple[int, in
         await asyncio.sleep(0)
     if gone:
         model.remove_ids(gone)
+    if fresh or changed:
+        model.resort()
     return len(changed), len(fresh), len(gone)
 
 
@@ -80,10 +82,15 @@ class ServerPager:
 
     async def next_page(self) -> Sequence[RecordLike]:
         from desktop_app.api import NetworkError
+        from desktop_app.sync import includes
 
         try:
             page = await self.session.make_client().list_page(
-                self.type, filters=self.filters, page=self.number + 1, page_size=self.PAGE_SIZE
+                self.type,
+                filters=self.filters,
+                include=includes(self.type) or None,
+                page=self.number + 1,
+                page_size=self.PAGE_SIZE,
             )
         except NetworkError:
             self.has_more = False

@@ -46,6 +46,10 @@ class TaskSet:
         if self._reporter is not None:
             self._reporter(exc)
 
+    def child(self) -> TaskSet:
+        """A separate set reporting to the same place, for a part that needs to know when *its* work is done."""
+        return TaskSet(self._reporter)
+
     @property
     def running(self) -> int:
         return len(self._tasks)

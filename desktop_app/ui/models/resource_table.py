@@ -196,6 +196,11 @@ class ResourceTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
         self.sorted_by.emit(column, order)
 
+    def resort(self) -> None:
+        """Put rows added since the last sort in their place (after a reload appended them at the end)."""
+        if self._sort is not None:
+            self.sort(*self._sort)
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._pager is not None and self._pager.has_more and not self._loading
 
@@ -280,6 +285,11 @@ class ResourceTableModel(QAbstractTableModel):
     @property
     def table(self) -> TableData:
         return self._data
+
+    @property
+    def paging(self) -> bool:
+        """Rows came page by page from the server (the cache did not hold this type when the tab opened)."""
+        return self._pager is not None
 
     @property
     def loading(self) -> bool:

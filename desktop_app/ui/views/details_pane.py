@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.schema import Resource, display
+from desktop_app.schema import Resource, display, get_resource
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 WINDOW_TABS = ("inventory_models", "inventory_stock_locations", "stock_items", "stock_locations", "skus")
@@ -65,6 +65,7 @@ class DetailsPane(QWidget):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer = QVBoxLayout(self)
@@ -95,23 +96,30 @@ class DetailsPane(QWidget):
         for rel in self.resource.relationships.values():
             value = record.relationships.get(rel.name)
             if rel.to_one and isinstance(value, str):
-                self.form.addRow(rel.label + ":", self._link(rel.target, value))
+                self.form.addRow(get_resource(rel.target).label + ":", self._link(rel.target, value))
         for name, field in self.resource.fields.items():
             if field.trigger or name in ("id", "metadata"):
                 continue
             value = attrs.get(name)
             text = display(field, value)
+            if field.type == "datetime" and value:
+                text = str(value)[:16].replace("T", " ") + " UTC"
             label = QLabel(html.escape(text) if text else "<span style='color: gray'>—</span>")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(field.type in ("object", "array", "string"))
             self.form.addRow(field.label + ":", label)
-        metadata = attrs.get("metadata") or {}
+        metadata = {k: v for k, v in (attrs.get("metadata") or {}).items() if k != "stockroom_op"}
         self.metadata_label.show()
-        self.metadata.show()
+        self.metadata_label.setText(
+            "<b>Metadata</b>" if metadata else "<b>Metadata</b> <span style='color: gray'>none</span>"
+        )
+        self.metadata.setVisible(bool(metadata))
         self.metadata.setRowCount(len(metadata))
         for row, (key, value) in enumerate(sorted(metadata.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(str(key)))
             self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else repr(value)))
+        self.form.activate()
+        self.form_host.updateGeometry()
 
     def _link(self, target: str, record_id: str) -> QLabel:
         text = html.escape(self.lookups.label(target, record_id))
@@ -121,6 +129,7 @@ class DetailsPane(QWidget):
         else:
             label = QLabel(f"{text} <span style='color: gray'>({html.escape(target)})</span>")
         label.setToolTip(f"{target} {record_id}")
+        label.setWordWrap(True)
         return label
 
     def _activated(self, href: Any) -> None:

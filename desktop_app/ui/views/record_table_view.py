@@ -54,6 +54,7 @@ class RecordTableView(QTableView):
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.doubleClicked.connect(self._double_clicked)
         self._restoring = False
+        self.fitted = False
         self._apply_defaults()
 
     @property
@@ -83,12 +84,24 @@ class RecordTableView(QTableView):
                 column = header.sortIndicatorSection()
                 if 0 <= column < self.source.columnCount():
                     self.source.sort(column, header.sortIndicatorOrder())
+                self.fitted = True
                 return
             from desktop_app.ui.models.columns import default_sort
 
+            self.fit_text_columns()
             self.sortByColumn(self.source.column_of(default_sort(self.source.type)), Qt.SortOrder.AscendingOrder)
         finally:
             self._restoring = False
+
+    def fit_text_columns(self, widest: int = 320) -> None:
+        """First start: text columns as wide as their content (Qt samples about 1,000 rows), capped."""
+        if self.source.rowCount() == 0:
+            return
+        self.fitted = True
+        for i, column in enumerate(self.source.columns):
+            if column.type == "string" and not self.isColumnHidden(i):
+                self.resizeColumnToContents(i)
+                self.setColumnWidth(i, min(max(self.columnWidth(i), 90), widest))
 
     def save_layout(self) -> None:
         if self._restoring:

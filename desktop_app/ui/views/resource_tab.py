@@ -87,7 +87,7 @@ class ResourceTab(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 320])
+        splitter.setSizes([1000, 340])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -117,8 +117,11 @@ class ResourceTab(QWidget):
             for record_id in ids:
                 record = self.session.cache.get(self.type, record_id)
                 (found if record is not None else gone).append(record if record is not None else record_id)
+            new = any(self.model.row_of(r.id) < 0 for r in found)
             self.model.upsert(found)
             self.model.remove_ids(gone)
+            if new:
+                self.model.resort()
             self._refresh_details()
             return
         if self._reloading is not None and not self._reloading.done():
@@ -127,9 +130,17 @@ class ResourceTab(QWidget):
 
     async def _reload_all(self) -> None:
         records = await read_records_async(self.session.cache_file, self.type)
+        if self.model.paging and self.session.synced_at(self.type) is not None:
+            # The cache now holds the whole table: its rows replace the pages read so far.
+            self.model.set_records(records)
+            self.model.resort()
+            self._update_count()
+            return
         changed, fresh, gone = await apply_diff(self.model, records)
         del records
         log.info("%s: %d changed, %d new, %d gone", self.type, changed, fresh, gone)
+        if not self.table.fitted:
+            self.table.fit_text_columns()
         self.filter_bar.refresh_choices()
         self._refresh_details()
         self._update_count()

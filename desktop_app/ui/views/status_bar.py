@@ -51,7 +51,7 @@ class StatusBar(QStatusBar):
         self.pending_button.setFlat(True)
         self.pending_button.setToolTip("Edits not yet confirmed by the server; click to retry, discard or resolve")
         self.pending_button.clicked.connect(self.open_pending)
-        self.addWidget(self.profile_label)
+        self.addPermanentWidget(self.profile_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
         self.addPermanentWidget(self.as_of_label)

@@ -42,6 +42,8 @@ class StockLevelsTab(ResourceTab):
         self.model_selector.setMinimumWidth(220)
         self.model_selector.setToolTip("Stock levels of one inventory model, in the order it ships from them")
         self.model_selector.currentIndexChanged.connect(self._model_chosen)
+        self.model_selector.activated.connect(self._picked_by_person)
+        self._model_picked = False
         self.top_bar.insertWidget(0, QLabel("Inventory model:"))
         self.top_bar.insertWidget(1, self.model_selector, 2)
         self._bar_filters: dict[str, Any] = {}
@@ -56,12 +58,17 @@ class StockLevelsTab(ResourceTab):
             self.order_model = model_class()
             self.order_view = view_class(self.order_model)
             self.order_view.reorder_hint_changed.connect(self.status)
+            self.order_view.setWordWrap(False)
+            self.order_view.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().defaultSectionSize())
+            for column, width in enumerate((90, 380, 90)):
+                self.order_view.setColumnWidth(column, width)
             self.order_view.selectionModel().currentRowChanged.connect(self._order_row_changed)
             self.stack = QStackedWidget()
             index = self.splitter.indexOf(self.table)
             self.stack.addWidget(self.table)
             self.stack.addWidget(self.order_view)
             self.splitter.insertWidget(index, self.stack)
+            self.splitter.setSizes([1000, 340])
 
     def set_undo_stack(self, undo_stack: Any) -> None:
         self.undo_stack = undo_stack
@@ -83,11 +90,14 @@ class StockLevelsTab(ResourceTab):
         for model_id in sorted(models, key=lambda i: str(models[i].get("name") or i).casefold()):
             self.model_selector.addItem(str(models[model_id].get("name") or model_id), model_id)
         found = self.model_selector.findData(chosen) if chosen is not None else -1
-        if found < 0 and len(models) > 0:
-            found = 1
+        if (found < 0 or not self._model_picked) and not chosen and len(models) > 0:
+            found = 1  # until the person picks, show the first model's levels in shipping order
         self.model_selector.setCurrentIndex(max(found, 0))
         self.model_selector.blockSignals(False)
         self._model_chosen()
+
+    def _picked_by_person(self, *args: Any) -> None:
+        self._model_picked = True
 
     def selected_inventory_model(self) -> str | None:
         value = self.model_selector.currentData()
@@ -122,7 +132,7 @@ class StockLevelsTab(ResourceTab):
             self.reorder.deleteLater()
         controller = controller_class(self.session.cache, self.session.editor, model_id)
         self.reorder = binder_class(
-            self.order_model, controller, tasks=self.session.tasks, undo_stack=self.undo_stack, parent=self
+            self.order_model, controller, tasks=self.session.tasks.child(), undo_stack=self.undo_stack, parent=self
         )
         self.reorder.message.connect(self.status)
         self.reorder.finished.connect(lambda _: self.session.records_changed.emit(STOCK_LEVELS, []))

@@ -1,0 +1,140 @@
+"""The generic table model, its proxy and the local filter, over a cache synced from the demo sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from desktop_app.schema import STOCK_LEVELS
+from desktop_app.ui.models.columns import LOOKUP_TYPES, column_index, columns_for
+from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.models.record_proxy import RecordProxyModel
+from desktop_app.ui.models.resource_table import ResourceTableModel
+
+TYPES = ("inventory_models", STOCK_LEVELS, "stock_items", "stock_locations", "skus")
+
+
+def build(cache: Any, type_: str) -> tuple[ResourceTableModel, RecordProxyModel, Lookups]:
+    lookups = Lookups()
+    for target in (*LOOKUP_TYPES, "reserved_stocks"):
+        lookups.set_records(target, cache.records(target))
+    model = ResourceTableModel(type_, lookups, fetch_record=lambda rid: cache.get(type_, rid))
+    model.set_records(cache.records(type_))
+    proxy = RecordProxyModel()
+    proxy.setSourceModel(model)
+    return model, proxy, lookups
+
+
+@pytest.mark.parametrize("type_", TYPES)
+def test_every_model_passes_the_model_tester(qtmodeltester: Any, synced_cache: Any, type_: str) -> None:
+    model, proxy, _ = build(synced_cache, type_)
+    assert model.rowCount() == synced_cache.count(type_) > 0
+    qtmodeltester.check(model)
+    proxy.set_quick_find("a")
+    qtmodeltester.check(proxy)
+
+
+def test_relationship_columns_read_names_not_ids(synced_cache: Any) -> None:
+    model, _, lookups = build(synced_cache, "stock_items")
+    record = synced_cache.records("stock_items")[0]
+    row = model.row_of(record.id)
+    sku = synced_cache.get("skus", record.relationships["sku"])
+    location = synced_cache.get("stock_locations", record.relationships["stock_location"])
+    assert model.index(row, model.column_of("sku.code")).data() == sku.attributes["code"]
+    assert model.index(row, model.column_of("sku.name")).data() == sku.attributes["name"]
+    assert model.index(row, model.column_of("stock_location.name")).data() == location.attributes["name"]
+    reserved = lookups.reserved.get(record.id, 0)
+    available = model.index(row, model.column_of("available")).data(ResourceTableModel.SortRole)
+    assert available == record.attributes["quantity"] - reserved
+    assert any(lookups.reserved.values()), "the demo has reservations, so the reserved column is exercised"
+
+
+def test_sorting_uses_typed_values_and_keeps_persistent_indexes(synced_cache: Any) -> None:
+    model, proxy, _ = build(synced_cache, "stock_items")
+    column = model.column_of("quantity")
+    tracked_id = model.id_at(5)
+    persistent = QPersistentModelIndex(model.index(5, column))
+    proxy.sort(column, Qt.SortOrder.DescendingOrder)
+    values = [proxy.index(r, column).data(ResourceTableModel.SortRole) for r in range(proxy.rowCount())]
+    assert all(isinstance(v, int) for v in values)
+    assert values == sorted(values, reverse=True)
+    assert model.id_at(persistent.row()) == tracked_id
+    proxy.sort(model.column_of("sku.code"), Qt.SortOrder.AscendingOrder)
+    codes = [proxy.index(r, model.column_of("sku.code")).data() for r in range(proxy.rowCount())]
+    assert codes == sorted(codes, key=str.casefold)
+
+
+def test_filter_keys_apply_to_loaded_rows(synced_cache: Any) -> None:
+    _, proxy, _ = build(synced_cache, STOCK_LEVELS)
+    levels = synced_cache.records(STOCK_LEVELS)
+    held = [r for r in levels if r.attributes.get("on_hold")]
+    proxy.set_filters({"on_hold_true": True})
+    assert proxy.rowCount() == len(held)
+    model_id = next(r.relationships["inventory_model"] for r in levels if not r.attributes.get("on_hold"))
+    proxy.set_filters({"inventory_model_id_eq": model_id, "on_hold_false": True})
+    expected = [r for r in levels if r.relationships["inventory_model"] == model_id and not r.attributes.get("on_hold")]
+    assert proxy.rowCount() == len(expected) > 0
+    proxy.set_filters({"ids": [levels[0].id, levels[1].id]})
+    assert proxy.rowCount() == 2
+    proxy.set_filters({"created_at_from": "2999-01-01T00:00:00.000Z"})
+    assert proxy.rowCount() == 0
+    proxy.set_filters({})
+    assert proxy.rowCount() == len(levels)
+
+
+def test_quick_find_matches_any_visible_value(synced_cache: Any) -> None:
+    model, proxy, _ = build(synced_cache, "stock_items")
+    code = model.index(0, model.column_of("sku.code")).data()
+    proxy.set_quick_find(code.lower())
+    assert 0 < proxy.rowCount() < model.rowCount()
+    rows = [proxy.index(r, model.column_of("sku.code")).data() for r in range(proxy.rowCount())]
+    assert all(code.lower() in (c or "").lower() for c in rows)
+    proxy.set_quick_find("")
+    assert proxy.rowCount() == model.rowCount()
+
+
+def test_updates_are_targeted_data_changes_not_resets(synced_cache: Any) -> None:
+    model, _, _ = build(synced_cache, "stock_items")
+    resets: list[int] = []
+    changed: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda a, b, roles=None: changed.append((a.row(), b.row())))
+    record = synced_cache.records("stock_items")[3]
+    attributes = dict(record.attributes, quantity=record.attributes["quantity"] + 7)
+    fresh = type(record)(
+        record.type, record.id, attributes, record.relationships, record.updated_at, record.seen_at, True
+    )
+    model.upsert([fresh])
+    row = model.row_of(record.id)
+    assert not resets
+    assert changed == [(row, row)]
+    assert model.index(row, model.column_of("quantity")).data() == str(attributes["quantity"])
+    assert model.index(row, 0).data(ResourceTableModel.PendingRole) is True
+    model.remove_ids([record.id])
+    assert model.row_of(record.id) == -1
+    assert model.rowCount() == synced_cache.count("stock_items") - 1
+
+
+def test_inline_edit_is_checked_then_requested(synced_cache: Any) -> None:
+    model, _, _ = build(synced_cache, "stock_items")
+    requests: list[tuple[str, dict[str, Any]]] = []
+    rejected: list[str] = []
+    model.inline_edit_requested.connect(lambda rid, ch: requests.append((rid, ch)))
+    model.edit_rejected.connect(rejected.append)
+    index = model.index(0, model.column_of("quantity"))
+    assert model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not model.flags(model.index(0, model.column_of("sku.code"))) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(index, "lots")
+    assert rejected and "integer" in rejected[0]
+    assert model.setData(index, "42")
+    assert requests == [(model.id_at(0), {"quantity": 42})]
+
+
+def test_columns_come_from_the_resource_description() -> None:
+    keys = [c.key for c in columns_for(STOCK_LEVELS)]
+    assert keys[:4] == ["priority", "inventory_model.name", "stock_location.name", "on_hold"]
+    assert {"reference", "reference_origin", "metadata", "created_at", "updated_at", "id"} <= set(keys)
+    assert column_index("stock_items", "quantity") < column_index("stock_items", "reserved")
+    assert not ResourceTableModel("skus", Lookups()).rowCount(QModelIndex())
