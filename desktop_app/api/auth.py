@@ -55,9 +55,10 @@ class Token:
     def fresh(self, now: datetime | None = None) -> bool:
         """True while the token can still be used without renewing it first."""
         moment = now or datetime.now(UTC)
-        lifetime = self.expires_at - self.issued_at if self.issued_at else None
+        expires = _aware(self.expires_at)
+        lifetime = expires - _aware(self.issued_at) if self.issued_at else None
         margin = RENEW_BEFORE if lifetime is None else min(RENEW_BEFORE, lifetime / 10)
-        return moment < self.expires_at - margin
+        return _aware(moment) < expires - margin
 
     @classmethod
     def from_access_token(
@@ -110,6 +111,11 @@ def decode_jwt_payload(token: str) -> dict[str, Any]:
     except (ValueError, binascii.Error, UnicodeError):
         return {}
     return payload if isinstance(payload, dict) else {}
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored timestamp without a zone is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _timestamp(value: Any) -> datetime | None:

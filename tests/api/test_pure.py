@@ -117,6 +117,8 @@ def test_token_from_response_uses_expires_in_and_renews_before_expiry() -> None:
     assert not short.fresh(now + timedelta(seconds=56))
     with pytest.raises(ValueError, match="access_token"):
         Token.from_response({"error": "nope"})
+    naive = Token("opaque-naive-token", datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1), True, "", None)
+    assert naive.fresh()
 
 
 def test_secret_and_token_are_hidden_from_repr_and_logs() -> None:
