@@ -8,6 +8,7 @@ within the rate limits, and streams long listings page by page in order while fe
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from types import TracebackType
@@ -31,6 +32,7 @@ from desktop_app.api.session import ClientStats, Session
 from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, FieldError
 
 _T = TypeVar("_T")
+log = logging.getLogger("desktop_app.api")
 DIALECTS = (STOCK_LEVELS, LEGACY_STOCK_LEVELS)
 Sort = str | Sequence[str]
 Include = str | Sequence[str]
@@ -65,6 +67,7 @@ class CommerceLayerClient:
         self.concurrency = max(1, concurrency)
         self._dialect = dialect
         self._dialect_lock = asyncio.Lock()
+        self._rechecked = False
         self._session = Session(
             endpoint,
             credentials,
@@ -166,7 +169,18 @@ class CommerceLayerClient:
                         return _read(parse_page, body, page)
         path, dialect = await self._path(canonical)
         params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=dialect, **spec)
-        body = await self._session.request("GET", path, limit_type=canonical, params=params)
+        try:
+            body = await self._session.request("GET", path, limit_type=canonical, params=params)
+        except NotFoundError:
+            if canonical != STOCK_LEVELS or self._rechecked:
+                raise
+            # A remembered dialect the server no longer answers (a list never 404s otherwise): try the other once.
+            self._rechecked = True
+            other = LEGACY_STOCK_LEVELS if dialect == STOCK_LEVELS else STOCK_LEVELS
+            params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=other, **spec)
+            body = await self._session.request("GET", other, limit_type=canonical, params=params)
+            log.info("this server answers %s, not %s; using it from now on", other, dialect)
+            self._dialect = other
         return _read(parse_page, body, page)
 
     async def list_all(

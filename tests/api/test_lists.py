@@ -198,3 +198,19 @@ async def test_missing_record(make_client: ClientFactory) -> None:
         with pytest.raises(NotFoundError) as caught:
             await client.retrieve("skus", "NoSuchSku0")
     assert caught.value.code == "RECORD_NOT_FOUND"
+
+
+@pytest.mark.asyncio
+async def test_a_remembered_dialect_the_server_dropped_is_replaced(
+    make_client: ClientFactory, fresh_sandbox: SandboxProcess
+) -> None:
+    fresh_sandbox.fault(path="/api/stock_levels", status=404, count=1)
+    async with make_client(dialect="stock_levels") as client:
+        page = await client.list_page("stock_levels")
+        assert client.dialect == "inventory_stock_locations"
+        assert len(page.records) == 12
+        fresh_sandbox.fault(path="/api/inventory_stock_locations", status=404, count=1)
+        with pytest.raises(NotFoundError):  # switched once; a second 404 is the caller's to see
+            await client.list_page("stock_levels")
+    paths = [r["path"] for r in fresh_sandbox.requests() if r["path"].startswith("/api")]
+    assert paths == ["/api/stock_levels", "/api/inventory_stock_locations", "/api/inventory_stock_locations"]
