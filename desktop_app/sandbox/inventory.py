@@ -32,7 +32,8 @@ FINAL_STATES = frozenset({"completed", "cancelled"})
 
 def timestamp(previous: str | None = None) -> str:
     """Now, in Commerce Layer's form, and strictly after ``previous`` (millisecond resolution)."""
-    now = datetime.now(UTC).replace(microsecond=datetime.now(UTC).microsecond // 1000 * 1000)
+    moment = datetime.now(UTC)
+    now = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     if previous:
         floor = parse_datetime(previous) + timedelta(milliseconds=1)
         now = max(now, floor)
