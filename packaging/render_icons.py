@@ -91,6 +91,13 @@ def icns_bytes(pngs: dict[int, bytes]) -> bytes:
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` in one step, so a build running at the same time never reads a half-written icon."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
 def render_all(svg: Path, out: Path) -> list[Path]:
     """Write ``stockroom-<size>.png`` for every size, ``stockroom.ico`` and ``stockroom.icns``; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -99,12 +106,12 @@ def render_all(svg: Path, out: Path) -> list[Path]:
     written = []
     for size in PNG_SIZES:
         path = out / f"{NAME}-{size}.png"
-        path.write_bytes(pngs[size])
+        write_atomically(path, pngs[size])
         written.append(path)
     ico = out / f"{NAME}.ico"
-    ico.write_bytes(ico_bytes({size: pngs[size] for size in ICO_SIZES}))
+    write_atomically(ico, ico_bytes({size: pngs[size] for size in ICO_SIZES}))
     icns = out / f"{NAME}.icns"
-    icns.write_bytes(icns_bytes(pngs))
+    write_atomically(icns, icns_bytes(pngs))
     return [*written, ico, icns]
 
 
