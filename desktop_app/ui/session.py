@@ -164,7 +164,7 @@ class Session(QObject):
 
         if self.forced_offline:
             return None
-        before = {(e.type, e.record_id) for e in self.cache.outbox()}
+        queued = {e.id: (e.type, e.record_id) for e in self.cache.outbox()}
         try:
             result = await self.editor.push()
             self._set_online(not getattr(result, "offline", False))
@@ -173,8 +173,10 @@ class Session(QObject):
             self._set_online(False)
             result = None
         after = {(e.type, e.record_id) for e in self.cache.outbox()}
+        confirmed = getattr(result, "confirmed", None) or {}
+        renamed = {(queued[entry][0], server_id) for entry, server_id in confirmed.items() if entry in queued}
         touched: dict[str, list[str]] = {}
-        for type_, record_id in before | after:
+        for type_, record_id in set(queued.values()) | after | renamed:
             touched.setdefault(type_, []).append(record_id)
         for type_, ids in touched.items():
             self.records_changed.emit(type_, ids)

@@ -1,0 +1,176 @@
+"""The main window against the demo sandbox over real HTTP: tabs, filters, sorting, links, edits, undo, export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.api import NotFoundError
+from desktop_app.schema import STOCK_LEVELS
+from desktop_app.ui.dialogs.messages import Messages
+from desktop_app.ui.dialogs.record_dialog import RecordDialog
+from desktop_app.ui.export import ExportDialog
+from desktop_app.ui.models.resource_table import ResourceTableModel
+from tests.ui.conftest import open_window, settle
+
+
+def answers(monkeypatch: pytest.MonkeyPatch, *replies: Any) -> list[dict[str, Any]]:
+    """Replace ``RecordDialog.ask`` with canned answers; returns what each call was given."""
+    calls: list[dict[str, Any]] = []
+    queue = list(replies)
+
+    def fake_ask(cls: Any, parent: Any, resource: Any, lookups: Any, record: Any = None, **kw: Any) -> Any:
+        calls.append({"resource": resource.type, "record": record, **kw})
+        return queue.pop(0) if queue else None
+
+    monkeypatch.setattr(RecordDialog, "ask", classmethod(fake_ask))
+    return calls
+
+
+async def server_record(window: Any, type_: str, record_id: str) -> Any:
+    return await window.session.make_client().retrieve(type_, record_id)
+
+
+@pytest.mark.asyncio
+async def test_every_tab_opens_with_rows_from_the_sandbox(sandbox: Any, data_dir: Path) -> None:
+    async with open_window(sandbox, data_dir) as (window, opened, errors):
+        for type_, tab in window.tab_by_type.items():
+            assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_
+            assert tab.synced_at() is not None
+        items = window.tab_by_type["stock_items"]
+        assert items.proxy.index(0, items.model.column_of("sku.code")).data()
+        assert window.windowTitle() == "Stockroom — ui-test (test)"
+        assert "as of" in window.status.as_of_label.text()
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_filter_sort_and_links(sandbox: Any, data_dir: Path) -> None:
+    async with open_window(sandbox, data_dir) as (window, opened, _):
+        levels = window.tab_by_type[STOCK_LEVELS]
+        levels.select_inventory_model(None)
+        held = [r for r in opened.session.cache.records(STOCK_LEVELS) if r.attributes.get("on_hold")]
+        levels.filter_bar.set_value("on_hold", True)
+        assert levels.proxy.rowCount() == len(held)
+        levels.filter_bar.clear()
+        assert levels.proxy.rowCount() == levels.model.rowCount()
+
+        items = window.tab_by_type["stock_items"]
+        window.tabs.setCurrentWidget(items)
+        column = items.model.column_of("quantity")
+        items.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+        first = items.proxy.index(0, column).data(ResourceTableModel.SortRole)
+        assert first == max(r.attributes["quantity"] for r in opened.session.cache.records("stock_items"))
+        items.quick_find.setText("zzz-no-such-thing")
+        assert items.proxy.rowCount() == 0
+        items.quick_find.clear()
+
+        items.table.selectRow(0)
+        record_id = items.current_id()
+        links = items.details.links()
+        sku_id = opened.session.cache.get("stock_items", record_id).relationships["sku"]
+        assert ("skus", sku_id) in links
+        items.details.link_activated.emit("skus", sku_id)
+        assert window.current_tab().type == "skus"
+        assert window.current_tab().current_id() == sku_id
+
+
+@pytest.mark.asyncio
+async def test_create_edit_undo_delete_reach_the_server(
+    fresh_sandbox: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers(
+        monkeypatch,
+        ({"name": "Nordics", "strategy": "split_shipments", "metadata": {"team": "north"}}, {}),
+        ({"name": "Nordic countries"}, {}),
+    )
+    monkeypatch.setattr(Messages, "confirm_delete", classmethod(lambda cls, *a: True))
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        tab = window.tab_by_type["inventory_models"]
+        window.tabs.setCurrentWidget(tab)
+        before = tab.model.rowCount()
+        window.new_action.trigger()
+        await settle(window)
+        assert tab.model.rowCount() == before + 1
+        created = next(r for r in opened.session.cache.records("inventory_models") if r.attributes["name"] == "Nordics")
+        assert not created.pending and not created.id.startswith("local")
+        assert (await server_record(window, "inventory_models", created.id)).attributes["strategy"] == "split_shipments"
+        assert tab.current_id() == created.id
+
+        window.edit_action.trigger()
+        await settle(window)
+        assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordic countries"
+        row = tab.model.row_of(created.id)
+        assert tab.model.index(row, tab.model.column_of("name")).data() == "Nordic countries"
+
+        window.undo_action.trigger()
+        await settle(window)
+        assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordics"
+        window.redo_action.trigger()
+        await settle(window)
+        assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordic countries"
+
+        tab.table.select_record(created.id)
+        window.delete_action.trigger()
+        await settle(window)
+        assert tab.model.row_of(created.id) == -1
+        with pytest.raises(NotFoundError):
+            await server_record(window, "inventory_models", created.id)
+        window.undo_action.trigger()  # undoing a delete creates it again (with a new id)
+        await settle(window)
+        again = [
+            r for r in opened.session.cache.records("inventory_models") if r.attributes["name"] == "Nordic countries"
+        ]
+        assert len(again) == 1 and not again[0].pending
+        assert not errors
+        methods = [(r["method"], r["path"].split("/")[2]) for r in fresh_sandbox.requests() if r["status"] < 300]
+        assert ("POST", "inventory_models") in methods and ("DELETE", "inventory_models") in methods
+
+
+@pytest.mark.asyncio
+async def test_inline_quantity_edit_and_undo(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, _, errors):
+        tab = window.tab_by_type["stock_items"]
+        window.tabs.setCurrentWidget(tab)
+        column = tab.model.column_of("quantity")
+        index = tab.proxy.index(0, column)
+        record_id = index.data(ResourceTableModel.IdRole)
+        old = index.data(ResourceTableModel.SortRole)
+        assert tab.proxy.setData(index, str(old + 5))
+        assert tab.model.index(tab.model.row_of(record_id), column).data(ResourceTableModel.SortRole) == old + 5
+        await settle(window)
+        assert (await server_record(window, "stock_items", record_id)).attributes["quantity"] == old + 5
+        window.undo_action.trigger()
+        await settle(window)
+        assert (await server_record(window, "stock_items", record_id)).attributes["quantity"] == old
+        assert window.undo_stack.canRedo()
+        levels = window.tab_by_type[STOCK_LEVELS]
+        levels.select_inventory_model(None)
+        hold = levels.proxy.index(0, levels.model.column_of("on_hold"))
+        level_id = hold.data(ResourceTableModel.IdRole)
+        assert levels.proxy.setData(hold, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+        await settle(window)
+        assert (await server_record(window, STOCK_LEVELS, level_id)).attributes["on_hold"] is True
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_export_writes_the_visible_rows(
+    sandbox: Any, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "items.csv"
+    monkeypatch.setattr(ExportDialog, "ask_path", classmethod(lambda cls, parent, suggested: target))
+    async with open_window(sandbox, data_dir) as (window, _, _):
+        tab = window.tab_by_type["stock_items"]
+        window.tabs.setCurrentWidget(tab)
+        code = tab.proxy.index(0, tab.model.column_of("sku.code")).data()
+        tab.quick_find.setText(code)
+        window.export_action.trigger()
+        rows = list(csv.reader(target.open(encoding="utf-8")))
+        assert rows[0][:3] == ["SKU code", "SKU name", "Stock location"]
+        assert len(rows) == tab.proxy.rowCount() + 1 > 1
+        assert all(r[0] == code for r in rows[1:])
