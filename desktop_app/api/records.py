@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -77,31 +78,42 @@ def canonical(type_: str) -> str:
         return type_
 
 
+_CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+Check = Callable[[Any], bool]
+
+
+def _exact(kind: type) -> Check:
+    return lambda value: type(value) is kind
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _check_for(spec: Field) -> Check:
+    """A cheap test that a value is already in its canonical form, so :func:`coerce` can be skipped (a list of
+    10,000 records is almost entirely such values)."""
+    kind = spec.type
+    if kind == "integer" and spec.minimum is None and spec.maximum is None:
+        return _exact(int)
+    if kind == "boolean":
+        return _exact(bool)
+    if kind == "float":
+        return _exact(float)
+    if kind == "string" and spec.enum is None:
+        return _exact(str)
+    if kind == "datetime":
+        return lambda value: type(value) is str and _CANONICAL_TIME.match(value) is not None
+    return _never
+
+
 @cache
-def _fields(type_: str) -> dict[str, Field]:
+def _checks(type_: str) -> dict[str, tuple[Field, Check]]:
     try:
-        return get_resource(type_).fields
+        fields = get_resource(type_).fields
     except KeyError:
         return {}
-
-
-_CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-
-
-def _already_typed(spec: Field, value: Any) -> bool:
-    """Values already in their canonical form skip :func:`coerce` (a list of 10,000 records is mostly these)."""
-    kind = spec.type
-    if kind == "integer":
-        return type(value) is int and spec.minimum is None and spec.maximum is None
-    if kind == "boolean":
-        return type(value) is bool
-    if kind == "datetime":
-        return type(value) is str and _CANONICAL_TIME.match(value) is not None
-    if kind == "string":
-        return type(value) is str and spec.enum is None
-    if kind == "float":
-        return type(value) is float
-    return False
+    return {name: (spec, _check_for(spec)) for name, spec in fields.items()}
 
 
 def parse_record(obj: Any) -> Record:
@@ -111,20 +123,20 @@ def parse_record(obj: Any) -> Record:
     type_ = canonical(obj["type"])
     raw_attributes = obj.get("attributes") or {}
     attributes: dict[str, Any] = {}
-    fields = _fields(type_)
+    checks = _checks(type_)
     for name, value in raw_attributes.items():
-        spec = fields.get(name)
-        if spec is None or value is None or _already_typed(spec, value):
+        entry = checks.get(name)
+        if entry is None or value is None or entry[1](value):
             attributes[name] = value
             continue
         try:
-            attributes[name] = coerce(spec, value)
+            attributes[name] = coerce(entry[0], value)
         except FieldError as error:
             log.debug("%s %s: keeping %s as sent (%s)", type_, obj["id"], name, error.message)
             attributes[name] = value
     relationships: dict[str, RelationshipValue] = {}
     for name, rel in (obj.get("relationships") or {}).items():
-        if not isinstance(rel, dict) or "data" not in rel:
+        if type(rel) is not dict or "data" not in rel:
             continue
         data = rel["data"]
         if data is None:
