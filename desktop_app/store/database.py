@@ -12,6 +12,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.errors import StockroomError
+
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
@@ -93,16 +95,31 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+#: SQLite's answers meaning "this file is damaged or is no database at all" (SQLITE_CORRUPT, SQLITE_NOTADB).
+_DAMAGED = {11, 26}
+
+
 def _check(db: sqlite3.Connection) -> int:
-    """The file's schema version; raises :class:`CacheRecovery` when the file is not a healthy database."""
+    """The file's schema version; raises :class:`CacheRecovery` when the file is not a healthy database.
+
+    Other failures (locked by another program, a full disk, an I/O error) are not the file's fault and must not
+    set it aside: they surface as a :class:`StockroomError` naming the file.
+    """
     try:
         result = db.execute("PRAGMA quick_check").fetchone()
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", 26) & 0xFF not in _DAMAGED:
+            raise StockroomError(f"cannot read the cache {db_name(db)}: {error}") from error
         raise CacheRecovery(f"the cache file is not a readable database ({error})") from error
     if result is None or result[0] != "ok":
         raise CacheRecovery(f"the cache file failed its integrity check ({result[0] if result else 'no answer'})")
     return version
+
+
+def db_name(db: sqlite3.Connection) -> str:
+    rows = db.execute("PRAGMA database_list").fetchall()
+    return str(rows[0][2]) if rows else "file"
 
 
 def _move_aside(path: Path, suffix: str) -> Path:
@@ -156,6 +173,9 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
                     f"The cache {path.name} was written by a newer Stockroom (schema {version}, this one reads "
                     f"{SCHEMA_VERSION}); it was moved to {moved.name} and a new cache was started."
                 )
+        except StockroomError:
+            existing.close()
+            raise
         except CacheRecovery as problem:
             existing.close()
             db = None

@@ -53,3 +53,12 @@ def dead_url() -> str:
 
 def api_requests(sandbox: SandboxProcess, prefix: str = "/api/") -> list[dict[str, Any]]:
     return [r for r in sandbox.requests() if r["path"].startswith(prefix)]
+
+
+def clear_faults(sandbox: SandboxProcess) -> None:
+    """Disarm what is left of the faults (the network is healthy again) without resetting the data."""
+    import urllib.request
+
+    request = urllib.request.Request(sandbox.url + "/_sandbox/faults", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
