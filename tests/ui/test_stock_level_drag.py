@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -11,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
+from desktop_app.reorder import plan_priorities
+from tests.support.sandbox import SandboxProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORMS = ["minimal", "xvfb"]
@@ -50,3 +55,45 @@ def test_real_drag_moves_rows_once(platform: str, rows: str, destination: str, e
     assert letters(result["after"]) == expected, result
     # one reorder per drag, even when Qt moves a multi-row drop one moveRows call at a time
     assert [letters(order) for order in result["reported"]] == [expected]
+
+
+def seed_levels(model_id: str) -> list[tuple[str, int]]:
+    from desktop_app.sandbox.seeds import generate
+
+    records = generate("demo")["inventory_stock_locations"]
+    found = [
+        (r["id"], r["attributes"]["priority"]) for r in records if r["relationships"]["inventory_model"] == model_id
+    ]
+    return sorted(found, key=lambda level: level[1])
+
+
+def server_priorities(sandbox: SandboxProcess, model_id: str) -> dict[str, int]:
+    async def read() -> dict[str, int]:
+        credentials = Credentials(sandbox.client_id, sandbox.client_secret)
+        result: dict[str, int] = {}
+        async with CommerceLayerClient(Endpoint.custom(sandbox.url), credentials, rate_limits="off") as client:
+            async for page in client.list_all("inventory_stock_locations", filters={"inventory_model_id_eq": model_id}):
+                result.update({record.id: record.attributes["priority"] for record in page.records})
+        return result
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("case", [("s3wDVO719r", "5", "0"), ("AASiFflQbX", "0", "3")], ids=["contiguous", "spread"])
+def test_real_drag_ends_in_the_new_order_on_the_sandbox(
+    fresh_sandbox: SandboxProcess, tmp_path: Path, platform: str, case: tuple[str, str, str]
+) -> None:
+    model_id, rows, destination = case
+    current = seed_levels(model_id)
+    spec = [fresh_sandbox.url, fresh_sandbox.client_id, fresh_sandbox.client_secret, model_id, str(tmp_path)]
+    result = run_driver(platform, rows, destination, "--sandbox", *spec)
+    assert result["errors"] == []
+    assert result["before"] == [level_id for level_id, _ in current]
+    assert result["after"] != result["before"] and result["final"] == result["after"]
+    expected = plan_priorities(current, result["after"]).patch_count
+    assert result["outcomes"] == [{"sent": expected, "planned": expected, "error": None}]
+    priorities = server_priorities(fresh_sandbox, model_id)
+    assert sorted(priorities, key=lambda level_id: priorities[level_id]) == result["after"]
+    patches = [r for r in fresh_sandbox.requests() if r["method"] == "PATCH" and r["path"].startswith("/api/")]
+    assert len(patches) == expected
