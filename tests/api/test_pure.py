@@ -369,3 +369,19 @@ def test_what_is_retried() -> None:
     assert maybe_committed("POST", httpx.RemoteProtocolError("dropped"))
     assert not maybe_committed("POST", httpx.ConnectError("refused"))
     assert not maybe_committed("GET", httpx.ReadError("reset"))
+
+
+@pytest.mark.asyncio
+async def test_tls_is_always_verified() -> None:
+    import ssl
+
+    from desktop_app.api import CommerceLayerClient
+
+    with pytest.raises(UsageError):
+        Endpoint("http://shop.example.com/api", "https://auth.example.com/oauth/token")
+    client = CommerceLayerClient(Endpoint.for_organization("acme"), Credentials("id", "secret-for-tls-test"))
+    try:
+        context = client._session.http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    finally:
+        await client.aclose()
