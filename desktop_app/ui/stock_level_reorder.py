@@ -30,8 +30,9 @@ class ReorderCommand(QUndoCommand):
     def __init__(
         self, binder: StockLevelReorder, before: Sequence[str], after: Sequence[str], *, applied: bool
     ) -> None:
-        super().__init__(f"Reorder stock levels of {binder.controller.inventory_model_id}")
+        super().__init__("Reorder stock levels")
         self._binder = binder
+        self.inventory_model_id = binder.controller.inventory_model_id
         self.before = list(before)
         self.after = list(after)
         self._skip_redo = applied  # the list already shows the move the first time the stack calls redo()
@@ -40,10 +41,10 @@ class ReorderCommand(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self._binder.apply(self.after)
+        self._binder.apply(self.after, self.inventory_model_id)
 
     def undo(self) -> None:
-        self._binder.apply(self.before)
+        self._binder.apply(self.before, self.inventory_model_id)
 
 
 class StockLevelReorder(QObject):
@@ -76,6 +77,11 @@ class StockLevelReorder(QObject):
         """Show the stock levels of the controller's inventory model as the cache holds them."""
         self.model.set_rows(self.controller.rows())
 
+    def show_inventory_model(self, inventory_model_id: str) -> None:
+        """Switch the list to another inventory model (the window's selection changed)."""
+        self.controller.inventory_model_id = inventory_model_id
+        self.load()
+
     @property
     def busy(self) -> bool:
         return self._tasks.running > 0
@@ -90,8 +96,16 @@ class StockLevelReorder(QObject):
             self.undo_stack.push(ReorderCommand(self, previous, order, applied=True))
         self._send(order, previous)
 
-    def apply(self, order: Sequence[str]) -> None:
-        """Undo and redo: show ``order`` and send it, planned against what the cache holds now."""
+    def apply(self, order: Sequence[str], inventory_model_id: str | None = None) -> None:
+        """Undo and redo: show ``order`` and send it, planned against what the cache holds now.
+
+        An undo step may belong to another inventory model than the one shown: the list switches to it first.
+        """
+        if inventory_model_id is not None and inventory_model_id != self.controller.inventory_model_id:
+            self.show_inventory_model(inventory_model_id)
+        if sorted(order) != sorted(self.model.order()):
+            self.message.emit("The stock levels changed since that move; it cannot be undone.")
+            return
         previous = self.model.order()
         self.model.rollback(order)
         self._send(list(order), previous)

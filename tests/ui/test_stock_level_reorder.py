@@ -181,7 +181,10 @@ async def test_undo_and_redo_go_through_the_planner(
     await settled(wired)
     assert wired.undo.count() == 1 and by_priority(await server_levels(online, SPREAD_MODEL)) == moved
     sent = patch_count(fresh_sandbox)
+    wired.binder.show_inventory_model(CONTIGUOUS_MODEL)  # the selection moved on; undo brings the list back
+    assert len(wired.model.order()) == 6
     wired.undo.undo()
+    assert wired.binder.controller.inventory_model_id == SPREAD_MODEL
     assert wired.model.order() == original
     await settled(wired)
     assert by_priority(await server_levels(online, SPREAD_MODEL)) == original
