@@ -41,8 +41,10 @@ class ReorderOutcome:
     sent: int = 0
     #: PATCH calls that put confirmed changes back after a refusal.
     reverted: int = 0
-    #: Still waiting in the outbox (offline): the rows are marked pending.
+    #: Still waiting in the outbox (offline, or the server busy): the rows are marked pending.
     queued: int = 0
+    #: The push could not reach the server at all.
+    offline: bool = False
     #: The server's reason when it refused a change; the order was rolled back.
     error: str | None = None
     #: The rows to show now, in order: the new order, or what the server holds after a refusal.
@@ -123,7 +125,8 @@ class ReorderController:
         """Send what is queued and sort out this reorder's entries; see the module docstring for the endings."""
         outcome = ReorderOutcome(plan=queued.plan)
         if queued.entry_ids:
-            await self._editor.push()
+            result = await self._editor.push()
+            outcome.offline = result.offline
         refused: list[OutboxEntry] = []
         waiting: list[OutboxEntry] = []
         for entry_id in queued.entry_ids:

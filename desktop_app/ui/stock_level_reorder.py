@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from desktop_app.errors import StockroomError
 from desktop_app.reorder.controller import QueuedReorder, ReorderController, ReorderOutcome
 from desktop_app.ui.models.stock_level_order import StockLevelOrderModel
 from desktop_app.ui.tasks import TaskSet
@@ -22,6 +23,7 @@ from desktop_app.ui.tasks import TaskSet
 log = logging.getLogger(__name__)
 
 OFFLINE_NOTE = "Offline: the new order is saved here and will be sent when the connection is back."
+BUSY_NOTE = "The server did not take the new order yet; it stays queued and goes with the next push."
 
 
 class ReorderCommand(QUndoCommand):
@@ -121,13 +123,18 @@ class StockLevelReorder(QObject):
         self._tasks.spawn(self._push(queued), name="reorder-push")
 
     async def _push(self, queued: QueuedReorder) -> None:
-        async with self._push_lock:
-            outcome = await self.controller.push(queued)
+        try:
+            async with self._push_lock:
+                outcome = await self.controller.push(queued)
+        except StockroomError as exc:  # e.g. signed out: the edits stay queued, the list shows the cache
+            self.message.emit(f"The new order is queued but was not sent: {exc}")
+            self.refresh()
+            return
         self.outcomes.append(outcome)
         if outcome.failed:
             self.message.emit(f"The new order was not saved: {outcome.error}")
         elif outcome.queued:
-            self.message.emit(OFFLINE_NOTE)
+            self.message.emit(OFFLINE_NOTE if outcome.offline else BUSY_NOTE)
         self.refresh()
         self.finished.emit(outcome)
 

@@ -88,7 +88,7 @@ async def test_offline_queues_and_marks_pending(synced: Cache, fresh_sandbox: Sa
         wanted = moved(before, "top")
         outcome = await controller.reorder(wanted)
     assert not outcome.failed
-    assert outcome.queued == 1 and outcome.sent == 0
+    assert outcome.queued == 1 and outcome.sent == 0 and outcome.offline
     rows = controller.rows()
     assert [row.id for row in rows] == wanted
     assert [row.pending for row in rows] == [True, False, False]

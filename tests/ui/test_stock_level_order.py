@@ -208,7 +208,9 @@ def test_view_disables_reorder_with_a_hint(qtbot: QtBot, model: StockLevelOrderM
     qtbot.addWidget(view)
     hints: list[str] = []
     view.reorder_hint_changed.connect(hints.append)
+    label = view.hint_label()
     view.set_filter_text("in")  # Berlin, Dublin, Edinburgh
+    assert label.text() == FILTER_REASON
     assert [view.isRowHidden(row) for row in range(5)] == [True, False, True, False, False]
     assert not view.reorder_enabled and view.toolTip() == FILTER_REASON
     assert view.dragDropMode() == view.DragDropMode.NoDragDrop

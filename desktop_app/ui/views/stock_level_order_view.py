@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QDropEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from desktop_app.ui.models.stock_level_order import Column, StockLevelOrderModel
 
@@ -64,6 +64,13 @@ class StockLevelOrderView(QTableView):
     @property
     def reorder_hint(self) -> str:
         return next(iter(self._disabled_reasons.values()), MOVE_HINT)
+
+    def hint_label(self, parent: QWidget | None = None) -> QLabel:
+        """A label that always shows the current hint: how to reorder, or why reordering is off."""
+        label = QLabel(self.reorder_hint, parent)
+        label.setWordWrap(True)
+        self.reorder_hint_changed.connect(label.setText)
+        return label
 
     def set_reorder_enabled(self, enabled: bool, reason: str = "") -> None:
         """Switch reordering on or off for an outside ``reason`` (shown as the hint while off)."""
