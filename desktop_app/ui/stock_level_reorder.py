@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -43,10 +44,19 @@ class ReorderCommand(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self._binder.apply(self.after, self.inventory_model_id)
+        if self._usable():
+            self._binder.apply(self.after, self.inventory_model_id)
 
     def undo(self) -> None:
-        self._binder.apply(self.before, self.inventory_model_id)
+        if self._usable():
+            self._binder.apply(self.before, self.inventory_model_id)
+
+    def _usable(self) -> bool:
+        """A step whose list is gone (the tab bound a new one) drops out of the stack instead of failing."""
+        if shiboken6.isValid(self._binder):
+            return True
+        self.setObsolete(True)
+        return False
 
 
 class StockLevelReorder(QObject):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
@@ -194,3 +195,17 @@ async def test_undo_and_redo_go_through_the_planner(
     assert wired.model.order() == moved
     assert by_priority(await server_levels(online, SPREAD_MODEL)) == moved
     await wait_until(lambda: not wired.binder.busy, what="pushes")
+
+
+@pytest.mark.asyncio
+async def test_undo_step_of_a_list_that_is_gone_drops_out(
+    qtbot: QtBot, cache: Cache, online: CommerceLayerClient, fresh_sandbox: SandboxProcess
+) -> None:
+    wired = wire(qtbot, cache, online, SPREAD_MODEL)
+    assert wired.model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 3)
+    await settled(wired)
+    sent = patch_count(fresh_sandbox)
+    shiboken6.delete(wired.binder)  # the tab bound a new list for another inventory model
+    wired.undo.undo()
+    assert wired.undo.count() == 0
+    assert patch_count(fresh_sandbox) == sent
