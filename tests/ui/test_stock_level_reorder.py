@@ -7,6 +7,7 @@ import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -209,3 +210,37 @@ async def test_undo_step_of_a_list_that_is_gone_drops_out(
     wired.undo.undo()
     assert wired.undo.count() == 0
     assert patch_count(fresh_sandbox) == sent
+
+
+@pytest.mark.asyncio
+async def test_window_stock_levels_tab_reorders_through_the_planner(
+    qtbot: QtBot, fresh_sandbox: SandboxProcess, data_dir: Path
+) -> None:
+    from desktop_app.schema import STOCK_LEVELS
+    from tests.ui.conftest import open_window, settle
+
+    async with open_window(fresh_sandbox, data_dir) as (window, _opened, errors):
+        tab: Any = window.tab_by_type[STOCK_LEVELS]
+        window.tabs.setCurrentWidget(tab)
+        tab.load_from_cache()
+        tab.select_inventory_model(CONTIGUOUS_MODEL)
+        await settle(window)
+        assert tab.showing_order_view()
+        view: StockLevelOrderView = tab.order_view
+        rows = view.order_model().rows()
+        assert [row.priority for row in rows] == [1, 2, 3, 4, 5, 6]
+        before = patch_count(fresh_sandbox)
+        view.selectRow(5)
+        qtbot.keyClick(view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)  # 6th above 5th: one PATCH
+        wanted = view.order_model().order()
+        expected = plan_priorities([(row.id, row.priority) for row in rows], wanted).patch_count
+        await wait_until(lambda: tab.reorder.outcomes, what="the reorder push")
+        await settle(window)
+        assert errors == []
+        assert expected == 1 and patch_count(fresh_sandbox) - before == expected
+        async with client_of(fresh_sandbox) as client:
+            assert by_priority(await server_levels(client, CONTIGUOUS_MODEL)) == wanted
+        window.undo_action.trigger()
+        await wait_until(lambda: len(tab.reorder.outcomes) == 2, what="the undo push")
+        await settle(window)
+        assert view.order_model().order() == [row.id for row in rows]
