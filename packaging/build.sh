@@ -25,7 +25,7 @@ TARBALL="dist/stockroom-$VERSION-linux-x86_64.tar.gz"
 DEB="dist/stockroom_${VERSION}_$ARCH.deb"
 STAGE=build/deb/stockroom_${VERSION}_$ARCH
 ICONS=build/icons
-# Seconds since the last commit, so rebuilding one commit gives the same archive bytes (timestamps, owners, order).
+# The last commit's time stamps every archived file, and owners and order are fixed, so rebuilds differ only in content.
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
 
 echo "== PyInstaller bundle (stockroom $VERSION)"

@@ -6,6 +6,7 @@ check starts the installed executable as a user would and looks at what it says:
 
 - ``--version`` prints ``stockroom <version>`` (the package metadata made it into the bundle);
 - ``sandbox --port 0`` serves the demo: a token from ``/oauth/token`` and a page of ``/api/skus``;
+- ``login`` / ``profiles`` / ``logout`` store and remove a secret through the bundled keyring backend;
 - ``--self-test`` opens the window offscreen on the embedded demo sandbox, loads every tab and exits 0.
 
 It also times ``--version`` of the frozen program against ``python -m desktop_app --version`` in the same run.
@@ -37,6 +38,7 @@ class Outcome:
     name: str
     ok: bool
     detail: str
+    skipped: bool = False
 
 
 def isolated_env(home: Path) -> dict[str, str]:
@@ -80,41 +82,94 @@ def _fetch_json(url: str, *, data: dict[str, str] | None = None, token: str | No
         return result
 
 
+class _Sandbox:
+    """``stockroom sandbox --port 0`` from the bundle, for the checks that need a server; stopped on exit."""
+
+    def __init__(self, exe: Path, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [str(exe), "sandbox", "--port", "0", "--seed", "demo"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert self.process.stdout is not None
+        first = self.process.stdout.readline().strip()
+        if not first.startswith("Sandbox listening on "):
+            self.process.kill()
+            _out, err = self.process.communicate(timeout=30)
+            raise RuntimeError(
+                f"the sandbox did not start (exit {self.process.returncode}, said {first!r}): {_tail(err)}"
+            )
+        self.url = first.removeprefix("Sandbox listening on ")
+        self.client_id = self.process.stdout.readline().split(":", 1)[1].strip()
+        self.client_secret = self.process.stdout.readline().split(":", 1)[1].strip()
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.wait(timeout=30)
+
+
 def check_sandbox(exe: Path, env: dict[str, str]) -> Outcome:
     """Start ``stockroom sandbox --port 0``, take a token, list SKUs, stop it with SIGTERM."""
-    process = subprocess.Popen(
-        [str(exe), "sandbox", "--port", "0", "--seed", "demo"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline().strip()
-        if not first.startswith("Sandbox listening on "):
-            process.kill()
-            _out, err = process.communicate(timeout=30)
-            return Outcome("sandbox", False, f"exit {process.returncode}, said {first!r}: {_tail(err)}")
-        url = first.removeprefix("Sandbox listening on ")
-        client_id = process.stdout.readline().split(":", 1)[1].strip()
-        client_secret = process.stdout.readline().split(":", 1)[1].strip()
+        sandbox = _Sandbox(exe, env)
+    except (OSError, RuntimeError, IndexError) as exc:
+        return Outcome("sandbox", False, str(exc))
+    try:
         token = _fetch_json(
-            f"{url}/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret},
-        )["access_token"]
-        skus = _fetch_json(f"{url}/api/skus", token=str(token))
-        count = len(skus["data"]) if isinstance(skus.get("data"), list) else 0  # type: ignore[arg-type]
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=30)
-        ok = count > 0 and code in (0, -signal.SIGTERM)
-        return Outcome("sandbox", ok, f"{url}: token, {count} SKUs on page 1, exit {code} after SIGTERM")
-    except (OSError, ValueError, KeyError, IndexError, subprocess.TimeoutExpired) as exc:
+            f"{sandbox.url}/oauth/token",
+            data={"grant_type": "client_credentials", "client_id": sandbox.client_id,
+                  "client_secret": sandbox.client_secret},
+        )["access_token"]  # fmt: skip
+        skus = _fetch_json(f"{sandbox.url}/api/skus", token=str(token))
+        data = skus.get("data")
+        count = len(data) if isinstance(data, list) else 0
+    except (OSError, ValueError, KeyError) as exc:
+        sandbox.stop()
         return Outcome("sandbox", False, f"{type(exc).__name__}: {exc}")
+    code = sandbox.stop()
+    ok = count > 0 and code in (0, -signal.SIGTERM)
+    return Outcome("sandbox", ok, f"{sandbox.url}: token, {count} SKUs on page 1, exit {code} after SIGTERM")
+
+
+def check_keyring(exe: Path, env: dict[str, str]) -> Outcome:
+    """``login`` stores the secret through the bundled keyring backend, ``profiles`` sees it, ``logout`` removes it.
+
+    Runs only inside ``.ci/with-keyring.sh`` (a private D-Bus session with a throw-away, unlocked gnome-keyring), so it
+    never writes to, or waits on an unlock prompt of, the keyring of the person running it; elsewhere it says so.
+    """
+    if not (env.get("DBUS_SESSION_BUS_ADDRESS") and env.get("STOCKROOM_KEYRING_PASSWORD")):
+        return Outcome("keyring", True, "needs the throw-away keyring of .ci/with-keyring.sh", skipped=True)
+    try:
+        sandbox = _Sandbox(exe, env)
+    except (OSError, RuntimeError, IndexError) as exc:
+        return Outcome("keyring", False, str(exc))
+    try:
+        steps = [
+            (["login", "--profile", "bundle-check", "--base-url", sandbox.url, "--client-id", sandbox.client_id,
+              "--client-secret-stdin"], sandbox.client_secret),
+            (["profiles"], None),
+            (["logout", "--profile", "bundle-check"], None),
+        ]  # fmt: skip
+        said = []
+        for arguments, stdin in steps:
+            done = subprocess.run(
+                [str(exe), *arguments], input=stdin, capture_output=True, text=True, env=env, timeout=60, check=False
+            )
+            if done.returncode != 0:
+                return Outcome("keyring", False, f"{arguments[0]}: exit {done.returncode}: {_tail(done.stderr)}")
+            said.append(done.stdout)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+        sandbox.stop()
+    stored = [line for line in said[0].splitlines() if "stored in" in line]
+    ok = bool(stored) and "bundle-check" in said[1] and "stored" in said[1]
+    return Outcome("keyring", ok, stored[0] if stored else _tail(said[0]))
 
 
 def check_self_test(exe: Path, env: dict[str, str]) -> Outcome:
@@ -154,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exe", type=Path, required=True, help="the frozen executable (ROOT/opt/stockroom/stockroom)")
     parser.add_argument("--version-expected", required=True, help="the version --version must print")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the source start-time comparison")
-    parser.add_argument("--skip", action="append", default=[], choices=["sandbox", "self-test", "timing"])
+    parser.add_argument("--skip", action="append", default=[], choices=["sandbox", "keyring", "self-test", "timing"])
     args = parser.parse_args(argv)
     if not os.access(args.exe, os.X_OK):
         print(f"check_bundle: {args.exe}: not an executable file", file=sys.stderr)
@@ -164,12 +219,15 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = [check_version(args.exe, args.version_expected, env)]
         if "sandbox" not in args.skip:
             outcomes.append(check_sandbox(args.exe, env))
+        if "keyring" not in args.skip:
+            outcomes.append(check_keyring(args.exe, env))
         if "self-test" not in args.skip:
             outcomes.append(check_self_test(args.exe, env))
         if "timing" not in args.skip:
             outcomes.append(start_times(args.exe, env, args.python))
     for outcome in outcomes:
-        print(f"{'ok  ' if outcome.ok else 'FAIL'} {outcome.name}: {outcome.detail}")
+        label = "skip" if outcome.skipped else "ok  " if outcome.ok else "FAIL"
+        print(f"{label} {outcome.name}: {outcome.detail}")
     return 0 if all(outcome.ok for outcome in outcomes) else 1
 
 

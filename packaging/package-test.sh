@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the .deb into a throw-away root with `dpkg -x` and runs the installed program (behind `make package-test`):
-# --version, the sandbox subcommand, --self-test, and its start time next to the source's. Builds first unless the
-# .deb is newer than every source file (so `make package-test`, which has just run `make package`, builds once).
+# --version, the sandbox subcommand, login/logout through the keyring, --self-test, and its start time next to the
+# source's. Builds first unless the .deb is newer than every source file (so `make package-test`, which has just run
+# `make package`, builds once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-$PWD/.venv/bin/python}"
@@ -31,7 +32,10 @@ done
 [ "$status" -eq 0 ] && echo "ok   launcher link, menu entry and icons in place"
 
 echo "== the installed program"
-"$PY" packaging/check_bundle.py --exe "$EXE" --version-expected "$VERSION" --python "$PY" || status=1
+# Inside a private D-Bus session with a throw-away gnome-keyring when the machine has one, so the keyring check runs.
+KEYRING=()
+command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null && KEYRING=(bash .ci/with-keyring.sh)
+"${KEYRING[@]}" "$PY" packaging/check_bundle.py --exe "$EXE" --version-expected "$VERSION" --python "$PY" || status=1
 
 echo "== sizes"
 printf 'bundle (installed) %6.1f MB\n' "$(du -sk --apparent-size "$ROOTFS/opt/stockroom" | cut -f1 | awk '{print $1/1024}')"

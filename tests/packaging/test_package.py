@@ -103,6 +103,15 @@ def test_bundle_serves_the_sandbox(bundle: Path, env: dict[str, str]) -> None:
     assert outcome.ok, outcome.detail
 
 
+def test_bundle_stores_secrets_in_the_keyring(bundle: Path, env: dict[str, str]) -> None:
+    """keyring finds its backends through entry points and imports them lazily: only a real login proves they came."""
+    if not (env.get("DBUS_SESSION_BUS_ADDRESS") and env.get("STOCKROOM_KEYRING_PASSWORD")):
+        pytest.skip("needs the throw-away Secret Service of .ci/with-keyring.sh (make test runs the suite under it)")
+    outcome = check_bundle.check_keyring(bundle / "stockroom", env)
+    assert outcome.ok and not outcome.skipped, outcome.detail
+    assert "Secret Service" in outcome.detail
+
+
 def test_bundle_passes_its_self_test(bundle: Path, env: dict[str, str]) -> None:
     if not _landed("desktop_app/app.py"):
         pytest.skip("the window (desktop_app/app.py, --self-test) has not landed yet")
