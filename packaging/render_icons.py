@@ -4,9 +4,9 @@ Only the SVG is kept in the repository; every PNG, the Windows ``.ico`` and the 
 build time, so a change to the mark is one edit. Rendering goes through Qt's own SVG renderer (QtSvg, part of
 PySide6-Essentials), so the installers show exactly what the window shows, and needs no display.
 
-The ``.ico`` and ``.icns`` containers are written here rather than by ImageMagick or ``iconutil``: both formats accept
-PNG-compressed images, so each is a short header in front of PNGs we already have, and the same file comes out on
-every build machine.
+The ``.ico`` and ``.icns`` containers are written here rather than by ImageMagick or ``iconutil``: each is a short
+directory in front of images we already have (bitmaps and one PNG for Windows, PNGs for macOS), and the same file
+comes out on every build machine.
 
     python packaging/render_icons.py [--svg resources/stockroom.svg] [--out build/icons]
 """
@@ -69,14 +69,31 @@ def render_png(svg: Path, size: int) -> bytes:
     return bytes(data.data())
 
 
+def dib_bytes(png: bytes) -> bytes:
+    """One icon image in the classic form: a 32-bit BGRA bitmap, bottom-up, followed by an all-clear AND mask.
+
+    Every Windows tool reads this form; PNG entries are kept for 256 px, where they are the norm and save 250 KB.
+    """
+    from PySide6.QtGui import QImage
+
+    image = QImage.fromData(png).convertToFormat(QImage.Format.Format_ARGB32)  # little-endian ARGB32 = BGRA bytes
+    width, height = image.width(), image.height()
+    stride = image.bytesPerLine()
+    pixels = bytes(image.constBits())
+    rows = b"".join(pixels[y * stride : y * stride + width * 4] for y in reversed(range(height)))
+    mask = bytes(((width + 31) // 32) * 4 * height)
+    header = struct.pack("<IiiHHIIiiII", 40, width, height * 2, 1, 32, 0, len(rows) + len(mask), 0, 0, 0, 0)
+    return header + rows + mask
+
+
 def ico_bytes(pngs: dict[int, bytes]) -> bytes:
-    """A Windows icon holding one PNG-compressed image per size (supported since Windows Vista)."""
+    """A Windows icon with one image per size: bitmaps below 256 px, PNG at 256 px (the Vista and later layout)."""
     sizes = sorted(pngs)
     header = struct.pack("<HHH", 0, 1, len(sizes))
     offset = len(header) + 16 * len(sizes)
     entries, blobs = [], []
     for size in sizes:
-        blob = pngs[size]
+        blob = pngs[size] if size >= 256 else dib_bytes(pngs[size])
         side = 0 if size >= 256 else size  # 0 means 256 in the directory entry
         entries.append(struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(blob), offset))
         blobs.append(blob)

@@ -57,6 +57,17 @@ def test_ico_holds_every_windows_size(rendered: Path) -> None:
     assert sorted(_read_all(path)) == sorted(render_icons.ICO_SIZES)
 
 
+def test_ico_bitmaps_keep_every_pixel_and_its_alpha(rendered: Path) -> None:
+    """The bitmap entries are written by hand (bottom-up BGRA plus mask): Qt's reader must see the PNG's pixels."""
+    reader = QImageReader(str(rendered / "stockroom.ico"))
+    for index in range(reader.imageCount()):
+        reader.jumpToImage(index)
+        read = reader.read().convertToFormat(QImage.Format.Format_ARGB32)
+        size = read.width()
+        png = QImage(str(rendered / f"stockroom-{size}.png")).convertToFormat(QImage.Format.Format_ARGB32)
+        assert read == png, f"{size} px entry differs from stockroom-{size}.png"
+
+
 def test_icns_holds_every_macos_size_with_a_correct_length(rendered: Path) -> None:
     data = (rendered / "stockroom.icns").read_bytes()
     assert data[:4] == b"icns"
