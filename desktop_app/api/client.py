@@ -196,7 +196,7 @@ class CommerceLayerClient:
         """Every page in page order: page 1 first (it tells the page count), then the rest fetched concurrently.
 
         Pages are yielded as soon as they and all earlier ones have arrived; at most ``concurrency`` requests are
-        in flight and at most twice that many pages wait in memory. Leaving the loop early cancels the rest.
+        in flight and at most four times that many pages are fetched ahead. Leaving the loop early cancels the rest.
         """
         spec: dict[str, Any] = {"filters": filters, "sort": sort, "include": include, "fields": fields}
         first = await self.list_page(type, page=1, page_size=page_size, **spec)
@@ -213,7 +213,7 @@ class CommerceLayerClient:
         following = 2
         try:
             while following <= first.page_count or pending:
-                while following <= first.page_count and len(pending) < 2 * self.concurrency:
+                while following <= first.page_count and len(pending) < 4 * self.concurrency:
                     pending.append(asyncio.create_task(fetch(following)))
                     following += 1
                 task = pending.popleft()

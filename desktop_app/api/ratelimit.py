@@ -5,8 +5,8 @@ limit per class (cacheable reads, uncacheable reads, writes) over a minute, with
 (API-NOTES §6). The limiter books a start time for every request before it is sent: the earliest moment at which
 both windows still have room. Bookings within a class are handed out in time order, which keeps each window's
 timestamps sorted, so "room" is one comparison with the L-th most recent booking. A start is booked when the
-request is about to leave; ``margin`` seconds are added to each window because the server counts arrivals, which
-can bunch up a little closer than the departures were.
+request is about to leave and moved to the moment its answer arrives: the server counted it in between, so later
+requests never start less than a full window after the server's count, however slow the server was.
 """
 
 from __future__ import annotations
@@ -92,6 +92,23 @@ class Window:
         else:
             bisect.insort(self.times, moment)
 
+    def move(self, old: float, new: float) -> None:
+        """Re-time one booking (already pruned bookings are left alone)."""
+        index = bisect.bisect_left(self.times, old)
+        if index < len(self.times) and self.times[index] == old:
+            del self.times[index]
+            self.book(new)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One request's booked start, kept so its answer can re-time it (:meth:`RateLimiter.complete`)."""
+
+    start: float
+    delay: float
+    average: Window
+    burst: Window
+
 
 @dataclass
 class _ClassState:
@@ -118,7 +135,7 @@ class RateLimiter:
         *,
         test: bool = True,
         clock: Callable[[], float] = time.monotonic,
-        margin: float = 0.25,
+        margin: float = 0.05,
         max_margin: float = 2.0,
     ) -> None:
         if mode not in ("auto", "live", "test", "off"):
@@ -157,10 +174,10 @@ class RateLimiter:
     def limits(self, name: str) -> Limits:
         return self._classes[name].limits
 
-    def reserve(self, method: str, resource_type: str) -> float:
-        """Book a start for one request and return how many seconds to wait before sending it."""
+    def book(self, method: str, resource_type: str) -> Booking | None:
+        """Book a start for one request (``None`` when limits are off)."""
         if not self.enabled:
-            return 0.0
+            return None
         now = self.clock()
         state = self._classes[request_class(method, resource_type)]
         burst = state.burst(resource_type)
@@ -171,13 +188,30 @@ class RateLimiter:
         state.average.book(start)
         burst.book(start)
         state.last = start
-        return start - now
+        return Booking(start, start - now, state.average, burst)
 
-    async def acquire(self, method: str, resource_type: str) -> float:
-        delay = self.reserve(method, resource_type)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        return delay
+    def reserve(self, method: str, resource_type: str) -> float:
+        """Book a start for one request and return how many seconds to wait before sending it."""
+        booking = self.book(method, resource_type)
+        return booking.delay if booking else 0.0
+
+    async def acquire(self, method: str, resource_type: str) -> Booking | None:
+        booking = self.book(method, resource_type)
+        if booking is not None and booking.delay > 0:
+            await asyncio.sleep(booking.delay)
+        return booking
+
+    def complete(self, booking: Booking | None) -> None:
+        """The answer (or the failure) is in: count the request at this moment instead of its start.
+
+        The server counted it on arrival, somewhere between the two, and may have been slow to get to it; counting
+        from the answer keeps every later request at least a full window behind the server's own count.
+        """
+        if booking is None:
+            return
+        now = max(self.clock(), booking.start)
+        for window in (booking.average, booking.burst):
+            window.move(booking.start, now)
 
     def reserve_token(self) -> float:
         """Book a token request within the token endpoint's 30 a minute (kept even when limits are off)."""

@@ -181,8 +181,8 @@ class Session:
         delivered = False  # an earlier attempt may have reached the server and been applied
         while True:
             token = await self.access_token()
-            waited = await self.limiter.acquire(method, limit_type)
-            self.stats.throttled_seconds += waited
+            booking = await self.limiter.acquire(method, limit_type)
+            self.stats.throttled_seconds += booking.delay if booking else 0.0
             self.stats.requests += 1
             started = time.perf_counter()
             try:
@@ -194,6 +194,7 @@ class Session:
                     headers={**headers, "Authorization": f"Bearer {token}"},
                 )
             except httpx.TransportError as error:
+                self.limiter.complete(booking)
                 _log_failure(method, url, params, error, started)
                 delivered = delivered or maybe_committed(method, error)
                 if retryable_exception(method, error) and attempt < self.max_retries:
@@ -212,6 +213,7 @@ class Session:
                     method=method,
                     url=url,
                 ) from None
+            self.limiter.complete(booking)
             status = response.status_code
             _log_line(method, unquote(str(response.request.url)), status, started)
             if status < 400:

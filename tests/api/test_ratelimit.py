@@ -115,3 +115,20 @@ def test_token_endpoint_limit() -> None:
     waits = [limiter.reserve_token() for _ in range(31)]
     assert waits[:30] == [0.0] * 30
     assert waits[30] == pytest.approx(60.0)
+
+
+def test_windows_count_from_the_answer() -> None:
+    """A slow server counted the requests late: the next window opens a full interval after the answers."""
+    clock = FakeClock()
+    limiter = RateLimiter("test", clock=clock, margin=0.0)
+    bookings = [limiter.book("GET", "addresses") for _ in range(25)]
+    assert all(b is not None and b.delay == 0.0 for b in bookings)
+    clock.now += 2.0  # the answers arrive two seconds later
+    for booking in bookings:
+        limiter.complete(booking)
+    assert limiter.reserve("GET", "addresses") == pytest.approx(10.0)  # 1012 - 1002
+    clock.now += 10.0
+    assert limiter.reserve("GET", "addresses") == 0.0
+    off = RateLimiter("off", clock=clock)
+    assert off.book("GET", "addresses") is None
+    off.complete(None)
