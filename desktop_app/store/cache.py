@@ -97,8 +97,9 @@ class Cache(OutboxStore):
         ``records("inventory_stock_locations", where={"inventory_model": id}, order_by="priority")``.
         """
         type_ = get_resource(type_).type
-        sql = f"SELECT {_COLUMNS} FROM records WHERE type = ? AND deleted = 0"
-        params: list[Any] = [type_]
+        # The type is a catalogue name (letters and underscores), written literally so partial indexes apply.
+        sql = f"SELECT {_COLUMNS} FROM records WHERE type = '{type_}' AND deleted = 0"
+        params: list[Any] = []
         for name, value in (where or {}).items():
             column = _column(type_, name)
             if isinstance(value, list | tuple | set | frozenset):
@@ -182,48 +183,48 @@ class Cache(OutboxStore):
     def store_page(self, records: Iterable[ServerRecord], generation: int | None = None) -> int:
         """Write one page of server records in one transaction; rows with pending edits keep the user's values
         (the server's version becomes their new base). Returns how many were written."""
+        return self.store_pages([list(records)], generation)
+
+    def store_pages(self, pages: Sequence[Sequence[ServerRecord]], generation: int | None = None) -> int:
+        """Write several pages in one transaction (the sync's writer catching up after a burst of pages).
+
+        The JSON is encoded before the write lock is taken, so readers wait only for the inserts themselves.
+        """
         seen = now_text()
-        plain: list[tuple[Any, ...]] = []
-        guarded: list[ServerRecord] = []
+        batch = [record for page in pages for record in page]
+        if not batch:
+            return 0
+        rows = [
+            (
+                record.type,
+                record.id,
+                dumps(record.attributes),
+                dumps(record.relationships),
+                record.attributes.get("updated_at"),
+                seen,
+                generation or 0,
+            )
+            for record in batch
+        ]
         with self.transaction() as db:
-            batch = list(records)
-            if not batch:
-                return 0
-            type_ = batch[0].type
-            ids = [r.id for r in batch]
-            placeholders = ",".join("?" * len(ids))
-            held = {
-                row[0]
-                for row in db.execute(
-                    f"SELECT id FROM records WHERE type = ? AND pending = 1 AND id IN ({placeholders})",
-                    (type_, *ids),
-                )
-            }
-            for record in batch:
-                if record.id in held:
-                    guarded.append(record)
-                    continue
-                updated_at = record.attributes.get("updated_at")
-                plain.append(
-                    (
-                        record.type,
-                        record.id,
-                        dumps(record.attributes),
-                        dumps(record.relationships),
-                        updated_at,
-                        seen,
-                        generation or 0,
-                    )
-                )
+            held: set[tuple[str, str]] = set()
+            for type_ in {record.type for record in batch}:
+                ids = [r.id for r in batch if r.type == type_]
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    sql = f"SELECT id FROM records WHERE type = ? AND pending = 1 AND id IN ({marks})"
+                    held.update((type_, row[0]) for row in db.execute(sql, (type_, *chunk)))
             db.executemany(
                 "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET attributes = excluded.attributes, "
                 "relationships = excluded.relationships, updated_at = excluded.updated_at, "
                 "seen_at = excluded.seen_at, generation = max(generation, excluded.generation)",
-                plain,
+                [row for row in rows if (row[0], row[1]) not in held] if held else rows,
             )
-            for record in guarded:
-                self._store_server_copy(db, record, seen, generation)
+            for record in batch:
+                if (record.type, record.id) in held:
+                    self._store_server_copy(db, record, seen, generation)
         return len(batch)
 
     def _store_server_copy(self, db: Any, record: ServerRecord, seen: str, generation: int | None) -> None:

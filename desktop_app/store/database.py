@@ -17,7 +17,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -70,6 +70,25 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     CREATE INDEX outbox_by_record ON outbox (type, record_id, seq);
+    """,
+    # Partial indexes: each row pays only for the index of its own type (a full sync of 10,000 stock items
+    # writes 2 index entries per row instead of 5); queries name the type literally so the planner can use them.
+    """
+    DROP INDEX records_by_inventory_model;
+    DROP INDEX records_by_sku;
+    DROP INDEX records_by_stock_location;
+    DROP INDEX records_by_stock_item;
+    DROP INDEX records_by_updated_at;
+    CREATE INDEX levels_by_inventory_model ON records (
+        json_extract(relationships, '$.inventory_model'), json_extract(attributes, '$.priority'))
+        WHERE type = 'inventory_stock_locations';
+    CREATE INDEX levels_by_stock_location ON records (json_extract(relationships, '$.stock_location'))
+        WHERE type = 'inventory_stock_locations';
+    CREATE INDEX items_by_sku ON records (json_extract(relationships, '$.sku')) WHERE type = 'stock_items';
+    CREATE INDEX items_by_stock_location ON records (json_extract(relationships, '$.stock_location'))
+        WHERE type = 'stock_items';
+    CREATE INDEX reserved_by_stock_item ON records (json_extract(relationships, '$.stock_item'))
+        WHERE type = 'reserved_stocks';
     """,
 )
 

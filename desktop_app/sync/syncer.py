@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.store import Cache
 from desktop_app.sync.resources import includes, resolve_types
+from desktop_app.sync.writer import PageWriter
 
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient, Page
@@ -77,13 +78,23 @@ class Syncer:
         total: int | None = None
         if progress:
             progress(type_, 0, None)
-        async for page in self.client.list_all(
-            type_, include=includes(type_) or None, fields=_lean_included(type_), page_size=self.page_size
-        ):
-            total = page.record_count
-            done += self.cache.store_page(page.records, generation)
+
+        def written(count: int) -> None:
+            nonlocal done
+            done += count
             if progress:
                 progress(type_, done, total)
+
+        writer = PageWriter(self.cache, generation, written)
+        try:
+            async for page in self.client.list_all(
+                type_, include=includes(type_) or None, fields=_lean_included(type_), page_size=self.page_size
+            ):
+                total = page.record_count
+                await writer.put(page.records)
+            await writer.flush()
+        finally:
+            writer.close()
         removed = self.cache.finish_full_sync(type_, generation, server_count=total)
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
