@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Qt's offscreen/xcb runtime, the Secret Service keyring for tests, a virtual X server for real drags.
 RUN_DEBS := python3-venv libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-TEST_DEBS := $(RUN_DEBS) dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth
+TEST_DEBS := $(RUN_DEBS) dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth binutils desktop-file-utils
 PACKAGE_DEBS := binutils desktop-file-utils dpkg
 
 .PHONY: run test lint bench package package-test system-deps-run system-deps-test clean
