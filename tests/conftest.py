@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 # Before anything can create a QApplication.
@@ -24,6 +25,35 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> M
     from PySide6.QtWidgets import QApplication
 
     return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+
+
+def _uses_qt(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "ui" in Path(str(item.fspath)).parts or "qtbot" in names or "qapp" in names
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_between_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Collect Qt wrappers between tests, never in the middle of Qt's event processing.
+
+    PySide objects left by one test (a dialog, a loop's timers) can otherwise be freed by Python's cyclic collector at
+    any allocation inside a later test's event loop, which crashes the process; collecting here, after pending deletes
+    ran, makes their end deterministic.
+    """
+    if not _uses_qt(request.node):
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            QCoreApplication.processEvents()
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(scope="session")

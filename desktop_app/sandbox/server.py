@@ -115,7 +115,10 @@ def start_background(
 
     def run() -> None:
         try:
-            asyncio.run(serve(server, sock, ready.set))
+            # An explicit plain loop: under the window, an event-loop policy could otherwise hand this thread a Qt
+            # loop, and Qt objects must not live outside the GUI thread.
+            with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
+                runner.run(serve(server, sock, ready.set))
         except BaseException as exc:  # reported to the caller below
             failure.append(exc)
             ready.set()
