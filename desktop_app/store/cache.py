@@ -287,6 +287,24 @@ class Cache(OutboxStore):
         type_ = get_resource(type_).type
         return {str(r[0]) for r in self._query("SELECT id FROM records WHERE type = ? AND local_only = 0", (type_,))}
 
+    def server_created(self, type_: str) -> list[tuple[str, str]]:
+        """(created_at, id) of every row the server is believed to hold, in that order (the deletion search)."""
+        type_ = get_resource(type_).type
+        rows = self._query(
+            "SELECT coalesce(CASE WHEN server IS NULL THEN json_extract(attributes, '$.created_at') "
+            "ELSE json_extract(server, '$.attributes.created_at') END, ''), id FROM records "
+            "WHERE type = ? AND local_only = 0 ORDER BY 1, 2",
+            (type_,),
+        )
+        return [(str(stamp), str(record_id)) for stamp, record_id in rows]
+
+    def remove_ids(self, type_: str, ids: set[str]) -> int:
+        """Drop rows deleted on the server; rows with pending edits stay (their push will say what happened)."""
+        type_ = get_resource(type_).type
+        with self.transaction() as db:
+            db.executemany("DELETE FROM records WHERE type = ? AND id = ? AND pending = 0", [(type_, i) for i in ids])
+        return len(ids)
+
     def remove_missing(self, type_: str, present: set[str]) -> int:
         """Drop rows the server no longer has (``present`` is its complete id list); pending rows stay."""
         type_ = get_resource(type_).type

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop_app.store import Cache
+from desktop_app.sync.deletions import DeletionSearch, Unresolved
 from desktop_app.sync.resources import includes, resolve_types
 from desktop_app.sync.writer import PageWriter
 
@@ -115,7 +116,7 @@ class Syncer:
             number += 1
         removed = 0
         if total is not None and self.cache.server_count(type_) != total:
-            missing = await self._remove_deleted(type_)
+            missing = await self._remove_deleted(type_, total)
             if missing is None:
                 log.info("%s: the server holds records this cache never saw; running a full sync", type_)
                 return await self.full_sync(type_, progress)
@@ -136,12 +137,22 @@ class Syncer:
             page_size=self.page_size,
         )
 
-    async def _remove_deleted(self, type_: str) -> int | None:
-        """The count check failed: list every id (ids only) and drop what the server no longer has.
+    async def _remove_deleted(self, type_: str, server_total: int) -> int | None:
+        """The count check failed: find what the server deleted (see ``deletions``) and drop it.
 
         Returns ``None`` when the server also holds ids the cache lacks (a change the high-water mark missed,
         such as two updates in the same millisecond): only a full pass repairs that.
         """
+        known = self.cache.server_created(type_)
+        if all(stamp for stamp, _ in known):
+            search = DeletionSearch(self.client, type_, self.page_size)
+            try:
+                gone = await search.deleted(known, server_total)
+            except Unresolved as reason:
+                log.info("deletion search gave up after %d requests: %s", search.requests, reason)
+            else:
+                log.info("%s: %d deleted on the server, found in %d requests", type_, len(gone), search.requests)
+                return self.cache.remove_ids(type_, gone)
         present: set[str] = set()
         async for page in self.client.list_all(type_, fields=["id"], page_size=self.page_size):
             present.update(record.id for record in page.records)

@@ -150,3 +150,23 @@ def test_reading_100k_records_is_fast(cache: Cache) -> None:
     elapsed = time.perf_counter() - started
     assert len(rows) == 100_000
     assert elapsed < 1.0, f"records() of 100k rows took {elapsed:.2f}s"
+
+
+def test_first_version_file_is_migrated_keeping_its_records(tmp_path: Path) -> None:
+    from desktop_app.store.database import MIGRATIONS, _statements
+
+    path = cache_path(tmp_path, "old")
+    db = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute(
+        "INSERT INTO records (type, id, attributes, relationships, seen_at) VALUES "
+        "('stock_items', 'x1', '{\"quantity\": 4}', '{\"sku\": \"s1\"}', '2024-01-01T00:00:00.000Z')"
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    cache = Cache.open(path)
+    assert cache.recovery_message is None
+    assert int(cache._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
+    assert [r.id for r in cache.records("stock_items", where={"sku": "s1"})] == ["x1"]

@@ -16,6 +16,7 @@ from desktop_app.store import Cache, UnknownRecordError
 from desktop_app.sync import OP_KEY, Editor, Syncer
 from tests.support.sandbox import SandboxProcess
 from tests.sync.conftest import clear_faults, dead_url, make_client
+from tests.sync.test_sync import deletable
 
 FAULTS: list[dict[str, Any] | None] = [
     None,
@@ -54,7 +55,7 @@ def template(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) 
     async def fill() -> None:
         cache = Cache.open(path)
         async with make_client(sandbox.url, sandbox) as client:
-            await Syncer(cache, client).sync(["stock_locations", "skus", "stock_items"])
+            await Syncer(cache, client).sync(["stock_locations", "skus", "stock_items", "reserved_stocks"])
         cache._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cache.close()
 
@@ -77,7 +78,7 @@ def free_pairs(cache: Cache, count: int) -> list[tuple[str, str]]:
 
 async def scenario(sandbox: SandboxProcess, path: Path, steps: list[tuple[Any, ...]]) -> None:
     cache = Cache.open(path)
-    items = [r.id for r in cache.records("stock_items")[:ITEMS]]
+    items = deletable(cache)[:ITEMS]
     pairs = free_pairs(cache, 3)
     used: set[int] = set()
     expected: dict[str, int] = {}

@@ -9,7 +9,7 @@ from desktop_app.store import Cache
 from desktop_app.sync import OP_KEY, Editor, Syncer
 from tests.support.sandbox import SandboxProcess
 from tests.sync.conftest import client_of, dead_url, make_client
-from tests.sync.test_sync import free_pair
+from tests.sync.test_sync import deletable, free_pair
 
 
 async def synced(cache: Cache, client: CommerceLayerClient) -> None:
@@ -139,7 +139,8 @@ async def test_refusal_is_kept_with_the_field_message_and_discard_restores(
 async def test_delete_queued_offline_then_pushed(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        item = cache.records("stock_items")[3]
+        item = cache.get("stock_items", deletable(cache)[3])
+        assert item is not None
         editor = Editor(cache, lambda: client)
         editor.delete("stock_items", item.id)
         assert cache.get("stock_items", item.id) is None and cache.pending_count() == 1

@@ -21,6 +21,12 @@ async def server_ids(client: CommerceLayerClient, type_: str) -> set[str]:
     return ids
 
 
+def deletable(cache: Cache) -> list[str]:
+    """Stock items no reserved stock refers to (the server refuses to delete the others with 423)."""
+    reserved = {r.relationships.get("stock_item") for r in cache.records("reserved_stocks")}
+    return [r.id for r in cache.records("stock_items") if r.id not in reserved]
+
+
 def free_pair(cache: Cache) -> tuple[str, str]:
     """A SKU and a stock location that have no stock item together yet (the server refuses a second one)."""
     taken = {(r.relationships.get("sku"), r.relationships.get("stock_location")) for r in cache.records("stock_items")}
@@ -80,12 +86,16 @@ async def test_incremental_sync_fetches_only_changes_in_one_request_per_resource
 async def test_deletions_on_the_server_reach_the_cache(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
     async with client_of(fresh_sandbox) as client:
         syncer = Syncer(cache, client)
-        await syncer.sync(["stock_items"])
-        victims = [r.id for r in cache.records("stock_items")[5:8]]
+        await syncer.sync(["stock_items", "reserved_stocks"])
+        victims = deletable(cache)[5:8]
         for record_id in victims:
             await client.delete("stock_items", record_id)
+        before = len(fresh_sandbox.requests())
         (result,) = await syncer.sync(["stock_items"])
         assert result.mode == "incremental" and result.removed == 3
+        spent = len([r for r in fresh_sandbox.requests()[before:] if r["path"].startswith("/api/")])
+        pages = -(-cache.count("stock_items") // 25)
+        assert spent < pages / 2, f"{spent} requests to find 3 deletions among {pages} pages"
         assert {r.id for r in cache.records("stock_items")} == await server_ids(client, "stock_items")
 
 
@@ -95,8 +105,8 @@ async def test_sync_cut_by_the_network_keeps_the_cache_and_the_next_sync_finishe
 ) -> None:
     async with client_of(fresh_sandbox, max_retries=0) as client:
         syncer = Syncer(cache, client, page_size=5)  # 220 pages: the cut lands well before the end
-        await syncer.sync(["stock_items"])
-        gone = cache.records("stock_items")[0].id
+        await syncer.sync(["stock_items", "reserved_stocks"])
+        gone = deletable(cache)[0]
         await client.delete("stock_items", gone)
         armed: list[bool] = []
 
@@ -139,3 +149,22 @@ async def test_pending_edit_is_not_overwritten_by_sync(fresh_sandbox: SandboxPro
     assert shown.attributes["quantity"] == 77 and shown.attributes["reference"] == "counted"
     server: Any = cache.server_version("stock_items", item.id)
     assert server["attributes"]["quantity"] == 5
+
+
+@pytest.mark.asyncio
+async def test_many_scattered_deletions_and_a_new_record_are_all_found(
+    fresh_sandbox: SandboxProcess, cache: Cache
+) -> None:
+    async with client_of(fresh_sandbox) as client:
+        syncer = Syncer(cache, client)
+        await syncer.sync(["stock_items", "skus", "stock_locations", "reserved_stocks"])
+        victims = deletable(cache)[::17]
+        for record_id in victims:
+            await client.delete("stock_items", record_id)
+        sku, location = free_pair(cache)
+        await client.create(
+            "stock_items", attributes={"quantity": 1}, relationships={"sku": sku, "stock_location": location}
+        )
+        (result,) = await syncer.sync(["stock_items"])
+        assert result.removed == len(victims) and result.fetched == 1
+        assert {r.id for r in cache.records("stock_items")} == await server_ids(client, "stock_items")
