@@ -158,3 +158,26 @@ def test_sync_killed_mid_listing_leaves_a_usable_cache_and_the_next_sync_finishe
     assert again.returncode == 0 and "stock_items: full" in again.stdout
     cache = Cache.open(cli.cache_file)
     assert cache.count("stock_items") == 4000 and not cache.sync_state("stock_items").full_in_progress
+
+
+def test_create_prints_the_server_id_and_delete_removes_it(cli: Cli) -> None:
+    from tests.sync.test_sync import free_pair
+
+    assert cli.run("sync").returncode == 0
+    cache = Cache.open(cli.cache_file)
+    sku, location = free_pair(cache)
+    cache.close()
+    created = cli.run(
+        "create", "stock_items", "--set", "quantity=8", "--rel", f"sku={sku}", "--rel", f"stock_location={location}"
+    )
+    assert created.returncode == 0, created.stderr
+    new_id = created.stdout.split()[-1]
+    cache = Cache.open(cli.cache_file)
+    record = cache.get("stock_items", new_id)
+    assert record is not None and record.relationships["sku"] == sku and not record.pending
+    cache.close()
+    missing = cli.run("create", "stock_items", "--set", "quantity=8", "--rel", f"sku={sku}")
+    assert missing.returncode == 2 and "stock_location" in missing.stderr
+    deleted = cli.run("delete", "stock_items", new_id)
+    assert deleted.returncode == 0, deleted.stderr
+    assert f'"id": "{new_id}"' not in cli.run("export", "stock_items", "--format", "json", secret=False).stdout
