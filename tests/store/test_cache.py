@@ -170,3 +170,20 @@ def test_first_version_file_is_migrated_keeping_its_records(tmp_path: Path) -> N
     assert cache.recovery_message is None
     assert int(cache._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
     assert [r.id for r in cache.records("stock_items", where={"sku": "s1"})] == ["x1"]
+
+
+def test_damaged_pages_fail_the_check_and_the_file_is_set_aside(tmp_path: Path) -> None:
+    path = cache_path(tmp_path, "p")
+    cache = Cache.open(path)
+    cache.store_page(
+        [Rec("stock_items", f"i{n:05d}", {"quantity": n, "note": "x" * 200}, {"sku": f"s{n}"}) for n in range(2000)]
+    )
+    cache._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cache.close()
+    data = bytearray(path.read_bytes())
+    data[8192:16384] = b"\xde\xad\xbe\xef" * 2048
+    path.write_bytes(bytes(data))
+    recovered = Cache.open(path)
+    assert recovered.recovery_message is not None and "moved to" in recovered.recovery_message
+    assert recovered.count("stock_items") == 0
+    assert any(".corrupt-" in p.name for p in path.parent.iterdir())

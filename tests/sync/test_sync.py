@@ -168,3 +168,28 @@ async def test_many_scattered_deletions_and_a_new_record_are_all_found(
         (result,) = await syncer.sync(["stock_items"])
         assert result.removed == len(victims) and result.fetched == 1
         assert {r.id for r in cache.records("stock_items")} == await server_ids(client, "stock_items")
+
+
+@pytest.mark.asyncio
+async def test_cancelled_sync_leaves_a_consistent_cache_and_resumes(
+    fresh_sandbox: SandboxProcess, cache: Cache
+) -> None:
+    import asyncio
+
+    async with client_of(fresh_sandbox) as client:
+        syncer = Syncer(cache, client, page_size=5)
+        reached = asyncio.Event()
+
+        def progress(resource: str, done: int, total: int | None) -> None:
+            if done >= 100:
+                reached.set()
+
+        task = asyncio.create_task(syncer.sync(["stock_items"], progress=progress))
+        await reached.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert cache.count("stock_items") > 0 and cache.sync_state("stock_items").full_in_progress
+        (result,) = await syncer.sync(["stock_items"])
+        assert result.mode == "full" and cache.count("stock_items") == result.total
+        assert not cache.sync_state("stock_items").full_in_progress
