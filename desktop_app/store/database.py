@@ -17,7 +17,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -89,6 +89,12 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE type = 'stock_items';
     CREATE INDEX reserved_by_stock_item ON records (json_extract(relationships, '$.stock_item'))
         WHERE type = 'reserved_stocks';
+    """,
+    # A pusher claims an entry before sending it, so two pushes at once (the window and the command line, or two
+    # windows) never send the same create twice; a claim lapses if its process dies.
+    """
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    ALTER TABLE outbox ADD COLUMN claimed_until REAL;
     """,
 )
 

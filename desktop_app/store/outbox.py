@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -250,6 +251,24 @@ class OutboxStore(CacheCore):
         return {"attributes": json.loads(row[0]), "relationships": json.loads(row[1]), "updated_at": row[2]}
 
     # -- outcomes of sending ------------------------------------------------------------------------------------
+
+    def claim(self, entry_id: str, owner: str, seconds: float = 120.0) -> bool:
+        """Take an entry for sending; ``False`` while another pusher holds an unexpired claim on it."""
+        now = time.time()
+        with self.transaction() as db:
+            taken = db.execute(
+                "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND "
+                "(claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
+                (owner, now + seconds, entry_id, owner, now),
+            ).rowcount
+        return bool(taken)
+
+    def release(self, entry_id: str, owner: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+                (entry_id, owner),
+            )
 
     def note_attempt(self, entry_id: str) -> None:
         """Counted before a request goes out: a create with attempts may exist on the server already."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +75,7 @@ class Pusher:
         self.cache = cache
         self.client = client
         self.result = PushResult()
+        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._gate = asyncio.Semaphore(WRITE_CONCURRENCY)
 
     async def push(self) -> PushResult:
@@ -116,7 +119,12 @@ class Pusher:
                 latest = self.cache.entry(entry.id)  # base and ids may have moved with the previous confirm
                 if latest is None:
                     continue
-                outcome = await self._send(latest, current)
+                if not self.cache.claim(latest.id, self.owner):
+                    return  # another push is sending this record's edits
+                try:
+                    outcome = await self._send(latest, current)
+                finally:
+                    self.cache.release(latest.id, self.owner)
                 if outcome is None:
                     return
                 current = outcome

@@ -147,3 +147,21 @@ async def test_delete_queued_offline_then_pushed(fresh_sandbox: SandboxProcess, 
         assert (await editor.push()).sent == 1
         page = await client.list_page("stock_items", filters={"id_in": [item.id]})
         assert page.record_count == 0
+
+
+@pytest.mark.asyncio
+async def test_two_pushes_at_once_send_each_edit_once(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
+    import asyncio
+
+    async with client_of(fresh_sandbox) as client:
+        await synced(cache, client)
+        sku, location_id = free_pair(cache)
+        item = cache.records("stock_items")[0]
+        editor = Editor(cache, lambda: client)
+        editor.create("stock_items", {"quantity": 2}, {"sku": sku, "stock_location": location_id})
+        editor.update("stock_items", item.id, attributes={"quantity": 21})
+        before = len(fresh_sandbox.requests())
+        first, second = await asyncio.gather(editor.push(), Editor(cache, lambda: client).push())
+        writes = [r for r in fresh_sandbox.requests()[before:] if r["method"] in ("POST", "PATCH")]
+        assert first.sent + second.sent == 2 and cache.outbox() == []
+        assert sorted(r["method"] for r in writes) == ["PATCH", "POST"]
