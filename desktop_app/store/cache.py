@@ -188,6 +188,9 @@ class Cache(OutboxStore):
     def store_pages(self, pages: Sequence[Sequence[ServerRecord]], generation: int | None = None) -> int:
         """Write several pages in one transaction (the sync's writer catching up after a burst of pages).
 
+        Relationship ids merge into what the cache knows: a record read without ``include`` (the server then sends
+        no relationship data) keeps the ids an earlier listing stored.
+
         The JSON is encoded before the write lock is taken, so readers wait only for the inserts themselves.
         """
         seen = now_text()
@@ -218,7 +221,7 @@ class Cache(OutboxStore):
             db.executemany(
                 "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET attributes = excluded.attributes, "
-                "relationships = excluded.relationships, updated_at = excluded.updated_at, "
+                "relationships = json_patch(relationships, excluded.relationships), updated_at = excluded.updated_at, "
                 "seen_at = excluded.seen_at, generation = max(generation, excluded.generation)",
                 [row for row in rows if (row[0], row[1]) not in held] if held else rows,
             )

@@ -187,3 +187,12 @@ def test_damaged_pages_fail_the_check_and_the_file_is_set_aside(tmp_path: Path) 
     assert recovered.recovery_message is not None and "moved to" in recovered.recovery_message
     assert recovered.count("stock_items") == 0
     assert any(".corrupt-" in p.name for p in path.parent.iterdir())
+
+
+def test_record_read_without_relationships_keeps_the_known_ids(cache: Cache) -> None:
+    cache.store_page([level("a", "m1", 1)])
+    cache.store_page([Rec("inventory_stock_locations", "a", {"priority": 4}, {})])
+    cache.store_page([Rec("inventory_stock_locations", "a", {"priority": 5}, {"inventory_model": "m2"})])
+    stored = cache.get("stock_levels", "a")
+    assert stored is not None and stored.attributes["priority"] == 5
+    assert stored.relationships == {"inventory_model": "m2", "stock_location": "loca"}
