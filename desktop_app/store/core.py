@@ -12,9 +12,12 @@ from typing import Any
 
 from desktop_app.schema import format_datetime
 
+#: One encoder for every row written (``json.dumps`` with options builds a new one per call).
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def now_text() -> str:
