@@ -1,8 +1,9 @@
 """Reading a table's rows out of the cache without freezing the window, and paging the server for the rest.
 
-Reading 100,000 cached rows takes long enough to notice, so a refresh after a sync reads in a worker thread with its
-own SQLite connection (WAL lets it read while the sync writes) and hands back plain records; the diff against the
-table then runs on the Qt thread in slices, yielding to the event loop between them.
+A tab paints from its first screenful, read synchronously; the whole table is read in a worker thread with its own
+SQLite connection (WAL lets it read while a sync writes), laid out and sorted there as plain lists, and installed in
+one step. After a sync the same read is compared with the table in slices, yielding to the event loop between them,
+so only the rows that changed repaint.
 """
 
 from __future__ import annotations
@@ -12,60 +13,90 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_app.ui.models.lookups import RecordLike
+from desktop_app.ui.models.column_reader import read_columns
+from desktop_app.ui.models.columns import default_sort
+from desktop_app.ui.models.lookups import Lookups, RecordLike
+from desktop_app.ui.models.table_data import TableData
 
-#: Rows compared or applied per slice before yielding to the event loop.
-SLICE = 2000
-
-
-def read_records(cache_file: Path, type_: str) -> list[Any]:
-    """All cached records of ``type_`` through a private connection (runs in a worker thread)."""
-    from desktop_app.store import Cache
-
-    cache = Cache.open(cache_file)
-    try:
-        return list(cache.records(type_))
-    finally:
-        close = getattr(cache, "close", None)
-        if close is not None:
-            close()
+#: Rows read before the first paint: a screenful, in the table's default order; the rest follows in a thread.
+FIRST_SCREEN = 200
+#: Rows compared per slice before yielding to the event loop.
+SLICE = 5000
+#: More changes than this after a sync and the table is replaced in one go instead of row by row.
+REPLACE_ABOVE = 2000
 
 
-async def read_records_async(cache_file: Path, type_: str) -> list[Any]:
-    return await asyncio.to_thread(read_records, cache_file, type_)
+#: Above this many rows the first screenful is read in storage order (an ORDER BY would scan them all first).
+ORDERED_FIRST_SCREEN_UP_TO = 20_000
 
 
-async def apply_diff(model: Any, records: Sequence[RecordLike]) -> tuple[int, int, int]:
-    """Bring ``model`` in line with ``records``: targeted updates, inserts and removals; returns the counts."""
-    table = model.table
-    updated_col = next((i for i, c in enumerate(table.columns) if c.key == "updated_at"), None)
-    changed: list[RecordLike] = []
-    fresh: list[RecordLike] = []
-    seen: set[str] = set()
-    for start in range(0, len(records), SLICE):
-        for record in records[start : start + SLICE]:
-            seen.add(record.id)
-            slot = table.slot_of.get(record.id)
-            if slot is None:
-                fresh.append(record)
-                continue
-            same_time = updated_col is None or table.values[updated_col][slot] == record.attributes.get("updated_at")
-            same_pending = (slot in table.pending) == bool(getattr(record, "pending", False))
-            if not (same_time and same_pending) or updated_col is None:
-                changed.append(record)
+def first_screen_order(model: Any, cached_rows: int) -> str | None:
+    """The attribute the first screenful is read in, matching the table's default sort where SQL can."""
+    if cached_rows > ORDERED_FIRST_SCREEN_UP_TO:
+        return None
+    key = default_sort(model.type)
+    if key == "sku.code" and "sku_code" in model.resource.fields:
+        return "sku_code"
+    column = next((c for c in model.columns if c.key == key), None)
+    return key if column is not None and column.source == "attribute" else None
+
+
+def build_table(
+    cache_file: Path,
+    model: Any,
+    lookups: Lookups,
+    *,
+    limit: int | None = None,
+    order_by: str | None = None,
+    sort: tuple[int, bool] | None = None,
+) -> tuple[TableData, int]:
+    """Read a type's rows as columns and lay them out (sorted when asked): pure data, safe in a worker thread."""
+    table = TableData(model.columns, model.table.relationship_names)
+    data = read_columns(
+        cache_file, model.type, model.columns, model.table.relationship_names, limit=limit, order_by=order_by
+    )
+    table.fill(data, lookups)
+    if sort is not None:
+        table.order = table.sorted_order(*sort)
+    return table, data.total
+
+
+async def build_table_async(cache_file: Path, model: Any, lookups: Lookups, sort: tuple[int, bool] | None) -> TableData:
+    table, _ = await asyncio.to_thread(build_table, cache_file, model, lookups, sort=sort)
+    return table
+
+
+async def apply_table(model: Any, fresh: TableData) -> tuple[int, int, int]:
+    """Bring ``model`` in line with ``fresh``: targeted updates, inserts and removals; returns the counts."""
+    old = model.table
+    if len(old) == 0 or model.paging:
+        model.install(fresh)
+        return 0, len(fresh), 0
+    updated = next((i for i, c in enumerate(old.columns) if c.key == "updated_at"), None)
+    changed: list[int] = []
+    new: list[int] = []
+    for start in range(0, len(fresh.ids), SLICE):
+        for slot in range(start, min(start + SLICE, len(fresh.ids))):
+            before = old.slot_of.get(fresh.ids[slot])
+            if before is None:
+                new.append(slot)
+            elif (
+                updated is None
+                or old.values[updated][before] != fresh.values[updated][slot]
+                or (before in old.pending) != (slot in fresh.pending)
+            ):
+                changed.append(slot)
         await asyncio.sleep(0)
-    gone = [record_id for record_id in table.ids if record_id not in seen]
-    for start in range(0, len(changed), SLICE):
-        model.upsert(changed[start : start + SLICE])
-        await asyncio.sleep(0)
-    for start in range(0, len(fresh), SLICE):
-        model.append_records(fresh[start : start + SLICE])
-        await asyncio.sleep(0)
-    if gone:
-        model.remove_ids(gone)
-    if fresh or changed:
+    gone = [record_id for record_id in old.ids if record_id not in fresh.slot_of]
+    if len(changed) + len(new) + len(gone) > REPLACE_ABOVE:
+        model.install(fresh)
+        return len(changed), len(new), len(gone)
+    model.upsert([fresh.record_at(s) for s in changed])
+    model.append_records([fresh.record_at(s) for s in new])
+    model.remove_ids(gone)
+    if new or changed:
         model.resort()
-    return len(changed), len(fresh), len(gone)
+    return len(changed), len(new), len(gone)
 
 
 class ServerPager:

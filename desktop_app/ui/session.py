@@ -49,8 +49,6 @@ class Session(QObject):
         on_close: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        from desktop_app.sync import Editor
-
         self.connection = connection
         self.cache = cache
         self.cache_file = cache_file
@@ -58,12 +56,21 @@ class Session(QObject):
         self.forced_offline = offline or connection.credentials is None
         self.online = not self.forced_offline
         self.mode = "test" if connection.token is None or connection.token.test else "live"
-        self.editor = Editor(cache, self.make_client)
+        self._editor: Any = None
         self._sync_task: asyncio.Task[Any] | None = None
         self._client: Any = None
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
         self.confirmed_ids: dict[str, str] = {}
         self._on_close = on_close
+
+    @property
+    def editor(self) -> Any:
+        """The one edit path; built on first use so a start from the cache does not load the network stack."""
+        if self._editor is None:
+            from desktop_app.sync import Editor
+
+            self._editor = Editor(self.cache, self.make_client)
+        return self._editor
 
     @property
     def name(self) -> str:
@@ -108,6 +115,24 @@ class Session(QObject):
     @property
     def syncing(self) -> bool:
         return self._sync_task is not None and not self._sync_task.done()
+
+    def warm_up(self) -> None:
+        """Import the HTTP stack's lazily loaded parts in a worker thread before the first request needs them, so
+        the first page of a sync does not stall the window while Python reads those modules."""
+        if self.forced_offline:
+            return
+
+        def load() -> None:
+            import contextlib
+            import importlib
+
+            for name in ("desktop_app.api", "desktop_app.sync", "anyio._backends._asyncio", "httpcore._async"):
+                with contextlib.suppress(ImportError):
+                    importlib.import_module(name)
+
+        import threading
+
+        threading.Thread(target=load, name="stockroom-warm-up", daemon=True).start()
 
     def start_sync(self, types: Sequence[str] = WINDOW_TYPES, *, full: bool = False) -> asyncio.Task[Any] | None:
         """Refresh ``types`` from the server in the background (F5); one sync at a time."""

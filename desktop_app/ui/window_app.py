@@ -12,6 +12,7 @@ import logging
 import sys
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.errors import StockroomError
@@ -70,9 +71,13 @@ class WindowApp:
         window = MainWindow(opened.session)
         window.switch_requested.connect(lambda: self._event.put_nowait("switch"))
         window.closed.connect(lambda: self._event.put_nowait("closed"))
-        window.load()
+        from desktop_app.ui.first_paint import watch_first_paint
+
+        self._probe = watch_first_paint(window, lambda: QTimer.singleShot(0, window.close))
+        window.load(rest_later=True)
         window.show()
-        opened.session.start_sync(full=opened.full_sync)
+        opened.session.warm_up()
+        QTimer.singleShot(0, lambda: opened.session.start_sync(full=opened.full_sync))
         self.window = window
 
     async def _close(self, opened: Opened) -> None:

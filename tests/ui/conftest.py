@@ -99,6 +99,7 @@ async def open_window(
     window.load()
     window.show()
     try:
+        await settle(window)  # the rest of each table, read in a thread after the first screenful
         if sync and not offline:
             task = opened.session.start_sync(full=True)
             assert task is not None

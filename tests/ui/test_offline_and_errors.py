@@ -60,6 +60,7 @@ async def test_offline_flag_reads_the_cache_only(sandbox: Any, data_dir: Path) -
 
         window = MainWindow(opened.session)
         window.load()
+        await settle(window)
         assert opened.session.start_sync() is None
         assert window.tab_by_type["skus"].model.rowCount() == opened.session.cache.count("skus")
         assert len(sandbox.requests()) == before

@@ -40,6 +40,12 @@ class Lookups:
             r.id: {"name": r.attributes.get("name"), "code": r.attributes.get("code")} for r in records
         }
 
+    def load(self, cache_file: Any) -> None:
+        """Read every lookup from the cache file in a few SQL queries (no record objects)."""
+        from desktop_app.ui.models.column_reader import read_lookups
+
+        self.by_type, self.reserved = read_lookups(cache_file)
+
     def value(self, type_: str, record_id: Any, attribute: str) -> str | None:
         if not isinstance(record_id, str):
             return None

@@ -43,7 +43,14 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
     if column.type == "boolean":
         return lambda v: None if v is None else ("Yes" if v else "No")
     if column.type in ("object", "array"):
-        return lambda v: None if not v else json.dumps(v, sort_keys=True, separators=(", ", ": "))
+        # Read from the cache file these are JSON text already; from a page or an edit, Python values.
+        return lambda v: (
+            None
+            if not v or v in ("{}", "[]")
+            else v
+            if isinstance(v, str)
+            else json.dumps(v, sort_keys=True, separators=(", ", ": "))
+        )
     if column.type == "float":
         return lambda v: None if v is None else f"{v:g}"
     return lambda v: v if v is None or isinstance(v, str) else str(v)
@@ -218,6 +225,20 @@ class ResourceTableModel(QAbstractTableModel):
         self._paged = {}
         self._pager = pager
         if self._sort is not None:
+            self._data.order = self._data.sorted_order(self._sort[0], self._sort[1] == Qt.SortOrder.DescendingOrder)
+        self.endResetModel()
+
+    def new_table(self) -> TableData:
+        """An empty :class:`TableData` with this model's columns (filled off the Qt thread, then installed)."""
+        return TableData(self.columns, self._data.relationship_names)
+
+    def install(self, table: TableData, *, pager: Pager | None = None, sorted_already: bool = False) -> None:
+        """Replace every row with ``table`` (built by :func:`loading.build_table`); keeps the current sort."""
+        self.beginResetModel()
+        self._data = table
+        self._paged = {}
+        self._pager = pager
+        if self._sort is not None and not sorted_already:
             self._data.order = self._data.sorted_order(self._sort[0], self._sort[1] == Qt.SortOrder.DescendingOrder)
         self.endResetModel()
 

@@ -8,10 +8,22 @@ the values themselves weigh. Rows have a fixed *physical* slot; ``order`` maps w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.ui.models.column_reader import ColumnData
 from desktop_app.ui.models.columns import Column
 from desktop_app.ui.models.lookups import Lookups, RecordLike
+
+
+@dataclass
+class SlotRecord:
+    """One row taken out of a :class:`TableData` (enough for another table to show it)."""
+
+    id: str
+    attributes: dict[str, Any]
+    relationships: dict[str, Any]
+    pending: bool = False
 
 
 class TableData:
@@ -72,6 +84,31 @@ class TableData:
         self._search = None
         return range(start_row, start_row + len(records))
 
+    def fill(self, data: ColumnData, lookups: Lookups) -> None:
+        """Take columns read straight from the cache (see :mod:`column_reader`); derived columns from lookups."""
+        self.ids = data.ids
+        self.relationships = {
+            name: data.relationships.get(name, [None] * len(data.ids)) for name in self.relationship_names
+        }
+        for i, column in enumerate(self.columns):
+            if column.source == "id":
+                self.values[i] = list(data.ids)
+            elif column.source == "attribute":
+                self.values[i] = data.attributes[column.key]
+            else:
+                self.values[i] = [None] * len(data.ids)
+        self.recompute_relationship_columns(lookups)
+        self.pending = set(data.pending)
+        self.order = list(range(len(data.ids)))
+        self.slot_of = {record_id: slot for slot, record_id in enumerate(data.ids)}
+        self._search = None
+
+    def record_at(self, slot: int) -> SlotRecord:
+        """A row as a record (attributes from the attribute columns), to move it into another table."""
+        attributes = {c.key: self.values[i][slot] for i, c in enumerate(self.columns) if c.source == "attribute"}
+        relationships = {name: values[slot] for name, values in self.relationships.items()}
+        return SlotRecord(self.ids[slot], attributes, relationships, slot in self.pending)
+
     def replace(self, slot: int, record: RecordLike, lookups: Lookups) -> None:
         for i, column in enumerate(self.columns):
             self.values[i][slot] = self._column_values(column, [record], lookups)[0]
@@ -108,7 +145,8 @@ class TableData:
                 table = lookups.by_type.get(column.target, {})
                 attr = column.target_attribute
                 ids = self.relationships.get(column.relationship, [])
-                self.values[i] = [(table.get(x) or {}).get(attr) if isinstance(x, str) else None for x in ids]
+                get = table.get
+                self.values[i] = [None if (entry := get(x)) is None else entry.get(attr) for x in ids]
                 changed.append(i)
             elif column.key == "reserved":
                 self.values[i] = [lookups.reserved.get(x, 0) for x in self.ids]

@@ -73,6 +73,7 @@ class FilterBar(QWidget):
         self.lookups = lookups
         self.specs = filter_specs(resource)
         self.inputs: dict[str, QWidget] = {}
+        self._stale = True
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._emit)
         grid = QGridLayout(self)
@@ -121,8 +122,14 @@ class FilterBar(QWidget):
         combo.currentIndexChanged.connect(lambda _: self._emit())
         return combo
 
-    def refresh_choices(self) -> None:
-        """Related records' names changed (after a sync): refill the relation lists, keeping the choice."""
+    def refresh_choices(self, *, force: bool = False) -> None:
+        """Related records' names changed (after a sync): refill the relation lists, keeping the choice.
+
+        Lists of thousands of SKUs cost real time to build, so a hidden bar only notes that it must refill."""
+        if not self.isVisible() and not force:
+            self._stale = True
+            return
+        self._stale = False
         for spec in self.specs:
             if spec.kind != "relation" or spec.target is None:
                 continue
@@ -139,6 +146,11 @@ class FilterBar(QWidget):
                 combo.addItem(self.lookups.label(spec.target, record_id), record_id)
             combo.setCurrentIndex(max(combo.findData(chosen), 0))
             combo.blockSignals(False)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh_choices()
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -167,6 +179,8 @@ class FilterBar(QWidget):
     def set_value(self, key: str, value: Any) -> None:
         """Fill one input programmatically (tests, links from the details pane)."""
         widget = self.inputs[key]
+        if self._stale:
+            self.refresh_choices(force=True)
         if isinstance(widget, QLineEdit):
             widget.setText(",".join(value) if isinstance(value, list) else str(value))
             self._emit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
@@ -73,18 +73,25 @@ class MainWindow(QMainWindow):
         self.status.set_online(session.online, forced=session.forced_offline)
 
     # -- opening ---------------------------------------------------------------------------------------------
-    def load(self, first: str = "stock_items") -> None:
-        """Fill the tabs from the cache; the first tab shown is read first so it paints first."""
+    def load(self, first: str = "stock_items", *, rest_later: bool = False) -> None:
+        """Fill the tabs from the cache; the tab shown is read first so it paints first. With ``rest_later`` the
+        other tabs fill right after the window has painted (start-up), otherwise now."""
         self.tabs.setCurrentWidget(self.tab_by_type[first])
         self.tab_by_type[first].load_from_cache()
-        for type_, tab in self.tab_by_type.items():
-            if type_ != first:
+        others = [tab for type_, tab in self.tab_by_type.items() if type_ != first]
+
+        def load_others() -> None:
+            for tab in others:
                 tab.load_from_cache()
+
+        if rest_later:
+            QTimer.singleShot(0, load_others)
+        else:
+            load_others()
         self._tab_changed()
 
     def _load_lookups(self) -> None:
-        for type_ in (*LOOKUP_TYPES, "reserved_stocks"):
-            self.lookups.set_records(type_, self.session.cache.records(type_))
+        self.lookups.load(self.session.cache_file)
 
     def current_tab(self) -> ResourceTab:
         tab = self.tabs.currentWidget()
@@ -114,7 +121,7 @@ class MainWindow(QMainWindow):
 
     def _records_changed(self, type_: str, ids: list[str]) -> None:
         if type_ in (*LOOKUP_TYPES, "reserved_stocks"):
-            self.lookups.set_records(type_, self.session.cache.records(type_))
+            self.lookups.load(self.session.cache_file)
             affected = [t for t in self.tab_by_type if t != type_] if type_ != "reserved_stocks" else ["stock_items"]
             for other in affected:
                 self.tab_by_type[other].lookups_changed()

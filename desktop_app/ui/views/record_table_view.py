@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop_app.ui.models.record_proxy import RecordProxyModel
@@ -43,17 +43,19 @@ class RecordTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
+        header.setResizeContentsPrecision(200)  # sample 200 rows when fitting a column, not 1,000
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        header.sectionResized.connect(lambda *_: self.save_layout())
-        header.sectionMoved.connect(lambda *_: self.save_layout())
-        header.sortIndicatorChanged.connect(lambda *_: self.save_layout())
+        # Layout changes are written a moment after the person stops dragging, never while the table is built.
+        self._save_timer = QTimer(self, singleShot=True, interval=800)
+        self._save_timer.timeout.connect(self.save_layout)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.doubleClicked.connect(self._double_clicked)
         self._restoring = False
+        self._watching = False
         self.fitted = False
         self._apply_defaults()
 
@@ -73,8 +75,18 @@ class RecordTableView(QTableView):
             if column.key in ("sku.name", "name"):
                 self.setColumnWidth(i, 240)
 
+    def _layout_changed(self, *args: Any) -> None:
+        if not self._restoring:
+            self._save_timer.start()
+
     def restore_layout(self) -> None:
         """Widths, order, hidden columns and sort as the person left them; the default sort otherwise."""
+        header = self.horizontalHeader()
+        if not self._watching:
+            self._watching = True
+            header.sectionResized.connect(self._layout_changed)
+            header.sectionMoved.connect(self._layout_changed)
+            header.sortIndicatorChanged.connect(self._layout_changed)
         settings = QSettings()
         state = settings.value(self._settings_key() + "/header")
         self._restoring = True
@@ -94,18 +106,27 @@ class RecordTableView(QTableView):
             self._restoring = False
 
     def fit_text_columns(self, widest: int = 320) -> None:
-        """First start: text columns as wide as their content (Qt samples about 1,000 rows), capped."""
+        """First start: text columns as wide as their content (Qt samples about 1,000 rows), capped; one column
+        per turn of the event loop, so a big table never stalls the window while it measures."""
         if self.source.rowCount() == 0:
             return
         self.fitted = True
-        for i, column in enumerate(self.source.columns):
-            if column.type == "string" and not self.isColumnHidden(i):
-                self.resizeColumnToContents(i)
-                self.setColumnWidth(i, min(max(self.columnWidth(i), 90), widest))
+        pending = [i for i, c in enumerate(self.source.columns) if c.type == "string" and not self.isColumnHidden(i)]
+
+        def fit_next() -> None:
+            if not pending or self.source.rowCount() == 0:
+                return
+            column = pending.pop(0)
+            self.resizeColumnToContents(column)
+            self.setColumnWidth(column, min(max(self.columnWidth(column), 90), widest))
+            QTimer.singleShot(0, fit_next)
+
+        fit_next()
 
     def save_layout(self) -> None:
-        if self._restoring:
+        if self._restoring or not self._watching:
             return
+        self._save_timer.stop()
         QSettings().setValue(self._settings_key() + "/header", self.horizontalHeader().saveState())
 
     def _column_menu(self, pos: Any) -> None:
@@ -125,7 +146,7 @@ class RecordTableView(QTableView):
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.setColumnHidden(column, not visible)
-        self.save_layout()
+        self._layout_changed()
 
     def reset_columns(self) -> None:
         header = self.horizontalHeader()

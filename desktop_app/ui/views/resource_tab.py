@@ -16,7 +16,14 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.schema import get_resource
-from desktop_app.ui.loading import ServerPager, apply_diff, read_records_async
+from desktop_app.ui.loading import (
+    FIRST_SCREEN,
+    ServerPager,
+    apply_table,
+    build_table,
+    build_table_async,
+    first_screen_order,
+)
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
@@ -35,6 +42,7 @@ class ResourceTab(QWidget):
     edit_requested = Signal(str)
     counts_changed = Signal()
     status = Signal(str)
+    fully_loaded = Signal()
 
     def __init__(self, type_: str, session: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,16 +106,36 @@ class ResourceTab(QWidget):
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load_from_cache(self) -> None:
-        """Fill the table from the cache now; when the cache has never held this type, page the server instead."""
-        records = self.session.cache.records(self.type)
+        """Paint from the first screenful now and read the rest in a thread; when the cache has never held this
+        type, page the server instead."""
+        first, total = build_table(
+            self.session.cache_file,
+            self.model,
+            self.lookups,
+            limit=FIRST_SCREEN,
+            order_by=first_screen_order(self.model, self.session.cache.count(self.type)),
+        )
         pager = None
-        if not records and self.session.synced_at(self.type) is None and not self.session.forced_offline:
+        if total == 0 and self.session.synced_at(self.type) is None and not self.session.forced_offline:
             pager = ServerPager(self.session, self.type)
-        self.model.set_records(records, pager=pager)
-        del records
+        self.model.install(first, pager=pager)
         self.table.restore_layout()
         self.filter_bar.refresh_choices()
         self._update_count()
+        if total > len(first):
+            self._reloading = self.session.tasks.spawn(self._load_rest(), name=f"load {self.type}")
+        else:
+            self.fully_loaded.emit()
+
+    async def _load_rest(self) -> None:
+        sort = self.model.sort_state
+        wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
+        table = await build_table_async(self.session.cache_file, self.model, self.lookups, wanted)
+        self.model.install(table, sorted_already=self.model.sort_state == sort)
+        if not self.table.fitted:
+            self.table.fit_text_columns()
+        self._update_count()
+        self.fully_loaded.emit()
 
     def reload(self, ids: list[str]) -> None:
         """The session says these records changed (all of them when ``ids`` is empty)."""
@@ -129,15 +157,11 @@ class ResourceTab(QWidget):
         self._reloading = self.session.tasks.spawn(self._reload_all(), name=f"reload {self.type}")
 
     async def _reload_all(self) -> None:
-        records = await read_records_async(self.session.cache_file, self.type)
-        if self.model.paging and self.session.synced_at(self.type) is not None:
-            # The cache now holds the whole table: its rows replace the pages read so far.
-            self.model.set_records(records)
-            self.model.resort()
-            self._update_count()
-            return
-        changed, fresh, gone = await apply_diff(self.model, records)
-        del records
+        sort = self.model.sort_state
+        wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
+        table = await build_table_async(self.session.cache_file, self.model, self.lookups, wanted)
+        changed, fresh, gone = await apply_table(self.model, table)
+        del table
         log.info("%s: %d changed, %d new, %d gone", self.type, changed, fresh, gone)
         if not self.table.fitted:
             self.table.fit_text_columns()

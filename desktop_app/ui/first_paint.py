@@ -1,0 +1,94 @@
+"""Measuring start-up the way a person sees it: the moment the Stock items table first paints its rows.
+
+``STOCKROOM_REPORT_FIRST_PAINT=1`` prints ``first-paint <seconds since the process started> rss-mb <n>`` once that
+happens and ``loaded ...`` once the whole table is in (the benchmark reads them); ``=quit`` then closes the window.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject
+
+ENV = "STOCKROOM_REPORT_FIRST_PAINT"
+
+
+def resident_mb() -> float:
+    """Resident memory of this process now (Linux ``/proc``; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return float(peak) / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def process_age() -> float:
+    """Seconds since this process started (from ``/proc/self/stat``; since import elsewhere)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            now = float(uptime.read().split()[0])
+        return now - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED
+
+
+_IMPORTED = time.perf_counter()
+
+
+class FirstPaint(QObject):
+    """Calls ``callback()`` the first time ``widget`` paints while ``ready()`` holds (rows are there)."""
+
+    def __init__(self, widget: Any, ready: Callable[[], bool], callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._ready = ready
+        self._callback = callback
+        self._done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._done and event.type() == QEvent.Type.Paint and self._ready():
+            self._done = True
+            watched.removeEventFilter(self)
+            self._callback()
+        return False
+
+
+def watch_first_paint(window: Any, on_quit: Callable[[], None]) -> FirstPaint | None:
+    """Install the probe on the Stock items table when ``STOCKROOM_REPORT_FIRST_PAINT`` asks for it; after the
+    first paint it also reports when the whole table has loaded (``loaded <seconds> rss-mb <n>``)."""
+    mode = os.environ.get(ENV, "")
+    if not mode:
+        return None
+    tab = window.tab_by_type["stock_items"]
+    state = {"painted": False, "loaded": False}
+
+    def finish() -> None:
+        if state["painted"] and state["loaded"]:
+            print(f"loaded {process_age():.3f} rss-mb {resident_mb():.1f} rows {tab.model.rowCount()}", flush=True)
+            if mode == "quit":
+                on_quit()
+
+    def painted() -> None:
+        rows = tab.proxy.rowCount()
+        print(f"first-paint {process_age():.3f} rss-mb {resident_mb():.1f} rows {rows}", flush=True)
+        state["painted"] = True
+        finish()
+
+    def loaded() -> None:
+        state["loaded"] = True
+        finish()
+
+    tab.fully_loaded.connect(loaded)
+    return FirstPaint(tab.table.viewport(), lambda: tab.proxy.rowCount() > 0, painted)
