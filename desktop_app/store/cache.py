@@ -246,18 +246,24 @@ class Cache(OutboxStore):
         """Keep one record the server just sent (a retrieve during push, a conflict's "theirs")."""
         self.store_page([record])
 
-    def finish_full_sync(self, type_: str, generation: int, server_count: int | None = None) -> int:
+    def _max_updated_at(self, db: Any, type_: str) -> str | None:
+        row = db.execute("SELECT max(updated_at) FROM records WHERE type = ? AND local_only = 0", (type_,)).fetchone()
+        return str(row[0]) if row[0] is not None else None
+
+    def finish_full_sync(
+        self, type_: str, generation: int, server_count: int | None = None, *, high_water: str | None = None
+    ) -> int:
         """The listing completed: drop records it did not see (deleted on the server) and record the high-water
-        mark. Rows with pending edits or created locally stay; returns how many were removed."""
+        mark (the newest ``updated_at`` on the server when the listing began, so changes made during it are
+        fetched next time). Rows with pending edits or created locally stay; returns how many were removed."""
         type_ = get_resource(type_).type
         with self.transaction() as db:
             removed = db.execute(
                 "DELETE FROM records WHERE type = ? AND generation < ? AND pending = 0 AND local_only = 0",
                 (type_, generation),
             ).rowcount
-            high_water = db.execute(
-                "SELECT max(updated_at) FROM records WHERE type = ? AND local_only = 0", (type_,)
-            ).fetchone()[0]
+            if high_water is None:
+                high_water = self._max_updated_at(db, type_)
             now = now_text()
             db.execute(
                 "UPDATE sync_state SET full_synced_at = ?, synced_at = ?, high_water = ?, full_in_progress = 0, "
@@ -269,13 +275,14 @@ class Cache(OutboxStore):
             self._db.execute("ANALYZE")
         return int(removed)
 
-    def finish_incremental_sync(self, type_: str, server_count: int | None = None) -> None:
+    def finish_incremental_sync(
+        self, type_: str, server_count: int | None = None, *, high_water: str | None = None
+    ) -> None:
         type_ = get_resource(type_).type
         with self.transaction() as db:
             self._ensure_state(db, type_)
-            high_water = db.execute(
-                "SELECT max(updated_at) FROM records WHERE type = ? AND local_only = 0", (type_,)
-            ).fetchone()[0]
+            if high_water is None:
+                high_water = self._max_updated_at(db, type_)
             db.execute(
                 "UPDATE sync_state SET synced_at = ?, high_water = ?, server_count = ? WHERE type = ?",
                 (now_text(), high_water, server_count, type_),

@@ -86,6 +86,7 @@ class Syncer:
             if progress:
                 progress(type_, done, total)
 
+        high_water = await self._newest_updated_at(type_)
         writer = PageWriter(self.cache, generation, written)
         try:
             async for page in self.client.list_all(
@@ -96,7 +97,7 @@ class Syncer:
             await writer.flush()
         finally:
             writer.close()
-        removed = self.cache.finish_full_sync(type_, generation, server_count=total)
+        removed = self.cache.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
 
@@ -104,10 +105,14 @@ class Syncer:
         done = 0
         total: int | None = None
         number = 1
+        newest = high_water
         while True:
             page = await self._newest_page(type_, number)
             total = page.record_count
             fresh = [r for r in page.records if (r.updated_at or "") > high_water]
+            if number == 1 and fresh:
+                # The newest record when the walk began: anything changed after that is newer still.
+                newest = fresh[0].updated_at or high_water
             done += self.cache.store_page(fresh)
             if progress:
                 progress(type_, done, None)
@@ -121,11 +126,21 @@ class Syncer:
                 log.info("%s: the server holds records this cache never saw; running a full sync", type_)
                 return await self.full_sync(type_, progress)
             removed = missing
-        self.cache.finish_incremental_sync(type_, server_count=total)
+        self.cache.finish_incremental_sync(type_, server_count=total, high_water=newest)
         if progress:
             progress(type_, done, done)
         log.info("incremental sync of %s: %d changed, %d removed", type_, done, removed)
         return SyncResult(type_, "incremental", done, removed, total)
+
+    async def _newest_updated_at(self, type_: str) -> str:
+        """The newest ``updated_at`` on the server before a full listing starts (one 1-record request).
+
+        Taking the high-water mark from the listing itself would be wrong: a record changed while later pages are
+        fetched could be older than one of those pages' records and would never be fetched again. An empty
+        resource gives ``""``, so the next sync walks whatever appeared since.
+        """
+        page = await self.client.list_page(type_, sort=["-updated_at", "id"], fields=["id", "updated_at"], page_size=1)
+        return (page.records[0].updated_at or "") if page.records else ""
 
     async def _newest_page(self, type_: str, number: int) -> Page:
         return await self.client.list_page(

@@ -193,3 +193,32 @@ async def test_cancelled_sync_leaves_a_consistent_cache_and_resumes(
         (result,) = await syncer.sync(["stock_items"])
         assert result.mode == "full" and cache.count("stock_items") == result.total
         assert not cache.sync_state("stock_items").full_in_progress
+
+
+@pytest.mark.asyncio
+async def test_changes_made_during_a_full_listing_are_fetched_by_the_next_sync(
+    fresh_sandbox: SandboxProcess, cache: Cache
+) -> None:
+    import asyncio
+
+    async with client_of(fresh_sandbox) as client, client_of(fresh_sandbox) as other:
+        first_page = await client.list_page("stock_items", page_size=5)
+        last_page = await client.list_page("stock_items", page_size=5, page=first_page.page_count)
+        early, late = first_page.records[0].id, last_page.records[-1].id
+        tasks: list[asyncio.Task[None]] = []
+
+        async def edit_both() -> None:
+            await other.update("stock_items", early, attributes={"quantity": 901})  # its page is already stored
+            await other.update("stock_items", late, attributes={"quantity": 902})  # its page is still to come
+
+        def progress(resource: str, done: int, total: int | None) -> None:
+            if done >= 50 and not tasks:
+                tasks.append(asyncio.get_running_loop().create_task(edit_both()))
+
+        syncer = Syncer(cache, client, page_size=5)
+        await syncer.sync(["stock_items"], progress=progress)
+        await tasks[0]
+        (result,) = await syncer.sync(["stock_items"])
+        assert result.mode == "incremental"
+        assert cache.get("stock_items", early).attributes["quantity"] == 901  # type: ignore[union-attr]
+        assert cache.get("stock_items", late).attributes["quantity"] == 902  # type: ignore[union-attr]
