@@ -76,7 +76,6 @@ class Window:
 
     def earliest(self, at: float, margin: float) -> float:
         """The first moment ≥ ``at`` at which one more request fits, assuming it is booked after all others."""
-        self.prune(at)
         if len(self.times) < self.limit:
             return at
         return max(at, self.times[-self.limit] + self.interval + margin)
@@ -92,6 +91,14 @@ class Window:
         else:
             bisect.insort(self.times, moment)
 
+    def required_start(self, at: float, margin: float) -> float:
+        """The earliest moment ≥ ``at`` a booking already in the window (at or before ``at``) may be sent, given
+        every other booking up to ``at``."""
+        before = bisect.bisect_right(self.times, at) - 1  # bookings up to ``at``, the one asking excluded
+        if before < self.limit:
+            return at
+        return max(at, self.times[before - self.limit] + self.interval + margin)
+
     def move(self, old: float, new: float) -> None:
         """Re-time one booking (already pruned bookings are left alone)."""
         index = bisect.bisect_left(self.times, old)
@@ -100,14 +107,18 @@ class Window:
             self.book(new)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Booking:
     """One request's booked start, kept so its answer can re-time it (:meth:`RateLimiter.complete`)."""
 
     start: float
     delay: float
-    average: Window
+    state: _ClassState
     burst: Window
+
+    @property
+    def windows(self) -> tuple[Window, Window]:
+        return (self.state.average, self.burst)
 
 
 @dataclass
@@ -181,6 +192,9 @@ class RateLimiter:
         now = self.clock()
         state = self._classes[request_class(method, resource_type)]
         burst = state.burst(resource_type)
+        # Only the present may drop old bookings: one still in flight must stay to be re-timed by its answer.
+        state.average.prune(now)
+        burst.prune(now)
         start = max(now, state.last, state.blocked_until)
         # Each window's answer can only move the start later; one more pass settles the other window.
         for _ in range(2):
@@ -188,7 +202,7 @@ class RateLimiter:
         state.average.book(start)
         burst.book(start)
         state.last = start
-        return Booking(start, start - now, state.average, burst)
+        return Booking(start, start - now, state, burst)
 
     def reserve(self, method: str, resource_type: str) -> float:
         """Book a start for one request and return how many seconds to wait before sending it."""
@@ -196,10 +210,29 @@ class RateLimiter:
         return booking.delay if booking else 0.0
 
     async def acquire(self, method: str, resource_type: str) -> Booking | None:
+        """Wait for the booked start; on waking, wait more if answers meanwhile re-timed earlier requests."""
         booking = self.book(method, resource_type)
-        if booking is not None and booking.delay > 0:
-            await asyncio.sleep(booking.delay)
+        delay = booking.delay if booking is not None else 0.0
+        while booking is not None and delay > 0:
+            await asyncio.sleep(delay)
+            delay = self.recheck(booking)
+            booking.delay += delay
         return booking
+
+    def recheck(self, booking: Booking) -> float:
+        """Seconds still to wait for ``booking``: an answer that came in while it slept moved an earlier request
+        later, which may have put one request too many in the window ending at this start."""
+        now = max(self.clock(), booking.start)
+        start = now
+        for window in booking.windows:
+            start = max(start, window.required_start(now, self.margin))
+        if start == now:
+            return 0.0
+        for window in booking.windows:
+            window.move(booking.start, start)
+        booking.start = start
+        booking.state.last = max(booking.state.last, start)
+        return max(0.0, start - self.clock())
 
     def complete(self, booking: Booking | None) -> None:
         """The answer (or the failure) is in: count the request at this moment instead of its start.
@@ -210,12 +243,14 @@ class RateLimiter:
         if booking is None:
             return
         now = max(self.clock(), booking.start)
-        for window in (booking.average, booking.burst):
+        for window in booking.windows:
             window.move(booking.start, now)
+        booking.start = now
 
     def reserve_token(self) -> float:
         """Book a token request within the token endpoint's 30 a minute (kept even when limits are off)."""
         now = self.clock()
+        self.token_window.prune(now)
         start = max(now, self.token_window.earliest(now, self.margin))
         self.token_window.book(start)
         return start - now

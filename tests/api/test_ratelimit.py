@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import heapq
 
-from desktop_app.api.ratelimit import LIVE, TEST, RateLimiter, request_class
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop_app.api.ratelimit import LIVE, TEST, Booking, RateLimiter, request_class
 
 
 class FakeClock:
@@ -132,3 +136,59 @@ def test_windows_count_from_the_answer() -> None:
     off = RateLimiter("off", clock=clock)
     assert off.book("GET", "addresses") is None
     off.complete(None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.0, 0.2),  # gap before the caller wants to send
+            st.sampled_from(["addresses", "stock_transfers"]),
+            st.floats(0.0, 3.0),  # latency: the answer comes this long after sending
+            st.floats(0.0, 1.0),  # where in that time the server counted it
+        ),
+        min_size=30,
+        max_size=160,
+    )
+)
+def test_the_server_never_counts_a_window_overrun(requests: list[tuple[float, str, float, float]]) -> None:
+    """Simulated in time order: bookings, wake-ups, sends and answers; server arrivals anywhere between send and
+    answer. However the latencies fall (below a window's length), no server-side window holds too many."""
+    clock = FakeClock()
+    limiter = RateLimiter("test", clock=clock, margin=0.001)
+    events: list[tuple[float, int, str, int]] = []
+    order = 0
+
+    def push(at: float, kind: str, index: int) -> None:
+        nonlocal order
+        order += 1
+        heapq.heappush(events, (at, order, kind, index))
+
+    moment = clock.now
+    for index, (gap, _, _, _) in enumerate(requests):
+        moment += gap
+        push(moment, "want", index)
+    bookings: dict[int, Booking] = {}
+    arrivals: dict[str, list[float]] = {"addresses": [], "stock_transfers": []}
+    while events:
+        at, _, kind, index = heapq.heappop(events)
+        clock.now = at
+        _, type_, latency, fraction = requests[index]
+        if kind == "want":
+            booking = limiter.book("GET", type_)
+            assert booking is not None
+            bookings[index] = booking
+            push(booking.start, "wake" if booking.delay > 0 else "send", index)
+        elif kind == "wake":
+            more = limiter.recheck(bookings[index])
+            push(at + more, "wake" if more > 0 else "send", index)
+        elif kind == "send":
+            arrivals[type_].append(at + fraction * latency)
+            push(at + latency, "done", index)
+        else:
+            limiter.complete(bookings[index])
+    limits = TEST["uncacheable_read"]
+    for times in arrivals.values():
+        assert max_in_window(times, limits.burst_interval) <= limits.burst
+    everything = arrivals["addresses"] + arrivals["stock_transfers"]
+    assert max_in_window(everything, limits.average_interval) <= limits.average
