@@ -50,9 +50,39 @@ def apply_theme(scheme: Qt.ColorScheme | None = None) -> str:
     return "dark" if dark else "light"
 
 
+#: ``"system"`` follows the desktop; ``"light"``/``"dark"`` is the person's choice (View menu, kept in QSettings).
+_choice = {"theme": "system"}
+THEMES = ("system", "light", "dark")
+
+
+def _system_changed(scheme: Qt.ColorScheme) -> None:
+    if _choice["theme"] == "system":
+        apply_theme(scheme)
+
+
+def set_theme(choice: str) -> str:
+    """Apply ``system``, ``light`` or ``dark`` and remember it; returns what is shown now."""
+    from PySide6.QtCore import QSettings
+
+    _choice["theme"] = choice if choice in THEMES else "system"
+    QSettings().setValue("view/theme", _choice["theme"])
+    forced = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(_choice["theme"])
+    return apply_theme(forced)
+
+
+def current_theme() -> str:
+    return _choice["theme"]
+
+
 def follow_system_theme() -> None:
+    """Fusion everywhere, the palette the person chose last (the system's by default), live system switches."""
+    from PySide6.QtCore import QSettings
+
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
-    apply_theme()
-    QGuiApplication.styleHints().colorSchemeChanged.connect(apply_theme)
+    saved = QSettings().value("view/theme", "system")
+    _choice["theme"] = saved if saved in THEMES else "system"
+    forced = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(_choice["theme"])
+    apply_theme(forced)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(_system_changed)

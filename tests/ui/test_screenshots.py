@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
+from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.theme import apply_theme
 from tests.ui.conftest import open_window, settle
 
@@ -28,11 +31,9 @@ async def test_screenshot_of_every_tab(fresh_sandbox: Any, data_dir: Path) -> No
     target = Path(folder) if folder else None
     if target is not None:
         target.mkdir(parents=True, exist_ok=True)
-    async with open_window(fresh_sandbox, data_dir) as (window, _, errors):
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
         window.resize(1360, 820)
         for scheme in ("light", "dark"):
-            from PySide6.QtCore import Qt
-
             apply_theme(Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light)
             for index in range(window.tabs.count()):
                 window.tabs.setCurrentIndex(index)
@@ -47,6 +48,29 @@ async def test_screenshot_of_every_tab(fresh_sandbox: Any, data_dir: Path) -> No
                 if target is not None:
                     image.save(str(target / f"{index + 1}-{tab.type}-{scheme}.png"))
                 tab.filters_button.setChecked(False)
+        apply_theme(Qt.ColorScheme.Light)
+        items = window.tab_by_type["stock_items"]
+        record = opened.session.cache.get("stock_items", items.model.id_at(0))
+        dialog = RecordDialog(items.resource, window.lookups, record, window)
+        dialog.inputs["quantity"].set_value("-3 boxes")
+        dialog.try_accept()
+        dialog.show()
+        await asyncio.sleep(0.05)
+        image = dialog.grab().toImage()
+        assert "integer" in dialog.error_for("quantity")
+        if target is not None:
+            image.save(str(target / "6-edit-stock-item-dialog.png"))
+        dialog.close()
+        window.tabs.setCurrentWidget(items)
+        opened.session.forced_offline = True  # keep the edit queued so the panel has something to show
+        window.edits.inline_edit("stock_items", record.id, {"quantity": 12})
+        panel = PendingChangesDialog.open_for(window, opened.session)
+        await asyncio.sleep(0.05)
+        if target is not None:
+            window.grab().toImage().save(str(target / "7-pending-edit-in-table.png"))
+            panel.grab().toImage().save(str(target / "8-pending-edits-panel.png"))
+        assert panel.entries
+        panel.close()
         apply_theme()
         assert QColor(window.palette().base().color()).isValid()
         assert not errors

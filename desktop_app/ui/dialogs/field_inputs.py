@@ -194,6 +194,9 @@ class RelationshipInput(FieldInput):
             self.combo.addItem(self.lookups.label(self.target, str(value)), value)
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(max(index, 0))
+        line = self.combo.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)  # show the start (the code) when the text is wider than the box
 
 
 def input_for(field: Field) -> FieldInput:

@@ -51,6 +51,7 @@ class PendingChangesDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.setWordWrap(False)
         self.summary = QLabel()
         self.retry_button = QPushButton("Retry")
         self.discard_button = QPushButton("Discard")
@@ -85,7 +86,7 @@ class PendingChangesDialog(QDialog):
             values = [
                 str(entry.created_at)[:16].replace("T", " "),
                 describe(entry),
-                entry.record_id,
+                self._record_label(entry),
                 _STATES.get(entry.state, entry.state),
                 "; ".join(f"{k}: {v}" for k, v in (entry.field_errors or {}).items()) or (entry.error or ""),
             ]
@@ -93,6 +94,8 @@ class PendingChangesDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.id)
                 self.table.setItem(row, column, item)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(3)
         count = len(self.entries)
         self.summary.setText(
             "Every edit here is already shown in the tables; it is sent when the server can be reached."
@@ -100,6 +103,15 @@ class PendingChangesDialog(QDialog):
             else "Nothing waiting: the server has confirmed every edit."
         )
         self._selection_changed()
+
+    def _record_label(self, entry: Any) -> str:
+        """What the record is called (code, name or SKU code), its id when nothing better is known."""
+        record = self.session.cache.get(entry.type, entry.record_id)
+        attributes = record.attributes if record is not None else entry.attributes
+        for key in ("code", "name", "sku_code", "priority"):
+            if attributes.get(key) not in (None, ""):
+                return f"{attributes[key]} ({entry.record_id})"
+        return str(entry.record_id)
 
     def selected(self) -> list[Any]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_app.schema import FieldError, Resource
+from desktop_app.schema import FieldError, Resource, get_resource
 from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, input_for
 from desktop_app.ui.models.columns import LOOKUP_TYPES
 from desktop_app.ui.models.lookups import Lookups, RecordLike
@@ -51,7 +51,8 @@ class RecordDialog(QDialog):
         for rel in resource.to_one:
             if (rel.creatable if self.creating else rel.updatable) and rel.target in LOOKUP_TYPES:
                 required = rel.required and not rel.required_unless
-                self._add_row(rel.name, rel.label, RelationshipInput(rel.name, rel.target, lookups, required), required)
+                label = get_resource(rel.target).label
+                self._add_row(rel.name, label, RelationshipInput(rel.name, rel.target, lookups, required), required)
         for field in self._fields():
             self._add_row(field.name, field.label, input_for(field), field.required)
         if record is not None:

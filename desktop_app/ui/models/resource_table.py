@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cache
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from desktop_app.schema import FieldError, coerce, get_resource, parse_text
 from desktop_app.ui.models.columns import Column, columns_for
@@ -27,6 +28,20 @@ _EDIT = Qt.ItemDataRole.EditRole
 _CHECK = Qt.ItemDataRole.CheckStateRole
 PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
+
+
+@cache
+def _pending_icon() -> QIcon:
+    """A small amber dot: visible on a selected row too, where the text colour is the selection's."""
+    pixmap = QPixmap(10, 10)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QBrush(PENDING_COLOUR.lighter(115)))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class Pager(Protocol):
@@ -131,6 +146,8 @@ class ResourceTableModel(QAbstractTableModel):
             if column == self._available and (self._data.values[column][slot] or 0) < 0:
                 return QBrush(NEGATIVE_COLOUR)
             return None
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and slot in self._data.pending:
+            return _pending_icon()
         if role == Qt.ItemDataRole.FontRole and slot in self._data.pending:
             return self._pending_font
         if role == Qt.ItemDataRole.ToolTipRole and slot in self._data.pending:

@@ -7,9 +7,10 @@ switch to that type's tab and select the record, which is how a manager walks fr
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -38,6 +39,7 @@ class DetailsPane(QWidget):
         self.resource = resource
         self.lookups = lookups
         self.record_id: str | None = None
+        self._shown: RecordLike | None = None
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
@@ -65,7 +67,7 @@ class DetailsPane(QWidget):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer = QVBoxLayout(self)
@@ -85,6 +87,7 @@ class DetailsPane(QWidget):
             self.metadata_label.hide()
             return
         self.record_id = record.id
+        self._shown = record
         attrs = record.attributes
         heading = attrs.get("name") or attrs.get("code") or attrs.get("sku_code") or record.id
         if self.resource.type == "inventory_stock_locations":
@@ -106,7 +109,7 @@ class DetailsPane(QWidget):
                 text = str(value)[:16].replace("T", " ") + " UTC"
             label = QLabel(html.escape(text) if text else "<span style='color: gray'>—</span>")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setWordWrap(field.type in ("object", "array", "string"))
+            label.setToolTip(text)
             self.form.addRow(field.label + ":", label)
         metadata = {k: v for k, v in (attrs.get("metadata") or {}).items() if k != "stockroom_op"}
         self.metadata_label.show()
@@ -117,9 +120,15 @@ class DetailsPane(QWidget):
         self.metadata.setRowCount(len(metadata))
         for row, (key, value) in enumerate(sorted(metadata.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(str(key)))
-            self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else repr(value)))
+            self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else json.dumps(value)))
         self.form.activate()
         self.form_host.updateGeometry()
+
+    def changeEvent(self, event: Any) -> None:
+        """Links take their colour when drawn; redraw them when the palette switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.record_id and self._shown is not None:
+            self.show_record(self._shown)
 
     def _link(self, target: str, record_id: str) -> QLabel:
         text = html.escape(self.lookups.label(target, record_id))
@@ -127,9 +136,8 @@ class DetailsPane(QWidget):
             label = QLabel(f'<a href="{target}/{record_id}">{text}</a>')
             label.linkActivated.connect(self._activated)
         else:
-            label = QLabel(f"{text} <span style='color: gray'>({html.escape(target)})</span>")
+            label = QLabel(text)
         label.setToolTip(f"{target} {record_id}")
-        label.setWordWrap(True)
         return label
 
     def _activated(self, href: Any) -> None:

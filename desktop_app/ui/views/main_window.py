@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS
@@ -19,6 +19,7 @@ from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
 from desktop_app.ui.export import ExportDialog, export_csv
 from desktop_app.ui.models.columns import LOOKUP_TYPES
 from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.theme import current_theme, set_theme
 from desktop_app.ui.views.edit_controller import EDITABLE_TYPES, EditController
 from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
@@ -194,6 +195,14 @@ class MainWindow(QMainWindow):
         self.columns_menu = view_menu.addMenu("Columns")
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         view_menu.addAction(self._action("Show filters", self._toggle_filters, "Ctrl+Shift+F"))
+        theme_menu = view_menu.addMenu("Appearance")
+        group = QActionGroup(self)
+        for choice, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            action = theme_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(current_theme() == choice)
+            action.triggered.connect(lambda _=False, c=choice: set_theme(c))
+            group.addAction(action)
         view_menu.addAction(self._action("Refresh", self.refresh, "F5", "Fetch what changed on the server"))
         view_menu.addAction(self._action("Full refresh", lambda: self.refresh(full=True), "Shift+F5"))
         help_menu = bar.addMenu("&Help")
@@ -215,7 +224,12 @@ class MainWindow(QMainWindow):
         self.session.start_sync(full=full)
 
     def new_record(self) -> None:
-        self.edits.new_record(self.current_tab().type)
+        tab = self.current_tab()
+        if isinstance(tab, StockLevelsTab) and tab.selected_inventory_model():
+            # A new stock level of the inventory model on screen, placed after its last one.
+            self.edits.new_record(tab.type, ({}, {"inventory_model": tab.selected_inventory_model()}))
+            return
+        self.edits.new_record(tab.type)
 
     def edit_current(self) -> None:
         tab = self.current_tab()

@@ -69,9 +69,11 @@ class RecordTableView(QTableView):
     def _apply_defaults(self) -> None:
         model = self.source
         widths = {"string": 160, "integer": 90, "float": 90, "boolean": 80, "datetime": 140, "object": 220}
+        metrics = self.horizontalHeader().fontMetrics()
         for i, column in enumerate(model.columns):
             self.setColumnHidden(i, column.hidden)
-            self.setColumnWidth(i, widths.get(column.type, 140))
+            # Never narrower than its header (plus the sort arrow), so no heading reads "ocations cutoff".
+            self.setColumnWidth(i, max(widths.get(column.type, 140), metrics.horizontalAdvance(column.label) + 30))
             if column.key in ("sku.name", "name"):
                 self.setColumnWidth(i, 240)
 

@@ -58,7 +58,7 @@ class ResourceTab(QWidget):
         self.filter_bar = FilterBar(self.resource, lookups)
         self.filter_bar.setVisible(False)
         self.quick_find = QLineEdit()
-        self.quick_find.setPlaceholderText(f"Find in {self.resource.plural_label.lower()}…  (Ctrl+F)")
+        self.quick_find.setPlaceholderText(f"Find in {self.noun}…  (Ctrl+F)")
         self.quick_find.setClearButtonEnabled(True)
         self.filters_button = QToolButton()
         self.filters_button.setText("Filters")
@@ -82,6 +82,12 @@ class ResourceTab(QWidget):
         ):
             signal.connect(self._update_count)
         self.model.dataChanged.connect(self._row_changed)
+
+    @property
+    def noun(self) -> str:
+        """``stock items``, but ``SKUs`` (an abbreviation keeps its capitals)."""
+        plural = self.resource.plural_label
+        return plural if plural[:2].isupper() else plural.lower()
 
     def _build(self) -> None:
         top = QHBoxLayout()
@@ -221,7 +227,7 @@ class ResourceTab(QWidget):
 
     def _update_count(self, *args: Any) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        label = self.resource.plural_label.lower()
+        label = self.noun
         text = f"{total:,} {label}" if shown == total else f"{shown:,} of {total:,} {label}"
         if self.model.canFetchMore():
             text += " · more on the server, scroll to load"
