@@ -162,10 +162,17 @@ def _move_aside(path: Path, suffix: str) -> Path:
 
 
 def migrate(db: sqlite3.Connection, version: int) -> None:
-    """Bring a file from ``version`` to :data:`SCHEMA_VERSION`, each step in its own transaction."""
+    """Bring a file from ``version`` to :data:`SCHEMA_VERSION`, each step in its own transaction.
+
+    The version is read again under the write lock: when the window and a command open an old file at the same
+    moment, the second one finds the step done and skips it.
+    """
     for step in range(version, SCHEMA_VERSION):
         db.execute("BEGIN IMMEDIATE")
         try:
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) > step:
+                db.execute("COMMIT")
+                continue
             for statement in _statements(MIGRATIONS[step]):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {step + 1}")

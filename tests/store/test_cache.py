@@ -196,3 +196,16 @@ def test_record_read_without_relationships_keeps_the_known_ids(cache: Cache) -> 
     stored = cache.get("stock_levels", "a")
     assert stored is not None and stored.attributes["priority"] == 5
     assert stored.relationships == {"inventory_model": "m2", "stock_location": "loca"}
+
+
+def test_two_openers_of_an_old_file_migrate_it_once(tmp_path: Path) -> None:
+    from desktop_app.store.database import MIGRATIONS, _statements, migrate
+
+    path = cache_path(tmp_path, "old")
+    first, second = sqlite3.connect(path, isolation_level=None), sqlite3.connect(path, isolation_level=None)
+    for statement in _statements(MIGRATIONS[0]):
+        first.execute(statement)
+    first.execute("PRAGMA user_version = 1")
+    migrate(first, 1)
+    migrate(second, 1)  # read version 1 before the first one migrated: must not apply the steps again
+    assert second.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
