@@ -26,6 +26,7 @@ from desktop_app.api.documents import (
 )
 from desktop_app.api.endpoints import Endpoint
 from desktop_app.api.errors import ApiError, NotFoundError, ServerError, parse_error_objects
+from desktop_app.api.ratelimit import RateLimiter
 from desktop_app.api.records import Page, Record, parse_page, parse_single
 from desktop_app.api.retry import Backoff
 from desktop_app.api.session import ClientStats, Session
@@ -105,13 +106,12 @@ class CommerceLayerClient:
         return self._dialect
 
     @property
-    def rate_limiter(self) -> Any:
+    def rate_limiter(self) -> RateLimiter:
         return self._session.limiter
 
     async def authenticate(self) -> Token:
         """Ask for a new token now (checks the credentials) and return it."""
-        async with self._session._token_lock:
-            return await self._session.fetch_token()
+        return await self._session.sign_in()
 
     async def stock_levels_path(self) -> str:
         """``inventory_stock_locations`` or ``stock_levels``: tried in that order once, then remembered."""

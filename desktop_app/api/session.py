@@ -97,6 +97,11 @@ class Session:
                 return self.token.access_token
             return (await self.fetch_token()).access_token
 
+    async def sign_in(self) -> Token:
+        """A new token now, whatever the current one (checks the credentials)."""
+        async with self._token_lock:
+            return await self.fetch_token()
+
     async def renew(self, rejected: str) -> None:
         """Replace a token the server refused, unless another request already did."""
         async with self._token_lock:
