@@ -235,3 +235,40 @@ async def test_unauthorised_token_is_an_authentication_error(make_client: Client
     async with make_client(token=forged, max_retries=0) as client:
         page = await client.list_page("skus")  # refused, renewed once with the real secret, retried
         assert page.records and client.stats.token_refreshes == 1
+
+
+@pytest.mark.asyncio
+async def test_server_refusals_of_documents(make_client: ClientFactory) -> None:
+    """Documents the client never builds, sent raw: each refusal maps to its class, code and pointer."""
+    async with make_client() as client:
+        item = await first(client, "stock_items")
+        session = client._session
+        cases: list[tuple[str, str, dict[str, Any], type[ApiError], str]] = [
+            (
+                "PATCH",
+                f"stock_items/{item.id}",
+                {"data": {"type": "stock_items", "id": "Other12345"}},
+                BadRequestError,
+                "KEY_NOT_INCLUDED_IN_URL",
+            ),
+            (
+                "POST",
+                "stock_items",
+                {"data": {"type": "skus", "attributes": {"quantity": 1}}},
+                BadRequestError,
+                "TYPE_MISMATCH",
+            ),
+            (
+                "POST",
+                "stock_items",
+                {"data": {"type": "stock_items", "attributes": {"created_at": "x"}}},
+                BadRequestError,
+                "PARAM_NOT_ALLOWED",
+            ),
+        ]
+        for method, path, document, cls, code in cases:
+            with pytest.raises(cls) as caught:
+                await session.request(method, path, limit_type="stock_items", document=document)
+            assert code in caught.value.codes, caught.value
+            if code == "PARAM_NOT_ALLOWED":
+                assert caught.value.field == "created_at"
