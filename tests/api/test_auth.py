@@ -147,3 +147,11 @@ async def test_a_failing_token_store_does_not_fail_the_request(
         page = await client.list_page("skus")
     assert page.records
     assert "keyring locked" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_scope_is_asked_for(fresh_sandbox: SandboxProcess) -> None:
+    credentials = Credentials(fresh_sandbox.client_id, fresh_sandbox.client_secret, scope="market:code:europe")
+    async with CommerceLayerClient(Endpoint.custom(fresh_sandbox.api_url), credentials, rate_limits="off") as client:
+        token = await client.authenticate()
+    assert token.scope == "market:code:europe"
