@@ -174,3 +174,23 @@ async def test_export_writes_the_visible_rows(
         assert rows[0][:3] == ["SKU code", "SKU name", "Stock location"]
         assert len(rows) == tab.proxy.rowCount() + 1 > 1
         assert all(r[0] == code for r in rows[1:])
+
+
+@pytest.mark.asyncio
+async def test_column_layout_and_sort_are_remembered(sandbox: Any, data_dir: Path) -> None:
+    async with open_window(sandbox, data_dir) as (window, _, _):
+        tab = window.tab_by_type["stock_items"]
+        reference = tab.model.column_of("reference")
+        quantity = tab.model.column_of("quantity")
+        menu = tab.table.column_menu()
+        assert [a.text() for a in menu.actions()][: len(tab.model.columns)] == [c.label for c in tab.model.columns]
+        tab.table.set_column_visible(reference, False)
+        tab.table.setColumnWidth(quantity, 133)
+        tab.table.sortByColumn(quantity, Qt.SortOrder.DescendingOrder)
+    async with open_window(sandbox, data_dir, sync=False) as (window, _, _):
+        tab = window.tab_by_type["stock_items"]
+        assert tab.table.isColumnHidden(reference)
+        assert tab.table.columnWidth(quantity) == 133
+        assert tab.model.sort_state == (quantity, Qt.SortOrder.DescendingOrder)
+        values = [tab.proxy.index(r, quantity).data(ResourceTableModel.SortRole) for r in range(20)]
+        assert values == sorted(values, reverse=True)

@@ -47,3 +47,30 @@ async def test_fetch_more_reads_the_next_page(sandbox: Any, data_dir: Path, qtmo
         opened.session.close()
         await opened.session.aclose()
         opened.close()
+
+
+@pytest.mark.asyncio
+async def test_filters_go_to_the_server_for_a_table_the_cache_does_not_hold(sandbox: Any, data_dir: Path) -> None:
+    from desktop_app.ui.views.main_window import MainWindow
+
+    errors: list[BaseException] = []
+    opened = open_session(connection_to(sandbox), data_dir, offline=False, tasks=TaskSet(errors.append))
+    window = MainWindow(opened.session)
+    try:
+        window.load()
+        tab = window.tab_by_type["stock_items"]
+        await wait_until(lambda: tab.model.rowCount() > 0, what="the first page")
+        assert tab.model.paging
+        sku_id = tab.model.table.relationships["sku"][0]
+        tab.apply_filters({"sku_id_eq": sku_id})
+        await wait_until(lambda: not tab.model.loading and tab.model.rowCount() > 0, what="the filtered page")
+        assert set(tab.model.table.relationships["sku"]) == {sku_id}
+        queries = [r["query"] for r in sandbox.requests() if r["path"].endswith("/stock_items")]
+        assert any("sku_id_eq" in str(q) for q in queries)
+        assert not errors
+    finally:
+        window.close()
+        opened.session.close()
+        await opened.session.tasks.wait_idle()
+        await opened.session.aclose()
+        opened.close()

@@ -200,6 +200,10 @@ class ResourceTab(QWidget):
         self.apply_filters(filters)
 
     def apply_filters(self, filters: dict[str, Any]) -> None:
+        if self.model.paging and not self.session.forced_offline:
+            # The cache does not hold this table: ask the server for the matching pages instead.
+            self.model.install(self.model.new_table(), pager=ServerPager(self.session, self.type, filters))
+            self.model.fetchMore()
         self.proxy.set_filters(filters)
         active = len(filters)
         self.filters_button.setText(f"Filters ({active})" if active else "Filters")
