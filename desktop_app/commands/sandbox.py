@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import signal
 import sqlite3
 import sys
 from typing import Any
@@ -57,9 +58,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"client_id: {client_id}", flush=True)
         print(f"client_secret: {client_secret}", flush=True)
 
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal to the handler that was installed
+    # before it; a no-op handler here makes "stopped on request" exit 0 instead of dying by the signal.
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     try:
         asyncio.run(serve(server, sock, ready))
     finally:
         sock.close()
+        signal.signal(signal.SIGTERM, previous)
     sys.stdout.flush()
     return 0
