@@ -24,6 +24,17 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _COLUMNS = "type, id, attributes, relationships, updated_at, seen_at, pending, local_only"
 
 
+#: Upsert of a JSON array of ``[type, id, attributes, relationships, updated_at]`` rows (``WHERE true`` lets
+#: SQLite parse ``ON CONFLICT`` after a ``SELECT``).
+_BULK_UPSERT = (
+    "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
+    "SELECT value ->> 0, value ->> 1, value -> 2, value -> 3, value ->> 4, ?, ? FROM json_each(?) WHERE true "
+    "ON CONFLICT (type, id) DO UPDATE SET attributes = excluded.attributes, "
+    "relationships = json_patch(relationships, excluded.relationships), updated_at = excluded.updated_at, "
+    "seen_at = excluded.seen_at, generation = max(generation, excluded.generation)"
+)
+
+
 def _column(type_: str, name: str) -> str:
     """The SQL expression of a field or relationship of ``type_`` (the same text the indexes use)."""
     if name in ("id", "updated_at"):
@@ -191,40 +202,32 @@ class Cache(OutboxStore):
         Relationship ids merge into what the cache knows: a record read without ``include`` (the server then sends
         no relationship data) keeps the ids an earlier listing stored.
 
-        The JSON is encoded before the write lock is taken, so readers wait only for the inserts themselves.
+        The batch goes to SQLite as one JSON array expanded by ``json_each``: one statement does every insert
+        without coming back to Python, so a writer thread releases the interpreter lock for the whole batch
+        instead of taking it back for each row (which stalled the thread behind the network code).
         """
         seen = now_text()
         batch = [record for page in pages for record in page]
         if not batch:
             return 0
-        rows = [
-            (
-                record.type,
-                record.id,
-                dumps(record.attributes),
-                dumps(record.relationships),
-                record.attributes.get("updated_at"),
-                seen,
-                generation or 0,
-            )
-            for record in batch
-        ]
         with self.transaction() as db:
             held: set[tuple[str, str]] = set()
             for type_ in {record.type for record in batch}:
-                ids = [r.id for r in batch if r.type == type_]
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    sql = f"SELECT id FROM records WHERE type = ? AND pending = 1 AND id IN ({marks})"
-                    held.update((type_, row[0]) for row in db.execute(sql, (type_, *chunk)))
-            db.executemany(
-                "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET attributes = excluded.attributes, "
-                "relationships = json_patch(relationships, excluded.relationships), updated_at = excluded.updated_at, "
-                "seen_at = excluded.seen_at, generation = max(generation, excluded.generation)",
-                [row for row in rows if (row[0], row[1]) not in held] if held else rows,
-            )
+                ids = dumps([r.id for r in batch if r.type == type_])
+                held.update(
+                    (type_, row[0])
+                    for row in db.execute(
+                        "SELECT id FROM records WHERE type = ? AND pending = 1 "
+                        "AND id IN (SELECT value FROM json_each(?))",
+                        (type_, ids),
+                    )
+                )
+            rows = [
+                [record.type, record.id, record.attributes, record.relationships, record.attributes.get("updated_at")]
+                for record in batch
+                if not held or (record.type, record.id) not in held
+            ]
+            db.execute(_BULK_UPSERT, (seen, generation or 0, dumps(rows)))
             for record in batch:
                 if (record.type, record.id) in held:
                     self._store_server_copy(db, record, seen, generation)
