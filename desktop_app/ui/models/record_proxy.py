@@ -1,8 +1,8 @@
 """Quick-find and filter-bar filtering over a :class:`ResourceTableModel`, with sorting handed to the source.
 
 The proxy keeps Qt's mapping machinery (selection, persistent indexes, views) but never compares rows itself:
-``sort`` goes to the source model, which sorts typed column values in one pass. Filtering reads a precomputed
-byte mask per row slot, so ``filterAcceptsRow`` is one list and one byte lookup.
+``sort`` goes to the source model, which sorts typed column values in one pass. Filtering is a byte mask per row
+slot computed in one pass, which the source exposes as ``MaskRole`` for Qt's own filter to read.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ class RecordProxyModel(QSortFilterProxyModel):
         self._filter_values: dict[str, Any] = {}
         self._src: ResourceTableModel | None = None
         self.setDynamicSortFilter(False)
+        # Rows are kept or dropped by Qt's own fixed-string filter on the source's MaskRole ("1"/"0"), and with no
+        # filter the pattern is empty: Qt then accepts every row without a single call into Python, which is what
+        # keeps re-sorting 100,000 rows fast.
+        self.setFilterRole(ResourceTableModel.MaskRole)
+        self.setFilterKeyColumn(0)
 
     def source(self) -> ResourceTableModel:
         model = self.sourceModel()
@@ -48,14 +53,6 @@ class RecordProxyModel(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.source().sort(column, order)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        mask = self._mask
-        if mask is None:
-            return True
-        assert self._src is not None
-        slot = self._src.table.order[source_row]
-        return slot >= len(mask) or bool(mask[slot])
 
     # -- what to show ----------------------------------------------------------------------------------------
     @property
@@ -101,7 +98,12 @@ class RecordProxyModel(QSortFilterProxyModel):
             self._mask = masks[0]
         else:
             self._mask = bytearray(a & b for a, b in zip(masks[0], masks[1], strict=False))
-        if hasattr(self, "endFilterChange"):  # Qt 6.10+: the replacement of invalidateRowsFilter()
+        if self._src is not None:
+            self._src.set_row_mask(self._mask)
+        pattern = "" if self._mask is None else "1"
+        if self.filterRegularExpression().pattern() != pattern:
+            self.setFilterFixedString(pattern)
+        elif hasattr(self, "endFilterChange"):  # Qt 6.10+: the replacement of invalidateRowsFilter()
             self.beginFilterChange()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:

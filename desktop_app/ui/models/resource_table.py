@@ -26,6 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _CHECK = Qt.ItemDataRole.CheckStateRole
+_MASK = Qt.ItemDataRole.UserRole + 5
 PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
 
@@ -78,6 +79,7 @@ class ResourceTableModel(QAbstractTableModel):
     ObjectRole = Qt.ItemDataRole.UserRole + 2
     IdRole = Qt.ItemDataRole.UserRole + 3
     PendingRole = Qt.ItemDataRole.UserRole + 4
+    MaskRole = _MASK
 
     inline_edit_requested = Signal(str, dict)
     edit_rejected = Signal(str)
@@ -110,6 +112,7 @@ class ResourceTableModel(QAbstractTableModel):
         self._loading = False
         self._paged: dict[str, RecordLike] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._mask: bytearray | None = None
         self._pending_font = QFont()
         self._pending_font.setItalic(True)
 
@@ -121,6 +124,12 @@ class ResourceTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role == _MASK:  # asked once per row by the proxy's filter: keep it the shortest path
+            mask = self._mask
+            if mask is None:
+                return "1"
+            slot = self._data.order[index.row()]
+            return "1" if slot >= len(mask) or mask[slot] else "0"
         if not index.isValid():
             return None
         slot = self._data.order[index.row()]
@@ -219,6 +228,10 @@ class ResourceTableModel(QAbstractTableModel):
             self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
         self.sorted_by.emit(column, order)
+
+    def set_row_mask(self, mask: bytearray | None) -> None:
+        """Which row slots the proxy shows (``None``: all); read through ``MaskRole``."""
+        self._mask = mask
 
     def resort(self) -> None:
         """Put rows added since the last sort in their place (after a reload appended them at the end)."""

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
@@ -68,7 +68,10 @@ class ResourceTab(QWidget):
         self.count_label.setStyleSheet("color: palette(placeholder-text);")
         self._reloading: asyncio.Task[Any] | None = None
         self._build()
-        self.quick_find.textChanged.connect(self._quick_find_changed)
+        # Typing "TSH" is one filter pass, not three: the find waits for a short pause in the typing.
+        self._find_timer = QTimer(self, singleShot=True, interval=150)
+        self._find_timer.timeout.connect(lambda: self._quick_find_changed(self.quick_find.text()))
+        self.quick_find.textChanged.connect(self._find_typed)
         self.filter_bar.changed.connect(self._filters_changed)
         self.table.current_record_changed.connect(self._show_details)
         self.table.activated_record.connect(self.edit_requested)
@@ -191,6 +194,12 @@ class ResourceTab(QWidget):
     def focus_find(self) -> None:
         self.quick_find.setFocus()
         self.quick_find.selectAll()
+
+    def _find_typed(self, text: str) -> None:
+        if len(self.model.table) <= 5000:
+            self._quick_find_changed(text)  # small tables filter as you type, with no pause at all
+        else:
+            self._find_timer.start()
 
     def _quick_find_changed(self, text: str) -> None:
         self.proxy.set_quick_find(text)
