@@ -84,7 +84,16 @@ class Pusher:
             if not chains:
                 break
             before = self.result.sent
-            outcomes = await asyncio.gather(*(self._send_chain(chain) for chain in chains), return_exceptions=True)
+            try:
+                known = await self._prefetch(chains)
+            except NetworkError as error:
+                self.result.offline = True
+                self.result.messages.append(str(error))
+                break
+            outcomes = await asyncio.gather(
+                *(self._send_chain(chain, known.get((chain[0].type, chain[0].record_id))) for chain in chains),
+                return_exceptions=True,
+            )
             for outcome in outcomes:
                 if isinstance(outcome, _Offline):
                     self.result.offline = True
@@ -112,9 +121,32 @@ class Pusher:
             chains.setdefault(key, []).append(entry)
         return list(chains.values())
 
-    async def _send_chain(self, chain: list[OutboxEntry]) -> None:
+    async def _prefetch(self, chains: list[list[OutboxEntry]]) -> dict[tuple[str, str], Record]:
+        """The server's current version of every record whose chain starts with an update, read 25 at a time
+        (``id_in``) rather than one request each: what the conflict check compares with."""
+        wanted: dict[str, list[str]] = {}
+        for chain in chains:
+            first = chain[0]
+            if first.op == "update" and first.base.get("updated_at"):
+                wanted.setdefault(first.type, []).append(first.record_id)
+        found: dict[tuple[str, str], Record] = {}
+        for type_, ids in wanted.items():
+            if len(ids) < 2:
+                continue  # one retrieve costs the same
+            for start in range(0, len(ids), 25):
+                chunk = ids[start : start + 25]
+                try:
+                    page = await self.client.list_page(
+                        type_, filters={"id_in": chunk}, include=includes(type_) or None, page_size=25
+                    )
+                except ApiError as error:
+                    log.info("could not read %s before pushing (%s); reading them one by one", type_, error)
+                    continue
+                found.update({(record.type, record.id): record for record in page.records})
+        return found
+
+    async def _send_chain(self, chain: list[OutboxEntry], current: Record | None = None) -> None:
         async with self._gate:
-            current: Record | None = None
             for entry in chain:
                 latest = self.cache.entry(entry.id)  # base and ids may have moved with the previous confirm
                 if latest is None:

@@ -165,3 +165,27 @@ async def test_two_pushes_at_once_send_each_edit_once(fresh_sandbox: SandboxProc
         writes = [r for r in fresh_sandbox.requests()[before:] if r["method"] in ("POST", "PATCH")]
         assert first.sent + second.sent == 2 and cache.outbox() == []
         assert sorted(r["method"] for r in writes) == ["PATCH", "POST"]
+
+
+@pytest.mark.asyncio
+async def test_a_reorder_reads_its_records_in_one_request_before_patching(
+    fresh_sandbox: SandboxProcess, cache: Cache
+) -> None:
+    async with client_of(fresh_sandbox) as client:
+        await synced(cache, client)
+        model = cache.records("inventory_models")[0]
+        levels = cache.records("stock_levels", where={"inventory_model": model.id}, order_by="priority")
+        assert len(levels) >= 2
+        editor = Editor(cache, lambda: client)
+        count = len(levels)
+        editor.update_many(
+            [("stock_levels", level.id, {"priority": count - n}) for n, level in enumerate(levels)], label="reorder"
+        )
+        before = len(fresh_sandbox.requests())
+        result = await editor.push()
+        log = [r for r in fresh_sandbox.requests()[before:] if r["path"].startswith("/api/")]
+        assert result.sent == count and cache.outbox() == []
+        assert [r["method"] for r in log].count("GET") == 1
+        assert [r["method"] for r in log].count("PATCH") == count
+        shown = cache.records("stock_levels", where={"inventory_model": model.id}, order_by="priority")
+        assert [r.id for r in shown] == [level.id for level in reversed(levels)]
