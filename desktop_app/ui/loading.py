@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.ui.models.column_reader import read_columns
-from desktop_app.ui.models.columns import default_sort
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.table_data import TableData
 
@@ -24,21 +23,6 @@ FIRST_SCREEN = 200
 SLICE = 5000
 #: More changes than this after a sync and the table is replaced in one go instead of row by row.
 REPLACE_ABOVE = 2000
-
-
-#: Above this many rows the first screenful is read in storage order (an ORDER BY would scan them all first).
-ORDERED_FIRST_SCREEN_UP_TO = 20_000
-
-
-def first_screen_order(model: Any, cached_rows: int) -> str | None:
-    """The attribute the first screenful is read in, matching the table's default sort where SQL can."""
-    if cached_rows > ORDERED_FIRST_SCREEN_UP_TO:
-        return None
-    key = default_sort(model.type)
-    if key == "sku.code" and "sku_code" in model.resource.fields:
-        return "sku_code"
-    column = next((c for c in model.columns if c.key == key), None)
-    return key if column is not None and column.source == "attribute" else None
 
 
 def build_table(
