@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 
@@ -17,10 +18,13 @@ import pytest
 from tests.support.sandbox import SandboxProcess, start_sandbox
 
 
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]] | None:
-    """Async tests under ``tests/ui`` run on qasync's Qt loop; everything else on plain asyncio."""
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]]:
+    """Async tests under a ``ui`` folder run on qasync's Qt loop; the Qt-free core's on plain asyncio.
+
+    pytest-asyncio wants a non-empty mapping from this hook, never ``None``.
+    """
     if "ui" not in Path(str(item.fspath)).parts:
-        return None
+        return {"asyncio": asyncio.new_event_loop}
     import qasync
     from PySide6.QtWidgets import QApplication
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,11 +12,6 @@ from desktop_app.api.retry import Backoff
 from tests.support.sandbox import SandboxProcess, start_sandbox
 
 ClientFactory = Callable[..., CommerceLayerClient]
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]]:
-    """The client is Qt-free: its tests run on plain asyncio (pytest-asyncio 1.5 wants a mapping, never ``None``)."""
-    return {"asyncio": asyncio.new_event_loop}
 
 
 def client_for(running: SandboxProcess, **options: Any) -> CommerceLayerClient:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,6 @@ from tests.support.sandbox import SandboxProcess
 #: Demo seed: EU Warehouses has six stock levels at 1..6, US Fulfilment three at 10, 20, 30.
 CONTIGUOUS_MODEL = "s3wDVO719r"
 SPREAD_MODEL = "AASiFflQbX"
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]]:
-    """The planner and the controller are Qt-free: plain asyncio."""
-    return {"asyncio": asyncio.new_event_loop}
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,6 @@ from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
 from desktop_app.api.retry import Backoff
 from desktop_app.store import Cache, cache_path
 from tests.support.sandbox import SandboxProcess
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Callable[[], Any]]:
-    """The sync engine is Qt-free: plain asyncio (pytest-asyncio 1.5 wants a mapping, never ``None``)."""
-    return {"asyncio": asyncio.new_event_loop}
 
 
 @pytest.fixture
