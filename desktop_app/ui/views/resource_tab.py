@@ -66,6 +66,7 @@ class ResourceTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: palette(placeholder-text);")
         self._reloading: asyncio.Task[Any] | None = None
+        self._partial = False
         self._build()
         # Typing "TSH" is one filter pass, not three: the find waits for a short pause in the typing.
         self._find_timer = QTimer(self, singleShot=True, interval=150)
@@ -128,6 +129,8 @@ class ResourceTab(QWidget):
         self.filter_bar.refresh_choices()
         self._update_count()
         if total > len(first):
+            self._partial = True
+            self._update_count()
             self._reloading = self.session.tasks.spawn(self._load_rest(), name=f"load {self.type}")
         else:
             self.fully_loaded.emit()
@@ -137,6 +140,7 @@ class ResourceTab(QWidget):
         wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
         table = await build_table_async(self.session.cache_file, self.model, self.lookups, wanted)
         self.model.install(table, sorted_already=self.model.sort_state == sort)
+        self._partial = False
         if not self.table.fitted:
             self.table.fit_text_columns()
         self._update_count()
@@ -238,6 +242,8 @@ class ResourceTab(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         label = self.noun
         text = f"{total:,} {label}" if shown == total else f"{shown:,} of {total:,} {label}"
+        if self._partial:
+            text = f"Reading all {self.noun} from the cache…"
         if self.model.canFetchMore():
             text += " · more on the server, scroll to load"
         self.count_label.setText(text)
