@@ -121,3 +121,31 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
         assert not opened.session.cache.outbox()
         dialog.deleteLater()
         assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_conflict_is_resolved_from_the_pending_panel(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        session = opened.session
+        tab = window.tab_by_type["stock_items"]
+        index = tab.proxy.index(1, tab.model.column_of("quantity"))
+        record_id = index.data(ResourceTableModel.IdRole)
+        session.forced_offline = True  # queue the edit instead of sending it
+        assert tab.proxy.setData(index, "5")
+        await settle(window)
+        await session.make_client().update("stock_items", record_id, attributes={"quantity": 777})
+        session.forced_offline = False
+        await session.push()
+        await settle(window)
+        assert "1 conflict" in window.status.pending_button.text()
+        panel = PendingChangesDialog.open_for(window, session)
+        panel.table.selectRow(0)
+        assert panel.mine_button.isEnabled() and panel.theirs_button.isEnabled()
+        panel.theirs_button.click()
+        await settle(window)
+        row = tab.model.row_of(record_id)
+        assert tab.model.index(row, tab.model.column_of("quantity")).data(ResourceTableModel.SortRole) == 777
+        assert not session.cache.outbox()
+        assert "No pending edits" in window.status.pending_button.text()
+        panel.close()
+        assert not errors
