@@ -24,15 +24,28 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _COLUMNS = "type, id, attributes, relationships, updated_at, seen_at, pending, local_only"
 
 
-#: Upsert of a JSON array of ``[type, id, attributes, relationships, updated_at]`` rows (``WHERE true`` lets
-#: SQLite parse ``ON CONFLICT`` after a ``SELECT``).
-_BULK_UPSERT = (
-    "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
-    "SELECT value ->> 0, value ->> 1, value -> 2, value -> 3, value ->> 4, ?, ? FROM json_each(?) WHERE true "
+#: Upsert of a JSON array of ``[type, id, attributes, relationships, updated_at]`` rows (a ``SELECT`` feeding an
+#: upsert needs a ``WHERE`` for SQLite to parse ``ON CONFLICT``).
+_UPSERT_TAIL = (
     "ON CONFLICT (type, id) DO UPDATE SET attributes = excluded.attributes, "
     "relationships = json_patch(relationships, excluded.relationships), updated_at = excluded.updated_at, "
     "seen_at = excluded.seen_at, generation = max(generation, excluded.generation)"
 )
+_UPSERT_HEAD = (
+    "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
+    "SELECT value ->> 0, value ->> 1, value -> 2, value -> 3, value ->> 4, ?, ? FROM json_each(?) AS j "
+)
+_BULK_UPSERT = _UPSERT_HEAD + "WHERE true " + _UPSERT_TAIL
+#: The same, leaving out rows with pending edits (their server version is kept beside the user's values).
+_BULK_UPSERT_SPARING_PENDING = (
+    _UPSERT_HEAD + "WHERE NOT EXISTS (SELECT 1 FROM records AS r WHERE r.type = j.value ->> 0 AND r.id = j.value ->> 1 "
+    "AND r.pending = 1) " + _UPSERT_TAIL
+)
+
+
+def encode_rows(records: Sequence[ServerRecord]) -> str:
+    """A page as the JSON text :meth:`Cache.store_pages` expands in SQLite."""
+    return dumps([[r.type, r.id, r.attributes, r.relationships, r.attributes.get("updated_at")] for r in records])
 
 
 def _column(type_: str, name: str) -> str:
@@ -196,38 +209,47 @@ class Cache(OutboxStore):
         (the server's version becomes their new base). Returns how many were written."""
         return self.store_pages([list(records)], generation)
 
-    def store_pages(self, pages: Sequence[Sequence[ServerRecord]], generation: int | None = None) -> int:
+    def store_pages(
+        self,
+        pages: Sequence[Sequence[ServerRecord]],
+        generation: int | None = None,
+        *,
+        encoded: Sequence[str] | None = None,
+    ) -> int:
         """Write several pages in one transaction (the sync's writer catching up after a burst of pages).
 
         Relationship ids merge into what the cache knows: a record read without ``include`` (the server then sends
         no relationship data) keeps the ids an earlier listing stored.
 
         The batch goes to SQLite as one JSON array expanded by ``json_each``: one statement does every insert
-        without coming back to Python, so a writer thread releases the interpreter lock for the whole batch
-        instead of taking it back for each row (which stalled the thread behind the network code).
+        without coming back to Python, so a writer thread hardly needs the interpreter lock. ``encoded`` are the
+        pages already run through :func:`encode_rows` (the sync encodes on its own thread, so the writer thread
+        does not compete with the network code for the lock at all).
         """
-        seen = now_text()
         batch = [record for page in pages for record in page]
         if not batch:
             return 0
+        texts = list(encoded) if encoded is not None else [encode_rows(page) for page in pages]
+        text = texts[0] if len(texts) == 1 else "[" + ",".join(t[1:-1] for t in texts if len(t) > 2) + "]"
+        seen = now_text()
         with self.transaction() as db:
-            held: set[tuple[str, str]] = set()
-            for type_ in {record.type for record in batch}:
-                ids = dumps([r.id for r in batch if r.type == type_])
-                held.update(
-                    (type_, row[0])
-                    for row in db.execute(
-                        "SELECT id FROM records WHERE type = ? AND pending = 1 "
-                        "AND id IN (SELECT value FROM json_each(?))",
-                        (type_, ids),
-                    )
+            types = {record.type for record in batch}
+            marks = ",".join("?" * len(types))
+            any_pending = db.execute(
+                f"SELECT 1 FROM records WHERE pending = 1 AND type IN ({marks}) LIMIT 1", tuple(types)
+            ).fetchone()
+            if any_pending is None:
+                db.execute(_BULK_UPSERT, (seen, generation or 0, text))
+                return len(batch)
+            held = {
+                (row[0], row[1])
+                for row in db.execute(
+                    "SELECT r.type, r.id FROM json_each(?) AS j JOIN records AS r "
+                    "ON r.type = j.value ->> 0 AND r.id = j.value ->> 1 WHERE r.pending = 1",
+                    (text,),
                 )
-            rows = [
-                [record.type, record.id, record.attributes, record.relationships, record.attributes.get("updated_at")]
-                for record in batch
-                if not held or (record.type, record.id) not in held
-            ]
-            db.execute(_BULK_UPSERT, (seen, generation or 0, dumps(rows)))
+            }
+            db.execute(_BULK_UPSERT_SPARING_PENDING, (seen, generation or 0, text))
             for record in batch:
                 if (record.type, record.id) in held:
                     self._store_server_copy(db, record, seen, generation)

@@ -9,10 +9,12 @@ process killed) mid-write leaves the cache as it was before or after that write.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from desktop_app.store import Cache, ServerRecord
+from desktop_app.store.cache import encode_rows
 
 #: Pages allowed to wait for the writer before the listing waits too (bounds memory on a slow disk).
 MAX_WAITING = 16
@@ -23,12 +25,14 @@ class PageWriter:
         self.cache = cache
         self.generation = generation
         self.on_written = on_written
-        self._waiting: list[Sequence[ServerRecord]] = []
+        self._waiting: list[tuple[Sequence[ServerRecord], str]] = []
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stockroom-cache-writer")
 
     async def put(self, records: Sequence[ServerRecord]) -> None:
-        self._waiting.append(records)
+        # Encoded here, on the event loop's thread: the writer thread then runs SQLite only, which releases the
+        # interpreter lock, instead of contending for it with the HTTP code.
+        self._waiting.append((records, encode_rows(records)))
         if self._task is not None and self._task.done():
             self._task.result()  # a failed write stops the sync here
             self._task = None
@@ -41,7 +45,10 @@ class PageWriter:
         loop = asyncio.get_running_loop()
         while self._waiting:
             batch, self._waiting = self._waiting, []
-            written = await loop.run_in_executor(self._executor, self.cache.store_pages, batch, self.generation)
+            pages = [records for records, _ in batch]
+            texts = [text for _, text in batch]
+            job = functools.partial(self.cache.store_pages, pages, self.generation, encoded=texts)
+            written = await loop.run_in_executor(self._executor, job)
             self.on_written(written)
 
     async def flush(self) -> None:
