@@ -16,7 +16,7 @@ from desktop_app.schema import (
     QueryError,
     Resource,
     build_filter_params,
-    coerce,
+    check_attributes,
     get_resource,
     parse_fields,
     parse_include,
@@ -42,30 +42,12 @@ def wire_type(canonical: str, stock_levels_path: str | None) -> str:
     return canonical
 
 
-def _attributes(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in attributes.items():
-        spec = resource.fields.get(name)
-        if spec is None or name == "id":
-            raise FieldError(name, f"is not an attribute of {resource.type}", "unknown_field")
-        allowed = spec.creatable if action == "create" else spec.updatable
-        if not allowed:
-            raise FieldError(name, f"cannot be {'set on create' if action == 'create' else 'changed'}", "read_only")
-        out[name] = coerce(spec, value)
-    return out
-
-
 def _relationships(
     resource: Resource, relationships: Mapping[str, RelationshipInput], action: str, stock_levels_path: str | None
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in relationships.items():
-        rel = resource.relationships.get(name)
-        if rel is None:
-            raise FieldError(name, f"is not a relationship of {resource.type}", "unknown_field")
-        allowed = rel.creatable if action == "create" else rel.updatable
-        if not allowed:
-            raise FieldError(name, f"cannot be {'set on create' if action == 'create' else 'changed'}", "read_only")
+        rel = resource.writable_relationship(name, action)
         target = wire_type(get_resource(rel.target).type, stock_levels_path)
         data: Any
         if value is None:
@@ -99,7 +81,7 @@ def create_document(
     if not resource.can("create"):
         raise FieldError("type", f"{resource.plural_label} cannot be created", "not_allowed")
     data: dict[str, Any] = {"type": wire_type(resource.type, stock_levels_path)}
-    data["attributes"] = _attributes(resource, attributes, "create")
+    data["attributes"] = check_attributes(resource, attributes, "create")
     if relationships:
         data["relationships"] = _relationships(resource, relationships, "create", stock_levels_path)
     return {"data": data}
@@ -121,7 +103,7 @@ def update_document(
         raise FieldError("id", "must not be empty", "blank")
     data: dict[str, Any] = {"type": wire_type(resource.type, stock_levels_path), "id": id_}
     if attributes:
-        data["attributes"] = _attributes(resource, attributes, "update")
+        data["attributes"] = check_attributes(resource, attributes, "update")
     if relationships:
         data["relationships"] = _relationships(resource, relationships, "update", stock_levels_path)
     return {"data": data}

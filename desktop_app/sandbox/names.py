@@ -17,11 +17,8 @@ PATH_TYPES: dict[str, str] = {t: t for t in resources()} | {LEGACY_STOCK_LEVELS:
 
 def canonical_relationship(resource: Resource, name: str) -> str | None:
     """The catalogue's relationship name for ``name`` as a client wrote it, or ``None`` if there is none."""
-    if name in resource.relationships:
-        return name
-    if name == LEGACY_STOCK_LEVELS and STOCK_LEVELS in resource.relationships:
-        return STOCK_LEVELS
-    return None
+    rel = resource.relationship_named(name)
+    return rel.name if rel is not None else None
 
 
 @cache

@@ -16,7 +16,7 @@ from desktop_app.sandbox.errors import ApiError, error
 from desktop_app.sandbox.names import PATH_TYPES, canonical_relationship
 from desktop_app.sandbox.predicates import compile_condition
 from desktop_app.sandbox.storage import Record, Store
-from desktop_app.schema import QueryError, Resource, get_resource, parse_filter_key, parse_sort
+from desktop_app.schema import QueryError, Resource, get_resource, parse_filter_key, parse_include, parse_sort
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 25
@@ -45,7 +45,7 @@ def parse_query(store: Store, resource: Resource, params: Mapping[str, str], *, 
     try:
         for key, value in params.items():
             if key == "include":
-                query.include = _parse_include(resource, value)
+                query.include = parse_include(resource, value)
             elif key.startswith("fields[") and key.endswith("]"):
                 type_name = key[len("fields[") : -1]
                 query.fields[type_name] = _parse_fields(type_name, value)
@@ -82,23 +82,6 @@ def _page_value(key: str, value: str) -> int:
         bound = f" between 1 and {limit}" if limit else " a positive integer"
         raise QueryError("INVALID_PAGE_VALUE", key, f"{value!r} is not a valid value for {key}: it must be{bound}")
     return number
-
-
-def _parse_include(resource: Resource, text: str) -> list[tuple[str, ...]]:
-    paths: list[tuple[str, ...]] = []
-    for part in text.split(","):
-        steps = tuple(s for s in part.strip().split(".") if s)
-        if not steps:
-            raise QueryError("INVALID_INCLUDE", "include", f"{part!r} is not a valid relationship")
-        current = resource
-        for step in steps:
-            name = canonical_relationship(current, step)
-            rel = current.relationships.get(name) if name else None
-            if rel is None or not rel.includable:
-                raise QueryError("INVALID_INCLUDE", "include", f"{step} is not a valid relationship of {current.type}")
-            current = get_resource(rel.target)
-        paths.append(steps)
-    return paths
 
 
 def _parse_fields(type_name: str, text: str) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """The one description of Stockroom's resources, and the value and query rules derived from it (no Qt)."""
 
+from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import (
     LEGACY_STOCK_LEVELS,
     SERVER_FIELDS,
@@ -23,7 +24,14 @@ from desktop_app.schema.query import (
     parse_include,
     parse_sort,
 )
-from desktop_app.schema.values import FieldError, coerce, display, format_datetime, parse_datetime, parse_text
+from desktop_app.schema.values import (
+    check_attributes,
+    coerce,
+    display,
+    format_datetime,
+    parse_datetime,
+    parse_text,
+)
 
 __all__ = [
     "LEGACY_STOCK_LEVELS",
@@ -38,6 +46,7 @@ __all__ = [
     "build_filter_params",
     "build_sort_param",
     "canonical_type",
+    "check_attributes",
     "coerce",
     "display",
     "encode_filter_value",

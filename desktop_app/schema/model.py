@@ -13,6 +13,8 @@ from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any, Literal
 
+from desktop_app.schema.errors import FieldError
+
 FieldType = Literal["string", "integer", "float", "boolean", "datetime", "object", "array"]
 RelationshipKind = Literal["has_one", "has_many"]
 
@@ -109,6 +111,31 @@ class Resource:
         except KeyError:
             raise KeyError(f"{self.type} has no relationship {name!r}") from None
 
+    def relationship_named(self, name: str) -> Relationship | None:
+        """The relationship a client means by ``name``, accepting the seed pages' ``stock_levels`` for today's
+        ``inventory_stock_locations``."""
+        if name == LEGACY_STOCK_LEVELS:
+            name = STOCK_LEVELS
+        return self.relationships.get(name)
+
+    def writable_field(self, name: str, action: str) -> Field:
+        """The attribute ``name`` if a client may send it on ``action`` ("create"/"update"), else a FieldError."""
+        spec = self.fields.get(name)
+        if spec is None or name == "id":
+            raise FieldError(name, f"is not a field of {self.plural_label}", "unknown_field")
+        if not (spec.creatable if action == "create" else spec.updatable):
+            raise FieldError(name, _not_writable(action), "read_only")
+        return spec
+
+    def writable_relationship(self, name: str, action: str) -> Relationship:
+        """The relationship ``name`` if a client may set it on ``action``, else a FieldError naming it."""
+        rel = self.relationships.get(name)
+        if rel is None:
+            raise FieldError(name, f"is not a relationship of {self.plural_label}", "unknown_field")
+        if not (rel.creatable if action == "create" else rel.updatable):
+            raise FieldError(name, _not_writable(action), "read_only")
+        return rel
+
     @property
     def attribute_names(self) -> tuple[str, ...]:
         """Attributes a server returns (``id`` travels outside ``attributes``; triggers are write-only)."""
@@ -121,6 +148,10 @@ class Resource:
     @property
     def to_one(self) -> tuple[Relationship, ...]:
         return tuple(r for r in self.relationships.values() if r.to_one)
+
+
+def _not_writable(action: str) -> str:
+    return "cannot be set on create" if action == "create" else "cannot be changed"
 
 
 def _field(name: str, spec: dict[str, Any]) -> Field:

@@ -206,7 +206,7 @@ def parse_sort(resource: Resource, text: str) -> list[tuple[str, bool]]:
 
 
 def parse_include(resource: Resource, text: str) -> list[Path]:
-    """``include=sku,stock_location.address`` as relationship paths, each step checked."""
+    """``include=sku,stock_location.address`` as relationship paths (as written), each step checked."""
     paths: list[Path] = []
     for part in text.split(","):
         steps = tuple(s for s in part.strip().split(".") if s)
@@ -214,7 +214,7 @@ def parse_include(resource: Resource, text: str) -> list[Path]:
             raise QueryError("INVALID_INCLUDE", "include", f"{part!r} is not a valid relationship")
         current = resource
         for step in steps:
-            rel = current.relationships.get(step)
+            rel = current.relationship_named(step)
             if rel is None or not rel.includable:
                 raise QueryError("INVALID_INCLUDE", "include", f"{step} is not a valid relationship of {current.type}")
             current = get_resource(rel.target)

@@ -9,25 +9,17 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop_app.schema.model import Field
+from desktop_app.schema.errors import FieldError
+from desktop_app.schema.model import Field, Resource
 
 _INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
 _FLOAT_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _TRUE = {"true", "1", "yes", "y", "on", "t"}
 _FALSE = {"false", "0", "no", "n", "off", "f"}
-
-
-class FieldError(ValueError):
-    """A value that does not fit its field; ``field`` names it so a form can show the message beside it."""
-
-    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
-        super().__init__(f"{field} - {message}")
-        self.field = field
-        self.message = message
-        self.code = code
 
 
 def format_datetime(moment: datetime) -> str:
@@ -118,6 +110,12 @@ def _check_bounds(field: Field, value: int) -> None:
         raise FieldError(field.name, f"must be greater than or equal to {field.minimum}", "greater_than_or_equal_to")
     if field.maximum is not None and value > field.maximum:
         raise FieldError(field.name, f"must be less than or equal to {field.maximum}", "less_than_or_equal_to")
+
+
+def check_attributes(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
+    """Attributes a client may send on ``action`` ("create" or "update"), each coerced; the first bad one raises
+    :class:`FieldError` naming it. The client, the edit path and the sandbox all judge a write by this."""
+    return {name: coerce(resource.writable_field(name, action), value) for name, value in attributes.items()}
 
 
 def parse_text(field: Field, text: str) -> Any:
