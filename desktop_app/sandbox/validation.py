@@ -147,7 +147,7 @@ def duplicates(store: Store, record: Record) -> list[ErrorObject]:
     problems: list[ErrorObject] = []
     required = [r for r in stored_relationships(record.type) if r.required]
     if len(required) == 2 and all(record.relationships.get(r.name) for r in required):
-        first, second = required
+        first, second = sorted(required, key=lambda r: r.name)  # the error names the same key whatever the order
         anchor = store.get(first.target, record.relationships[first.name] or "") or record
         for other, rel_name in store.referrers(anchor):
             if (

@@ -175,7 +175,7 @@ def main(argv: list[str]) -> int:
     source = Path(argv[1]) if len(argv) > 1 else Path("../shared/commercelayer/resources-7.9.16.json")
     catalogue = json.loads(source.read_text(encoding="utf-8"))
     target = Path(__file__).with_name("catalogue.json")
-    target.write_text(json.dumps(extract(catalogue), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(extract(catalogue), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {target}")
     return 0
 

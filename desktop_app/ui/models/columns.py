@@ -24,6 +24,8 @@ HIDDEN_BY_DEFAULT = frozenset(
     {"id", "metadata", "sku_code", "reference_origin", "description", "image_url", "hs_tariff_number", "number"}
 )
 _LEADING = ("code", "name", "priority")
+#: What a row is about reads left to right: the SKU, then the inventory model, then where it is.
+_RELATIONSHIP_ORDER = ("sku", "inventory_model", "stock_location")
 _TRAILING = ("reference", "reference_origin", "metadata", "created_at", "updated_at", "id")
 
 
@@ -52,7 +54,10 @@ class Column:
 def _relationship_columns(type_: str) -> list[Column]:
     resource = get_resource(type_)
     out: list[Column] = []
-    for rel in resource.to_one:
+    for rel in sorted(
+        resource.to_one,
+        key=lambda r: _RELATIONSHIP_ORDER.index(r.name) if r.name in _RELATIONSHIP_ORDER else len(_RELATIONSHIP_ORDER),
+    ):
         if rel.target not in LOOKUP_TYPES:
             continue
         target = get_resource(rel.target)
