@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
 
-SETTINGS_VERSION = 1
+#: Bumped whenever the default columns change, so a saved layout never lands on the wrong columns.
+SETTINGS_VERSION = 2
 
 
 class RecordTableView(QTableView):
