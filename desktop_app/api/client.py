@@ -27,6 +27,7 @@ from desktop_app.api.documents import (
 from desktop_app.api.endpoints import Endpoint
 from desktop_app.api.errors import ApiError, NotFoundError, ServerError, parse_error_objects
 from desktop_app.api.ratelimit import RateLimiter
+from desktop_app.api.raw import RawPage, read_raw_page
 from desktop_app.api.records import Page, Record, parse_page, parse_single
 from desktop_app.api.retry import Backoff
 from desktop_app.api.session import ClientStats, Session
@@ -223,6 +224,60 @@ class CommerceLayerClient:
                 task.cancel()
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
+
+    async def list_all_raw(
+        self,
+        type: str,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        sort: Sort | None = None,
+        include: Include | None = None,
+        fields: Fields | None = None,
+        page_size: int = 25,
+    ) -> AsyncIterator[RawPage]:
+        """:meth:`list_all`'s pages as the JSON text the server sent (see :mod:`desktop_app.api.raw`).
+
+        Same requests, order, concurrency and read-ahead; page 1 is checked whole, later pages by their ``meta``.
+        """
+        canonical = resource_for(type).type
+        spec: dict[str, Any] = {"filters": filters, "sort": sort, "include": include, "fields": fields}
+        query_params(canonical, page=1, page_size=page_size, **spec)
+        try:
+            first = await self._list_page_raw(canonical, spec, 1, page_size, check=True)
+        except NotFoundError:
+            if canonical != STOCK_LEVELS:
+                raise
+            # The typed listing settles which stock-levels path this server answers; then list raw on it.
+            await self.list_page(canonical, page=1, page_size=page_size, **spec)
+            first = await self._list_page_raw(canonical, spec, 1, page_size, check=True)
+        yield first
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def fetch(number: int) -> RawPage:
+            async with gate:
+                return await self._list_page_raw(canonical, spec, number, page_size)
+
+        pending: deque[asyncio.Task[RawPage]] = deque()
+        following = 2
+        try:
+            while following <= first.page_count or pending:
+                while following <= first.page_count and len(pending) < 4 * self.concurrency:
+                    pending.append(asyncio.create_task(fetch(following)))
+                    following += 1
+                yield await pending.popleft()
+        finally:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _list_page_raw(
+        self, canonical: str, spec: dict[str, Any], page: int, page_size: int, *, check: bool = False
+    ) -> RawPage:
+        path, dialect = await self._path(canonical)
+        params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=dialect, **spec)
+        body = await self._session.request_bytes("GET", path, limit_type=canonical, params=params)
+        return _read(read_raw_page, canonical, body, page, check)
 
     async def retrieve(self, type: str, id: str, *, include: Include | None = None) -> Record:
         canonical = resource_for(type).type

@@ -178,6 +178,28 @@ class Session:
         A DELETE whose answer was lost and whose retry finds nothing has succeeded. ``limit_type`` is the canonical
         resource type the request counts against in the rate limiter.
         """
+        response = await self._exchange(method, path, limit_type=limit_type, params=params, document=document)
+        return None if response is None else _decode(response)
+
+    async def request_bytes(
+        self, method: str, path: str, *, limit_type: str, params: Mapping[str, str] | None = None
+    ) -> bytes:
+        """Like :meth:`request`, but the body as received: for a caller that hands the JSON text on as it is
+        (the sync writes list pages straight into SQLite) and would only pay to decode and re-encode it."""
+        response = await self._exchange(method, path, limit_type=limit_type, params=params, document=None)
+        return b"" if response is None else response.content
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        limit_type: str,
+        params: Mapping[str, str] | None,
+        document: Any,
+    ) -> httpx.Response | None:
+        """The request with its retries, token renewal and rate limiting; the successful response, or ``None``
+        for a DELETE that an earlier, unanswered attempt already applied."""
         url = self.endpoint.url(path)
         content = json.dumps(document, separators=(",", ":")).encode() if document is not None else None
         headers = {"Content-Type": JSON_API} if content is not None else {}
@@ -223,7 +245,7 @@ class Session:
             _log_line(method, unquote(str(response.request.url)), status, started)
             if status < 400:
                 self.limiter.observe(method, limit_type, response.headers)
-                return _decode(response)
+                return response
             if status == 404 and method == "DELETE" and delivered:
                 log.debug("DELETE %s: gone after a lost answer, so the earlier attempt deleted it", url)
                 return None
