@@ -9,14 +9,15 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from desktop_app.schema import get_resource, parse_datetime
 from desktop_app.store.core import dumps, now_text
-from desktop_app.store.database import open_database
+from desktop_app.store.database import mark_closed, open_database
 from desktop_app.store.outbox import OutboxStore
 from desktop_app.store.records import CachedRecord, ServerRecord, SyncState
 
@@ -40,6 +41,20 @@ _BULK_UPSERT = _UPSERT_HEAD + "WHERE true " + _UPSERT_TAIL
 _BULK_UPSERT_SPARING_PENDING = (
     _UPSERT_HEAD + "WHERE NOT EXISTS (SELECT 1 FROM records AS r WHERE r.type = j.value ->> 0 AND r.id = j.value ->> 1 "
     "AND r.pending = 1) " + _UPSERT_TAIL
+)
+
+
+#: Upsert of every record under ``data`` of one list document as the server sent it: ``?1`` type, ``?2`` seen_at,
+#: ``?3`` generation, ``?4`` the document. Relationships become ids the way the client reads them: only those
+#: whose ``data`` the server filled, a to-one as its id (or null), a to-many as an array of ids.
+_RAW_UPSERT = (
+    "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
+    "SELECT ?1, d.value ->> 'id', coalesce(d.value -> 'attributes', '{}'), "
+    "coalesce((SELECT json_group_object(r.key, CASE WHEN json_type(r.value, '$.data') = 'array' THEN "
+    "(SELECT json_group_array(CAST(x.value ->> 'id' AS TEXT)) FROM json_each(r.value, '$.data') AS x "
+    "WHERE x.value ->> 'id' IS NOT NULL) ELSE CAST(r.value ->> '$.data.id' AS TEXT) END) "
+    "FROM json_each(d.value, '$.relationships') AS r WHERE json_type(r.value, '$.data') IS NOT NULL), '{}'), "
+    "d.value ->> '$.attributes.updated_at', ?2, ?3 FROM json_each(?4, '$.data') AS d WHERE true " + _UPSERT_TAIL
 )
 
 
@@ -98,6 +113,10 @@ class Cache(OutboxStore):
         path = Path(path)
         db, message = open_database(path)
         return cls(db, path, message)
+
+    def close(self) -> None:
+        super().close()
+        mark_closed(self.path)
 
     def __enter__(self) -> Cache:
         return self
@@ -254,6 +273,35 @@ class Cache(OutboxStore):
                 if (record.type, record.id) in held:
                     self._store_server_copy(db, record, seen, generation)
         return len(batch)
+
+    def store_documents(
+        self,
+        type_: str,
+        texts: Sequence[str],
+        generation: int | None,
+        decode: Callable[[str], Sequence[ServerRecord]],
+    ) -> int:
+        """Write list documents as received (see ``CommerceLayerClient.list_all_raw``) in one transaction.
+
+        SQLite reads the records out of the text itself, so a full sync never builds Python objects per record;
+        while rows of ``type_`` have pending edits, ``decode`` turns each document into records for
+        :meth:`store_pages`, which keeps the user's values. Returns how many records were written.
+        """
+        type_ = get_resource(type_).type
+        if not texts:
+            return 0
+        seen = now_text()
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM records WHERE pending = 1 AND type = ? LIMIT 1", (type_,)).fetchone():
+                return self.store_pages([decode(text) for text in texts], generation)
+            before = db.total_changes
+            try:
+                db.executemany(_RAW_UPSERT, [(type_, seen, generation or 0, text) for text in texts])
+            except sqlite3.OperationalError as error:
+                if "JSON" not in str(error):
+                    raise
+                raise ValueError(f"a page of {type_} is not a JSON document ({error})") from None
+            return int(db.total_changes - before)
 
     def _store_server_copy(self, db: Any, record: ServerRecord, seen: str, generation: int | None) -> None:
         server = {

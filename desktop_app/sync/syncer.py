@@ -16,18 +16,20 @@ check that cannot miss a deletion, since the API offers no deletion feed.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from desktop_app.api.records import parse_page
 from desktop_app.store import Cache
 from desktop_app.sync.deletions import DeletionSearch, Unresolved
 from desktop_app.sync.resources import includes, resolve_types
 from desktop_app.sync.writer import PageWriter
 
 if TYPE_CHECKING:
-    from desktop_app.api import CommerceLayerClient, Page
+    from desktop_app.api import CommerceLayerClient, Page, Record
 
 log = logging.getLogger("desktop_app.sync")
 
@@ -87,13 +89,17 @@ class Syncer:
                 progress(type_, done, total)
 
         high_water = await self._newest_updated_at(type_)
-        writer = PageWriter(self.cache, generation, written)
+
+        def store(texts: Sequence[str]) -> int:
+            return self.cache.store_documents(type_, texts, generation, _records_of)
+
+        writer = PageWriter(store, written)
         try:
-            async for page in self.client.list_all(
+            async for page in self.client.list_all_raw(
                 type_, include=includes(type_) or None, fields=_lean_included(type_), page_size=self.page_size
             ):
                 total = page.record_count
-                await writer.put(page.records)
+                await writer.put(page.text)
             await writer.flush()
         finally:
             writer.close()
@@ -174,6 +180,11 @@ class Syncer:
         if present - self.cache.server_ids(type_):
             return None
         return self.cache.remove_missing(type_, present)
+
+
+def _records_of(text: str) -> list[Record]:
+    """The typed records of a list document (the cache needs them only while some rows have pending edits)."""
+    return parse_page(json.loads(text), 0).records
 
 
 def _lean_included(type_: str) -> dict[str, list[str]] | None:

@@ -1,59 +1,59 @@
-"""Writing pages to the cache on a worker thread while the next pages download.
+"""Writing list documents to the cache on a worker thread while the next pages download.
 
-SQLite releases the GIL while it inserts, so a full sync's writes overlap the network instead of adding to it.
-Pages that arrive while a write is running are written together in the next transaction; one thread, one writer,
-so pages are committed in the order they came. Each transaction is complete or absent: a sync cancelled (or a
-process killed) mid-write leaves the cache as it was before or after that write.
+SQLite releases the GIL while it reads the documents and inserts (the pages reach it as the JSON text the server
+sent, so the writer thread runs no Python per record), and a full sync's writes overlap the network instead of
+adding to it (measured on two cores shared with the server: 0.44 s for 10,000 records, 0.55 s writing on the
+event loop's thread).
+Pages are written :data:`BATCH_PAGES` to a transaction, more when they arrive while a write is running; one
+thread, one writer, so pages are committed in the order they came. Each transaction is complete or absent: a sync
+cancelled (or a process killed) mid-write leaves the cache as it was before or after that write.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from desktop_app.store import Cache, ServerRecord
-from desktop_app.store.cache import encode_rows
-
+#: Pages written per transaction: each commit costs far more than a row (the WAL frames of every index page it
+#: touched), and a sync cut short simply fetches the uncommitted pages again.
+BATCH_PAGES = 16
 #: Pages allowed to wait for the writer before the listing waits too (bounds memory on a slow disk).
-MAX_WAITING = 16
+MAX_WAITING = 48
+
+#: Writes a batch of documents in one transaction and returns how many records it held.
+Store = Callable[[Sequence[str]], int]
 
 
 class PageWriter:
-    def __init__(self, cache: Cache, generation: int | None, on_written: Callable[[int], None]) -> None:
-        self.cache = cache
-        self.generation = generation
+    def __init__(self, store: Store, on_written: Callable[[int], None]) -> None:
+        self.store = store
         self.on_written = on_written
-        self._waiting: list[tuple[Sequence[ServerRecord], str]] = []
+        self._waiting: list[str] = []
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stockroom-cache-writer")
 
-    async def put(self, records: Sequence[ServerRecord]) -> None:
-        # Encoded here, on the event loop's thread: the writer thread then runs SQLite only, which releases the
-        # interpreter lock, instead of contending for it with the HTTP code.
-        self._waiting.append((records, encode_rows(records)))
+    async def put(self, text: str) -> None:
+        self._waiting.append(text)
         if self._task is not None and self._task.done():
             self._task.result()  # a failed write stops the sync here
             self._task = None
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._drain())
-        if len(self._waiting) > MAX_WAITING:
+        if self._task is None and len(self._waiting) >= BATCH_PAGES:
+            self._task = asyncio.get_running_loop().create_task(self._drain(BATCH_PAGES))
+        if self._task is not None and len(self._waiting) > MAX_WAITING:
             await asyncio.shield(self._task)
 
-    async def _drain(self) -> None:
+    async def _drain(self, least: int) -> None:
         loop = asyncio.get_running_loop()
-        while self._waiting:
+        while self._waiting and len(self._waiting) >= least:
             batch, self._waiting = self._waiting, []
-            pages = [records for records, _ in batch]
-            texts = [text for _, text in batch]
-            job = functools.partial(self.cache.store_pages, pages, self.generation, encoded=texts)
-            written = await loop.run_in_executor(self._executor, job)
-            self.on_written(written)
+            self.on_written(await loop.run_in_executor(self._executor, self.store, batch))
 
     async def flush(self) -> None:
         """Wait until everything put so far is committed (raises what a write raised)."""
-        while self._task is not None:
+        while self._task is not None or self._waiting:
+            if self._task is None:
+                self._task = asyncio.get_running_loop().create_task(self._drain(1))
             task = self._task
             await task
             if self._task is task:
