@@ -25,7 +25,6 @@ def run_window(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app import __version__
     from desktop_app.ui.errors import ErrorReporter
     from desktop_app.ui.theme import follow_system_theme
 
@@ -33,7 +32,6 @@ def run_window(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName("Stockroom")
     app.setApplicationName("Stockroom")
-    app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)
     follow_system_theme()
     _set_icon(app)

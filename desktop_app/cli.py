@@ -11,8 +11,8 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
-from desktop_app import __version__
 from desktop_app.errors import StockroomError, UsageError
 from desktop_app.schema import FieldError, QueryError
 
@@ -27,12 +27,37 @@ COMMAND_MODULES: tuple[str, ...] = (
 Handler = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _VersionAction(argparse.Action):
+    """``--version``: like argparse's own, but the number is looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from desktop_app import __version__
+
+        sys.stdout.write(f"stockroom {__version__}\n")
+        sys.stdout.flush()
+        parser.exit()
+
+
+class _NotWindowStart(Exception):
+    """The probe met something only the full parser can judge (a command, ``--help``, a mistake)."""
+
+
+class _Probe(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotWindowStart(message)
+
+
+def _global_parser(parser_class: type[argparse.ArgumentParser], **options: Any) -> argparse.ArgumentParser:
+    """The parser with the global flags only."""
+    parser = parser_class(
         prog="stockroom",
         description="Stockroom: inventory models, stock levels and stock items of a Commerce Layer organisation.",
+        **options,
     )
-    parser.add_argument("--version", action="version", version=f"stockroom {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show program's version number and exit")
     parser.add_argument("--demo", action="store_true", help="open the window on an embedded sandbox with demo data")
     parser.add_argument("--offline", action="store_true", help="open the window on the local cache only")
     parser.add_argument(
@@ -42,10 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="where caches live (default: the platform's data directory)")
     parser.add_argument("--config-dir", help="where profiles live (default: the platform's config directory)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
     return parser
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The full command line; ``commands=False`` leaves the subcommands out, for a start that names none."""
+    parser = _global_parser(argparse.ArgumentParser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if commands:
+        for module_name in COMMAND_MODULES:
+            importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def starts_window(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` holds global flags only (the window), judged without importing the command modules.
+
+    Anything else (a command, ``-h``, an unknown or incomplete flag) goes to the full parser, which then answers
+    exactly as it always has; the window's start skips registering every subcommand."""
+    try:
+        _, rest = _global_parser(_Probe, add_help=False).parse_known_args(list(argv))
+    except _NotWindowStart:
+        return False
+    return not rest
 
 
 def _configure_logging(verbosity: int) -> None:
@@ -57,8 +101,9 @@ def _configure_logging(verbosity: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(commands=not starts_window(arguments))
+    args = parser.parse_args(arguments)
     _configure_logging(args.verbose)
     handler: Handler | None = getattr(args, "handler", None)
     try:

@@ -150,10 +150,9 @@ def _from_profile(args: argparse.Namespace, *, need_secret: bool) -> Connection:
 
 
 def connection_for_profile(profile: Profile, store: ProfileStore, *, need_secret: bool = True) -> Connection:
-    """A profile's connection, with its secret and cached token from the keyring (or this session's memory)."""
-    from desktop_app.api import Credentials
-    from desktop_app.credentials.vault import Vault
+    """A profile's connection, with its secret and cached token from the keyring (or this session's memory).
 
+    Without ``need_secret`` neither the keyring nor the HTTP client is imported (the window's offline start)."""
     endpoint = profile_endpoint(profile)
     connection = Connection(
         name=profile.name,
@@ -165,6 +164,9 @@ def connection_for_profile(profile: Profile, store: ProfileStore, *, need_secret
     )
     if not need_secret:
         return connection
+    from desktop_app.api import Credentials
+    from desktop_app.credentials.vault import Vault
+
     vault = Vault()
     stored = vault.load(profile.name)
     if stored is None:

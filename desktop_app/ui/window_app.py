@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT = 120.0
 
 
+def _set_application_version() -> None:
+    """After the first frame: reading the version loads ``importlib.metadata``, which the first frame does not need."""
+    from desktop_app import __version__
+
+    app = QApplication.instance()
+    if app is not None:
+        app.setApplicationVersion(__version__)
+
+
 class WindowApp:
     def __init__(self, args: argparse.Namespace, reporter: ErrorReporter) -> None:
         self.args = args
@@ -78,6 +87,7 @@ class WindowApp:
         window.show()
         opened.session.warm_up()
         QTimer.singleShot(0, lambda: opened.session.start_sync(full=opened.full_sync))
+        QTimer.singleShot(0, _set_application_version)
         self.window = window
 
     async def _close(self, opened: Opened) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop_app import __version__
-
 
 class Messages:
     """Namespace of ``ask``-style functions; tests replace one attribute."""
@@ -35,6 +33,8 @@ class Messages:
 
     @classmethod
     def about(cls, parent: QWidget | None) -> None:
+        from desktop_app import __version__
+
         QMessageBox.about(
             parent,
             "About Stockroom",
