@@ -10,6 +10,7 @@ data. It reads the cache's ``records`` table (type, id, attributes, relationship
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -97,16 +98,21 @@ def read_columns(
 
 
 def read_lookups(path: Path | str) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
-    """Names and codes of the records rows point at, and reserved quantities per stock item."""
+    """Names and codes of the records rows point at, and reserved quantities per stock item.
+
+    Each type comes back as one JSON array built inside SQLite: one step of the statement does all the work, with
+    the interpreter lock released, so the window can read this in a thread while it builds its widgets (row by
+    row, the thread would wait for the lock at every row)."""
     db = connect(path)
     try:
         by_type: dict[str, dict[str, dict[str, Any]]] = {}
         for type_ in LOOKUP_TYPES:
-            rows = db.execute(
-                "SELECT id, json_extract(attributes, '$.name'), json_extract(attributes, '$.code') "
-                "FROM records WHERE type = ? AND deleted = 0",
+            (text,) = db.execute(
+                "SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
+                "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0",
                 (type_,),
-            ).fetchall()
+            ).fetchone()
+            rows = json.loads(text) if text else []
             by_type[type_] = {rid: {"name": name, "code": code} for rid, name, code in rows}
         reserved_rows = db.execute(
             "SELECT json_extract(relationships, '$.stock_item'), sum(json_extract(attributes, '$.quantity')) "

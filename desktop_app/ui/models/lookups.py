@@ -6,7 +6,8 @@ target type (a few thousand entries at most) is far cheaper than joining per row
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from desktop_app.ui.models.columns import LOOKUP_TYPES
@@ -45,6 +46,30 @@ class Lookups:
         from desktop_app.ui.models.column_reader import read_lookups
 
         self.by_type, self.reserved = read_lookups(cache_file)
+
+    def start_loading(self, cache_file: Any) -> Callable[[], None]:
+        """Begin :meth:`load` in a worker thread and return the call that waits for it and takes its result, so
+        the window builds its widgets while SQLite reads (the read is mostly SQLite's own time)."""
+        from desktop_app.ui.models.column_reader import read_lookups
+
+        outcome: dict[str, Any] = {}
+
+        def read() -> None:
+            try:
+                outcome["value"] = read_lookups(cache_file)
+            except BaseException as exc:  # handed to the waiting thread, which raises it
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
+        thread.start()
+
+        def finish() -> None:
+            thread.join()
+            if "error" in outcome:
+                raise outcome["error"]
+            self.by_type, self.reserved = outcome["value"]
+
+        return finish
 
     def value(self, type_: str, record_id: Any, attribute: str) -> str | None:
         if not isinstance(record_id, str):

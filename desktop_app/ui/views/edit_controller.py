@@ -18,8 +18,6 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.errors import StockroomError
 from desktop_app.schema import FieldError, get_resource
 from desktop_app.ui.commands import CreateCommand, DeleteCommand, UpdateCommand, Values
-from desktop_app.ui.dialogs.messages import Messages
-from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.models.lookups import Lookups
 
 log = logging.getLogger(__name__)
@@ -63,6 +61,8 @@ class EditController(QObject):
         if type_ not in EDITABLE_TYPES:
             self.message.emit(f"{resource.plural_label} are read-only here")
             return
+        from desktop_app.ui.dialogs.record_dialog import RecordDialog
+
         answer = RecordDialog.ask(self.window, resource, self.lookups, values=values, errors=errors)
         if answer is not None:
             self.session.tasks.spawn(self._submit_create(type_, answer), name=f"create {type_}")
@@ -74,6 +74,8 @@ class EditController(QObject):
         record = self.session.cache.get(type_, record_id)
         if record is None or type_ not in EDITABLE_TYPES:
             return
+        from desktop_app.ui.dialogs.record_dialog import RecordDialog
+
         answer = RecordDialog.ask(self.window, resource, self.lookups, record, values=values, errors=errors)
         if answer is not None and (answer[0] or answer[1]):
             self.session.tasks.spawn(self._submit_update(type_, record_id, answer), name=f"update {type_}")
@@ -83,6 +85,8 @@ class EditController(QObject):
         if not ids or type_ not in EDITABLE_TYPES:
             return
         what = resource.label.lower() if len(ids) == 1 else resource.plural_label.lower()
+        from desktop_app.ui.dialogs.messages import Messages
+
         if not Messages.confirm_delete(self.window, what, len(ids)):
             return
         self.undo_stack.beginMacro(f"Delete {len(ids)} {what}")

@@ -14,9 +14,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS
-from desktop_app.ui.dialogs.messages import Messages
-from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
-from desktop_app.ui.export import ExportDialog, export_csv
 from desktop_app.ui.models.columns import LOOKUP_TYPES
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.theme import current_theme, set_theme
@@ -44,7 +41,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tab_by_type: dict[str, ResourceTab] = {}
-        self._load_lookups()
+        lookups_read = self.lookups.start_loading(session.cache_file)  # read while the tabs are built
         for type_ in TAB_TYPES:
             tab = (
                 StockLevelsTab(session, self.lookups)
@@ -59,6 +56,7 @@ class MainWindow(QMainWindow):
             if isinstance(tab, StockLevelsTab):
                 tab.set_undo_stack(self.undo_stack)
             self.tabs.addTab(tab, tab.resource.plural_label)
+        lookups_read()
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -90,9 +88,6 @@ class MainWindow(QMainWindow):
         else:
             load_others()
         self._tab_changed()
-
-    def _load_lookups(self) -> None:
-        self.lookups.load(self.session.cache_file)
 
     def current_tab(self) -> ResourceTab:
         tab = self.tabs.currentWidget()
@@ -206,7 +201,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action("Refresh", self.refresh, "F5", "Fetch what changed on the server"))
         view_menu.addAction(self._action("Full refresh", lambda: self.refresh(full=True), "Shift+F5"))
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("About Stockroom", lambda: Messages.about(self)))
+        help_menu.addAction(self._action("About Stockroom", self.about))
 
     def _fill_columns_menu(self) -> None:
         self.columns_menu.clear()
@@ -241,7 +236,15 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         self.edits.delete_records(tab.type, tab.selected_ids())
 
+    def about(self) -> None:
+        from desktop_app.ui.dialogs.messages import Messages
+
+        Messages.about(self)
+
+    # Dialogs load when first opened: the window's first frame needs none of them.
     def export_current(self) -> None:
+        from desktop_app.ui.export import ExportDialog, export_csv
+
         tab = self.current_tab()
         path = ExportDialog.ask_path(self, f"{tab.type}.csv")
         if path is not None:
@@ -249,6 +252,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"Exported {count:,} rows to {path}", 8000)
 
     def open_pending(self) -> None:
+        from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
+
         PendingChangesDialog.open_for(self, self.session)
 
     # -- window state ----------------------------------------------------------------------------------------

@@ -52,6 +52,15 @@ class StockLevelsTab(ResourceTab):
         self.reorder: Any = None
         self.undo_stack: Any = None
         self.stack: QStackedWidget | None = None
+        self._parts: tuple[Any, Any, Any, Any] | None = None
+        self._order_view_tried = False
+
+    def _build_order_view(self) -> None:
+        """The drag-to-reorder view, built when the tab first loads rather than with the window: the reorder
+        planner and its view are not needed to paint the window's first (Stock items) tab."""
+        if self._order_view_tried:
+            return
+        self._order_view_tried = True
         self._parts = _reorder_parts()
         if self._parts is not None:
             view_class, model_class, _, _ = self._parts
@@ -74,6 +83,7 @@ class StockLevelsTab(ResourceTab):
         self.undo_stack = undo_stack
 
     def load_from_cache(self) -> None:
+        self._build_order_view()
         super().load_from_cache()
         self.refresh_models()
 
