@@ -98,6 +98,8 @@ class Syncer:
             async for page in self.client.list_all_raw(
                 type_, include=includes(type_) or None, fields=_lean_included(type_), page_size=self.page_size
             ):
+                if total is None:
+                    writer.expect(page.page_count)
                 total = page.record_count
                 await writer.put(page.text)
             await writer.flush()
