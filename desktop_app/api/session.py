@@ -242,7 +242,7 @@ class Session:
                 ) from None
             self.limiter.complete(booking)
             status = response.status_code
-            _log_line(method, unquote(str(response.request.url)), status, started)
+            _log_line(method, response.request.url, status, started)
             if status < 400:
                 self.limiter.observe(method, limit_type, response.headers)
                 return response
@@ -308,9 +308,11 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _log_line(method: str, url: str, status: int, started: float) -> None:
+def _log_line(method: str, url: object, status: int, started: float) -> None:
+    """A request line at DEBUG, with the query readable; nothing is formatted when DEBUG is off (the hot path)."""
     if log.isEnabledFor(logging.DEBUG):
-        log.debug("%s %s -> %d (%.0f ms)", method, url, status, (time.perf_counter() - started) * 1000)
+        shown = unquote(str(url))
+        log.debug("%s %s -> %d (%.0f ms)", method, shown, status, (time.perf_counter() - started) * 1000)
 
 
 def _log_failure(method: str, url: str, params: Mapping[str, str] | None, error: Exception, started: float) -> None:

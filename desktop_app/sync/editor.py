@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import StockroomError, UsageError
-from desktop_app.schema import FieldError, Resource, coerce, get_resource
+from desktop_app.schema import FieldError, Resource, check_attributes, get_resource
 from desktop_app.store import LOCAL_ID_PREFIX, Cache, OutboxEntry, UnknownRecordError
 from desktop_app.store.outbox import base_of
 from desktop_app.store.records import Relationships
@@ -48,7 +48,7 @@ class Editor:
         label: str | None = None,
     ) -> OutboxEntry:
         resource = _resource(type_, "create")
-        clean_attributes = _attributes(resource, attributes, "create")
+        clean_attributes = check_attributes(resource, attributes, "create")
         clean_relationships = self._relationships(resource, relationships or {}, "create")
         _check_required(resource, clean_attributes, clean_relationships)
         entry_id = str(uuid.uuid4())
@@ -75,7 +75,7 @@ class Editor:
         label: str | None = None,
     ) -> OutboxEntry:
         resource = _resource(type_, "update")
-        clean_attributes = _attributes(resource, attributes or {}, "update")
+        clean_attributes = check_attributes(resource, attributes or {}, "update")
         clean_relationships = self._relationships(resource, relationships or {}, "update")
         if not clean_attributes and not clean_relationships:
             raise UsageError("set - nothing to change (give --set field=value or --rel name=ID)")
@@ -91,7 +91,7 @@ class Editor:
         checked: list[tuple[str, str, dict[str, Any], Relationships]] = []
         for type_, record_id, attributes in changes:
             resource = _resource(type_, "update")
-            checked.append((resource.type, record_id, _attributes(resource, attributes, "update"), {}))
+            checked.append((resource.type, record_id, check_attributes(resource, attributes, "update"), {}))
         group = str(uuid.uuid4())
         ids = [str(uuid.uuid4()) for _ in checked]
         return self.cache.queue_updates(checked, ids, label=label, group_id=group)
@@ -152,12 +152,7 @@ class Editor:
     def _relationships(self, resource: Resource, relationships: Relationships, action: str) -> Relationships:
         clean: Relationships = {}
         for name, value in relationships.items():
-            spec = resource.relationships.get(name)
-            if spec is None:
-                known = ", ".join(sorted(resource.relationships)) or "none"
-                raise FieldError(name, f"is not a relationship of {resource.plural_label} ({known})", "unknown")
-            if not (spec.creatable if action == "create" else spec.updatable):
-                raise FieldError(name, f"cannot be set when you {action} {resource.plural_label}", "not_writable")
+            spec = resource.writable_relationship(name, action)
             if spec.to_one:
                 if value is not None and not isinstance(value, str):
                     raise FieldError(name, "must be one record id", "invalid")
@@ -186,18 +181,6 @@ def _resource(type_: str, action: str) -> Resource:
     if not resource.can(action):
         raise UsageError(f"resource - {resource.plural_label} cannot be {action}d")
     return resource
-
-
-def _attributes(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    for name, value in attributes.items():
-        spec = resource.fields.get(name)
-        if spec is None or name == "id":
-            raise FieldError(name, f"is not a field of {resource.plural_label}", "unknown")
-        if not (spec.creatable if action == "create" else spec.updatable):
-            raise FieldError(name, f"cannot be set when you {action} {resource.plural_label}", "not_writable")
-        clean[name] = coerce(spec, value)
-    return clean
 
 
 def _check_required(resource: Resource, attributes: dict[str, Any], relationships: Relationships) -> None:
