@@ -7,13 +7,14 @@ the edit controller. Menus and keys follow desktop habits: F5 refresh, Ctrl+F fi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
-from desktop_app.schema import STOCK_LEVELS
+from desktop_app.schema import STOCK_LEVELS, get_resource
 from desktop_app.ui.models.columns import LOOKUP_TYPES
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.theme import current_theme, set_theme
@@ -24,6 +25,29 @@ from desktop_app.ui.views.stock_levels_tab import StockLevelsTab
 
 log = logging.getLogger(__name__)
 TAB_TYPES = ("inventory_models", STOCK_LEVELS, "stock_items", "stock_locations", "skus")
+FIRST_TAB = "stock_items"
+
+
+class LazyTabs(Mapping[str, ResourceTab]):
+    """The window's tabs by type, each built on first access: a start paints its first tab without building the
+    four it does not show. ``built`` holds the ones that exist so far."""
+
+    def __init__(self, types: Sequence[str], build: Callable[[str], ResourceTab]) -> None:
+        self._types = tuple(types)
+        self._build = build
+        self.built: dict[str, ResourceTab] = {}
+
+    def __getitem__(self, type_: str) -> ResourceTab:
+        if type_ not in self._types:
+            raise KeyError(type_)
+        tab = self.built.get(type_)
+        return tab if tab is not None else self._build(type_)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._types)
+
+    def __len__(self) -> int:
+        return len(self._types)
 
 
 class MainWindow(QMainWindow):
@@ -40,23 +64,13 @@ class MainWindow(QMainWindow):
         self.edits = EditController(self, session, self.lookups, self.undo_stack)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tab_by_type: dict[str, ResourceTab] = {}
-        lookups_read = self.lookups.start_loading(session.cache_file)  # read while the tabs are built
+        self.tab_by_type = LazyTabs(TAB_TYPES, self._build_tab)
+        self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
+        lookups_read = self.lookups.start_loading(session.cache_file)  # read while the widgets are built
         for type_ in TAB_TYPES:
-            tab = (
-                StockLevelsTab(session, self.lookups)
-                if type_ == STOCK_LEVELS
-                else ResourceTab(type_, session, self.lookups)
-            )
-            tab.link_activated.connect(self.show_record)
-            tab.edit_requested.connect(lambda record_id, t=type_: self.edits.edit_record(t, record_id))
-            tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
-            self.tab_by_type[type_] = tab
-            if isinstance(tab, StockLevelsTab):
-                tab.set_undo_stack(self.undo_stack)
-            self.tabs.addTab(tab, tab.resource.plural_label)
-        lookups_read()
+            self._waiting[type_] = QWidget()
+            self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
+        self.tab_by_type[FIRST_TAB]  # the tab the window opens on; the others are built once it has painted
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -70,27 +84,57 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_outbox()
         self.status.set_online(session.online, forced=session.forced_offline)
+        lookups_read()
+
+    def _build_tab(self, type_: str) -> ResourceTab:
+        """Build one tab and put it in place of its empty page (``tab_by_type`` calls this on first access)."""
+        tab = (
+            StockLevelsTab(self.session, self.lookups)
+            if type_ == STOCK_LEVELS
+            else ResourceTab(type_, self.session, self.lookups)
+        )
+        tab.link_activated.connect(self.show_record)
+        tab.edit_requested.connect(lambda record_id, t=type_: self.edits.edit_record(t, record_id))
+        tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
+        if isinstance(tab, StockLevelsTab):
+            tab.set_undo_stack(self.undo_stack)
+        self.tab_by_type.built[type_] = tab
+        page = self._waiting.pop(type_)
+        index, current = self.tabs.indexOf(page), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the same tab stays current: nothing changed for the person
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, tab.resource.plural_label)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        page.deleteLater()
+        return tab
 
     # -- opening ---------------------------------------------------------------------------------------------
-    def load(self, first: str = "stock_items", *, rest_later: bool = False) -> None:
+    def load(self, first: str = FIRST_TAB, *, rest_later: bool = False) -> None:
         """Fill the tabs from the cache; the tab shown is read first so it paints first. With ``rest_later`` the
-        other tabs fill right after the window has painted (start-up), otherwise now."""
+        other tabs are built and filled right after the window has painted (start-up), one per turn of the event
+        loop, otherwise now."""
         self.tabs.setCurrentWidget(self.tab_by_type[first])
         self.tab_by_type[first].load_from_cache()
-        others = [tab for type_, tab in self.tab_by_type.items() if type_ != first]
+        others = [type_ for type_ in TAB_TYPES if type_ != first]
 
-        def load_others() -> None:
-            for tab in others:
-                tab.load_from_cache()
+        def load_next() -> None:
+            if others:
+                self.tab_by_type[others.pop(0)].load_from_cache()
+                QTimer.singleShot(0, load_next)
 
         if rest_later:
-            QTimer.singleShot(0, load_others)
+            QTimer.singleShot(0, load_next)
         else:
-            load_others()
+            for type_ in others:
+                self.tab_by_type[type_].load_from_cache()
         self._tab_changed()
 
     def current_tab(self) -> ResourceTab:
-        tab = self.tabs.currentWidget()
+        page = self.tabs.currentWidget()
+        waiting = next((type_ for type_, widget in self._waiting.items() if widget is page), None)
+        tab = self.tab_by_type[waiting] if waiting is not None else page
         assert isinstance(tab, ResourceTab)
         return tab
 
@@ -116,12 +160,14 @@ class MainWindow(QMainWindow):
         self.status.open_pending.connect(self.open_pending)
 
     def _records_changed(self, type_: str, ids: list[str]) -> None:
+        built = self.tab_by_type.built  # a tab not built yet reads the cache as it is when it is
         if type_ in (*LOOKUP_TYPES, "reserved_stocks"):
             self.lookups.load(self.session.cache_file)
-            affected = [t for t in self.tab_by_type if t != type_] if type_ != "reserved_stocks" else ["stock_items"]
+            affected = [t for t in built if t != type_] if type_ != "reserved_stocks" else ["stock_items"]
             for other in affected:
-                self.tab_by_type[other].lookups_changed()
-        tab = self.tab_by_type.get(type_)
+                if other in built:
+                    built[other].lookups_changed()
+        tab = built.get(type_)
         if tab is not None:
             tab.reload(ids)
         self._tab_changed()
@@ -141,7 +187,7 @@ class MainWindow(QMainWindow):
         self.status.set_profile(self.session.name, self.session.mode)
 
     def _tab_changed(self, *args: Any) -> None:
-        tab = self.tabs.currentWidget()
+        tab = self.current_tab() if self.tabs.count() else None
         if isinstance(tab, ResourceTab):
             self.status.set_as_of(tab.synced_at())
             editable = tab.type in EDITABLE_TYPES
@@ -264,7 +310,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
-        for tab in self.tab_by_type.values():
+        for tab in self.tab_by_type.built.values():
             tab.table.save_layout()
         super().closeEvent(event)
         self.closed.emit()
