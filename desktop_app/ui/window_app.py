@@ -71,10 +71,13 @@ class WindowApp:
             await self._close(opened)
 
     def show(self, opened: Opened) -> None:
-        from desktop_app.ui.views.main_window import MainWindow
-
         if self.window is not None and self.window.session is opened.session:
             return
+        from desktop_app.ui.models.lookups import prefetch
+
+        prefetch(opened.session.cache_file)  # SQLite reads the related names while the window's code loads
+        from desktop_app.ui.views.main_window import MainWindow
+
         if self.window is not None:
             self.window.deleteLater()
         window = MainWindow(opened.session)

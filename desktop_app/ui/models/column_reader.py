@@ -98,27 +98,43 @@ def read_columns(
 
 
 def read_lookups(path: Path | str) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
-    """Names and codes of the records rows point at, and reserved quantities per stock item.
+    """Names and codes of the records rows point at, and reserved quantities per stock item."""
+    return parse_lookups(read_lookup_texts(path))
 
-    Each type comes back as one JSON array built inside SQLite: one step of the statement does all the work, with
-    the interpreter lock released, so the window can read this in a thread while it builds its widgets (row by
-    row, the thread would wait for the lock at every row)."""
+
+def read_lookup_texts(path: Path | str) -> list[str | None]:
+    """The lookups as JSON text, one per type of ``LOOKUP_TYPES`` then the reserved quantities.
+
+    Each comes back as one JSON document built inside SQLite: one step of the statement does all the work with
+    the interpreter lock released, so the window reads this in a thread while it imports and builds its widgets
+    (row by row, the thread would wait for the lock at every row). :func:`parse_lookups` turns them into dicts."""
     db = connect(path)
     try:
-        by_type: dict[str, dict[str, dict[str, Any]]] = {}
-        for type_ in LOOKUP_TYPES:
-            (text,) = db.execute(
+        texts: list[str | None] = [
+            db.execute(
                 "SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
                 "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0",
                 (type_,),
-            ).fetchone()
-            rows = json.loads(text) if text else []
-            by_type[type_] = {rid: {"name": name, "code": code} for rid, name, code in rows}
-        reserved_rows = db.execute(
-            "SELECT json_extract(relationships, '$.stock_item'), sum(json_extract(attributes, '$.quantity')) "
-            "FROM records WHERE type = 'reserved_stocks' AND deleted = 0 GROUP BY 1"
-        ).fetchall()
+            ).fetchone()[0]
+            for type_ in LOOKUP_TYPES
+        ]
+        texts.append(
+            db.execute(
+                "SELECT json_group_object(item, total) FROM (SELECT json_extract(relationships, '$.stock_item') "
+                "AS item, sum(json_extract(attributes, '$.quantity')) AS total FROM records "
+                "WHERE type = 'reserved_stocks' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text'"
+            ).fetchone()[0]
+        )
     finally:
         db.close()
-    reserved = {item: int(total or 0) for item, total in reserved_rows if isinstance(item, str)}
+    return texts
+
+
+def parse_lookups(texts: Sequence[str | None]) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
+    by_type: dict[str, dict[str, dict[str, Any]]] = {}
+    for type_, text in zip(LOOKUP_TYPES, texts, strict=False):
+        rows = json.loads(text) if text else []
+        by_type[type_] = {rid: {"name": name, "code": code} for rid, name, code in rows}
+    totals = json.loads(texts[len(LOOKUP_TYPES)] or "{}")
+    reserved = {item: int(total or 0) for item, total in totals.items()}
     return by_type, reserved

@@ -48,26 +48,18 @@ class Lookups:
         self.by_type, self.reserved = read_lookups(cache_file)
 
     def start_loading(self, cache_file: Any) -> Callable[[], None]:
-        """Begin :meth:`load` in a worker thread and return the call that waits for it and takes its result, so
-        the window builds its widgets while SQLite reads (the read is mostly SQLite's own time)."""
-        from desktop_app.ui.models.column_reader import read_lookups
+        """Begin :meth:`load` in a worker thread (or take over the :func:`prefetch` of the same file) and return the
+        call that waits for it and takes its result, so the window builds its widgets while SQLite reads."""
+        from desktop_app.ui.models.column_reader import parse_lookups
 
-        outcome: dict[str, Any] = {}
-
-        def read() -> None:
-            try:
-                outcome["value"] = read_lookups(cache_file)
-            except BaseException as exc:  # handed to the waiting thread, which raises it
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
-        thread.start()
+        started = _prefetched.pop(str(cache_file), None)
+        thread, outcome = started if started is not None else _start_reading(cache_file)
 
         def finish() -> None:
             thread.join()
             if "error" in outcome:
                 raise outcome["error"]
-            self.by_type, self.reserved = outcome["value"]
+            self.by_type, self.reserved = parse_lookups(outcome["value"])
 
         return finish
 
@@ -93,3 +85,29 @@ class Lookups:
                 out.append((record_id, self.label(type_, record_id)))
         out.sort(key=lambda pair: pair[1].lower())
         return out[:limit]
+
+
+#: Reads started by :func:`prefetch`, by cache file, until a :class:`Lookups` takes them over.
+_prefetched: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
+
+
+def prefetch(cache_file: Any) -> None:
+    """Start reading ``cache_file``'s lookups now, for the window about to be built on it (its imports and widgets
+    then overlap SQLite's work)."""
+    _prefetched[str(cache_file)] = _start_reading(cache_file)
+
+
+def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
+    from desktop_app.ui.models.column_reader import read_lookup_texts
+
+    outcome: dict[str, Any] = {}
+
+    def read() -> None:
+        try:
+            outcome["value"] = read_lookup_texts(cache_file)
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
+    thread.start()
+    return thread, outcome
