@@ -22,8 +22,11 @@ def run_window(args: argparse.Namespace) -> int:
     """Open the window (or run the self-test); returns the process exit code."""
     if getattr(args, "self_test", False):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    import qasync
+    # PySide6 first: qasync then takes the binding already loaded instead of trying PyQt5, PyQt6 and PySide2.
     from PySide6.QtWidgets import QApplication
+
+    # isort: split
+    import qasync
 
     from desktop_app.ui.errors import ErrorReporter
     from desktop_app.ui.theme import follow_system_theme
