@@ -102,6 +102,16 @@ def timed_start(argv: list[str], env: dict[str, str], *, until_loaded: bool = Fa
 def cold_start(config_dir: Path, data_dir: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONPATH=str(ROOT))
     env["STOCKROOM_REPORT_FIRST_PAINT"] = "quit"
+    # Both starts read compiled bytecode, as an installed copy does (pip compiles on install, the bundle ships it):
+    # with PYTHONDONTWRITEBYTECODE set and no __pycache__ in the source tree, every Stockroom start would compile
+    # all its modules from source while the bare window compiles nothing. The warm-up runs below write it here.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with tempfile.TemporaryDirectory(prefix="stockroom-bench-pyc-") as bytecode:
+        env["PYTHONPYCACHEPREFIX"] = bytecode
+        _cold_start(config_dir, data_dir, env)
+
+
+def _cold_start(config_dir: Path, data_dir: Path, env: dict[str, str]) -> None:
     app_argv = [sys.executable, "-m", "desktop_app", "--offline", "--config-dir", str(config_dir)]
     app_argv += ["--data-dir", str(data_dir)]
     bare_argv = [sys.executable, "-c", BARE]
