@@ -108,23 +108,20 @@ def read_lookup_texts(path: Path | str) -> list[str | None]:
     Each comes back as one JSON document built inside SQLite: one step of the statement does all the work with
     the interpreter lock released, so the window reads this in a thread while it imports and builds its widgets
     (row by row, the thread would wait for the lock at every row). :func:`parse_lookups` turns them into dicts."""
+    names = (
+        "(SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
+        "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0)"
+    )
+    reserved = (
+        "(SELECT json_group_object(item, total) FROM (SELECT json_extract(relationships, '$.stock_item') AS item, "
+        "sum(json_extract(attributes, '$.quantity')) AS total FROM records "
+        "WHERE type = 'reserved_stocks' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text')"
+    )
+    # One statement: the thread takes the interpreter lock back once, not once per type.
+    query = "SELECT " + ", ".join([names] * len(LOOKUP_TYPES) + [reserved])
     db = connect(path)
     try:
-        texts: list[str | None] = [
-            db.execute(
-                "SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
-                "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0",
-                (type_,),
-            ).fetchone()[0]
-            for type_ in LOOKUP_TYPES
-        ]
-        texts.append(
-            db.execute(
-                "SELECT json_group_object(item, total) FROM (SELECT json_extract(relationships, '$.stock_item') "
-                "AS item, sum(json_extract(attributes, '$.quantity')) AS total FROM records "
-                "WHERE type = 'reserved_stocks' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text'"
-            ).fetchone()[0]
-        )
+        texts: list[str | None] = list(db.execute(query, LOOKUP_TYPES).fetchone())
     finally:
         db.close()
     return texts
