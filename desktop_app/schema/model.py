@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources as importlib_resources
+from pathlib import Path
 from typing import Any, Literal
 
 from desktop_app.schema.errors import FieldError
@@ -22,6 +22,8 @@ RelationshipKind = Literal["has_one", "has_many"]
 STOCK_LEVELS = "inventory_stock_locations"
 #: The seed pages' (pre-2020) name of the same resource.
 LEGACY_STOCK_LEVELS = "stock_levels"
+
+CATALOGUE = Path(__file__).with_name("catalogue.json")
 
 #: Attributes every resource has and nobody may write.
 SERVER_FIELDS = ("id", "created_at", "updated_at")
@@ -193,11 +195,17 @@ def _relationship(name: str, spec: dict[str, Any]) -> Relationship:
 
 
 @cache
+def _catalogue() -> dict[str, Any]:
+    """The extracted catalogue beside this module (also where the frozen bundle puts it). A plain path rather than
+    importlib.resources, whose import pulls tempfile and zipfile onto the window's start."""
+    loaded: dict[str, Any] = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
 def resources() -> dict[str, Resource]:
     """All resources by their canonical JSON:API type (``inventory_stock_locations``, not ``stock_levels``)."""
-    raw = json.loads(
-        importlib_resources.files("desktop_app.schema").joinpath("catalogue.json").read_text(encoding="utf-8")
-    )
+    raw = _catalogue()
     out: dict[str, Resource] = {}
     for type_, spec in raw["resources"].items():
         out[type_] = Resource(
@@ -233,7 +241,4 @@ def get_resource(type_or_alias: str) -> Resource:
 
 
 def schema_version() -> str:
-    raw = json.loads(
-        importlib_resources.files("desktop_app.schema").joinpath("catalogue.json").read_text(encoding="utf-8")
-    )
-    return str(raw["schema_version"])
+    return str(_catalogue()["schema_version"])
