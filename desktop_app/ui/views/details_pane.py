@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -43,9 +44,14 @@ class DetailsPane(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        # Fonts and roles instead of style sheets: a style-sheeted label keeps the palette it was polished with, so
+        # switching between light and dark left its text unreadable.
+        title_font = self.title.font()
+        title_font.setPointSizeF(13)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(title_font)
         self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("color: palette(placeholder-text);")
+        self.subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)

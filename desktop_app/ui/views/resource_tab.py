@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.schema import get_resource
@@ -64,7 +64,7 @@ class ResourceTab(QWidget):
         self.filters_button.setCheckable(True)
         self.filters_button.toggled.connect(self.filter_bar.setVisible)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: palette(placeholder-text);")
+        self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._reloading: asyncio.Task[Any] | None = None
         self._partial = False
         self._build()
