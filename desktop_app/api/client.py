@@ -276,8 +276,11 @@ class CommerceLayerClient:
     ) -> RawPage:
         path, dialect = await self._path(canonical)
         params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=dialect, **spec)
-        body = await self._session.request_bytes("GET", path, limit_type=canonical, params=params)
-        return _read(read_raw_page, canonical, body, page, check)
+        if not check:
+            body = await self._session.request_bytes("GET", path, limit_type=canonical, params=params)
+            return _read(read_raw_page, canonical, body, page)
+        body, date = await self._session.request_dated("GET", path, limit_type=canonical, params=params)
+        return _read(read_raw_page, canonical, body, page, check, date)
 
     async def retrieve(self, type: str, id: str, *, include: Include | None = None) -> Record:
         canonical = resource_for(type).type

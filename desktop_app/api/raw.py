@@ -26,9 +26,11 @@ class RawPage:
     record_count: int
     page_count: int
     number: int
+    #: The answer's ``Date`` header as sent (page 1 of :meth:`CommerceLayerClient.list_all_raw` only).
+    date: str | None = None
 
 
-def read_raw_page(type_: str, body: bytes, number: int, check: bool = False) -> RawPage:
+def read_raw_page(type_: str, body: bytes, number: int, check: bool = False, date: str | None = None) -> RawPage:
     """Wrap a list answer; raises ``ValueError`` when it is not a JSON:API list document.
 
     The counts come from the list's ``meta`` found by its position after ``data``; when that pattern is not
@@ -45,7 +47,7 @@ def read_raw_page(type_: str, body: bytes, number: int, check: bool = False) -> 
         meta = document.get("meta") or {}
         record_count = int(meta.get("record_count", len(document["data"])))
         page_count = int(meta.get("page_count", 1 if document["data"] else 0))
-    return RawPage(type_, body.decode("utf-8"), record_count, page_count, number)
+    return RawPage(type_, body.decode("utf-8"), record_count, page_count, number, date)
 
 
 def _last_match(body: bytes) -> tuple[int, int] | None:

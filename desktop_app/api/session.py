@@ -189,6 +189,14 @@ class Session:
         response = await self._exchange(method, path, limit_type=limit_type, params=params, document=None)
         return b"" if response is None else response.content
 
+    async def request_dated(
+        self, method: str, path: str, *, limit_type: str, params: Mapping[str, str] | None = None
+    ) -> tuple[bytes, str | None]:
+        """:meth:`request_bytes` plus the answer's ``Date`` header: the server's clock when it answered, which a
+        full sync uses as its high-water mark instead of asking for the newest record first."""
+        response = await self._exchange(method, path, limit_type=limit_type, params=params, document=None)
+        return (b"", None) if response is None else (response.content, response.headers.get("date"))
+
     async def _exchange(
         self,
         method: str,

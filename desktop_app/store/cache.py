@@ -47,15 +47,28 @@ _BULK_UPSERT_SPARING_PENDING = (
 #: Upsert of every record under ``data`` of one list document as the server sent it: ``?1`` type, ``?2`` seen_at,
 #: ``?3`` generation, ``?4`` the document. Relationships become ids the way the client reads them: only those
 #: whose ``data`` the server filled, a to-one as its id (or null), a to-many as an array of ids.
-_RAW_UPSERT = (
-    "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
-    "SELECT ?1, d.value ->> 'id', coalesce(d.value -> 'attributes', '{}'), "
+_RAW_RELATIONSHIPS = (
     "coalesce((SELECT json_group_object(r.key, CASE WHEN json_type(r.value, '$.data') = 'array' THEN "
     "(SELECT json_group_array(CAST(x.value ->> 'id' AS TEXT)) FROM json_each(r.value, '$.data') AS x "
     "WHERE x.value ->> 'id' IS NOT NULL) ELSE CAST(r.value ->> '$.data.id' AS TEXT) END) "
-    "FROM json_each(d.value, '$.relationships') AS r WHERE json_type(r.value, '$.data') IS NOT NULL), '{}'), "
+    "FROM json_each(d.value, '$.relationships') AS r WHERE json_type(r.value, '$.data') IS NOT NULL), '{}')"
+)
+_RAW_UPSERT = (
+    "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, generation) "
+    "SELECT ?1, d.value ->> 'id', coalesce(d.value -> 'attributes', '{}'), " + _RAW_RELATIONSHIPS + ", "
     "d.value ->> '$.attributes.updated_at', ?2, ?3 FROM json_each(?4, '$.data') AS d WHERE true " + _UPSERT_TAIL
 )
+
+
+def _raw_upsert(to_one: Sequence[str]) -> str:
+    """:data:`_RAW_UPSERT` for a listing that asked for exactly these to-one relationships to be included (only
+    those carry ``data``): reading each id by its path skips walking every relationship (a fifth of the writes)."""
+    if not to_one:
+        return _RAW_UPSERT
+    if not all(_NAME.match(name) for name in to_one):
+        raise KeyError(f"not relationship names: {list(to_one)!r}")
+    pairs = ", ".join(f"'{name}', CAST(d.value ->> '$.relationships.{name}.data.id' AS TEXT)" for name in to_one)
+    return _RAW_UPSERT.replace(_RAW_RELATIONSHIPS, f"json_object({pairs})")
 
 
 def encode_rows(records: Sequence[ServerRecord]) -> str:
@@ -280,12 +293,14 @@ class Cache(OutboxStore):
         texts: Sequence[str],
         generation: int | None,
         decode: Callable[[str], Sequence[ServerRecord]],
+        to_one: Sequence[str] = (),
     ) -> int:
         """Write list documents as received (see ``CommerceLayerClient.list_all_raw``) in one transaction.
 
         SQLite reads the records out of the text itself, so a full sync never builds Python objects per record;
         while rows of ``type_`` have pending edits, ``decode`` turns each document into records for
-        :meth:`store_pages`, which keeps the user's values. Returns how many records were written.
+        :meth:`store_pages`, which keeps the user's values. Returns how many records were written. ``to_one``:
+        the relationships the listing included, when only they are wanted (see :func:`_raw_upsert`).
         """
         type_ = get_resource(type_).type
         if not texts:
@@ -296,7 +311,7 @@ class Cache(OutboxStore):
                 return self.store_pages([decode(text) for text in texts], generation)
             before = db.total_changes
             try:
-                db.executemany(_RAW_UPSERT, [(type_, seen, generation or 0, text) for text in texts])
+                db.executemany(_raw_upsert(to_one), [(type_, seen, generation or 0, text) for text in texts])
             except sqlite3.OperationalError as error:
                 if "JSON" not in str(error):
                     raise

@@ -20,9 +20,12 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, timedelta
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from desktop_app.api.records import parse_page
+from desktop_app.schema import format_datetime
 from desktop_app.store import Cache
 from desktop_app.sync.deletions import DeletionSearch, Unresolved
 from desktop_app.sync.resources import includes, resolve_types
@@ -37,6 +40,8 @@ log = logging.getLogger("desktop_app.sync")
 Progress = Callable[[str, int, int | None], None]
 
 PAGE_SIZE = 25
+#: How far before the server's ``Date`` on page 1 a full sync sets its high-water mark (see :func:`_high_water_of`).
+MARGIN = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -88,18 +93,21 @@ class Syncer:
             if progress:
                 progress(type_, done, total)
 
-        high_water = await self._newest_updated_at(type_)
+        high_water = ""
+
+        included = includes(type_)
 
         def store(texts: Sequence[str]) -> int:
-            return self.cache.store_documents(type_, texts, generation, _records_of)
+            return self.cache.store_documents(type_, texts, generation, _records_of, included)
 
         writer = PageWriter(store, written)
         try:
             async for page in self.client.list_all_raw(
-                type_, include=includes(type_) or None, fields=_lean_included(type_), page_size=self.page_size
+                type_, include=included or None, fields=_lean_included(type_), page_size=self.page_size
             ):
                 if total is None:
                     writer.expect(page.page_count)
+                    high_water = _high_water_of(page.date)
                 total = page.record_count
                 await writer.put(page.text)
             await writer.flush()
@@ -140,16 +148,6 @@ class Syncer:
         log.info("incremental sync of %s: %d changed, %d removed", type_, done, removed)
         return SyncResult(type_, "incremental", done, removed, total)
 
-    async def _newest_updated_at(self, type_: str) -> str:
-        """The newest ``updated_at`` on the server before a full listing starts (one 1-record request).
-
-        Taking the high-water mark from the listing itself would be wrong: a record changed while later pages are
-        fetched could be older than one of those pages' records and would never be fetched again. An empty
-        resource gives ``""``, so the next sync walks whatever appeared since.
-        """
-        page = await self.client.list_page(type_, sort=["-updated_at", "id"], fields=["id", "updated_at"], page_size=1)
-        return (page.records[0].updated_at or "") if page.records else ""
-
     async def _newest_page(self, type_: str, number: int) -> Page:
         return await self.client.list_page(
             type_,
@@ -182,6 +180,26 @@ class Syncer:
         if present - self.cache.server_ids(type_):
             return None
         return self.cache.remove_missing(type_, present)
+
+
+def _high_water_of(date: str | None) -> str:
+    """The high-water mark of a full listing: the server's clock when it answered page 1, less :data:`MARGIN`.
+
+    Any record changed after page 1 was read carries a later ``updated_at`` (a change to a page read later is in
+    that page), so the next incremental sync, which walks ``-updated_at`` down to this mark, fetches it; the
+    margin covers the header's one-second resolution and a server whose front end and database clocks differ.
+    Changes of that last minute are fetched again, which costs nothing when they fit on the first page. Without
+    a usable ``Date`` the mark is ``""``: the next sync walks every record, slow but missing nothing.
+    """
+    if not date:
+        return ""
+    try:
+        answered = parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        return ""
+    if answered.tzinfo is None:
+        answered = answered.replace(tzinfo=UTC)
+    return format_datetime(answered - MARGIN)
 
 
 def _records_of(text: str) -> list[Record]:

@@ -68,6 +68,34 @@ def test_documents_give_the_rows_typed_records_give(tmp_path: Path, cache: Cache
     typed.close()
 
 
+INCLUDED = document(
+    item("e", 5, {"sku": {**LINKS, "data": {"type": "skus", "id": "s1"}}, "stock_location": {**LINKS, "data": None}}),
+    item(
+        "f",
+        6,
+        {
+            "stock_location": {"data": {"type": "stock_locations", "id": "l"}},
+            "sku": {"data": {"id": "s2"}},
+            "reserved_stock": LINKS,
+        },
+    ),
+)
+
+
+def test_a_listing_that_names_its_included_relationships_gives_the_same_rows(tmp_path: Path, cache: Cache) -> None:
+    assert cache.store_documents("stock_items", [INCLUDED], 1, decode, ["sku", "stock_location"]) == 2
+    generic = Cache.open(tmp_path / "generic.sqlite3")
+    generic.store_documents("stock_items", [INCLUDED], 1, decode)
+    assert rows(cache) == rows(generic)
+    assert {r.id: r.relationships for r in cache.records("stock_items")} == {
+        "e": {"sku": "s1", "stock_location": None},
+        "f": {"sku": "s2", "stock_location": "l"},
+    }
+    generic.close()
+    with pytest.raises(KeyError):
+        cache.store_documents("stock_items", [INCLUDED], 1, decode, ["sku') --"])
+
+
 def test_rows_with_pending_edits_keep_the_users_values(cache: Cache) -> None:
     cache.store_documents("stock_items", [SHAPES], cache.begin_full_sync("stock_items"), decode)
     cache.queue_updates([("stock_items", "a", {"quantity": 99}, {})], ["e1"])
