@@ -8,7 +8,6 @@ so only the rows that changed repaint.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,12 +45,16 @@ def build_table(
 
 
 async def build_table_async(cache_file: Path, model: Any, lookups: Lookups, sort: tuple[int, bool] | None) -> TableData:
+    import asyncio
+
     table, _ = await asyncio.to_thread(build_table, cache_file, model, lookups, sort=sort)
     return table
 
 
 async def apply_table(model: Any, fresh: TableData) -> tuple[int, int, int]:
     """Bring ``model`` in line with ``fresh``: targeted updates, inserts and removals; returns the counts."""
+    import asyncio
+
     old = model.table
     if len(old) == 0 or model.paging:
         model.install(fresh)

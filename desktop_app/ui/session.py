@@ -7,18 +7,20 @@ error, and tells every tab which records changed so tables update in place.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.connection import Connection
 from desktop_app.schema import STOCK_LEVELS
 from desktop_app.ui.tasks import TaskSet
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,8 @@ class Session(QObject):
             self._sync_task.cancel()
 
     async def _sync(self, types: tuple[str, ...], full: bool) -> None:
+        import asyncio
+
         from desktop_app.api import ApiError, NetworkError
         from desktop_app.sync import Syncer
 

@@ -7,7 +7,6 @@ starts from the same seed every run, so yesterday's demo edits must not reappear
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import tempfile
 import threading
@@ -17,7 +16,7 @@ from typing import Any
 
 from desktop_app import config
 from desktop_app.connection import Connection
-from desktop_app.errors import UsageError
+from desktop_app.errors import StockroomError, UsageError
 from desktop_app.ui.session import Session
 from desktop_app.ui.tasks import TaskSet
 
@@ -43,6 +42,8 @@ class Opened:
 
 async def in_thread(work: Callable[[], Any]) -> Any:
     """Run blocking start-up work (starting the sandbox) in a plain thread, polling for the result."""
+    import asyncio
+
     outcome: dict[str, Any] = {}
 
     def run() -> None:
@@ -89,6 +90,22 @@ async def open_demo(tasks: TaskSet, sandbox: Any = None) -> Opened:
     opened.full_sync = True
     opened.cleanups[:0] = [folder.cleanup, sandbox.stop]
     return opened
+
+
+def open_now(args: argparse.Namespace, tasks: TaskSet) -> Opened | None:
+    """The opening that needs no waiting (``--offline``, or a profile that resolves), so the window can paint
+    before the loop starts; ``None`` when :func:`open_from_args` must do it (demo, sign-in, or an error it reports)."""
+    from desktop_app.connection import resolve_connection
+
+    if getattr(args, "demo", False) or getattr(args, "self_test", False):
+        return None
+    offline = bool(getattr(args, "offline", False))
+    try:
+        connection = resolve_connection(args, need_secret=not offline)
+        return open_session(connection, config.data_dir(getattr(args, "data_dir", None)), offline=offline, tasks=tasks)
+    except StockroomError as exc:
+        log.info("opening waits for the loop: %s", exc)
+        return None
 
 
 async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | None:

@@ -7,14 +7,61 @@ logs a failure with its traceback and hands the exception to a reporter (the win
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
 Reporter = Callable[[BaseException], None]
+
+
+class Deferred:
+    """Work spawned while the window paints its first frame, before the loop runs; :func:`release` starts it.
+
+    It answers ``done()`` and ``cancel()`` like the task it becomes, so the holder need not know the difference."""
+
+    def __init__(self, owner: TaskSet, coro: Coroutine[Any, Any, Any], name: str | None) -> None:
+        self.owner = owner
+        self.coro: Coroutine[Any, Any, Any] | None = coro
+        self.name = name
+        self.task: asyncio.Task[Any] | None = None
+
+    def done(self) -> bool:
+        return self.coro is None if self.task is None else self.task.done()
+
+    def cancel(self) -> bool:
+        if self.task is not None:
+            return self.task.cancel()
+        if self.coro is None:
+            return False
+        self.coro.close()
+        self.coro = None
+        return True
+
+
+class _Hold:
+    """While ``waiting`` is a list, :meth:`TaskSet.spawn` holds work back in it."""
+
+    waiting: list[Deferred] | None = None
+
+
+def hold() -> None:
+    """Hold back every spawn until :func:`release`: the window is being painted before the loop exists."""
+    if _Hold.waiting is None:
+        _Hold.waiting = []
+
+
+def release() -> None:
+    """Start what was held back, in the order it was spawned; call it with the loop running."""
+    waiting, _Hold.waiting = _Hold.waiting or [], None
+    for later in waiting:
+        if later.coro is not None:
+            later.task = later.owner.spawn(later.coro, name=later.name)
+            later.coro = None
 
 
 class TaskSet:
@@ -28,6 +75,12 @@ class TaskSet:
         self._reporter = reporter
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+        if _Hold.waiting is not None:
+            later = Deferred(self, coro, name)
+            _Hold.waiting.append(later)
+            return later  # type: ignore[return-value]  # answers done() and cancel() like the task it becomes
+        import asyncio
+
         task = asyncio.ensure_future(coro)
         if name:
             task.set_name(name)
@@ -60,6 +113,8 @@ class TaskSet:
 
     async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Wait until every task started so far (and any they start) has ended; tests and the self-test use it."""
+        import asyncio
+
         deadline = asyncio.get_running_loop().time() + timeout
         while self._tasks:
             if asyncio.get_running_loop().time() > deadline:

@@ -1,27 +1,34 @@
 """The application's life on the qasync loop: open a session, show the window, switch organisation, self-test.
 
 It runs as one coroutine (``asyncio.Runner.run``), so waiting for the window to close, for a sign-in or for a sync
-is an ``await``, and background work hangs off one :class:`TaskSet` whose failures reach the error reporter.
+is an ``await``, and background work hangs off one :class:`TaskSet` whose failures reach the error reporter. When
+the organisation opens without waiting (the cache, a saved profile), :meth:`WindowApp.paint_early` shows the window
+and lets it paint before asyncio and qasync are even imported; what it spawns meanwhile starts with the loop.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.errors import StockroomError
+from desktop_app.ui import tasks as task_sets
 from desktop_app.ui.errors import ErrorReporter, sentence
-from desktop_app.ui.startup import Opened, open_from_args, sign_in
+from desktop_app.ui.startup import Opened, open_from_args, open_now, sign_in
 from desktop_app.ui.tasks import TaskSet
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT = 120.0
+#: Longest the early first frame is waited for before the loop starts anyway (a hidden or minimised screen).
+FIRST_FRAME_WAIT_MS = 2000
 
 
 def _set_application_version() -> None:
@@ -39,11 +46,42 @@ class WindowApp:
         self.reporter = reporter
         self.tasks = TaskSet(reporter.report)
         self.window: Any = None
-        self._event: asyncio.Queue[str] = asyncio.Queue()
+        self._event: asyncio.Queue[str] | None = None
+        self._early: Opened | None = None
+
+    def _post(self, choice: str) -> None:
+        self._events().put_nowait(choice)
+
+    def _events(self) -> asyncio.Queue[str]:
+        if self._event is None:
+            import asyncio
+
+            self._event = asyncio.Queue()
+        return self._event
+
+    def paint_early(self) -> None:
+        """Open and show the window, and let it paint, before the loop exists; nothing when opening must wait."""
+        task_sets.hold()
+        opened = open_now(self.args, self.tasks)
+        if opened is None:
+            return
+        self._early = opened
+        self.show(opened)
+        painted: list[bool] = []
+        viewport = self.window.current_tab().table.viewport()
+        from desktop_app.ui.first_paint import FirstPaint
+
+        self._first_frame = FirstPaint(viewport, lambda: True, lambda: painted.append(True))
+        QTimer.singleShot(FIRST_FRAME_WAIT_MS, lambda: painted.append(False))
+        while not painted:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
     async def main(self) -> int:
+        task_sets.release()  # what the early window spawned starts now, on the running loop
+        if self._early is not None:
+            QTimer.singleShot(0, _set_application_version)
         try:
-            opened = await open_from_args(self.args, self.tasks)
+            opened = self._early or await open_from_args(self.args, self.tasks)
         except StockroomError as exc:
             if self.args.self_test or not sys.stdin or QApplication.platformName() == "offscreen":
                 raise
@@ -58,7 +96,7 @@ class WindowApp:
                 return await self.self_test(opened)
             while True:
                 self.show(opened)
-                choice = await self._event.get()
+                choice = await self._events().get()
                 if choice == "switch":
                     fresh = await sign_in(self.args, self.tasks, parent=self.window)
                     if fresh is None:
@@ -81,8 +119,8 @@ class WindowApp:
         if self.window is not None:
             self.window.deleteLater()
         window = MainWindow(opened.session)
-        window.switch_requested.connect(lambda: self._event.put_nowait("switch"))
-        window.closed.connect(lambda: self._event.put_nowait("closed"))
+        window.switch_requested.connect(lambda: self._post("switch"))
+        window.closed.connect(lambda: self._post("closed"))
         from desktop_app.ui.first_paint import watch_first_paint
 
         self._probe = watch_first_paint(window, lambda: QTimer.singleShot(0, window.close))
@@ -90,7 +128,8 @@ class WindowApp:
         window.show()
         opened.session.warm_up()
         QTimer.singleShot(0, lambda: opened.session.start_sync(full=opened.full_sync))
-        QTimer.singleShot(0, _set_application_version)
+        if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
+            QTimer.singleShot(0, _set_application_version)
         self.window = window
 
     async def _close(self, opened: Opened) -> None:
@@ -100,6 +139,8 @@ class WindowApp:
 
     async def self_test(self, opened: Opened) -> int:
         """Open the window offscreen on the demo, sync, load every tab, check each has rows; 0 when all do."""
+        import asyncio
+
         from desktop_app.ui.views.main_window import MainWindow
 
         window = MainWindow(opened.session)

@@ -6,10 +6,9 @@ afterwards follows the session: a sync or an edit names the records that changed
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
@@ -29,6 +28,9 @@ from desktop_app.ui.models.resource_table import ResourceTableModel
 from desktop_app.ui.views.details_pane import DetailsPane
 from desktop_app.ui.views.filter_bar import FilterBar
 from desktop_app.ui.views.record_table_view import RecordTableView
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
