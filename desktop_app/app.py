@@ -33,13 +33,13 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationName("Stockroom")
     app.setQuitOnLastWindowClosed(False)
     follow_system_theme()
-    _set_icon(app)
     reporter = ErrorReporter(interactive=not getattr(args, "self_test", False))
     sys.excepthook = reporter.excepthook  # the early window's slots run before the loop's handler exists
     from desktop_app.ui.window_app import WindowApp
 
     window_app = WindowApp(args, reporter)
     window_app.paint_early()
+    _set_icon(app)  # after the early window's first frame; Qt hands it to windows already shown
     # After PySide6: qasync takes the binding already loaded instead of trying PyQt5, PyQt6 and PySide2.
     import asyncio
 

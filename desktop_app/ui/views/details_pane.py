@@ -6,7 +6,6 @@ switch to that type's tab and select the record, which is how a manager walks fr
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -28,6 +27,17 @@ from desktop_app.schema import Resource, display, get_resource
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 WINDOW_TABS = ("inventory_models", "inventory_stock_locations", "stock_items", "stock_locations", "skus")
+
+
+def escape(text: str) -> str:
+    """``html.escape``, without loading ``html.entities`` (a large table) before the window's first frame."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 class DetailsPane(QWidget):
@@ -99,7 +109,7 @@ class DetailsPane(QWidget):
         if self.resource.type == "inventory_stock_locations":
             location = self.lookups.label("stock_locations", str(record.relationships.get("stock_location")))
             heading = f"Priority {attrs.get('priority')} · {location}"
-        self.title.setText(html.escape(str(heading)))
+        self.title.setText(escape(str(heading)))
         pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
         self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
         for rel in self.resource.relationships.values():
@@ -113,7 +123,7 @@ class DetailsPane(QWidget):
             text = display(field, value)
             if field.type == "datetime" and value:
                 text = str(value)[:16].replace("T", " ") + " UTC"
-            label = QLabel(html.escape(text) if text else "<span style='color: gray'>—</span>")
+            label = QLabel(escape(text) if text else "<span style='color: gray'>—</span>")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setToolTip(text)
             self.form.addRow(field.label + ":", label)
@@ -137,7 +147,7 @@ class DetailsPane(QWidget):
             self.show_record(self._shown)
 
     def _link(self, target: str, record_id: str) -> QLabel:
-        text = html.escape(self.lookups.label(target, record_id))
+        text = escape(self.lookups.label(target, record_id))
         if target in WINDOW_TABS:
             label = QLabel(f'<a href="{target}/{record_id}">{text}</a>')
             label.linkActivated.connect(self._activated)
