@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import aclosing
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from desktop_app.api.session import ClientStats, Session
 from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, FieldError
 
 _T = TypeVar("_T")
+PageT = TypeVar("PageT")
 log = logging.getLogger("desktop_app.api")
 DIALECTS = (STOCK_LEVELS, LEGACY_STOCK_LEVELS)
 Sort = str | Sequence[str]
@@ -202,28 +204,13 @@ class CommerceLayerClient:
         spec: dict[str, Any] = {"filters": filters, "sort": sort, "include": include, "fields": fields}
         first = await self.list_page(type, page=1, page_size=page_size, **spec)
         yield first
-        if first.page_count <= 1:
-            return
-        gate = asyncio.Semaphore(self.concurrency)
 
         async def fetch(number: int) -> Page:
-            async with gate:
-                return await self.list_page(type, page=number, page_size=page_size, **spec)
+            return await self.list_page(type, page=number, page_size=page_size, **spec)
 
-        pending: deque[asyncio.Task[Page]] = deque()
-        following = 2
-        try:
-            while following <= first.page_count or pending:
-                while following <= first.page_count and len(pending) < 4 * self.concurrency:
-                    pending.append(asyncio.create_task(fetch(following)))
-                    following += 1
-                task = pending.popleft()
-                yield await task
-        finally:
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+        async with aclosing(_read_ahead(first.page_count, fetch, self.concurrency)) as rest:
+            async for page in rest:
+                yield page
 
     async def list_all_raw(
         self,
@@ -251,25 +238,13 @@ class CommerceLayerClient:
             await self.list_page(canonical, page=1, page_size=page_size, **spec)
             first = await self._list_page_raw(canonical, spec, 1, page_size, check=True)
         yield first
-        gate = asyncio.Semaphore(self.concurrency)
 
         async def fetch(number: int) -> RawPage:
-            async with gate:
-                return await self._list_page_raw(canonical, spec, number, page_size)
+            return await self._list_page_raw(canonical, spec, number, page_size)
 
-        pending: deque[asyncio.Task[RawPage]] = deque()
-        following = 2
-        try:
-            while following <= first.page_count or pending:
-                while following <= first.page_count and len(pending) < 4 * self.concurrency:
-                    pending.append(asyncio.create_task(fetch(following)))
-                    following += 1
-                yield await pending.popleft()
-        finally:
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+        async with aclosing(_read_ahead(first.page_count, fetch, self.concurrency)) as rest:
+            async for page in rest:
+                yield page
 
     async def _list_page_raw(
         self, canonical: str, spec: dict[str, Any], page: int, page_size: int, *, check: bool = False
@@ -345,3 +320,29 @@ def _read(parser: Callable[..., _T], body: Any, *args: Any) -> _T:
 
 
 __all__ = ["DIALECTS", "ApiError", "CommerceLayerClient"]
+
+
+async def _read_ahead(
+    page_count: int, fetch: Callable[[int], Awaitable[PageT]], concurrency: int
+) -> AsyncGenerator[PageT, None]:
+    """Pages 2..``page_count`` in order: at most ``concurrency`` requests in flight and four times that many pages
+    fetched ahead, each yielded once it and every earlier page arrived. Closing early cancels what is in flight."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def limited(number: int) -> PageT:
+        async with gate:
+            return await fetch(number)
+
+    pending: deque[asyncio.Task[PageT]] = deque()
+    following = 2
+    try:
+        while following <= page_count or pending:
+            while following <= page_count and len(pending) < 4 * concurrency:
+                pending.append(asyncio.create_task(limited(following)))
+                following += 1
+            yield await pending.popleft()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
