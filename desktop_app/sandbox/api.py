@@ -134,13 +134,18 @@ class ResourceEndpoints:
             record = self._update(segment, resource, record, body)
         return respond(self._renderer(request).single(record, segment, query))
 
-    def _nested(self, request: Request, body: bytes) -> Response:
+    def _relationship_of(self, request: Request) -> tuple[str, Resource, Record, str, str]:
+        """The path's resource, record and relationship (as written and as the catalogue names it), or a 404."""
         segment, resource = self._prepare(request, {"GET": "retrieve"})
         record = self._find(resource, request.path_params["id"])
         name = request.path_params["relationship"]
         canonical = canonical_relationship(resource, name)
         if canonical is None:
             raise error(404, "NOT_FOUND", f"{segment} has no relationship {name}.", "Not found")
+        return segment, resource, record, name, canonical
+
+    def _nested(self, request: Request, body: bytes) -> Response:
+        segment, resource, record, name, canonical = self._relationship_of(request)
         rel = resource.relationships[canonical]
         target = get_resource(rel.target)
         shown = shown_type(rel.target, name)
@@ -156,12 +161,7 @@ class ResourceEndpoints:
 
     def _linkage(self, request: Request, body: bytes) -> Response:
         """``GET /api/<type>/<id>/relationships/<rel>``: the identifiers the documents advertise in ``links.self``."""
-        segment, resource = self._prepare(request, {"GET": "retrieve"})
-        record = self._find(resource, request.path_params["id"])
-        name = request.path_params["relationship"]
-        canonical = canonical_relationship(resource, name)
-        if canonical is None:
-            raise error(404, "NOT_FOUND", f"{segment} has no relationship {name}.", "Not found")
+        segment, _resource, record, name, canonical = self._relationship_of(request)
         if request.query_params:
             raise error(400, "PARAM_NOT_ALLOWED", "Relationship endpoints take no query parameters.")
         renderer = self._renderer(request)
