@@ -26,6 +26,10 @@ class RecordTableView(QTableView):
 
     def __init__(self, proxy: RecordProxyModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # PySide wraps the first ``viewport()`` it returns by loading every QtWidgets class to find the most derived
+        # type (~7 ms on the start path, before the first frame); the same child found by Qt's object name is
+        # wrapped as a plain QWidget, and keeping that wrapper makes later ``viewport()`` calls return it.
+        self._viewport = self.findChild(QWidget, "qt_scrollarea_viewport") or self.viewport()
         self.proxy = proxy
         self.setModel(proxy)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
