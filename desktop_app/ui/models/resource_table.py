@@ -11,16 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.schema import FieldError, coerce, get_resource, parse_text
 from desktop_app.ui.models.columns import Column, columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.table_data import TableData
 from desktop_app.ui.tasks import TaskSet
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFont, QIcon
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -34,6 +37,8 @@ NEGATIVE_COLOUR = QColor(192, 40, 40)
 @cache
 def _pending_icon() -> QIcon:
     """A small amber dot: visible on a selected row too, where the text colour is the selection's."""
+    from PySide6.QtGui import QIcon, QPainter, QPixmap  # first needed by a pending row, never by the first frame
+
     pixmap = QPixmap(10, 10)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -43,6 +48,15 @@ def _pending_icon() -> QIcon:
     painter.drawEllipse(1, 1, 8, 8)
     painter.end()
     return QIcon(pixmap)
+
+
+@cache
+def _pending_font() -> QFont:
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setItalic(True)
+    return font
 
 
 class Pager(Protocol):
@@ -113,8 +127,6 @@ class ResourceTableModel(QAbstractTableModel):
         self._paged: dict[str, RecordLike] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._mask: bytearray | None = None
-        self._pending_font = QFont()
-        self._pending_font.setItalic(True)
 
     # -- Qt model interface ----------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -158,7 +170,7 @@ class ResourceTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and slot in self._data.pending:
             return _pending_icon()
         if role == Qt.ItemDataRole.FontRole and slot in self._data.pending:
-            return self._pending_font
+            return _pending_font()
         if role == Qt.ItemDataRole.ToolTipRole and slot in self._data.pending:
             return "Changed here, not yet confirmed by the server"
         if role == self.IdRole:

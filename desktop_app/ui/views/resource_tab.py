@@ -26,11 +26,12 @@ from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
 from desktop_app.ui.views.details_pane import DetailsPane
-from desktop_app.ui.views.filter_bar import FilterBar
 from desktop_app.ui.views.record_table_view import RecordTableView
 
 if TYPE_CHECKING:
     import asyncio
+
+    from desktop_app.ui.views.filter_bar import FilterBar
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +57,14 @@ class ResourceTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = RecordTableView(self.proxy)
         self.details = DetailsPane(self.resource, lookups)
-        self.filter_bar = FilterBar(self.resource, lookups)
-        self.filter_bar.setVisible(False)
+        self._filter_bar: FilterBar | None = None  # built when first shown (or asked for): not on the start path
         self.quick_find = QLineEdit()
         self.quick_find.setPlaceholderText(f"Find in {self.noun}…  (Ctrl+F)")
         self.quick_find.setClearButtonEnabled(True)
         self.filters_button = QToolButton()
         self.filters_button.setText("Filters")
         self.filters_button.setCheckable(True)
-        self.filters_button.toggled.connect(self.filter_bar.setVisible)
+        self.filters_button.toggled.connect(self._show_filters)
         self.count_label = QLabel()
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._reloading: asyncio.Task[Any] | None = None
@@ -74,7 +74,6 @@ class ResourceTab(QWidget):
         self._find_timer = QTimer(self, singleShot=True, interval=150)
         self._find_timer.timeout.connect(lambda: self._quick_find_changed(self.quick_find.text()))
         self.quick_find.textChanged.connect(self._find_typed)
-        self.filter_bar.changed.connect(self._filters_changed)
         self.table.current_record_changed.connect(self._show_details)
         self.table.activated_record.connect(self.edit_requested)
         self.details.link_activated.connect(self.link_activated)
@@ -111,9 +110,29 @@ class ResourceTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
-        layout.addWidget(self.filter_bar)
         layout.addWidget(splitter, 1)
+        self._layout = layout
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.quick_find, self.quick_find.clear)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The server's filters for this resource, in a bar under the quick-find (hidden until Filters is on)."""
+        if self._filter_bar is None:
+            from desktop_app.ui.views.filter_bar import FilterBar
+
+            bar = FilterBar(self.resource, self.lookups)
+            bar.setVisible(False)
+            bar.changed.connect(self._filters_changed)
+            self._layout.insertWidget(1, bar)
+            self._filter_bar = bar
+        return self._filter_bar
+
+    def _show_filters(self, shown: bool) -> None:
+        self.filter_bar.setVisible(shown)
+
+    def _refresh_filter_choices(self) -> None:
+        if self._filter_bar is not None:  # a bar not built yet reads the choices when it is
+            self._filter_bar.refresh_choices()
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load_from_cache(self) -> None:
@@ -128,7 +147,7 @@ class ResourceTab(QWidget):
             pager = ServerPager(self.session, self.type)
         self.model.install(first, pager=pager)
         self.table.restore_layout()
-        self.filter_bar.refresh_choices()
+        self._refresh_filter_choices()
         self._update_count()
         if total > len(first):
             self._partial = True
@@ -176,7 +195,7 @@ class ResourceTab(QWidget):
         log.info("%s: %d changed, %d new, %d gone", self.type, changed, fresh, gone)
         if not self.table.fitted:
             self.table.fit_text_columns()
-        self.filter_bar.refresh_choices()
+        self._refresh_filter_choices()
         self._refresh_details()
         self._update_count()
 
@@ -186,7 +205,7 @@ class ResourceTab(QWidget):
 
     def lookups_changed(self) -> None:
         self.model.refresh_lookups()
-        self.filter_bar.refresh_choices()
+        self._refresh_filter_choices()
         self._refresh_details()
 
     def _cached_record(self, record_id: str) -> Any:
@@ -223,7 +242,8 @@ class ResourceTab(QWidget):
     def select_record(self, record_id: str) -> bool:
         if not self.table.select_record(record_id):
             self.quick_find.clear()
-            self.filter_bar.clear()
+            if self._filter_bar is not None:
+                self._filter_bar.clear()
             return self.table.select_record(record_id)
         return True
 
