@@ -30,10 +30,22 @@ def _dark_palette() -> QPalette:
     return palette
 
 
+#: Given to ``QApplication`` when Stockroom creates it. Choosing Fusion there costs nothing, while ``setStyle()``
+#: afterwards has PySide wrap the ``QStyle`` it returns, building that class's enums (~4 ms before the first frame).
+STYLE_ARGUMENTS = ["-style", "Fusion"]
+
+#: The light palette's base, taken once from the application before Stockroom sets a palette of its own.
+_light_base: list[QPalette] = []
+
+
 def _light_palette() -> QPalette:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    palette = app.style().standardPalette()
+    if not _light_base:
+        # Opened light: the application's palette is still Fusion's own, resolved against the platform theme's
+        # colours where it has some (as Qt itself prefers); opened dark, it is ours, so Fusion's is asked for.
+        _light_base.append(QPalette(app.palette() if not _applied else app.style().standardPalette()))
+    palette = QPalette(_light_base[0])
     palette.setColor(QPalette.ColorRole.AlternateBase, QColor(245, 247, 250))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(38, 99, 178))
     return palette
@@ -47,7 +59,12 @@ def apply_theme(scheme: Qt.ColorScheme | None = None) -> str:
         scheme = QGuiApplication.styleHints().colorScheme()
     dark = scheme == Qt.ColorScheme.Dark
     app.setPalette(_dark_palette() if dark else _light_palette())
+    _applied.append(True)
     return "dark" if dark else "light"
+
+
+#: Whether a palette of ours has been set (from then on the application's palette is no longer the base).
+_applied: list[bool] = []
 
 
 #: ``"system"`` follows the desktop; ``"light"``/``"dark"`` is the person's choice (View menu, kept in QSettings).
@@ -74,13 +91,15 @@ def current_theme() -> str:
     return _choice["theme"]
 
 
-def follow_system_theme() -> None:
-    """Fusion everywhere, the palette the person chose last (the system's by default), live system switches."""
+def follow_system_theme(*, style_chosen: bool = False) -> None:
+    """Fusion everywhere, the palette the person chose last (the system's by default), live system switches.
+    ``style_chosen``: the application was created with :data:`STYLE_ARGUMENTS`, so Fusion is already set."""
     from PySide6.QtCore import QSettings
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    if not style_chosen:
+        app.setStyle("Fusion")
     saved = QSettings().value("view/theme", "system")
     _choice["theme"] = saved if saved in THEMES else "system"
     forced = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(_choice["theme"])
