@@ -22,23 +22,30 @@ def run_window(args: argparse.Namespace) -> int:
     """Open the window (or run the self-test); returns the process exit code."""
     if getattr(args, "self_test", False):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from desktop_app.ui.models.lookups import prefetch
+    from desktop_app.ui.startup import plan_now
+
+    plan = plan_now(args)  # before Qt loads: SQLite reads the names tables show while PySide6 is imported
+    if plan is not None:
+        prefetch(plan.cache_file)
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.errors import ErrorReporter
-    from desktop_app.ui.theme import follow_system_theme
+    from desktop_app.ui.theme import STYLE_ARGUMENTS, follow_system_theme
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing or QApplication(sys.argv[:1] + STYLE_ARGUMENTS)
     assert isinstance(app, QApplication)
     app.setOrganizationName("Stockroom")
     app.setApplicationName("Stockroom")
     app.setQuitOnLastWindowClosed(False)
-    follow_system_theme()
+    follow_system_theme(style_chosen=existing is None)
     reporter = ErrorReporter(interactive=not getattr(args, "self_test", False))
     sys.excepthook = reporter.excepthook  # the early window's slots run before the loop's handler exists
     from desktop_app.ui.window_app import WindowApp
 
     window_app = WindowApp(args, reporter)
-    window_app.paint_early()
+    window_app.paint_early(plan)
     _set_icon(app)  # after the early window's first frame; Qt hands it to windows already shown
     # After PySide6: qasync takes the binding already loaded instead of trying PyQt5, PyQt6 and PySide2.
     import asyncio

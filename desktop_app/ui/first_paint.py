@@ -65,6 +65,23 @@ class FirstPaint(QObject):
         return False
 
 
+def after_first_frame(widget: Any, callback: Callable[[], None], *, wait_ms: int = 2000) -> None:
+    """Run ``callback`` once, on the event loop's next turn after ``widget`` has painted (or after ``wait_ms`` when
+    it does not paint: a hidden or minimised window), so work started now never delays the first frame."""
+    from PySide6.QtCore import QTimer
+
+    done: list[bool] = []
+
+    def run() -> None:
+        if not done:
+            done.append(True)
+            probe.deleteLater()
+            callback()
+
+    probe = FirstPaint(widget, lambda: True, lambda: QTimer.singleShot(0, run))
+    QTimer.singleShot(wait_ms, run)
+
+
 def watch_first_paint(window: Any, on_quit: Callable[[], None]) -> FirstPaint | None:
     """Install the probe on the Stock items table when ``STOCKROOM_REPORT_FIRST_PAINT`` asks for it; after the
     first paint it also reports when the whole table has loaded (``loaded <seconds> rss-mb <n>``)."""

@@ -2,6 +2,8 @@
 
 Each path ends in a :class:`Session` over a cache file; the demo's cache lives in a temporary folder (its sandbox
 starts from the same seed every run, so yesterday's demo edits must not reappear), a profile's under the data dir.
+This module loads no Qt until a session is opened: :func:`plan_now` runs before PySide6 is imported, so the cache's
+first reads overlap that import.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import config
 from desktop_app.connection import Connection
 from desktop_app.errors import StockroomError, UsageError
-from desktop_app.ui.session import Session
 from desktop_app.ui.tasks import TaskSet
+
+if TYPE_CHECKING:
+    from desktop_app.ui.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +67,19 @@ async def in_thread(work: Callable[[], Any]) -> Any:
 
 
 def open_session(connection: Connection, cache_dir: Any, *, offline: bool, tasks: TaskSet) -> Opened:
-    from desktop_app.store import Cache, cache_path
+    from desktop_app.store import cache_path
 
-    path = cache_path(cache_dir, connection.cache_key)
+    return open_cache_file(connection, cache_path(cache_dir, connection.cache_key), offline=offline, tasks=tasks)
+
+
+def open_cache_file(connection: Connection, path: Path, *, offline: bool, tasks: TaskSet) -> Opened:
+    from desktop_app.store import Cache
+    from desktop_app.ui.models.lookups import forget_prefetch
+    from desktop_app.ui.session import Session
+
     cache = Cache.open(path)
+    if cache.recovery_message:  # the file read ahead was set aside: what was read from it must not be shown
+        forget_prefetch(path)
     session = Session(connection, cache, path, offline=offline, tasks=tasks)
     opened = Opened(session)
     opened.cleanups.append(cache.close)
@@ -92,17 +106,39 @@ async def open_demo(tasks: TaskSet, sandbox: Any = None) -> Opened:
     return opened
 
 
-def open_now(args: argparse.Namespace, tasks: TaskSet) -> Opened | None:
+@dataclass
+class Plan:
+    """What :func:`plan_now` resolved: the connection and its cache file, known before any Qt is loaded."""
+
+    connection: Connection
+    cache_file: Path
+    offline: bool
+
+
+def plan_now(args: argparse.Namespace) -> Plan | None:
     """The opening that needs no waiting (``--offline``, or a profile that resolves), so the window can paint
-    before the loop starts; ``None`` when :func:`open_from_args` must do it (demo, sign-in, or an error it reports)."""
+    before the loop starts; ``None`` when :func:`open_from_args` must do it (demo, sign-in, or an error it reports).
+    Loads no Qt: it runs before PySide6 is imported."""
     from desktop_app.connection import resolve_connection
+    from desktop_app.store import cache_path
 
     if getattr(args, "demo", False) or getattr(args, "self_test", False):
         return None
     offline = bool(getattr(args, "offline", False))
     try:
         connection = resolve_connection(args, need_secret=not offline)
-        return open_session(connection, config.data_dir(getattr(args, "data_dir", None)), offline=offline, tasks=tasks)
+        cache_file = cache_path(config.data_dir(getattr(args, "data_dir", None)), connection.cache_key)
+    except StockroomError as exc:
+        log.info("opening waits for the loop: %s", exc)
+        return None
+    return Plan(connection, cache_file, offline)
+
+
+def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
+    """Open the session :func:`plan_now` resolved; ``None`` when the cache cannot be opened now (the loop's
+    :func:`open_from_args` then opens it again and reports what is wrong)."""
+    try:
+        return open_cache_file(plan.connection, plan.cache_file, offline=plan.offline, tasks=tasks)
     except StockroomError as exc:
         log.info("opening waits for the loop: %s", exc)
         return None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.errors import StockroomError
 from desktop_app.ui import tasks as task_sets
 from desktop_app.ui.errors import ErrorReporter, sentence
-from desktop_app.ui.startup import Opened, open_from_args, open_now, sign_in
+from desktop_app.ui.startup import Opened, Plan, open_from_args, open_planned, sign_in
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -59,10 +59,11 @@ class WindowApp:
             self._event = asyncio.Queue()
         return self._event
 
-    def paint_early(self) -> None:
-        """Open and show the window, and let it paint, before the loop exists; nothing when opening must wait."""
+    def paint_early(self, plan: Plan | None) -> None:
+        """Open what ``plan`` resolved, show the window and let it paint, before the loop exists; nothing without
+        a plan (opening must wait for the loop: the demo, a sign-in)."""
         task_sets.hold()
-        opened = open_now(self.args, self.tasks)
+        opened = open_planned(plan, self.tasks) if plan is not None else None
         if opened is None:
             return
         self._early = opened
@@ -126,8 +127,14 @@ class WindowApp:
         self._probe = watch_first_paint(window, lambda: QTimer.singleShot(0, window.close))
         window.load(rest_later=True)
         window.show()
-        opened.session.warm_up()
-        QTimer.singleShot(0, lambda: opened.session.start_sync(full=opened.full_sync))
+
+        def after_first_frame() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
+            opened.session.warm_up()
+            opened.session.start_sync(full=opened.full_sync)
+
+        from desktop_app.ui.first_paint import after_first_frame as schedule
+
+        schedule(window.current_tab().table.viewport(), after_first_frame)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
             QTimer.singleShot(0, _set_application_version)
         self.window = window

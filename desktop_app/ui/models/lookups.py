@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Protocol
 
 from desktop_app.ui.models.columns import LOOKUP_TYPES
@@ -57,6 +58,10 @@ class Lookups:
 
         def finish() -> None:
             thread.join()
+            if "error" in outcome and started is not None:
+                # Read ahead before the cache was opened (and migrated or repaired): read again, now it is.
+                self.load(cache_file)
+                return
             if "error" in outcome:
                 raise outcome["error"]
             self.by_type, self.reserved = parse_lookups(outcome["value"])
@@ -92,9 +97,16 @@ _prefetched: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
 
 
 def prefetch(cache_file: Any) -> None:
-    """Start reading ``cache_file``'s lookups now, for the window about to be built on it (its imports and widgets
-    then overlap SQLite's work)."""
-    _prefetched[str(cache_file)] = _start_reading(cache_file)
+    """Start reading ``cache_file``'s lookups now, for the window about to be built on it: the start reads them
+    before PySide6 is even imported, and SQLite works without the interpreter lock while Qt loads. Nothing when
+    the file does not exist yet (the window then reads an empty cache itself)."""
+    if str(cache_file) not in _prefetched and Path(cache_file).is_file():
+        _prefetched[str(cache_file)] = _start_reading(cache_file)
+
+
+def forget_prefetch(cache_file: Any) -> None:
+    """Drop a read started by :func:`prefetch` (the file it read was set aside as damaged or too new)."""
+    _prefetched.pop(str(cache_file), None)
 
 
 def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:

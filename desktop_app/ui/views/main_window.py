@@ -113,8 +113,8 @@ class MainWindow(QMainWindow):
     # -- opening ---------------------------------------------------------------------------------------------
     def load(self, first: str = FIRST_TAB, *, rest_later: bool = False) -> None:
         """Fill the tabs from the cache; the tab shown is read first so it paints first. With ``rest_later`` the
-        other tabs are built and filled right after the window has painted (start-up), one per turn of the event
-        loop, otherwise now."""
+        other tabs are built and filled once the window has painted its first frame (start-up), one per turn of the
+        event loop, otherwise now."""
         self.tabs.setCurrentWidget(self.tab_by_type[first])
         self.tab_by_type[first].load_from_cache()
         others = [type_ for type_ in TAB_TYPES if type_ != first]
@@ -125,7 +125,9 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, load_next)
 
         if rest_later:
-            QTimer.singleShot(0, load_next)
+            from desktop_app.ui.first_paint import after_first_frame
+
+            after_first_frame(self.tab_by_type[first].table.viewport(), load_next)
         else:
             for type_ in others:
                 self.tab_by_type[type_].load_from_cache()
