@@ -7,24 +7,17 @@ switch to that type's tab and select the record, which is how a manager walks fr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFormLayout,
-    QHeaderView,
-    QLabel,
-    QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_app.schema import Resource, display, get_resource
 from desktop_app.ui.models.lookups import Lookups, RecordLike
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFormLayout
 
 WINDOW_TABS = ("inventory_models", "inventory_stock_locations", "stock_items", "stock_locations", "skus")
 
@@ -62,25 +55,15 @@ class DetailsPane(QWidget):
         self.title.setFont(title_font)
         self.subtitle = QLabel()
         self.subtitle.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.form_host = QWidget()
-        self.form = QFormLayout(self.form_host)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.metadata = QTableWidget(0, 2)
-        self.metadata.setHorizontalHeaderLabels(["Key", "Value"])
-        self.metadata.verticalHeader().setVisible(False)
-        self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.metadata.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.metadata.setMaximumHeight(140)
-        self.metadata_label = QLabel("<b>Metadata</b>")
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.title)
         column.addWidget(self.subtitle)
-        column.addWidget(self.form_host)
-        column.addWidget(self.metadata_label)
-        column.addWidget(self.metadata)
         column.addStretch(1)
+        self._column = column
+        # The fields form and the metadata table are built for the first record shown: a window opens with no
+        # record selected, and their widget classes are then not loaded before its first frame.
+        self._form: QFormLayout | None = None
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -91,17 +74,43 @@ class DetailsPane(QWidget):
         outer.addWidget(scroll)
         self.show_record(None)
 
+    @property
+    def form(self) -> QFormLayout:
+        """The fields of the record shown, related records first (built on first use, with the metadata table)."""
+        if self._form is None:
+            from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QTableWidget
+
+            self.form_host = QWidget()
+            form = QFormLayout(self.form_host)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            self.metadata = QTableWidget(0, 2)
+            self.metadata.setHorizontalHeaderLabels(["Key", "Value"])
+            self.metadata.verticalHeader().setVisible(False)
+            self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            self.metadata.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            self.metadata.setMaximumHeight(140)
+            self.metadata_label = QLabel("<b>Metadata</b>")
+            for offset, widget in enumerate((self.form_host, self.metadata_label, self.metadata)):
+                self._column.insertWidget(2 + offset, widget)
+            self._form = form
+        return self._form
+
     def show_record(self, record: RecordLike | None) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.metadata.setRowCount(0)
         if record is None:
             self.record_id = None
             self.title.setText(f"No {self.resource.label.lower()} selected")
             self.subtitle.setText("Select a row to see all its fields and related records.")
-            self.metadata.hide()
-            self.metadata_label.hide()
+            if self._form is not None:
+                while self._form.rowCount():
+                    self._form.removeRow(0)
+                self.metadata.setRowCount(0)
+                self.metadata.hide()
+                self.metadata_label.hide()
             return
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.metadata.setRowCount(0)
         self.record_id = record.id
         self._shown = record
         attrs = record.attributes
@@ -134,6 +143,8 @@ class DetailsPane(QWidget):
         )
         self.metadata.setVisible(bool(metadata))
         self.metadata.setRowCount(len(metadata))
+        from PySide6.QtWidgets import QTableWidgetItem
+
         for row, (key, value) in enumerate(sorted(metadata.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(str(key)))
             self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else json.dumps(value)))
@@ -162,7 +173,11 @@ class DetailsPane(QWidget):
 
     def links(self) -> list[tuple[str, str]]:
         """The related records shown (tests click them through this)."""
-        out = []
+        out: list[tuple[str, str]] = []
+        if self._form is None:
+            return out
+        from PySide6.QtWidgets import QFormLayout
+
         for row in range(self.form.rowCount()):
             item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             widget = item.widget() if item else None
