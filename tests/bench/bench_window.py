@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 100_000
 SYNC_ROWS = 10_000
-RUNS = 3
+RUNS = 7  # starts of each, interleaved; the figure is the ratio of the medians (one start is noisy here)
 
 BARE = """
 import time, sys
