@@ -90,3 +90,108 @@ async def test_unexpected_errors_are_logged_and_shown_as_one_sentence(
     ]
     assert len(reporter.errors) == 2
     assert "Traceback" in caplog.text and "Traceback" not in "".join(text + details for text, details in shown)
+
+
+def _profile(tmp_path: Path) -> Path:
+    from desktop_app.credentials.profiles import Profile, ProfileStore
+
+    ProfileStore(tmp_path / "config").save(Profile(name="shop", base_url="http://127.0.0.1:9/api", client_id="c1"))
+    return tmp_path
+
+
+def _cache_with_sku(path: Path, code: str, name: str) -> None:
+    from types import SimpleNamespace
+
+    from desktop_app.store import Cache
+
+    with Cache.open(path) as cache:
+        generation = cache.begin_full_sync("skus")
+        sku = SimpleNamespace(type="skus", id="s1", attributes={"code": code, "name": name}, relationships={})
+        cache.store_page([sku], generation)
+        cache.finish_full_sync("skus", generation, server_count=1)
+
+
+def test_the_start_plan_resolves_the_cache_file_without_loading_qt(tmp_path: Path) -> None:
+    """``plan_now`` runs before PySide6 is imported, so SQLite's first read overlaps that import."""
+    import json
+    import subprocess
+    import sys
+
+    _profile(tmp_path)
+    script = (
+        "import json, sys, argparse\n"
+        "from desktop_app.ui.startup import plan_now\n"
+        "from desktop_app.ui.models.lookups import prefetch\n"
+        f"args = argparse.Namespace(**json.loads({json.dumps(json.dumps(vars(arguments(tmp_path, offline=True))))}))\n"
+        "plan = plan_now(args)\n"
+        "prefetch(plan.cache_file)\n"
+        "print(json.dumps([str(plan.cache_file), plan.offline, plan.connection.name, 'PySide6' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    cache_file, offline, name, qt_loaded = json.loads(done.stdout)
+    assert Path(cache_file).parent == tmp_path / "data" / "caches" and cache_file.endswith(".sqlite3")
+    assert offline is True and name == "shop"
+    assert qt_loaded is False
+
+
+def test_no_plan_when_the_start_must_wait_for_the_loop(tmp_path: Path) -> None:
+    from desktop_app.ui.startup import plan_now
+
+    assert plan_now(arguments(tmp_path, demo=True)) is None
+    assert plan_now(arguments(tmp_path, offline=True)) is None  # no profile: the loop reports it
+
+
+def _names_after_opening(plan: Any) -> tuple[Any, str | None]:
+    """Read ahead as the window's start does, open the cache, take the names: the lookups and the recovery message."""
+    from desktop_app.ui.models.lookups import Lookups, prefetch
+    from desktop_app.ui.startup import open_cache_file
+
+    prefetch(plan.cache_file)
+    opened = open_cache_file(plan.connection, plan.cache_file, offline=True, tasks=TaskSet())
+    try:
+        lookups = Lookups()
+        lookups.start_loading(plan.cache_file)()
+        return lookups, opened.session.cache.recovery_message
+    finally:
+        opened.session.close()
+        opened.close()
+
+
+def _plan(tmp_path: Path) -> Any:
+    from desktop_app.ui.startup import plan_now
+
+    plan = plan_now(arguments(_profile(tmp_path), offline=True))
+    assert plan is not None
+    return plan
+
+
+def test_names_read_ahead_are_the_cache_s_own(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    _cache_with_sku(plan.cache_file, "TSHIRT-M", "T-shirt")
+    lookups, recovered = _names_after_opening(plan)
+    assert recovered is None and lookups.label("skus", "s1") == "TSHIRT-M — T-shirt"
+
+
+@pytest.mark.parametrize("damage", ["newer", "garbage"])
+def test_names_read_ahead_from_a_cache_that_is_set_aside_are_not_shown(tmp_path: Path, damage: str) -> None:
+    """The read ahead starts before the cache is opened; when opening moves the file aside (too new, damaged),
+    the window must show the new, empty cache's names, not the old file's, and must not fail."""
+    import sqlite3
+
+    plan = _plan(tmp_path)
+    _cache_with_sku(plan.cache_file, "OLD-1", "Old")
+    if damage == "newer":
+        with sqlite3.connect(plan.cache_file) as db:
+            db.execute("PRAGMA user_version = 99")
+    else:
+        plan.cache_file.write_bytes(b"not a database at all" * 200)
+    lookups, recovered = _names_after_opening(plan)
+    assert recovered and lookups.by_type["skus"] == {}
+
+
+def test_a_read_ahead_that_failed_is_done_again_once_the_cache_is_open(tmp_path: Path) -> None:
+    """An empty file has no tables yet when the read ahead runs; opening creates them, and the window reads then."""
+    plan = _plan(tmp_path)
+    plan.cache_file.write_bytes(b"")
+    lookups, recovered = _names_after_opening(plan)
+    assert recovered is None and lookups.by_type["skus"] == {}
