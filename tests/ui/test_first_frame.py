@@ -1,0 +1,68 @@
+"""Start-up order: the tab the window opens on paints first; the other tabs, the HTTP warm-up and the first sync
+wait for that frame (or for a short while when the window cannot paint, minimised or hidden)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.ui.first_paint import after_first_frame
+from desktop_app.ui.startup import open_session
+from desktop_app.ui.tasks import TaskSet
+from desktop_app.ui.views.main_window import FIRST_TAB, TAB_TYPES, MainWindow
+from tests.ui.conftest import connection_to, settle, wait_until
+
+
+@pytest.mark.asyncio
+async def test_a_callback_waits_for_the_widgets_first_frame(qtbot: Any) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    ran: list[bool] = []
+    after_first_frame(widget, lambda: ran.append(widget.isVisible()))
+    await asyncio.sleep(0.2)
+    assert ran == [], "nothing runs before the widget has painted"
+    widget.resize(200, 100)
+    widget.show()
+    await wait_until(lambda: ran, what="the callback after the first frame")
+    widget.update()
+    await asyncio.sleep(0.2)
+    assert ran == [True], "once, after the widget painted"
+
+
+@pytest.mark.asyncio
+async def test_a_widget_that_never_paints_still_runs_the_callback(qtbot: Any) -> None:
+    widget = QWidget()  # never shown
+    qtbot.addWidget(widget)
+    ran: list[str] = []
+    after_first_frame(widget, lambda: ran.append("ran"), wait_ms=200)
+    await wait_until(lambda: ran, timeout=5, what="the fallback")
+    assert ran == ["ran"]
+
+
+@pytest.mark.asyncio
+async def test_other_tabs_are_built_after_the_first_tab_has_painted(
+    sandbox: Any, synced_dir: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(synced_dir, data_dir)
+    opened = open_session(connection_to(sandbox), data_dir, offline=True, tasks=TaskSet())
+    window = MainWindow(opened.session)
+    try:
+        window.load(rest_later=True)
+        assert list(window.tab_by_type.built) == [FIRST_TAB], "only the tab shown is built before the first frame"
+        assert window.tab_by_type.built[FIRST_TAB].model.rowCount() > 0
+        window.show()
+        await wait_until(lambda: len(window.tab_by_type.built) == len(TAB_TYPES), what="the other tabs")
+        await settle(window)
+        for type_, tab in window.tab_by_type.built.items():
+            assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_
+    finally:
+        window.close()
+        opened.session.close()
+        opened.close()
+        window.deleteLater()
