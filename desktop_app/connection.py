@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from desktop_app.errors import UsageError
 
 if TYPE_CHECKING:
-    from desktop_app.api import Credentials, Endpoint, Token
+    from desktop_app.api import CommerceLayerClient, Credentials, Endpoint, Token
     from desktop_app.credentials.profiles import Profile, ProfileStore
     from desktop_app.credentials.vault import CachedToken
 
@@ -73,6 +73,27 @@ class Connection:
         if dialect and dialect != self.dialect:
             self.dialect = dialect
             self.on_dialect(dialect)
+
+    def client(self, *, on_token: Callable[[Token], None] | None = None) -> CommerceLayerClient:
+        """The API client for this organisation (the window's session and every command use this one recipe).
+
+        It reuses the stored token and dialect and keeps new tokens (through :meth:`save_token`, or ``on_token``).
+        It mirrors Commerce Layer's rate limits, except for a server on this machine: the sandbox answers
+        at once, and when it is told to enforce the limits it says so itself with a 429, which the client waits out.
+        """
+        from desktop_app.api import CommerceLayerClient, is_loopback
+
+        if self.credentials is None:
+            raise UsageError("no client secret for this connection: run `stockroom login` (or work --offline)")
+        local = is_loopback(urlsplit(self.endpoint.base_url).hostname or "")
+        return CommerceLayerClient(
+            self.endpoint,
+            self.credentials,
+            token=self.token,
+            dialect=self.dialect,
+            on_token=on_token or self.save_token,
+            rate_limits="off" if local else "auto",
+        )
 
 
 def _sha256(data: bytes) -> str:

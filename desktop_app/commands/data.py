@@ -87,21 +87,9 @@ def _open(args: argparse.Namespace, *, need_secret: bool) -> tuple[Connection, C
 
 @asynccontextmanager
 async def _client(connection: Connection) -> AsyncIterator[CommerceLayerClient]:
-    from urllib.parse import urlsplit
-
-    from desktop_app.api import CommerceLayerClient, is_loopback
-
     if connection.credentials is None:
         raise UsageError("no client secret: cannot reach the server (use --offline to only queue)")
-    local = is_loopback(urlsplit(connection.endpoint.base_url).hostname or "")
-    async with CommerceLayerClient(
-        connection.endpoint,
-        connection.credentials,
-        token=connection.token,
-        dialect=connection.dialect,
-        on_token=connection.save_token,
-        rate_limits="off" if local else "auto",
-    ) as client:
+    async with connection.client() as client:
         yield client
         connection.save_dialect(client.dialect)
 

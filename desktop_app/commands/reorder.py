@@ -75,10 +75,9 @@ def run_reorder(args: argparse.Namespace) -> int:
 async def _reorder(
     args: argparse.Namespace, connection: Connection, inventory_model_id: str, order: list[str]
 ) -> ReorderOutcome:
-    from urllib.parse import urlsplit
 
     from desktop_app import config
-    from desktop_app.api import CommerceLayerClient, NotFoundError, is_loopback
+    from desktop_app.api import NotFoundError
     from desktop_app.reorder.controller import ReorderController, fetch_levels
     from desktop_app.reorder.planner import PlanError
     from desktop_app.store import Cache, cache_path
@@ -86,14 +85,7 @@ async def _reorder(
 
     if connection.credentials is None:
         raise UsageError("no client secret for this connection; run `stockroom login` first")
-    client = CommerceLayerClient(
-        connection.endpoint,
-        connection.credentials,
-        token=connection.token,
-        dialect=connection.dialect,
-        on_token=connection.save_token,
-        rate_limits="off" if is_loopback(urlsplit(connection.endpoint.base_url).hostname or "") else "auto",
-    )
+    client = connection.client()
     with Cache.open(cache_path(config.data_dir(getattr(args, "data_dir", None)), connection.cache_key)) as cache:
         async with client:
             try:

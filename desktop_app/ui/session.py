@@ -86,15 +86,7 @@ class Session(QObject):
 
             raise NetworkError("working offline: no credentials for this session")
         if self._client is None:
-            from desktop_app.api import CommerceLayerClient
-
-            self._client = CommerceLayerClient(
-                self.connection.endpoint,
-                self.connection.credentials,
-                token=self.connection.token,
-                dialect=self.connection.dialect,
-                on_token=self._token_issued,
-            )
+            self._client = self.connection.client(on_token=self._token_issued)
         return self._client
 
     async def aclose(self) -> None:
