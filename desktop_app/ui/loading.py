@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_app.ui.models.column_reader import read_columns
+from desktop_app.store.columns import read_columns
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.table_data import TableData
 
@@ -35,8 +35,15 @@ def build_table(
 ) -> tuple[TableData, int]:
     """Read a type's rows as columns and lay them out (sorted when asked): pure data, safe in a worker thread."""
     table = TableData(model.columns, model.table.relationship_names)
+    attributes = [c for c in model.columns if c.source == "attribute"]
     data = read_columns(
-        cache_file, model.type, model.columns, model.table.relationship_names, limit=limit, order_by=order_by
+        cache_file,
+        model.type,
+        [c.key for c in attributes],
+        model.table.relationship_names,
+        booleans=frozenset(c.key for c in attributes if c.type == "boolean"),
+        limit=limit,
+        order_by=order_by,
     )
     table.fill(data, lookups)
     if sort is not None:

@@ -7,7 +7,7 @@ target type (a few thousand entries at most) is far cheaper than joining per row
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,16 +43,14 @@ class Lookups:
         }
 
     def load(self, cache_file: Any) -> None:
-        """Read every lookup from the cache file in a few SQL queries (no record objects)."""
-        from desktop_app.ui.models.column_reader import read_lookups
+        """Read every lookup from the cache file in one SQL statement (no record objects)."""
+        from desktop_app.store.columns import read_names
 
-        self.by_type, self.reserved = read_lookups(cache_file)
+        self.by_type, self.reserved = parse_names(read_names(cache_file, LOOKUP_TYPES))
 
     def start_loading(self, cache_file: Any) -> Callable[[], None]:
         """Begin :meth:`load` in a worker thread (or take over the :func:`prefetch` of the same file) and return the
         call that waits for it and takes its result, so the window builds its widgets while SQLite reads."""
-        from desktop_app.ui.models.column_reader import parse_lookups
-
         started = _prefetched.pop(str(cache_file), None)
         thread, outcome = started if started is not None else _start_reading(cache_file)
 
@@ -64,7 +62,7 @@ class Lookups:
                 return
             if "error" in outcome:
                 raise outcome["error"]
-            self.by_type, self.reserved = parse_lookups(outcome["value"])
+            self.by_type, self.reserved = parse_names(outcome["value"])
 
         return finish
 
@@ -110,16 +108,30 @@ def forget_prefetch(cache_file: Any) -> None:
 
 
 def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
-    from desktop_app.ui.models.column_reader import read_lookup_texts
+    from desktop_app.store.columns import read_names
 
     outcome: dict[str, Any] = {}
 
     def read() -> None:
         try:
-            outcome["value"] = read_lookup_texts(cache_file)
+            outcome["value"] = read_names(cache_file, LOOKUP_TYPES)
         except BaseException as exc:  # handed to the waiting thread, which raises it
             outcome["error"] = exc
 
     thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
     thread.start()
     return thread, outcome
+
+
+def parse_names(texts: Sequence[str | None]) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
+    """:func:`~desktop_app.store.columns.read_names`' documents as lookups: names and codes by type and id, and
+    reserved quantities by stock item."""
+    import json
+
+    by_type: dict[str, dict[str, dict[str, Any]]] = {}
+    for type_, text in zip(LOOKUP_TYPES, texts, strict=False):
+        rows = json.loads(text) if text else []
+        by_type[type_] = {rid: {"name": name, "code": code} for rid, name, code in rows}
+    totals = json.loads(texts[len(LOOKUP_TYPES)] or "{}")
+    reserved = {item: int(total or 0) for item, total in totals.items()}
+    return by_type, reserved

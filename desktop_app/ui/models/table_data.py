@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.ui.models.column_reader import ColumnData
+from desktop_app.store.columns import ColumnData
 from desktop_app.ui.models.columns import Column
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
@@ -85,7 +85,7 @@ class TableData:
         return range(start_row, start_row + len(records))
 
     def fill(self, data: ColumnData, lookups: Lookups) -> None:
-        """Take columns read straight from the cache (see :mod:`column_reader`); derived columns from lookups."""
+        """Take columns read straight from the cache (:mod:`desktop_app.store.columns`); derive the rest."""
         self.ids = data.ids
         self.relationships = {
             name: data.relationships.get(name, [None] * len(data.ids)) for name in self.relationship_names

@@ -1,0 +1,115 @@
+"""Reading the cache as columns, for a table of 100,000 rows: SQLite extracts the JSON fields, Python gets lists.
+
+Opening 100,000 stock items through :meth:`Cache.records` builds 100,000 records with two dicts each (most of a
+second and about 150 MB) only for a table to copy a dozen values out of each. A table needs columns, so these read
+columns: one ``json_extract`` per field in C, one plain list per column in Python, nothing per row. Each call opens
+its own read-only connection, so it can run in a worker thread (WAL lets it read while a sync writes) and hands back
+plain data. The rows are the ones :meth:`Cache.records` returns (the visible copy, pending deletes hidden).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@dataclass
+class ColumnData:
+    """Plain values of some rows of one type: ids, pending flags, attribute columns and to-one relationship ids."""
+
+    ids: list[str]
+    pending: list[int]
+    attributes: dict[str, list[Any]]
+    relationships: dict[str, list[Any]]
+    total: int = 0  # rows read, plus one when a limited read stopped short of the end
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _expression(kind: str, name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"not a field name: {name!r}")
+    return f"json_extract({kind}, '$.{name}')"
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    db.execute("PRAGMA query_only = ON")
+    return db
+
+
+def read_columns(
+    path: Path | str,
+    type_: str,
+    attributes: Sequence[str],
+    relationships: Sequence[str],
+    *,
+    booleans: frozenset[str] = frozenset(),
+    limit: int | None = None,
+    order_by: str | None = None,
+) -> ColumnData:
+    """``attributes`` and the to-one ``relationships`` ids of ``type_``'s visible records, one list per name.
+
+    SQLite hands booleans back as 0/1: the ``booleans`` among ``attributes`` come back as ``True``/``False``.
+    ``order_by`` names an attribute to order by (a table's first screenful is read in its default order);
+    ``limit`` reads one row more than asked, so ``total`` tells whether there are more without counting them all.
+    """
+    selects = ["id", "pending"]
+    selects += [_expression("attributes", name) for name in attributes]
+    selects += [_expression("relationships", name) for name in relationships]
+    sql = f"SELECT {', '.join(selects)} FROM records WHERE type = ? AND deleted = 0"
+    if order_by:
+        sql += f" ORDER BY {_expression('attributes', order_by)} COLLATE NOCASE, id"
+    params: list[Any] = [type_]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit + 1)
+    db = _connect(path)
+    try:
+        rows = db.execute(sql, params).fetchall()
+    finally:
+        db.close()
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
+    lists: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in selects]
+    pending = [slot for slot, flag in enumerate(lists[1]) if flag]
+    values: dict[str, list[Any]] = {}
+    for offset, name in enumerate(attributes, start=2):
+        raw = lists[offset]
+        values[name] = [None if v is None else bool(v) for v in raw] if name in booleans else list(raw)
+    start = 2 + len(attributes)
+    ids = {name: list(lists[start + i]) for i, name in enumerate(relationships)}
+    return ColumnData(list(lists[0]), pending, values, ids, total=len(rows) + (1 if more else 0))
+
+
+def read_names(path: Path | str, types: Sequence[str]) -> list[str | None]:
+    """Id, ``name`` and ``code`` of every visible record of each of ``types`` (what other rows point at), as one
+    JSON array of ``[id, name, code]`` per type, then the reserved quantity per stock item as one JSON object.
+
+    Each document is built inside SQLite: the statement runs in one step with the interpreter lock released, so a
+    window reads this in a thread while it imports and builds its widgets (row by row, the thread would wait for
+    the lock at every row)."""
+    names = (
+        "(SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
+        "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0)"
+    )
+    reserved = (
+        "(SELECT json_group_object(item, total) FROM (SELECT json_extract(relationships, '$.stock_item') AS item, "
+        "sum(json_extract(attributes, '$.quantity')) AS total FROM records "
+        "WHERE type = 'reserved_stocks' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text')"
+    )
+    query = "SELECT " + ", ".join([names] * len(types) + [reserved])
+    db = _connect(path)
+    try:
+        row = db.execute(query, list(types)).fetchone()
+    finally:
+        db.close()
+    return [None if text is None else str(text) for text in row]

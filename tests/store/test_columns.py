@@ -1,0 +1,68 @@
+"""Column reads of the cache (what a 100,000-row table opens from): the same rows ``Cache.records`` shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.store import Cache, cache_path
+from desktop_app.store.columns import read_columns, read_names
+from tests.store.test_cache import Rec, level
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Cache:
+    return Cache.open(cache_path(tmp_path, "columns"))
+
+
+def item(record_id: str, sku: str, quantity: int) -> Rec:
+    return Rec("stock_items", record_id, {"quantity": quantity, "sku_code": sku}, {"sku": sku, "stock_location": "L"})
+
+
+def test_columns_are_the_visible_rows_with_pending_edits_and_deletes_applied(cache: Cache) -> None:
+    cache.store_page([level("a", "m", 1), level("b", "m", 2), level("c", "m", 3)])
+    cache.queue_updates([("inventory_stock_locations", "b", {"priority": 7, "on_hold": True}, {})], ["e1"])
+    cache.queue_delete("e2", "inventory_stock_locations", "c")
+    data = read_columns(
+        cache.path,
+        "inventory_stock_locations",
+        ["priority", "on_hold"],
+        ["inventory_model", "stock_location"],
+        booleans=frozenset({"on_hold"}),
+        order_by="priority",
+    )
+    visible = cache.records("stock_levels", order_by="priority")
+    assert data.ids == [r.id for r in visible] == ["a", "b"]
+    assert data.attributes == {"priority": [1, 7], "on_hold": [False, True]}
+    assert data.relationships == {"inventory_model": ["m", "m"], "stock_location": ["loca", "locb"]}
+    assert data.pending == [1], "slots of rows with edits not yet confirmed"
+    assert data.total == len(data) == 2
+
+
+def test_a_limited_read_says_whether_more_rows_exist(cache: Cache) -> None:
+    cache.store_page([item(f"i{n}", f"S{n}", n) for n in range(5)])
+    first = read_columns(cache.path, "stock_items", ["quantity"], ["sku"], limit=3)
+    assert len(first) == 3 and first.total == 4, "three shown, and at least one more"
+    whole = read_columns(cache.path, "stock_items", ["quantity"], ["sku"], limit=5)
+    assert len(whole) == whole.total == 5
+    empty = read_columns(cache.path, "skus", ["code"], [])
+    assert empty.ids == [] and empty.attributes == {"code": []} and empty.total == 0
+
+
+def test_names_that_are_not_field_names_are_refused(cache: Cache) -> None:
+    with pytest.raises(ValueError, match="not a field name"):
+        read_columns(cache.path, "stock_items", ["quantity') FROM records --"], [])
+
+
+def test_names_and_reserved_quantities_come_back_as_json_documents(cache: Cache) -> None:
+    skus: list[Any] = [Rec("skus", "s1", {"code": "TSHIRT-M", "name": "T-shirt"}), Rec("skus", "s2", {"code": "CAP"})]
+    reserved = [Rec("reserved_stocks", f"r{n}", {"quantity": q}, {"stock_item": "i1"}) for n, q in enumerate((2, 3))]
+    cache.store_page([*skus, *reserved, Rec("reserved_stocks", "r9", {"quantity": 4}, {"stock_item": None})])
+    cache.queue_delete("e1", "skus", "s2")
+    sku_names, location_names, totals = read_names(cache.path, ["skus", "stock_locations"])
+    assert json.loads(sku_names or "[]") == [["s1", "T-shirt", "TSHIRT-M"]], "a pending delete hides the row"
+    assert json.loads(location_names or "[]") == []
+    assert json.loads(totals or "{}") == {"i1": 5}, "summed per stock item; rows pointing nowhere left out"
