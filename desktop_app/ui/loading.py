@@ -33,15 +33,26 @@ def build_table(
     order_by: str | None = None,
     sort: tuple[int, bool] | None = None,
 ) -> tuple[TableData, int]:
-    """Read a type's rows as columns and lay them out (sorted when asked): pure data, safe in a worker thread."""
+    """Read a type's rows as columns and lay them out (sorted when asked): pure data, safe in a worker thread.
+
+    A screenful (``limit``) takes related names and reserved quantities from SQLite, row by row, so the first
+    frame does not wait for the names of every record (``lookups`` finishes loading after that frame); a whole
+    table takes them from ``lookups``."""
     table = TableData(model.columns, model.table.relationship_names)
     attributes = [c for c in model.columns if c.source == "attribute"]
+    screenful = limit is not None
     data = read_columns(
         cache_file,
         model.type,
         [c.key for c in attributes],
         model.table.relationship_names,
         booleans=frozenset(c.key for c in attributes if c.type == "boolean"),
+        related=[
+            (c.relationship, c.target, c.target_attribute)
+            for c in model.columns
+            if screenful and c.source == "relationship" and c.relationship and c.target and c.target_attribute
+        ],
+        reserved=screenful and any(c.key in ("reserved", "available") for c in model.columns),
         limit=limit,
         order_by=order_by,
     )

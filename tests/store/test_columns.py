@@ -66,3 +66,26 @@ def test_names_and_reserved_quantities_come_back_as_json_documents(cache: Cache)
     assert json.loads(sku_names or "[]") == [["s1", "T-shirt", "TSHIRT-M"]], "a pending delete hides the row"
     assert json.loads(location_names or "[]") == []
     assert json.loads(totals or "{}") == {"i1": 5}, "summed per stock item; rows pointing nowhere left out"
+
+
+def test_a_screenful_can_carry_related_names_and_reserved_quantities(cache: Cache) -> None:
+    sku = Rec("skus", "S1", {"code": "TSHIRT-M", "name": "T-shirt"})
+    held = [Rec("reserved_stocks", f"r{n}", {"quantity": q}, {"stock_item": "i1"}) for n, q in enumerate((2, 3))]
+    cache.store_page([sku, item("i1", "S1", 10), item("i2", "S9", 4), *held])
+    cache.queue_delete("e1", "reserved_stocks", "r1")  # a reservation deleted here no longer holds stock
+    data = read_columns(
+        cache.path,
+        "stock_items",
+        ["quantity"],
+        ["sku"],
+        related=[("sku", "skus", "code"), ("sku", "skus", "name")],
+        reserved=True,
+        order_by="quantity",
+    )
+    assert data.ids == ["i2", "i1"]
+    assert data.related == {"sku.code": [None, "TSHIRT-M"], "sku.name": [None, "T-shirt"]}, "S9 is not cached"
+    assert data.reserved == [0, 2]
+    plain = read_columns(cache.path, "stock_items", ["quantity"], ["sku"])
+    assert plain.related == {} and plain.reserved is None
+    with pytest.raises(ValueError, match="not a field name"):
+        read_columns(cache.path, "stock_items", [], [], related=[("sku", "skus' OR 1=1 --", "code")])

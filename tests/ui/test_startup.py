@@ -150,7 +150,8 @@ def _names_after_opening(plan: Any) -> tuple[Any, str | None]:
     opened = open_cache_file(plan.connection, plan.cache_file, offline=True, tasks=TaskSet())
     try:
         lookups = Lookups()
-        lookups.start_loading(plan.cache_file)()
+        lookups.start_loading(plan.cache_file)
+        lookups.wait()
         return lookups, opened.session.cache.recovery_message
     finally:
         opened.session.close()

@@ -138,3 +138,21 @@ def test_columns_come_from_the_resource_description() -> None:
     assert {"reference", "reference_origin", "metadata", "created_at", "updated_at", "id"} <= set(keys)
     assert column_index("stock_items", "quantity") < column_index("stock_items", "reserved")
     assert not ResourceTableModel("skus", Lookups()).rowCount(QModelIndex())
+
+
+@pytest.mark.parametrize("type_", TYPES)
+def test_a_first_screenful_shows_what_the_whole_table_shows(synced_cache: Any, type_: str) -> None:
+    """The screenful read before the first frame takes related names and reserved quantities from SQLite, not from
+    the lookups (still loading then): the same values the whole table, built from the lookups, shows."""
+    from desktop_app.ui.loading import build_table
+
+    model, _, lookups = build(synced_cache, type_)
+    screen, _ = build_table(synced_cache.path, model, Lookups(), limit=50)  # empty lookups: it must not need them
+    whole, _ = build_table(synced_cache.path, model, lookups)
+    assert len(screen) == min(50, synced_cache.count(type_)) > 0
+    for slot, record_id in enumerate(screen.ids):
+        other = whole.slot_of[record_id]
+        assert [v[slot] for v in screen.values] == [v[other] for v in whole.values], record_id
+    if type_ == "stock_items":
+        reserved = model.column_of("reserved")
+        assert any(screen.values[reserved]), "the demo's reservations appear in the first screenful"

@@ -13,6 +13,9 @@ from typing import Any, Protocol
 
 from desktop_app.ui.models.columns import LOOKUP_TYPES
 
+#: Names and codes by type and id, and reserved quantities by stock item.
+Parsed = tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]
+
 
 class RecordLike(Protocol):
     """What the window needs of a record: a cached one (contract E) or a freshly fetched one (contract C)."""
@@ -23,11 +26,37 @@ class RecordLike(Protocol):
 
 
 class Lookups:
-    """``id -> {"name": ..., "code": ...}`` per target type, and reserved quantities per stock item."""
+    """``id -> {"name": ..., "code": ...}`` per target type, and reserved quantities per stock item.
+
+    :meth:`start_loading` reads them in a worker thread; the first use of :attr:`by_type` or :attr:`reserved` waits
+    for that read (from any thread), so a window can paint its first screenful, which reads its few related names
+    from SQLite itself, before parsing the names of every record."""
 
     def __init__(self) -> None:
-        self.by_type: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in LOOKUP_TYPES}
-        self.reserved: dict[str, int] = {}
+        self._by_type: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in LOOKUP_TYPES}
+        self._reserved: dict[str, int] = {}
+        self._pending: Callable[[], Parsed] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def by_type(self) -> dict[str, dict[str, dict[str, Any]]]:
+        self.wait()
+        return self._by_type
+
+    @property
+    def reserved(self) -> dict[str, int]:
+        self.wait()
+        return self._reserved
+
+    def wait(self) -> None:
+        """Take the result of :meth:`start_loading`'s read (waiting for it when it is not done yet)."""
+        if self._pending is None:
+            return
+        with self._lock:
+            pending = self._pending
+            if pending is not None:
+                self._by_type, self._reserved = pending()
+                self._pending = None  # only now: a reader that sees no read pending sees its result
 
     def set_records(self, type_: str, records: Iterable[RecordLike]) -> None:
         if type_ == "reserved_stocks":
@@ -36,35 +65,41 @@ class Lookups:
                 item = r.relationships.get("stock_item")
                 if isinstance(item, str):
                     reserved[item] = reserved.get(item, 0) + int(r.attributes.get("quantity") or 0)
-            self.reserved = reserved
+            self.wait()
+            self._reserved = reserved
             return
         self.by_type[type_] = {
             r.id: {"name": r.attributes.get("name"), "code": r.attributes.get("code")} for r in records
         }
 
     def load(self, cache_file: Any) -> None:
-        """Read every lookup from the cache file in one SQL statement (no record objects)."""
+        """Read every lookup from the cache file in one SQL statement (no record objects), now."""
         from desktop_app.store.columns import read_names
 
-        self.by_type, self.reserved = parse_names(read_names(cache_file, LOOKUP_TYPES))
+        parsed = parse_names(read_names(cache_file, LOOKUP_TYPES))
+        with self._lock:
+            self._by_type, self._reserved = parsed
+            self._pending = None  # a read still running is older than this one
 
-    def start_loading(self, cache_file: Any) -> Callable[[], None]:
-        """Begin :meth:`load` in a worker thread (or take over the :func:`prefetch` of the same file) and return the
-        call that waits for it and takes its result, so the window builds its widgets while SQLite reads."""
+    def start_loading(self, cache_file: Any) -> None:
+        """Begin reading in a worker thread (or take over the :func:`prefetch` of the same file); the first use of
+        the lookups, or :meth:`wait`, takes the result, so the window builds its widgets while SQLite reads."""
         started = _prefetched.pop(str(cache_file), None)
         thread, outcome = started if started is not None else _start_reading(cache_file)
 
-        def finish() -> None:
+        def finish() -> Parsed:
             thread.join()
             if "error" in outcome and started is not None:
                 # Read ahead before the cache was opened (and migrated or repaired): read again, now it is.
-                self.load(cache_file)
-                return
+                from desktop_app.store.columns import read_names
+
+                return parse_names(read_names(cache_file, LOOKUP_TYPES))
             if "error" in outcome:
                 raise outcome["error"]
-            self.by_type, self.reserved = parse_names(outcome["value"])
+            return parse_names(outcome["value"])
 
-        return finish
+        with self._lock:
+            self._pending = finish
 
     def value(self, type_: str, record_id: Any, attribute: str) -> str | None:
         if not isinstance(record_id, str):
@@ -123,7 +158,7 @@ def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
     return thread, outcome
 
 
-def parse_names(texts: Sequence[str | None]) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
+def parse_names(texts: Sequence[str | None]) -> Parsed:
     """:func:`~desktop_app.store.columns.read_names`' documents as lookups: names and codes by type and id, and
     reserved quantities by stock item."""
     import json

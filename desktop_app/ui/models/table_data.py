@@ -90,14 +90,25 @@ class TableData:
         self.relationships = {
             name: data.relationships.get(name, [None] * len(data.ids)) for name in self.relationship_names
         }
+        derived = False  # a column read needs the lookups: related names or reserved quantities not in ``data``
         for i, column in enumerate(self.columns):
+            related = f"{column.relationship}.{column.target_attribute}"
             if column.source == "id":
                 self.values[i] = list(data.ids)
             elif column.source == "attribute":
                 self.values[i] = data.attributes[column.key]
+            elif column.source == "relationship" and related in data.related:
+                self.values[i] = data.related[related]
+            elif column.key == "reserved" and data.reserved is not None:
+                self.values[i] = data.reserved
+            elif column.key == "available" and data.reserved is not None and "quantity" in data.attributes:
+                quantity = data.attributes["quantity"]
+                self.values[i] = [(q or 0) - r for q, r in zip(quantity, data.reserved, strict=True)]
             else:
                 self.values[i] = [None] * len(data.ids)
-        self.recompute_relationship_columns(lookups)
+                derived = True
+        if derived:
+            self.recompute_relationship_columns(lookups)
         self.pending = set(data.pending)
         self.order = list(range(len(data.ids)))
         self.slot_of = {record_id: slot for slot, record_id in enumerate(data.ids)}

@@ -66,7 +66,9 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tab_by_type = LazyTabs(TAB_TYPES, self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
-        lookups_read = self.lookups.start_loading(session.cache_file)  # read while the widgets are built
+        # Names of related records, read in a thread; the first tab's first screenful reads its own from SQLite,
+        # and whatever first needs them all (another tab, the whole table) waits for this read.
+        self.lookups.start_loading(session.cache_file)
         for type_ in TAB_TYPES:
             self._waiting[type_] = QWidget()
             self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
@@ -84,7 +86,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_outbox()
         self.status.set_online(session.online, forced=session.forced_offline)
-        lookups_read()
 
     def _build_tab(self, type_: str) -> ResourceTab:
         """Build one tab and put it in place of its empty page (``tab_by_type`` calls this on first access)."""
