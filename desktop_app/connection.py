@@ -62,6 +62,21 @@ class Connection:
     dialect: str | None = None
     on_token: Callable[[Token], None] = field(default=_no_op, repr=False, compare=False)
     on_dialect: Callable[[str], None] = field(default=_no_op, repr=False, compare=False)
+    #: Reads the secret from the keyring later, when it was resolved without it (see :meth:`load_secret`).
+    secret_loader: Callable[[Connection], None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def can_load_secret(self) -> bool:
+        """Whether :meth:`load_secret` would fetch credentials this connection does not hold yet."""
+        return self.credentials is None and self.secret_loader is not None
+
+    def load_secret(self) -> None:
+        """Read the secret (and the cached token) from the keyring now: the window resolves its profile without
+        them, paints from the cache, and only then waits for the keyring (a D-Bus round trip, or an unlock
+        prompt). Raises what the keyring raises, as a :class:`StockroomError` that says what to do."""
+        if self.can_load_secret:
+            assert self.secret_loader is not None
+            self.secret_loader(self)
 
     def save_token(self, token: Token) -> None:
         """Keep a newly issued token (in the profile's keyring entry), so the next start needs no token request."""
@@ -187,7 +202,8 @@ def _from_profile(args: argparse.Namespace, *, need_secret: bool) -> Connection:
 def connection_for_profile(profile: Profile, store: ProfileStore, *, need_secret: bool = True) -> Connection:
     """A profile's connection, with its secret and cached token from the keyring (or this session's memory).
 
-    Without ``need_secret`` neither the keyring nor the HTTP client is imported (the window's offline start)."""
+    Without ``need_secret`` neither the keyring nor the HTTP client is imported (the window's start, which
+    paints from the cache first); :meth:`Connection.load_secret` reads them later."""
     endpoint = profile_endpoint(profile)
     connection = Connection(
         name=profile.name,
@@ -197,8 +213,14 @@ def connection_for_profile(profile: Profile, store: ProfileStore, *, need_secret
         dialect=profile.dialect,
         on_dialect=lambda dialect: store.set_dialect(profile.name, dialect),
     )
-    if not need_secret:
-        return connection
+    connection.secret_loader = lambda target: _load_secret(target, profile)
+    if need_secret:
+        connection.load_secret()
+    return connection
+
+
+def _load_secret(connection: Connection, profile: Profile) -> None:
+    """The profile's secret and cached token from the keyring, into ``connection``."""
     from desktop_app.api import Credentials
     from desktop_app.credentials.vault import Vault
 
@@ -214,7 +236,6 @@ def connection_for_profile(profile: Profile, store: ProfileStore, *, need_secret
     if stored.token is not None and stored.token.is_fresh():
         connection.token = _api_token(stored.token)
     connection.on_token = lambda token: vault.save_token(profile.name, _cached_token(token))
-    return connection
 
 
 def _api_token(cached: CachedToken) -> Token:

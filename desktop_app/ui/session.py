@@ -39,6 +39,8 @@ class Session(QObject):
     sync_progress = Signal(str, int, object)
     sync_finished = Signal(bool, str)
     mode_changed = Signal(str)
+    #: The keyring did not give this profile's secret (``message`` says why); the session now works offline.
+    secret_unavailable = Signal(str)
 
     def __init__(
         self,
@@ -55,12 +57,14 @@ class Session(QObject):
         self.cache = cache
         self.cache_file = cache_file
         self.tasks = tasks or TaskSet()
-        self.forced_offline = offline or connection.credentials is None
+        # A profile opened without its secret reads it from the keyring with its first request (see _unlock).
+        self.forced_offline = offline or (connection.credentials is None and not connection.can_load_secret)
         self.online = not self.forced_offline
         self.mode = "test" if connection.token is None or connection.token.test else "live"
         self._editor: Any = None
         self._sync_task: asyncio.Task[Any] | None = None
         self._client: Any = None
+        self._unlocking: asyncio.Task[bool] | None = None
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
         self.confirmed_ids: dict[str, str] = {}
         self._on_close = on_close
@@ -128,6 +132,35 @@ class Session(QObject):
 
         threading.Thread(target=load, name="stockroom-warm-up", daemon=True).start()
 
+    async def _unlock(self) -> bool:
+        """The profile's secret, read from the keyring in a thread on first need: after the window has painted
+        from the cache, and without freezing it while the keyring answers (or asks to be unlocked). ``False``
+        (and offline from then on) when the keyring cannot give it; one read serves every caller."""
+        import asyncio
+
+        if self.connection.credentials is not None:
+            return True
+        if self.forced_offline or not self.connection.can_load_secret:
+            return False
+        if self._unlocking is None:
+            self._unlocking = asyncio.ensure_future(self._read_secret())
+        return await asyncio.shield(self._unlocking)
+
+    async def _read_secret(self) -> bool:
+        import asyncio
+
+        from desktop_app.errors import StockroomError
+
+        try:
+            await asyncio.to_thread(self.connection.load_secret)
+        except StockroomError as exc:
+            log.warning("no client secret for %s: %s", self.name, exc)
+            self.forced_offline = True
+            self._set_online(False)
+            self.secret_unavailable.emit(str(exc))
+            return False
+        return True
+
     def start_sync(self, types: Sequence[str] = WINDOW_TYPES, *, full: bool = False) -> asyncio.Task[Any] | None:
         """Refresh ``types`` from the server in the background (F5); one sync at a time."""
         if self.forced_offline or self.syncing:
@@ -149,6 +182,9 @@ class Session(QObject):
         message = "Up to date"
         ok = True
         try:
+            if not await self._unlock():
+                ok, message = False, "Offline: the client secret could not be read from the keyring"
+                return
             client = self.make_client()
             syncer = Syncer(self.cache, client)
             for type_ in types:
@@ -183,7 +219,7 @@ class Session(QObject):
         """Send the outbox now; returns the editor's result, or ``None`` when offline."""
         from desktop_app.api import NetworkError
 
-        if self.forced_offline:
+        if self.forced_offline or not await self._unlock():
             return None
         queued = {e.id: (e.type, e.record_id) for e in self.cache.outbox()}
         try:
@@ -218,5 +254,7 @@ class Session(QObject):
     def close(self) -> None:
         self.cancel_sync()
         self.tasks.cancel_all()
+        if self._unlocking is not None:
+            self._unlocking.cancel()  # a keyring read still running in its thread is left to end unheard
         if self._on_close is not None:
             self._on_close()

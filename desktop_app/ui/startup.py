@@ -126,7 +126,8 @@ def plan_now(args: argparse.Namespace) -> Plan | None:
         return None
     offline = bool(getattr(args, "offline", False))
     try:
-        connection = resolve_connection(args, need_secret=not offline)
+        # Never the keyring here (~0.1 s, or an unlock prompt): the session reads it after the first frame.
+        connection = resolve_connection(args, need_secret=False)
         cache_file = cache_path(config.data_dir(getattr(args, "data_dir", None)), connection.cache_key)
     except StockroomError as exc:
         log.info("opening waits for the loop: %s", exc)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT = 120.0
+#: Longest a closing session waits for its cancelled background work to end.
+CLOSE_WAIT = 5.0
 #: Longest the early first frame is waited for before the loop starts anyway (a hidden or minimised screen).
 FIRST_FRAME_WAIT_MS = 2000
 
@@ -121,6 +123,7 @@ class WindowApp:
             self.window.deleteLater()
         window = MainWindow(opened.session)
         window.switch_requested.connect(lambda: self._post("switch"))
+        opened.session.secret_unavailable.connect(lambda message: self._secret_unavailable(window, message))
         window.closed.connect(lambda: self._post("closed"))
         from desktop_app.ui.first_paint import watch_first_paint
 
@@ -139,8 +142,21 @@ class WindowApp:
             QTimer.singleShot(0, _set_application_version)
         self.window = window
 
+    def _secret_unavailable(self, window: Any, message: str) -> None:
+        """The keyring did not give the profile's secret: the window stays on the cache, offline, and the sign-in
+        dialog opens over it (cancelling it keeps working offline)."""
+        window.statusBar().showMessage(f"Working offline: {message}", 20000)
+        if not self.args.self_test:
+            self._post("switch")
+
     async def _close(self, opened: Opened) -> None:
+        """Stop the session's work, then its client, then its cache: a sync cancelled mid-page still ends (and tells
+        the window so) while the loop runs and the cache is open, instead of after either is gone."""
         opened.session.close()
+        try:
+            await opened.session.tasks.wait_idle(timeout=CLOSE_WAIT)
+        except TimeoutError as exc:
+            log.warning("closing with background work still running: %s", exc)
         await opened.session.aclose()
         opened.close()
 

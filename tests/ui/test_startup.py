@@ -111,27 +111,33 @@ def _cache_with_sku(path: Path, code: str, name: str) -> None:
         cache.finish_full_sync("skus", generation, server_count=1)
 
 
-def test_the_start_plan_resolves_the_cache_file_without_loading_qt(tmp_path: Path) -> None:
-    """``plan_now`` runs before PySide6 is imported, so SQLite's first read overlaps that import."""
+@pytest.mark.parametrize("offline", [True, False])
+def test_the_start_plan_resolves_the_cache_file_without_qt_or_the_keyring(tmp_path: Path, offline: bool) -> None:
+    """``plan_now`` runs before PySide6 is imported, so SQLite's first read overlaps that import; the keyring is
+    read after the first frame (it takes ~0.1 s, or waits for an unlock prompt)."""
     import json
     import subprocess
     import sys
 
     _profile(tmp_path)
+    flags = json.dumps(json.dumps(vars(arguments(tmp_path, offline=offline))))
     script = (
         "import json, sys, argparse\n"
         "from desktop_app.ui.startup import plan_now\n"
         "from desktop_app.ui.models.lookups import prefetch\n"
-        f"args = argparse.Namespace(**json.loads({json.dumps(json.dumps(vars(arguments(tmp_path, offline=True))))}))\n"
+        f"args = argparse.Namespace(**json.loads({flags}))\n"
         "plan = plan_now(args)\n"
         "prefetch(plan.cache_file)\n"
-        "print(json.dumps([str(plan.cache_file), plan.offline, plan.connection.name, 'PySide6' in sys.modules]))\n"
+        "c = plan.connection\n"
+        "print(json.dumps([str(plan.cache_file), plan.offline, c.name, c.credentials is None, c.can_load_secret,\n"
+        "                  [m for m in ('PySide6', 'keyring', 'httpx') if m in sys.modules]]))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    cache_file, offline, name, qt_loaded = json.loads(done.stdout)
+    cache_file, planned_offline, name, no_secret_yet, can_load, loaded = json.loads(done.stdout)
     assert Path(cache_file).parent == tmp_path / "data" / "caches" and cache_file.endswith(".sqlite3")
-    assert offline is True and name == "shop"
-    assert qt_loaded is False
+    assert planned_offline is offline and name == "shop"
+    assert no_secret_yet and can_load, "the secret is read later, by the session"
+    assert loaded == []
 
 
 def test_no_plan_when_the_start_must_wait_for_the_loop(tmp_path: Path) -> None:

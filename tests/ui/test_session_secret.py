@@ -1,0 +1,114 @@
+"""A profile's secret is read from the keyring after the window has painted, in a thread, once; when the keyring
+cannot give it, the window keeps the cache and works offline."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.api import Credentials
+from desktop_app.connection import Connection
+from desktop_app.errors import UsageError
+from desktop_app.ui.startup import open_session
+from desktop_app.ui.tasks import TaskSet
+from tests.ui.conftest import connection_to
+
+
+def deferred(sandbox: Any, read: Any) -> Connection:
+    connection = connection_to(sandbox)
+    connection.credentials = None
+    connection.secret_loader = read
+    return connection
+
+
+@pytest.mark.asyncio
+async def test_the_secret_is_read_once_in_a_thread_when_first_needed(sandbox: Any, tmp_path: Path) -> None:
+    reads: list[str] = []
+
+    def read(connection: Connection) -> None:
+        reads.append(threading.current_thread().name)
+        connection.credentials = Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret)
+
+    opened = open_session(deferred(sandbox, read), tmp_path, offline=False, tasks=TaskSet())
+    session = opened.session
+    try:
+        assert not session.forced_offline and session.online, "a profile whose secret is still to be read"
+        assert reads == [], "opening the session does not touch the keyring"
+        sync = session.start_sync(["stock_locations"], full=True)
+        assert sync is not None
+        await asyncio.gather(sync, session.push())
+        assert len(reads) == 1 and reads[0] != threading.main_thread().name
+        assert session.cache.count("stock_locations") > 0 and session.online
+    finally:
+        session.close()
+        await session.aclose()
+        opened.close()
+
+
+@pytest.mark.asyncio
+async def test_without_the_secret_the_session_keeps_the_cache_and_goes_offline(sandbox: Any, tmp_path: Path) -> None:
+    def read(connection: Connection) -> None:
+        raise UsageError("profile 'shop' has no secret stored; run `stockroom login --profile shop` again")
+
+    opened = open_session(deferred(sandbox, read), tmp_path, offline=False, tasks=TaskSet())
+    session = opened.session
+    said: list[str] = []
+    finished: list[tuple[bool, str]] = []
+    session.secret_unavailable.connect(said.append)
+    session.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
+    try:
+        sync = session.start_sync(full=True)
+        assert sync is not None
+        await sync
+        assert said and "stockroom login --profile shop" in said[0]
+        assert finished == [(False, "Offline: the client secret could not be read from the keyring")]
+        assert session.forced_offline and not session.online
+        assert session.start_sync() is None and await session.push() is None, "no second keyring read"
+    finally:
+        session.close()
+        await session.aclose()
+        opened.close()
+
+
+@pytest.mark.asyncio
+async def test_closing_during_a_sync_ends_it_while_the_cache_is_open(
+    sandbox: Any, synced_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Quitting mid-sync (here: while the keyring is still being read): the cancelled sync still tells the window
+    it ended, so that must happen before the cache closes (it used to land on a closed database)."""
+    import argparse
+    import shutil
+
+    from desktop_app.ui.errors import ErrorReporter
+    from desktop_app.ui.views.main_window import MainWindow
+    from desktop_app.ui.window_app import WindowApp
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(synced_dir, data_dir)
+    keyring_answers = threading.Event()
+    reporter = ErrorReporter(interactive=False)
+    connection = deferred(sandbox, lambda connection: keyring_answers.wait(10))
+    opened = open_session(connection, data_dir, offline=False, tasks=TaskSet(reporter.report))
+    window = MainWindow(opened.session)
+    window.load()
+    window.show()
+    app = WindowApp(argparse.Namespace(self_test=False), reporter)
+    ended: list[str] = []
+    opened.session.sync_finished.connect(lambda ok, message: ended.append(message))
+    sync = opened.session.start_sync(full=True)
+    assert sync is not None
+    await asyncio.sleep(0.05)
+    assert not sync.done(), "waiting for the keyring"
+    try:
+        await app._close(opened)
+        assert sync.done() and ended == ["Sync cancelled"]
+        await asyncio.sleep(0.05)
+    finally:
+        keyring_answers.set()
+        window.close()
+        window.deleteLater()
+    assert reporter.errors == [] and not [r for r in caplog.records if r.levelname == "ERROR"]
