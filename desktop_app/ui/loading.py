@@ -121,7 +121,8 @@ class ServerPager:
         from desktop_app.sync import includes
 
         try:
-            page = await self.session.make_client().list_page(
+            client = await self.session.ready_client()
+            page = await client.list_page(
                 self.type,
                 filters=self.filters,
                 include=includes(self.type) or None,

@@ -132,6 +132,14 @@ class Session(QObject):
 
         threading.Thread(target=load, name="stockroom-warm-up", daemon=True).start()
 
+    async def ready_client(self) -> Any:
+        """:meth:`make_client`, once the profile's secret has been read; ``NetworkError`` when working offline."""
+        if not await self._unlock():
+            from desktop_app.api import NetworkError
+
+            raise NetworkError("working offline: no client secret for this session")
+        return self.make_client()
+
     async def _unlock(self) -> bool:
         """The profile's secret, read from the keyring in a thread on first need: after the window has painted
         from the cache, and without freezing it while the keyring answers (or asks to be unlocked). ``False``

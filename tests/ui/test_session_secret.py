@@ -50,6 +50,35 @@ async def test_the_secret_is_read_once_in_a_thread_when_first_needed(sandbox: An
 
 
 @pytest.mark.asyncio
+async def test_a_table_the_cache_lacks_pages_from_the_server_once_the_secret_is_read(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    from desktop_app.ui.loading import ServerPager
+    from desktop_app.ui.models.lookups import Lookups
+    from desktop_app.ui.models.resource_table import ResourceTableModel
+    from tests.ui.conftest import wait_until
+
+    reads: list[str] = []
+
+    def read(connection: Connection) -> None:
+        reads.append("read")
+        connection.credentials = Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret)
+
+    tasks = TaskSet()
+    opened = open_session(deferred(sandbox, read), tmp_path, offline=False, tasks=tasks)
+    try:
+        model = ResourceTableModel("stock_items", Lookups(), tasks=tasks)
+        model.set_records([], pager=ServerPager(opened.session, "stock_items"))
+        model.fetchMore()
+        await wait_until(lambda: model.rowCount() == ServerPager.PAGE_SIZE, what="the first page")
+        assert reads == ["read"] and opened.session.online
+    finally:
+        opened.session.close()
+        await opened.session.aclose()
+        opened.close()
+
+
+@pytest.mark.asyncio
 async def test_without_the_secret_the_session_keeps_the_cache_and_goes_offline(sandbox: Any, tmp_path: Path) -> None:
     def read(connection: Connection) -> None:
         raise UsageError("profile 'shop' has no secret stored; run `stockroom login --profile shop` again")
