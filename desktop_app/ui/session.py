@@ -65,6 +65,8 @@ class Session(QObject):
         self._sync_task: asyncio.Task[Any] | None = None
         self._client: Any = None
         self._unlocking: asyncio.Task[bool] | None = None
+        #: Why the session works offline when it was not asked to (the keyring did not give the secret).
+        self.offline_reason: str | None = None
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
         self.confirmed_ids: dict[str, str] = {}
         self._on_close = on_close
@@ -163,6 +165,7 @@ class Session(QObject):
             await asyncio.to_thread(self.connection.load_secret)
         except StockroomError as exc:
             log.warning("no client secret for %s: %s", self.name, exc)
+            self.offline_reason = str(exc)
             self.forced_offline = True
             self._set_online(False)
             self.secret_unavailable.emit(str(exc))
@@ -191,7 +194,7 @@ class Session(QObject):
         ok = True
         try:
             if not await self._unlock():
-                ok, message = False, "Offline: the client secret could not be read from the keyring"
+                ok, message = False, f"Offline: {self.offline_reason or 'no client secret for this session'}"
                 return
             client = self.make_client()
             syncer = Syncer(self.cache, client)

@@ -123,7 +123,7 @@ class WindowApp:
             self.window.deleteLater()
         window = MainWindow(opened.session)
         window.switch_requested.connect(lambda: self._post("switch"))
-        opened.session.secret_unavailable.connect(lambda message: self._secret_unavailable(window, message))
+        opened.session.secret_unavailable.connect(self._secret_unavailable)
         window.closed.connect(lambda: self._post("closed"))
         from desktop_app.ui.first_paint import watch_first_paint
 
@@ -142,10 +142,10 @@ class WindowApp:
             QTimer.singleShot(0, _set_application_version)
         self.window = window
 
-    def _secret_unavailable(self, window: Any, message: str) -> None:
-        """The keyring did not give the profile's secret: the window stays on the cache, offline, and the sign-in
-        dialog opens over it (cancelling it keeps working offline)."""
-        window.statusBar().showMessage(f"Working offline: {message}", 20000)
+    def _secret_unavailable(self, message: str) -> None:
+        """The keyring did not give the profile's secret: the window stays on the cache, offline (the status bar
+        says why), and the sign-in dialog opens over it (cancelling it keeps working offline)."""
+        log.info("asking to sign in again: %s", message)
         if not self.args.self_test:
             self._post("switch")
 

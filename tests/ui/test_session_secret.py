@@ -94,7 +94,7 @@ async def test_without_the_secret_the_session_keeps_the_cache_and_goes_offline(s
         assert sync is not None
         await sync
         assert said and "stockroom login --profile shop" in said[0]
-        assert finished == [(False, "Offline: the client secret could not be read from the keyring")]
+        assert finished == [(False, f"Offline: {said[0]}")]
         assert session.forced_offline and not session.online
         assert session.start_sync() is None and await session.push() is None, "no second keyring read"
     finally:

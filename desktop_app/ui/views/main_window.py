@@ -154,7 +154,9 @@ class MainWindow(QMainWindow):
         s = self.session
         s.records_changed.connect(self._records_changed)
         s.outbox_changed.connect(self._update_outbox)
-        s.online_changed.connect(self.status.set_online)
+        s.online_changed.connect(
+            lambda online: self.status.set_online(online, forced=s.forced_offline, reason=s.offline_reason)
+        )
         s.sync_started.connect(self.status.sync_started)
         s.sync_progress.connect(self.status.sync_progress)
         s.sync_finished.connect(self._sync_finished)

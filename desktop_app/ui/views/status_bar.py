@@ -64,11 +64,12 @@ class StatusBar(QStatusBar):
         colour = "#b06e00" if mode == "test" else "#2e7d32"
         self.profile_label.setText(f"<b>{name}</b> · <span style='color:{colour}'>{mode} mode</span>")
 
-    def set_online(self, online: bool, *, forced: bool = False) -> None:
+    def set_online(self, online: bool, *, forced: bool = False, reason: str | None = None) -> None:
         if online:
             self.online_label.setText("<span style='color:#2e7d32'>●</span> Online")
+            self.online_label.setToolTip("Online: edits are sent as they are made")
         else:
-            why = "working from the cache" if forced else "the server cannot be reached"
+            why = reason or ("working from the cache" if forced else "the server cannot be reached")
             self.online_label.setText("<span style='color:#c62828'>●</span> Offline")
             self.online_label.setToolTip(f"Offline: {why}; edits are kept and sent later")
 
