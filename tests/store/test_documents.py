@@ -12,6 +12,7 @@ import pytest
 
 from desktop_app.api.records import Record, parse_page
 from desktop_app.store import SCHEMA_VERSION, Cache, cache_path
+from desktop_app.store.cache import DOCUMENTS_PER_STATEMENT
 from desktop_app.store.database import MIGRATIONS
 
 
@@ -115,6 +116,19 @@ def test_rows_with_pending_edits_keep_the_users_values(cache: Cache) -> None:
     cache.remove_entry("e1")
     restored = cache.get("stock_items", "a")
     assert restored is not None and not restored.pending and restored.attributes["quantity"] == 7
+
+
+def test_more_documents_than_one_statement_takes_are_all_written(cache: Cache) -> None:
+    count = DOCUMENTS_PER_STATEMENT * 2 + 3
+    texts = [document(item(f"r{n:04d}", n, {"sku": {"data": {"type": "skus", "id": f"s{n}"}}})) for n in range(count)]
+    # The last document sends r0000 again: the later page wins, as when pages are written one by one.
+    texts.append(document(item("r0000", 7777, {"sku": {"data": {"type": "skus", "id": "moved"}}})))
+    assert cache.store_documents("stock_items", texts, 1, decode, ["sku"]) == count + 1
+    assert cache.count("stock_items") == count
+    first = cache.get("stock_items", "r0000")
+    assert first is not None and first.attributes["quantity"] == 7777 and first.relationships == {"sku": "moved"}
+    last = cache.get("stock_items", f"r{count - 1:04d}")
+    assert last is not None and last.relationships == {"sku": f"s{count - 1}"}
 
 
 def test_a_page_that_is_not_json_is_refused_and_nothing_is_written(cache: Cache) -> None:
