@@ -100,6 +100,10 @@ def _check_for(spec: Field) -> Check:
         return _exact(float)
     if kind == "string" and spec.enum is None:
         return _exact(str)
+    if kind == "object":
+        return _exact(dict)
+    if kind == "array":
+        return _exact(list)
     if kind == "datetime":
         return _canonical_time
     return _never
