@@ -87,6 +87,21 @@ async def settle(window: Any) -> None:
 
 
 @asynccontextmanager
+async def session_open(
+    connection: Connection, data_dir: Path, *, offline: bool = False, tasks: TaskSet | None = None
+) -> AsyncIterator[Opened]:
+    """``open_session``, closed again however the test ends: background work ended, the client and cache closed."""
+    opened = open_session(connection, data_dir, offline=offline, tasks=tasks or TaskSet())
+    try:
+        yield opened
+    finally:
+        opened.session.close()
+        await opened.session.tasks.wait_idle()
+        await opened.session.aclose()
+        opened.close()
+
+
+@asynccontextmanager
 async def open_window(
     sandbox: Any, data_dir: Path, *, offline: bool = False, sync: bool = True
 ) -> AsyncIterator[tuple[Any, Opened, list[BaseException]]]:
@@ -94,22 +109,18 @@ async def open_window(
     from desktop_app.ui.views.main_window import MainWindow
 
     errors: list[BaseException] = []
-    opened = open_session(connection_to(sandbox), data_dir, offline=offline, tasks=TaskSet(errors.append))
-    window = MainWindow(opened.session)
-    window.load()
-    window.show()
-    try:
-        await settle(window)  # the rest of each table, read in a thread after the first screenful
-        if sync and not offline:
-            task = opened.session.start_sync(full=True)
-            assert task is not None
-            await asyncio.wait({task})
-            await settle(window)
-        yield window, opened, errors
-    finally:
-        window.close()
-        opened.session.close()
-        await asyncio.sleep(0)
-        await opened.session.aclose()
-        opened.close()
-        window.deleteLater()
+    async with session_open(connection_to(sandbox), data_dir, offline=offline, tasks=TaskSet(errors.append)) as opened:
+        window = MainWindow(opened.session)
+        window.load()
+        window.show()
+        try:
+            await settle(window)  # the rest of each table, read in a thread after the first screenful
+            if sync and not offline:
+                task = opened.session.start_sync(full=True)
+                assert task is not None
+                await asyncio.wait({task})
+                await settle(window)
+            yield window, opened, errors
+        finally:
+            window.close()
+            window.deleteLater()

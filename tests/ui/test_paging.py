@@ -10,9 +10,8 @@ import pytest
 from desktop_app.ui.loading import ServerPager
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.models.resource_table import ResourceTableModel
-from desktop_app.ui.startup import open_session
 from desktop_app.ui.tasks import TaskSet
-from tests.ui.conftest import connection_to, sync_into, wait_until
+from tests.ui.conftest import connection_to, session_open, sync_into, wait_until
 
 
 @pytest.mark.asyncio
@@ -20,8 +19,7 @@ async def test_fetch_more_reads_the_next_page(sandbox: Any, data_dir: Path, qtmo
     errors: list[BaseException] = []
     tasks = TaskSet(errors.append)
     await sync_into(sandbox, data_dir / "lookups")
-    opened = open_session(connection_to(sandbox), data_dir, offline=False, tasks=tasks)
-    try:
+    async with session_open(connection_to(sandbox), data_dir, tasks=tasks) as opened:
         from desktop_app.store import Cache, cache_path
 
         lookups = Lookups()
@@ -43,10 +41,6 @@ async def test_fetch_more_reads_the_next_page(sandbox: Any, data_dir: Path, qtmo
         assert model.canFetchMore() == (total > 2 * ServerPager.PAGE_SIZE)
         qtmodeltester.check(model)
         assert not errors
-    finally:
-        opened.session.close()
-        await opened.session.aclose()
-        opened.close()
 
 
 @pytest.mark.asyncio
@@ -54,23 +48,19 @@ async def test_filters_go_to_the_server_for_a_table_the_cache_does_not_hold(sand
     from desktop_app.ui.views.main_window import MainWindow
 
     errors: list[BaseException] = []
-    opened = open_session(connection_to(sandbox), data_dir, offline=False, tasks=TaskSet(errors.append))
-    window = MainWindow(opened.session)
-    try:
-        window.load()
-        tab = window.tab_by_type["stock_items"]
-        await wait_until(lambda: tab.model.rowCount() > 0, what="the first page")
-        assert tab.model.paging
-        sku_id = tab.model.table.relationships["sku"][0]
-        tab.apply_filters({"sku_id_eq": sku_id})
-        await wait_until(lambda: not tab.model.loading and tab.model.rowCount() > 0, what="the filtered page")
-        assert set(tab.model.table.relationships["sku"]) == {sku_id}
-        queries = [r["query"] for r in sandbox.requests() if r["path"].endswith("/stock_items")]
-        assert any("sku_id_eq" in str(q) for q in queries)
-        assert not errors
-    finally:
-        window.close()
-        opened.session.close()
-        await opened.session.tasks.wait_idle()
-        await opened.session.aclose()
-        opened.close()
+    async with session_open(connection_to(sandbox), data_dir, tasks=TaskSet(errors.append)) as opened:
+        window = MainWindow(opened.session)
+        try:
+            window.load()
+            tab = window.tab_by_type["stock_items"]
+            await wait_until(lambda: tab.model.rowCount() > 0, what="the first page")
+            assert tab.model.paging
+            sku_id = tab.model.table.relationships["sku"][0]
+            tab.apply_filters({"sku_id_eq": sku_id})
+            await wait_until(lambda: not tab.model.loading and tab.model.rowCount() > 0, what="the filtered page")
+            assert set(tab.model.table.relationships["sku"]) == {sku_id}
+            queries = [r["query"] for r in sandbox.requests() if r["path"].endswith("/stock_items")]
+            assert any("sku_id_eq" in str(q) for q in queries)
+            assert not errors
+        finally:
+            window.close()

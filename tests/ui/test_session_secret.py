@@ -15,7 +15,7 @@ from desktop_app.connection import Connection
 from desktop_app.errors import UsageError
 from desktop_app.ui.startup import open_session
 from desktop_app.ui.tasks import TaskSet
-from tests.ui.conftest import connection_to
+from tests.ui.conftest import connection_to, session_open
 
 
 def deferred(sandbox: Any, read: Any) -> Connection:
@@ -33,9 +33,8 @@ async def test_the_secret_is_read_once_in_a_thread_when_first_needed(sandbox: An
         reads.append(threading.current_thread().name)
         connection.credentials = Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret)
 
-    opened = open_session(deferred(sandbox, read), tmp_path, offline=False, tasks=TaskSet())
-    session = opened.session
-    try:
+    async with session_open(deferred(sandbox, read), tmp_path, tasks=TaskSet()) as opened:
+        session = opened.session
         assert not session.forced_offline and session.online, "a profile whose secret is still to be read"
         assert reads == [], "opening the session does not touch the keyring"
         sync = session.start_sync(["stock_locations"], full=True)
@@ -43,10 +42,6 @@ async def test_the_secret_is_read_once_in_a_thread_when_first_needed(sandbox: An
         await asyncio.gather(sync, session.push())
         assert len(reads) == 1 and reads[0] != threading.main_thread().name
         assert session.cache.count("stock_locations") > 0 and session.online
-    finally:
-        session.close()
-        await session.aclose()
-        opened.close()
 
 
 @pytest.mark.asyncio
@@ -65,17 +60,12 @@ async def test_a_table_the_cache_lacks_pages_from_the_server_once_the_secret_is_
         connection.credentials = Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret)
 
     tasks = TaskSet()
-    opened = open_session(deferred(sandbox, read), tmp_path, offline=False, tasks=tasks)
-    try:
+    async with session_open(deferred(sandbox, read), tmp_path, tasks=tasks) as opened:
         model = ResourceTableModel("stock_items", Lookups(), tasks=tasks)
         model.set_records([], pager=ServerPager(opened.session, "stock_items"))
         model.fetchMore()
         await wait_until(lambda: model.rowCount() == ServerPager.PAGE_SIZE, what="the first page")
         assert reads == ["read"] and opened.session.online
-    finally:
-        opened.session.close()
-        await opened.session.aclose()
-        opened.close()
 
 
 @pytest.mark.asyncio
@@ -83,13 +73,12 @@ async def test_without_the_secret_the_session_keeps_the_cache_and_goes_offline(s
     def read(connection: Connection) -> None:
         raise UsageError("profile 'shop' has no secret stored; run `stockroom login --profile shop` again")
 
-    opened = open_session(deferred(sandbox, read), tmp_path, offline=False, tasks=TaskSet())
-    session = opened.session
-    said: list[str] = []
-    finished: list[tuple[bool, str]] = []
-    session.secret_unavailable.connect(said.append)
-    session.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
-    try:
+    async with session_open(deferred(sandbox, read), tmp_path, tasks=TaskSet()) as opened:
+        session = opened.session
+        said: list[str] = []
+        finished: list[tuple[bool, str]] = []
+        session.secret_unavailable.connect(said.append)
+        session.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
         sync = session.start_sync(full=True)
         assert sync is not None
         await sync
@@ -97,10 +86,6 @@ async def test_without_the_secret_the_session_keeps_the_cache_and_goes_offline(s
         assert finished == [(False, f"Offline: {said[0]}")]
         assert session.forced_offline and not session.online
         assert session.start_sync() is None and await session.push() is None, "no second keyring read"
-    finally:
-        session.close()
-        await session.aclose()
-        opened.close()
 
 
 @pytest.mark.asyncio
