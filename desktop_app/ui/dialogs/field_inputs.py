@@ -86,16 +86,23 @@ class ChoiceInput(FieldInput):
         self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
 
 
+def key_value_table() -> QTableWidget:
+    """An empty two-column Key / Value table, the value column taking the width (metadata, here and in the
+    details pane)."""
+    table = QTableWidget(0, 2)
+    table.setHorizontalHeaderLabels(["Key", "Value"])
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
 class MetadataInput(FieldInput):
     """Metadata as rows of key and value; values that look like JSON (numbers, true, lists) keep their type."""
 
     def __init__(self, field: Field) -> None:
         self.field = field
         self.widget = QWidget()
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Key", "Value"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = key_value_table()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(96)
         add = QPushButton("Add key")

@@ -78,16 +78,15 @@ class DetailsPane(QWidget):
     def form(self) -> QFormLayout:
         """The fields of the record shown, related records first (built on first use, with the metadata table)."""
         if self._form is None:
-            from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QTableWidget
+            from PySide6.QtWidgets import QAbstractItemView, QFormLayout
+
+            from desktop_app.ui.dialogs.field_inputs import key_value_table
 
             self.form_host = QWidget()
             form = QFormLayout(self.form_host)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-            self.metadata = QTableWidget(0, 2)
-            self.metadata.setHorizontalHeaderLabels(["Key", "Value"])
-            self.metadata.verticalHeader().setVisible(False)
-            self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            self.metadata = key_value_table()
             self.metadata.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.metadata.setMaximumHeight(140)
             self.metadata_label = QLabel("<b>Metadata</b>")
