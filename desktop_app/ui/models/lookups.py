@@ -74,9 +74,7 @@ class Lookups:
 
     def load(self, cache_file: Any) -> None:
         """Read every lookup from the cache file in one SQL statement (no record objects), now."""
-        from desktop_app.store.columns import read_names
-
-        parsed = parse_names(read_names(cache_file, LOOKUP_TYPES))
+        parsed = _read_now(cache_file)
         with self._lock:
             self._by_type, self._reserved = parsed
             self._pending = None  # a read still running is older than this one
@@ -91,9 +89,7 @@ class Lookups:
             thread.join()
             if "error" in outcome and started is not None:
                 # Read ahead before the cache was opened (and migrated or repaired): read again, now it is.
-                from desktop_app.store.columns import read_names
-
-                return parse_names(read_names(cache_file, LOOKUP_TYPES))
+                return _read_now(cache_file)
             if "error" in outcome:
                 raise outcome["error"]
             return parse_names(outcome["value"])
@@ -156,6 +152,12 @@ def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
     thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
     thread.start()
     return thread, outcome
+
+
+def _read_now(cache_file: Any) -> Parsed:
+    from desktop_app.store.columns import read_names
+
+    return parse_names(read_names(cache_file, LOOKUP_TYPES))
 
 
 def parse_names(texts: Sequence[str | None]) -> Parsed:
