@@ -96,20 +96,19 @@ class DetailsPane(QWidget):
         return self._form
 
     def show_record(self, record: RecordLike | None) -> None:
+        if self._form is not None:  # nothing to empty before the first record
+            while self._form.rowCount():
+                self._form.removeRow(0)
+            self.metadata.setRowCount(0)
         if record is None:
             self.record_id = None
             self.title.setText(f"No {self.resource.label.lower()} selected")
             self.subtitle.setText("Select a row to see all its fields and related records.")
             if self._form is not None:
-                while self._form.rowCount():
-                    self._form.removeRow(0)
-                self.metadata.setRowCount(0)
                 self.metadata.hide()
                 self.metadata_label.hide()
             return
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.metadata.setRowCount(0)
+        form = self.form  # built, with the metadata table, for the first record shown
         self.record_id = record.id
         self._shown = record
         attrs = record.attributes
@@ -123,7 +122,7 @@ class DetailsPane(QWidget):
         for rel in self.resource.relationships.values():
             value = record.relationships.get(rel.name)
             if rel.to_one and isinstance(value, str):
-                self.form.addRow(get_resource(rel.target).label + ":", self._link(rel.target, value))
+                form.addRow(get_resource(rel.target).label + ":", self._link(rel.target, value))
         for name, field in self.resource.fields.items():
             if field.trigger or name in ("id", "metadata"):
                 continue
@@ -134,7 +133,7 @@ class DetailsPane(QWidget):
             label = QLabel(escape(text) if text else "<span style='color: gray'>—</span>")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setToolTip(text)
-            self.form.addRow(field.label + ":", label)
+            form.addRow(field.label + ":", label)
         metadata = {k: v for k, v in (attrs.get("metadata") or {}).items() if k != "stockroom_op"}
         self.metadata_label.show()
         self.metadata_label.setText(
@@ -147,7 +146,7 @@ class DetailsPane(QWidget):
         for row, (key, value) in enumerate(sorted(metadata.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(str(key)))
             self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else json.dumps(value)))
-        self.form.activate()
+        form.activate()
         self.form_host.updateGeometry()
 
     def changeEvent(self, event: Any) -> None:
