@@ -125,19 +125,17 @@ class WindowApp:
         window.switch_requested.connect(lambda: self._post("switch"))
         opened.session.secret_unavailable.connect(self._secret_unavailable)
         window.closed.connect(lambda: self._post("closed"))
-        from desktop_app.ui.first_paint import watch_first_paint
+        from desktop_app.ui.first_paint import after_first_frame, watch_first_paint
 
         self._probe = watch_first_paint(window, lambda: QTimer.singleShot(0, window.close))
         window.load(rest_later=True)
         window.show()
 
-        def after_first_frame() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
+        def go_online() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
             opened.session.warm_up()
             opened.session.start_sync(full=opened.full_sync)
 
-        from desktop_app.ui.first_paint import after_first_frame as schedule
-
-        schedule(window.current_tab().table.viewport(), after_first_frame)
+        after_first_frame(window.current_tab().table.viewport(), go_online)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
             QTimer.singleShot(0, _set_application_version)
         self.window = window
