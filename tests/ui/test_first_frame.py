@@ -12,10 +12,8 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.first_paint import after_first_frame
-from desktop_app.ui.startup import open_session
-from desktop_app.ui.tasks import TaskSet
 from desktop_app.ui.views.main_window import FIRST_TAB, TAB_TYPES, MainWindow
-from tests.ui.conftest import connection_to, settle, wait_until
+from tests.ui.conftest import connection_to, session_open, settle, wait_until
 
 
 @pytest.mark.asyncio
@@ -50,19 +48,17 @@ async def test_other_tabs_are_built_after_the_first_tab_has_painted(
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(synced_dir, data_dir)
-    opened = open_session(connection_to(sandbox), data_dir, offline=True, tasks=TaskSet())
-    window = MainWindow(opened.session)
-    try:
-        window.load(rest_later=True)
-        assert list(window.tab_by_type.built) == [FIRST_TAB], "only the tab shown is built before the first frame"
-        assert window.tab_by_type.built[FIRST_TAB].model.rowCount() > 0
-        window.show()
-        await wait_until(lambda: len(window.tab_by_type.built) == len(TAB_TYPES), what="the other tabs")
-        await settle(window)
-        for type_, tab in window.tab_by_type.built.items():
-            assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_
-    finally:
-        window.close()
-        opened.session.close()
-        opened.close()
-        window.deleteLater()
+    async with session_open(connection_to(sandbox), data_dir, offline=True) as opened:
+        window = MainWindow(opened.session)
+        try:
+            window.load(rest_later=True)
+            assert list(window.tab_by_type.built) == [FIRST_TAB], "only the tab shown is built before the first frame"
+            assert window.tab_by_type.built[FIRST_TAB].model.rowCount() > 0
+            window.show()
+            await wait_until(lambda: len(window.tab_by_type.built) == len(TAB_TYPES), what="the other tabs")
+            await settle(window)
+            for type_, tab in window.tab_by_type.built.items():
+                assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_
+        finally:
+            window.close()
+            window.deleteLater()
