@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from desktop_app.api.raw import RawPage
     from desktop_app.api.records import Page, Record
-    from desktop_app.api.session import ClientStats
+    from desktop_app.api.transport import ClientStats
 
 #: Public name → the submodule that defines it.
 _WHERE = {
@@ -55,7 +55,7 @@ _WHERE = {
     "RawPage": "raw",
     "Page": "records",
     "Record": "records",
-    "ClientStats": "session",
+    "ClientStats": "transport",
 }
 
 

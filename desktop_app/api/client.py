@@ -31,7 +31,7 @@ from desktop_app.api.ratelimit import RateLimiter
 from desktop_app.api.raw import RawPage, read_raw_page
 from desktop_app.api.records import Page, Record, parse_page, parse_single
 from desktop_app.api.retry import Backoff
-from desktop_app.api.session import ClientStats, Session
+from desktop_app.api.transport import ClientStats, Transport
 from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, FieldError
 
 _T = TypeVar("_T")
@@ -72,7 +72,7 @@ class CommerceLayerClient:
         self._dialect = dialect
         self._dialect_lock = asyncio.Lock()
         self._rechecked = False
-        self._session = Session(
+        self._transport = Transport(
             endpoint,
             credentials,
             token=token,
@@ -93,15 +93,15 @@ class CommerceLayerClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._session.aclose()
+        await self._transport.aclose()
 
     @property
     def stats(self) -> ClientStats:
-        return self._session.stats
+        return self._transport.stats
 
     @property
     def token(self) -> Token | None:
-        return self._session.token
+        return self._transport.token
 
     @property
     def dialect(self) -> str | None:
@@ -110,11 +110,11 @@ class CommerceLayerClient:
 
     @property
     def rate_limiter(self) -> RateLimiter:
-        return self._session.limiter
+        return self._transport.limiter
 
     async def authenticate(self) -> Token:
         """Ask for a new token now (checks the credentials) and return it."""
-        return await self._session.sign_in()
+        return await self._transport.sign_in()
 
     async def stock_levels_path(self) -> str:
         """``inventory_stock_locations`` or ``stock_levels``: tried in that order once, then remembered."""
@@ -123,7 +123,7 @@ class CommerceLayerClient:
         async with self._dialect_lock:
             if self._dialect is None:
                 try:
-                    await self._session.request(
+                    await self._transport.request(
                         "GET", STOCK_LEVELS, limit_type=STOCK_LEVELS, params={"page[size]": "1"}
                     )
                     self._dialect = STOCK_LEVELS
@@ -164,7 +164,7 @@ class CommerceLayerClient:
                         canonical, page=page, page_size=page_size, stock_levels_path=STOCK_LEVELS, **spec
                     )
                     try:
-                        body = await self._session.request("GET", STOCK_LEVELS, limit_type=canonical, params=params)
+                        body = await self._transport.request("GET", STOCK_LEVELS, limit_type=canonical, params=params)
                     except NotFoundError:
                         self._dialect = LEGACY_STOCK_LEVELS
                     else:
@@ -173,7 +173,7 @@ class CommerceLayerClient:
         path, dialect = await self._path(canonical)
         params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=dialect, **spec)
         try:
-            body = await self._session.request("GET", path, limit_type=canonical, params=params)
+            body = await self._transport.request("GET", path, limit_type=canonical, params=params)
         except NotFoundError:
             if canonical != STOCK_LEVELS or self._rechecked:
                 raise
@@ -181,7 +181,7 @@ class CommerceLayerClient:
             self._rechecked = True
             other = LEGACY_STOCK_LEVELS if dialect == STOCK_LEVELS else STOCK_LEVELS
             params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=other, **spec)
-            body = await self._session.request("GET", other, limit_type=canonical, params=params)
+            body = await self._transport.request("GET", other, limit_type=canonical, params=params)
             log.info("this server answers %s, not %s; using it from now on", other, dialect)
             self._dialect = other
         return _read(parse_page, body, page)
@@ -252,9 +252,9 @@ class CommerceLayerClient:
         path, dialect = await self._path(canonical)
         params = query_params(canonical, page=page, page_size=page_size, stock_levels_path=dialect, **spec)
         if not check:
-            body = await self._session.request_bytes("GET", path, limit_type=canonical, params=params)
+            body = await self._transport.request_bytes("GET", path, limit_type=canonical, params=params)
             return _read(read_raw_page, canonical, body, page)
-        body, date = await self._session.request_dated("GET", path, limit_type=canonical, params=params)
+        body, date = await self._transport.request_dated("GET", path, limit_type=canonical, params=params)
         return _read(read_raw_page, canonical, body, page, check, date)
 
     async def retrieve(self, type: str, id: str, *, include: Include | None = None) -> Record:
@@ -262,7 +262,7 @@ class CommerceLayerClient:
         _check_id(id)
         params = query_params(canonical, include=include)
         path, _ = await self._path(canonical)
-        body = await self._session.request("GET", f"{path}/{id}", limit_type=canonical, params=params or None)
+        body = await self._transport.request("GET", f"{path}/{id}", limit_type=canonical, params=params or None)
         return _read(parse_single, body)
 
     async def create(
@@ -277,7 +277,7 @@ class CommerceLayerClient:
         create_document(canonical, attributes, relationships)
         path, dialect = await self._path(canonical)
         document = create_document(canonical, attributes, relationships, stock_levels_path=dialect)
-        body = await self._session.request("POST", path, limit_type=canonical, document=document)
+        body = await self._transport.request("POST", path, limit_type=canonical, document=document)
         return _read(parse_single, body)
 
     async def update(
@@ -294,7 +294,7 @@ class CommerceLayerClient:
         update_document(canonical, id, attributes, relationships)
         path, dialect = await self._path(canonical)
         document = update_document(canonical, id, attributes, relationships, stock_levels_path=dialect)
-        body = await self._session.request("PATCH", f"{path}/{id}", limit_type=canonical, document=document)
+        body = await self._transport.request("PATCH", f"{path}/{id}", limit_type=canonical, document=document)
         return _read(parse_single, body)
 
     async def delete(self, type: str, id: str) -> None:
@@ -303,7 +303,7 @@ class CommerceLayerClient:
         if not resource.can("delete"):
             raise FieldError("type", f"{resource.plural_label} cannot be deleted", "not_allowed")
         path, _ = await self._path(resource.type)
-        await self._session.request("DELETE", f"{path}/{id}", limit_type=resource.type)
+        await self._transport.request("DELETE", f"{path}/{id}", limit_type=resource.type)
 
 
 def _check_id(id_: str) -> None:

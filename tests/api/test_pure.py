@@ -381,7 +381,7 @@ async def test_tls_is_always_verified() -> None:
         Endpoint("http://shop.example.com/api", "https://auth.example.com/oauth/token")
     client = CommerceLayerClient(Endpoint.for_organization("acme"), Credentials("id", "secret-for-tls-test"))
     try:
-        context = client._session.http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        context = client._transport.http._transport._pool._ssl_context  # type: ignore[attr-defined]
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     finally:
         await client.aclose()

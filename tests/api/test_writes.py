@@ -184,14 +184,14 @@ async def test_missing_records(make_client: ClientFactory) -> None:
 async def test_server_refusals_of_queries(make_client: ClientFactory) -> None:
     """What local checks would have caught, sent anyway: the server's 400s map to ``BadRequestError``."""
     async with make_client() as client:
-        session = client._session
+        transport = client._transport
         for params, code in (
             ({"filter[q][colour_eq]": "red"}, "FILTER_NOT_ALLOWED"),
             ({"sort": "colour"}, "INVALID_SORT_CRITERIA"),
             ({"include": "colour"}, "INVALID_INCLUDE"),
         ):
             with pytest.raises(BadRequestError) as caught:
-                await session.request("GET", "stock_items", limit_type="stock_items", params=params)
+                await transport.request("GET", "stock_items", limit_type="stock_items", params=params)
             assert code in caught.value.codes
 
 
@@ -242,7 +242,7 @@ async def test_server_refusals_of_documents(make_client: ClientFactory) -> None:
     """Documents the client never builds, sent raw: each refusal maps to its class, code and pointer."""
     async with make_client() as client:
         item = await first(client, "stock_items")
-        session = client._session
+        transport = client._transport
         cases: list[tuple[str, str, dict[str, Any], type[ApiError], str]] = [
             (
                 "PATCH",
@@ -268,7 +268,7 @@ async def test_server_refusals_of_documents(make_client: ClientFactory) -> None:
         ]
         for method, path, document, cls, code in cases:
             with pytest.raises(cls) as caught:
-                await session.request(method, path, limit_type="stock_items", document=document)
+                await transport.request(method, path, limit_type="stock_items", document=document)
             assert code in caught.value.codes, caught.value
             if code == "PARAM_NOT_ALLOWED":
                 assert caught.value.field == "created_at"

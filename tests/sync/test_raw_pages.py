@@ -43,7 +43,7 @@ def test_counts_come_from_the_list_meta_or_the_whole_document() -> None:
 @pytest.mark.asyncio
 async def test_an_answer_that_is_not_a_list_is_a_server_error(sandbox: SandboxProcess) -> None:
     async with client_of(sandbox) as client:
-        client._session.request_bytes = _single  # type: ignore[method-assign]
+        client._transport.request_bytes = _single  # type: ignore[method-assign]
         with pytest.raises(ServerError, match="unexpected answer"):
             async for _ in client.list_all_raw("skus"):
                 pass

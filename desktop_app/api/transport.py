@@ -1,6 +1,6 @@
-"""One authenticated HTTP conversation with a Commerce Layer organisation: token, rate limits, retries, logging.
+"""The HTTP transport of one Commerce Layer organisation: token, rate limits, retries, logging.
 
-Every request goes through :meth:`Session.request`, so each one waits for its slot in the rate limiter, carries a
+Every request goes through :meth:`Transport.request`, so each one waits for its slot in the rate limiter, carries a
 fresh token, is retried when that is safe, is logged (without its Authorization header) and turns failures into
 the typed exceptions of :mod:`desktop_app.api.errors`.
 """
@@ -49,7 +49,7 @@ class ClientStats:
     token_refreshes: int = 0
 
 
-class Session:
+class Transport:
     """Sends requests for one endpoint and credential; owns the ``httpx.AsyncClient``."""
 
     def __init__(
@@ -336,4 +336,4 @@ def _log_failure(method: str, url: str, params: Mapping[str, str] | None, error:
         )
 
 
-__all__ = ["ApiError", "ClientStats", "RateLimitedError", "Session"]
+__all__ = ["ApiError", "ClientStats", "RateLimitedError", "Transport"]
