@@ -120,7 +120,7 @@ class ResourceEndpoints:
             record = self._create(segment, resource, body)
             return respond(renderer.single(record, segment, query), 201)
         query = parse_query(self.store, resource, params, collection=True)
-        page = paginate(select(self.store.table(resource.type).values(), query), query)
+        page = paginate(select(self.store.listing(resource.type), query), query)
         return respond(renderer.page(page, segment, query, f"/api/{segment}", params.multi_items()))
 
     def _member(self, request: Request, body: bytes) -> Response:

@@ -98,6 +98,9 @@ class Store:
         self._refs: dict[tuple[str, str], dict[tuple[str, str, str], None]] = {}
         self._seq = 0
         self._in_transaction = False
+        #: Each type's records in insertion order, as a list: a page is then a slice, as fast deep in a table of a
+        #: million as at its start (a dict has no positions, so page N had to walk past every record before it).
+        self._lists: dict[str, list[Record]] = {}
 
     # -- loading -----------------------------------------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -129,10 +132,19 @@ class Store:
         self.tables = {t: {} for t in SERVED_TYPES}
         self._refs = {}
         self._seq = 0
+        self._lists = {}
 
     # -- reading -----------------------------------------------------------------------------------------------
     def table(self, type_: str) -> dict[str, Record]:
         return self.tables[type_]
+
+    def listing(self, type_: str) -> list[Record]:
+        """``type_``'s records in the order a listing pages through them (do not change the list: it is kept
+        until the type's next change)."""
+        found = self._lists.get(type_)
+        if found is None:
+            found = self._lists[type_] = list(self.tables[type_].values())
+        return found
 
     def get(self, type_: str, id_: str) -> Record | None:
         return self.tables[type_].get(id_)
@@ -190,6 +202,7 @@ class Store:
     def save(self, record: Record) -> None:
         """Insert or replace ``record``."""
         record.encoded = None
+        self._lists.pop(record.type, None)
         table = self.tables[record.type]
         old = table.get(record.id)
         if old is not None:
@@ -207,9 +220,11 @@ class Store:
     def delete(self, record: Record) -> None:
         self.connection.execute("DELETE FROM records WHERE type = ? AND id = ?", (record.type, record.id))
         self._forget_refs(record)
+        self._lists.pop(record.type, None)
         self.tables[record.type].pop(record.id, None)
 
     def _remember(self, record: Record) -> None:
+        self._lists.pop(record.type, None)
         self.tables[record.type][record.id] = record
         for rel in stored_relationships(record.type):
             target_id = record.relationships.get(rel.name)
