@@ -22,6 +22,10 @@ RelationshipKind = Literal["has_one", "has_many"]
 STOCK_LEVELS = "inventory_stock_locations"
 #: The seed pages' (pre-2020) name of the same resource.
 LEGACY_STOCK_LEVELS = "stock_levels"
+#: The two names a server may serve stock levels under, today's first (a client probes which one answers).
+STOCK_LEVEL_DIALECTS = (STOCK_LEVELS, LEGACY_STOCK_LEVELS)
+#: Older names of a type, and the type they mean today.
+TYPE_ALIASES = {LEGACY_STOCK_LEVELS: STOCK_LEVELS}
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
 
@@ -224,8 +228,8 @@ def resources() -> dict[str, Resource]:
 
 def canonical_type(type_or_alias: str) -> str:
     """Map the seed pages' ``stock_levels`` (and the singular forms) to the canonical type."""
-    if type_or_alias == LEGACY_STOCK_LEVELS:
-        return STOCK_LEVELS
+    if type_or_alias in TYPE_ALIASES:
+        return TYPE_ALIASES[type_or_alias]
     known = resources()
     if type_or_alias in known:
         return type_or_alias

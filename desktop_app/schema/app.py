@@ -1,0 +1,237 @@
+"""The application's view of each resource type: what Stockroom does with it, beside what the API says it is.
+
+``model.py`` holds Commerce Layer's facts (fields, relationships, what may be written). This module holds
+Stockroom's choices about each type, in one entry per type: whether it is a tab of the window and where, whether
+it is kept offline (the entries are in sync order: targets before what points at them), who may edit it (the
+window, a table cell, the command line), whether other tables show its records by name, which columns start hidden
+and which columns are computed rather than stored. The window, the sync, the command line and the status read
+these entries; none of them keeps its own list of types, so a new type is one entry here plus what is truly its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type
+
+#: Attributes whose column starts hidden (the column chooser shows them): ids, write-only helpers, long texts.
+COMMONLY_HIDDEN = frozenset(
+    {"id", "metadata", "sku_code", "reference_origin", "description", "image_url", "hs_tariff_number", "number"}
+)
+
+
+@dataclass(frozen=True)
+class Total:
+    """A per-row sum over the records of another type that point at the row, which no server field holds: a
+    stock item's reserved quantity is the sum of ``quantity`` over the reserved stocks whose ``stock_item`` is it.
+
+    The cache computes it in SQL for a screenful, the window's lookups keep it per row id for a whole table."""
+
+    name: str
+    type: str
+    via: str
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: where its value comes from, how it reads and whether it sorts or edits in place.
+
+    ``source`` is ``"attribute"``, ``"relationship"`` (a related record's name or code), ``"id"`` or
+    ``"derived"``. A derived column is computed, never stored: ``compute`` is a pure function called with the
+    row's values of ``inputs`` in order, each the name of an attribute of the row or of one of its type's
+    :class:`Total`; ``after`` names the attribute it sits beside in the default column order."""
+
+    key: str
+    label: str
+    type: str
+    source: str
+    field: Field | None = None
+    relationship: str | None = None
+    target: str | None = None
+    target_attribute: str | None = None
+    sortable: bool = True
+    server_sortable: bool = False
+    hidden: bool = False
+    inline_edit: bool = False
+    inputs: tuple[str, ...] = ()
+    compute: Callable[..., Any] | None = None
+    after: str | None = None
+    #: Shown in the warning colour when below zero (more promised than held).
+    warn_negative: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("integer", "float")
+
+    def value(self, *inputs: Any) -> Any:
+        """The derived value from the row's ``inputs`` (what ``compute`` returns)."""
+        assert self.compute is not None, f"{self.key} is not a derived column"
+        return self.compute(*inputs)
+
+
+@dataclass(frozen=True)
+class AppType:
+    """What Stockroom does with one resource type. Types without an entry are known to the API layer only."""
+
+    type: str
+    #: Position among the window's tabs (left to right); ``None``: not a tab.
+    tab: int | None = None
+    #: Kept offline in the cache and refreshed by every sync (in the order of the entries).
+    synced: bool = False
+    #: New…, Edit… and Delete… in the window (every writable field, through the record dialog).
+    window_edits: bool = False
+    #: Attributes a table cell edits in place.
+    inline_edits: frozenset[str] = frozenset()
+    #: ``stockroom create | update | delete`` accept it.
+    command_edits: bool = False
+    #: The name the command line shows for it (it accepts the canonical type too).
+    command_name: str | None = None
+    #: Other tables show records of this type by name or code, and pick them by name in dialogs and filters.
+    looked_up: bool = False
+    #: Attributes whose column starts hidden.
+    hidden: frozenset[str] = COMMONLY_HIDDEN
+    #: To-one relationships a listing leaves out (recorded on the other side, e.g. a stock item's reserved stock).
+    not_included: frozenset[str] = frozenset()
+    totals: tuple[Total, ...] = ()
+    derived: tuple[Column, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.command_name or self.type
+
+
+def _reserved(reserved: int) -> int:
+    """Reserved: the quantity promised to placed orders (the row's ``reserved`` total)."""
+    return reserved
+
+
+def _available(quantity: int | None, reserved: int) -> int:
+    """Available: what can still be promised, the stock item's quantity less its reserved quantity (API-NOTES:
+    "actual availability of a stock item = quantity − reserved_stock.quantity"); negative when over-promised."""
+    return (quantity or 0) - reserved
+
+
+_ENTRIES = (
+    AppType("stock_locations", tab=3, synced=True, command_edits=True, looked_up=True),
+    AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True),
+    AppType("inventory_models", tab=0, synced=True, window_edits=True, command_edits=True, looked_up=True),
+    AppType(
+        STOCK_LEVELS,
+        tab=1,
+        synced=True,
+        window_edits=True,
+        inline_edits=frozenset({"priority", "on_hold"}),
+        command_edits=True,
+        command_name=LEGACY_STOCK_LEVELS,
+    ),
+    AppType(
+        "stock_items",
+        tab=2,
+        synced=True,
+        window_edits=True,
+        inline_edits=frozenset({"quantity"}),
+        command_edits=True,
+        not_included=frozenset({"reserved_stock"}),
+        totals=(Total("reserved", "reserved_stocks", "stock_item", "quantity"),),
+        derived=(
+            Column(
+                "reserved", "Reserved", "integer", "derived", inputs=("reserved",), compute=_reserved, after="quantity"
+            ),
+            Column(
+                "available",
+                "Available",
+                "integer",
+                "derived",
+                inputs=("quantity", "reserved"),
+                compute=_available,
+                after="reserved",
+                warn_negative=True,
+            ),
+        ),
+    ),
+    AppType("reserved_stocks", synced=True),
+)
+
+
+@cache
+def _by_type() -> dict[str, AppType]:
+    return {entry.type: entry for entry in _ENTRIES}
+
+
+def app_type(type_or_alias: str) -> AppType:
+    """The entry of a type (``stock_levels`` accepted); a type Stockroom does nothing with gets an empty one."""
+    type_ = canonical_type(type_or_alias)
+    return _by_type().get(type_) or AppType(type_)
+
+
+def app_types() -> tuple[AppType, ...]:
+    """Every entry, in sync order."""
+    return _ENTRIES
+
+
+def synced_types() -> tuple[str, ...]:
+    """What a sync fetches by default, targets before what points at them (a window opening mid-sync finds what
+    its rows point at)."""
+    return tuple(e.type for e in _ENTRIES if e.synced)
+
+
+def tab_types() -> tuple[str, ...]:
+    """The window's tabs, left to right."""
+    tabs = sorted((e for e in _ENTRIES if e.tab is not None), key=lambda e: e.tab or 0)
+    return tuple(e.type for e in tabs)
+
+
+def lookup_types() -> tuple[str, ...]:
+    """Types other tables show by name or code (and dialogs and filters pick by name)."""
+    return tuple(e.type for e in _ENTRIES if e.looked_up)
+
+
+def command_types() -> tuple[str, ...]:
+    """Types ``stockroom create | update | delete`` accept."""
+    return tuple(e.type for e in _ENTRIES if e.command_edits)
+
+
+def all_totals() -> tuple[Total, ...]:
+    """Every :class:`Total` any type shows, in entry order (the lookups keep them all)."""
+    return tuple(total for e in _ENTRIES for total in e.totals)
+
+
+def feeds_lookups(type_: str) -> bool:
+    """Whether the window's lookups read ``type_``'s records (its names, or totals over it)."""
+    return type_ in lookup_types() or any(t.type == type_ for t in all_totals())
+
+
+def dependents(type_: str) -> tuple[str, ...]:
+    """Types whose tables show something of ``type_``'s records: its names (a lookup target) or totals over it.
+    When ``type_``'s records change, these tables recompute those columns."""
+    from desktop_app.schema.model import get_resource
+
+    out: list[str] = []
+    for entry in _ENTRIES:
+        if entry.type == type_:
+            continue
+        names = app_type(type_).looked_up and any(r.target == type_ for r in get_resource(entry.type).to_one)
+        if names or any(t.type == type_ for t in entry.totals):
+            out.append(entry.type)
+    return tuple(out)
+
+
+__all__ = [
+    "COMMONLY_HIDDEN",
+    "AppType",
+    "Column",
+    "Total",
+    "all_totals",
+    "app_type",
+    "app_types",
+    "command_types",
+    "dependents",
+    "feeds_lookups",
+    "lookup_types",
+    "synced_types",
+    "tab_types",
+]

@@ -1,0 +1,78 @@
+"""The application's view of each type: consistent with the API's description, and enough to drive the window."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.schema import (
+    app_type,
+    app_types,
+    canonical_type,
+    command_types,
+    dependents,
+    get_resource,
+    lookup_types,
+    synced_types,
+    tab_types,
+)
+
+
+def test_a_sync_fetches_what_rows_point_at_before_the_rows() -> None:
+    order = synced_types()
+    for position, type_ in enumerate(order):
+        for rel in get_resource(type_).to_one:
+            if rel.target in order and rel.name not in app_type(type_).not_included:
+                assert order.index(rel.target) < position, f"{type_}.{rel.name} points at a later type"
+
+
+def test_every_tab_is_kept_offline_and_every_tab_position_is_used_once() -> None:
+    tabs = tab_types()
+    assert set(tabs) <= set(synced_types())
+    assert sorted(e.tab for e in app_types() if e.tab is not None) == list(range(len(tabs)))
+
+
+def test_what_is_looked_up_by_name_has_a_name_or_a_code() -> None:
+    for type_ in lookup_types():
+        assert {"name", "code"} & set(get_resource(type_).fields), type_
+
+
+def test_the_command_line_name_of_each_type_means_that_type() -> None:
+    for type_ in command_types():
+        assert canonical_type(app_type(type_).name) == type_
+    assert app_type("stock_levels").name == "stock_levels"
+    assert app_type("stock_levels").type == "inventory_stock_locations"
+
+
+def test_inline_edits_are_updatable_attributes() -> None:
+    for entry in app_types():
+        for name in entry.inline_edits:
+            assert get_resource(entry.type).field(name).updatable, (entry.type, name)
+
+
+def test_derived_columns_read_only_attributes_and_totals_of_their_own_type() -> None:
+    for entry in app_types():
+        totals = {t.name for t in entry.totals}
+        for column in entry.derived:
+            assert column.source == "derived" and column.compute is not None
+            for name in column.inputs:
+                assert name in totals or name in get_resource(entry.type).fields, (entry.type, column.key, name)
+        for total in entry.totals:
+            assert get_resource(total.type).relationship(total.via).target == entry.type
+
+
+@pytest.mark.parametrize(("quantity", "reserved", "available"), [(10, 3, 7), (None, 0, 0), (2, 5, -3)])
+def test_available_is_quantity_less_reserved(quantity: int | None, reserved: int, available: int) -> None:
+    columns = {c.key: c for c in app_type("stock_items").derived}
+    assert columns["reserved"].value(reserved) == reserved
+    assert columns["available"].value(quantity, reserved) == available
+    assert columns["available"].warn_negative
+
+
+def test_a_change_to_names_or_totals_reaches_the_tables_that_show_them() -> None:
+    assert "stock_items" in dependents("skus") and "stock_items" in dependents("reserved_stocks")
+    assert dependents("stock_items") == ()
+
+
+def test_a_type_without_an_entry_is_known_but_unused() -> None:
+    entry = app_type("addresses")
+    assert entry.tab is None and not entry.synced and not entry.window_edits and not entry.command_edits
