@@ -32,12 +32,12 @@ from desktop_app.api.raw import RawPage, read_raw_page
 from desktop_app.api.records import Page, Record, parse_page, parse_single
 from desktop_app.api.retry import Backoff
 from desktop_app.api.transport import ClientStats, Transport
-from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, FieldError
+from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVEL_DIALECTS, STOCK_LEVELS, FieldError
 
 _T = TypeVar("_T")
 PageT = TypeVar("PageT")
 log = logging.getLogger("desktop_app.api")
-DIALECTS = (STOCK_LEVELS, LEGACY_STOCK_LEVELS)
+DIALECTS = STOCK_LEVEL_DIALECTS
 Sort = str | Sequence[str]
 Include = str | Sequence[str]
 

@@ -22,12 +22,22 @@ if TYPE_CHECKING:
     from desktop_app.store import Cache
     from desktop_app.sync import PushResult
 
-EDIT_NAMES = ("inventory_models", "stock_levels", "stock_items", "stock_locations", "skus")
-EXPORT_NAMES = (*EDIT_NAMES, "inventory_stock_locations", "reserved_stocks")
+
+def _names(types: tuple[str, ...]) -> tuple[list[str], str]:
+    """What RESOURCE accepts for ``types`` (the command line's name of each, and its canonical type), and the
+    help text naming them."""
+    from desktop_app.schema import app_type
+
+    shown = [app_type(t).name for t in types]
+    return list(dict.fromkeys([*shown, *types])), ", ".join(shown)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from desktop_app.connection import add_connection_arguments
+    from desktop_app.schema import command_types, synced_types
+
+    edit_names, edit_help = _names(command_types())
+    export_names, export_help = _names(synced_types())
 
     def command(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
         parser = subparsers.add_parser(name, help=help_text, description=help_text)
@@ -42,13 +52,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command("status", "cache age per resource, queued edits and conflicts (works offline)", run_status)
 
     export = command("export", "write a resource from the cache as CSV or JSON (works offline)", run_export)
-    export.add_argument("resource", choices=EXPORT_NAMES, metavar="RESOURCE", help=", ".join(EDIT_NAMES))
+    export.add_argument("resource", choices=export_names, metavar="RESOURCE", help=export_help)
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", help="file to write (default: standard output)")
 
     def edit(name: str, help_text: str, handler: Any, *, with_id: bool, with_values: bool) -> None:
         parser = command(name, help_text, handler)
-        parser.add_argument("resource", choices=EDIT_NAMES, metavar="RESOURCE", help=", ".join(EDIT_NAMES))
+        parser.add_argument("resource", choices=edit_names, metavar="RESOURCE", help=edit_help)
         if with_id:
             parser.add_argument("id", metavar="ID")
         if with_values:

@@ -65,10 +65,11 @@ def _age(moment: datetime | None) -> str:
 
 
 def status_lines(cache: Cache) -> list[str]:
-    from desktop_app.sync import SYNC_TYPES
+    from desktop_app.schema import synced_types
 
     lines = [f"cache: {cache.path}"]
-    for type_ in [*SYNC_TYPES, *[t for t in cache.types() if t not in SYNC_TYPES]]:
+    synced = synced_types()
+    for type_ in [*synced, *[t for t in cache.types() if t not in synced]]:
         state = cache.sync_state(type_)
         note = " (last full sync did not finish)" if state.full_in_progress else ""
         lines.append(f"  {type_:<26} {cache.count(type_):>7} records  {_age(state.synced_at)}{note}")

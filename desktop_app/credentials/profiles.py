@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from desktop_app.errors import UsageError
+from desktop_app.schema import STOCK_LEVEL_DIALECTS
 
 if TYPE_CHECKING:
     from desktop_app.api import Endpoint
@@ -26,7 +27,7 @@ PROFILES_FILE = "profiles.json"
 _FORMAT_VERSION = 1
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-DIALECTS = ("inventory_stock_locations", "stock_levels")
+DIALECTS = STOCK_LEVEL_DIALECTS
 
 
 class ProfileError(UsageError):

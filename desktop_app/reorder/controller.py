@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.reorder.levels import StockLevelRow, in_priority_order
 from desktop_app.reorder.planner import Plan, PlanError, check_order, plan_priorities
+from desktop_app.schema import STOCK_LEVELS
 
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from desktop_app.sync import Editor
 
 log = logging.getLogger(__name__)
-
-STOCK_LEVELS = "inventory_stock_locations"
 
 
 @dataclass
@@ -191,4 +190,4 @@ class QueuedReorder:
     before: dict[str, Any]
 
 
-__all__ = ["STOCK_LEVELS", "PlanError", "QueuedReorder", "ReorderController", "ReorderOutcome"]
+__all__ = ["PlanError", "QueuedReorder", "ReorderController", "ReorderOutcome"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Resource, get_resource, resources
+from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVELS, TYPE_ALIASES, Resource, get_resource, resources
 
 #: Path segment → canonical type, for every type the sandbox serves.
-PATH_TYPES: dict[str, str] = {t: t for t in resources()} | {LEGACY_STOCK_LEVELS: STOCK_LEVELS}
+PATH_TYPES: dict[str, str] = {t: t for t in resources()} | TYPE_ALIASES
 
 
 def canonical_relationship(resource: Resource, name: str) -> str | None:

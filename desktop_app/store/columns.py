@@ -14,7 +14,10 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_app.schema import Total
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -31,8 +34,8 @@ class ColumnData:
     extra: dict[str, Any] = field(default_factory=dict)
     #: ``"relationship.attribute"`` → that attribute of the related record, per row (asked for with ``related``).
     related: dict[str, list[Any]] = field(default_factory=dict)
-    #: Reserved quantity per row (stock items, asked for with ``reserved``); ``None`` when not asked for.
-    reserved: list[int] | None = None
+    #: Each :class:`~desktop_app.schema.Total` asked for with ``totals``, by name: its value per row.
+    totals: dict[str, list[int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -63,16 +66,17 @@ def read_columns(
     *,
     booleans: frozenset[str] = frozenset(),
     related: Sequence[tuple[str, str, str]] = (),
-    reserved: bool = False,
+    totals: Sequence[Total] = (),
     limit: int | None = None,
     order_by: str | None = None,
 ) -> ColumnData:
     """``attributes`` and the to-one ``relationships`` ids of ``type_``'s visible records, one list per name.
 
     SQLite hands booleans back as 0/1: the ``booleans`` among ``attributes`` come back as ``True``/``False``.
-    ``related`` names ``(relationship, target type, attribute)`` to read from the related record, and ``reserved``
-    sums the reserved stock pointing at each row: one indexed lookup per row, for a screenful read before the
-    names of every record are at hand (for a whole table, a dictionary of names is faster).
+    ``related`` names ``(relationship, target type, attribute)`` to read from the related record, and each of
+    ``totals`` sums an attribute of the records pointing at each row (a stock item's reserved quantity): one
+    indexed lookup per row, for a screenful read before the names of every record are at hand (for a whole table,
+    a dictionary of names is faster).
     ``order_by`` names an attribute to order by (a table's first screenful is read in its default order);
     ``limit`` reads one row more than asked, so ``total`` tells whether there are more without counting them all.
     """
@@ -84,11 +88,11 @@ def read_columns(
             f"(SELECT {_expression('t.attributes', attribute)} FROM records AS t WHERE t.type = '{_name(target)}' "
             f"AND t.id = {_expression('r.relationships', relationship)} AND t.deleted = 0)"
         )
-    if reserved:
+    for total in totals:
         selects.append(
-            "(SELECT ifnull(sum(json_extract(t.attributes, '$.quantity')), 0) FROM records AS t "
-            "WHERE t.type = 'reserved_stocks' AND t.deleted = 0 "
-            "AND json_extract(t.relationships, '$.stock_item') = r.id)"
+            f"(SELECT ifnull(sum({_expression('t.attributes', total.attribute)}), 0) FROM records AS t "
+            f"WHERE t.type = '{_name(total.type)}' AND t.deleted = 0 "
+            f"AND {_expression('t.relationships', total.via)} = r.id)"
         )
     sql = f"SELECT {', '.join(selects)} FROM records AS r WHERE r.type = ? AND r.deleted = 0"
     if order_by:
@@ -115,7 +119,7 @@ def read_columns(
     start += len(relationships)
     names = {f"{rel}.{attribute}": list(lists[start + i]) for i, (rel, _, attribute) in enumerate(related)}
     start += len(related)
-    quantities = [int(q or 0) for q in lists[start]] if reserved else None
+    sums = {total.name: [int(q or 0) for q in lists[start + i]] for i, total in enumerate(totals)}
     return ColumnData(
         list(lists[0]),
         pending,
@@ -123,13 +127,14 @@ def read_columns(
         ids,
         total=len(rows) + (1 if more else 0),
         related=names,
-        reserved=quantities,
+        totals=sums,
     )
 
 
-def read_names(path: Path | str, types: Sequence[str]) -> list[str | None]:
+def read_names(path: Path | str, types: Sequence[str], totals: Sequence[Total] = ()) -> list[str | None]:
     """Id, ``name`` and ``code`` of every visible record of each of ``types`` (what other rows point at), as one
-    JSON array of ``[id, name, code]`` per type, then the reserved quantity per stock item as one JSON object.
+    JSON array of ``[id, name, code]`` per type, then each of ``totals`` (a stock item's reserved quantity) as one
+    JSON object of its value by row id.
 
     Each document is built inside SQLite: the statement runs in one step with the interpreter lock released, so a
     window reads this in a thread while it imports and builds its widgets (row by row, the thread would wait for
@@ -138,12 +143,13 @@ def read_names(path: Path | str, types: Sequence[str]) -> list[str | None]:
         "(SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
         "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0)"
     )
-    reserved = (
-        "(SELECT json_group_object(item, total) FROM (SELECT json_extract(relationships, '$.stock_item') AS item, "
-        "sum(json_extract(attributes, '$.quantity')) AS total FROM records "
-        "WHERE type = 'reserved_stocks' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text')"
-    )
-    query = "SELECT " + ", ".join([names] * len(types) + [reserved])
+    sums = [
+        f"(SELECT json_group_object(item, total) FROM (SELECT {_expression('relationships', t.via)} AS item, "
+        f"sum({_expression('attributes', t.attribute)}) AS total FROM records "
+        f"WHERE type = '{_name(t.type)}' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text')"
+        for t in totals
+    ]
+    query = "SELECT " + ", ".join([names] * len(types) + sums)
     db = _connect(path)
     try:
         row = db.execute(query, list(types)).fetchone()

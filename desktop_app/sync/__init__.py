@@ -2,13 +2,11 @@
 
 from desktop_app.sync.editor import OP_KEY, ClientFactory, Editor
 from desktop_app.sync.push import PushResult
-from desktop_app.sync.resources import EDITABLE_NAMES, SYNC_TYPES, includes, resolve_types
+from desktop_app.sync.resources import includes, resolve_types
 from desktop_app.sync.syncer import Progress, Syncer, SyncResult
 
 __all__ = [
-    "EDITABLE_NAMES",
     "OP_KEY",
-    "SYNC_TYPES",
     "ClientFactory",
     "Editor",
     "Progress",

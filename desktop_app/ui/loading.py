@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop_app.schema import app_type
 from desktop_app.store.columns import read_columns
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.table_data import TableData
@@ -35,7 +36,7 @@ def build_table(
 ) -> tuple[TableData, int]:
     """Read a type's rows as columns and lay them out (sorted when asked): pure data, safe in a worker thread.
 
-    A screenful (``limit``) takes related names and reserved quantities from SQLite, row by row, so the first
+    A screenful (``limit``) takes related names and totals (reserved quantities) from SQLite, row by row, so the first
     frame does not wait for the names of every record (``lookups`` finishes loading after that frame); a whole
     table takes them from ``lookups``."""
     table = TableData(model.columns, model.table.relationship_names)
@@ -52,7 +53,7 @@ def build_table(
             for c in model.columns
             if screenful and c.source == "relationship" and c.relationship and c.target and c.target_attribute
         ],
-        reserved=screenful and any(c.key in ("reserved", "available") for c in model.columns),
+        totals=app_type(model.type).totals if screenful and any(c.source == "derived" for c in model.columns) else (),
         limit=limit,
         order_by=order_by,
     )

@@ -16,16 +16,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.connection import Connection
-from desktop_app.schema import STOCK_LEVELS
+from desktop_app.schema import synced_types
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
     import asyncio
 
 log = logging.getLogger(__name__)
-
-#: What the window shows and keeps in sync, in the order a sync fetches them (targets before what points at them).
-WINDOW_TYPES = ("stock_locations", "skus", "inventory_models", STOCK_LEVELS, "stock_items", "reserved_stocks")
 
 
 class Session(QObject):
@@ -172,11 +169,13 @@ class Session(QObject):
             return False
         return True
 
-    def start_sync(self, types: Sequence[str] = WINDOW_TYPES, *, full: bool = False) -> asyncio.Task[Any] | None:
-        """Refresh ``types`` from the server in the background (F5); one sync at a time."""
+    def start_sync(self, types: Sequence[str] | None = None, *, full: bool = False) -> asyncio.Task[Any] | None:
+        """Refresh ``types`` (every synced type when ``None``, in sync order) from the server in the background
+        (F5); one sync at a time."""
         if self.forced_offline or self.syncing:
             return None
-        self._sync_task = self.tasks.spawn(self._sync(tuple(types), full), name="sync")
+        chosen = tuple(types) if types is not None else synced_types()
+        self._sync_task = self.tasks.spawn(self._sync(chosen, full), name="sync")
         return self._sync_task
 
     def cancel_sync(self) -> None:

@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 
+from desktop_app.schema import app_type
 from desktop_app.store import Cache, cache_path
 from desktop_app.store.columns import read_columns, read_names
 from tests.store.test_cache import Rec, level
+
+#: A stock item's reserved quantity, as its type's description states it.
+(RESERVED,) = app_type("stock_items").totals
 
 
 @pytest.fixture
@@ -62,7 +66,7 @@ def test_names_and_reserved_quantities_come_back_as_json_documents(cache: Cache)
     reserved = [Rec("reserved_stocks", f"r{n}", {"quantity": q}, {"stock_item": "i1"}) for n, q in enumerate((2, 3))]
     cache.store_page([*skus, *reserved, Rec("reserved_stocks", "r9", {"quantity": 4}, {"stock_item": None})])
     cache.queue_delete("e1", "skus", "s2")
-    sku_names, location_names, totals = read_names(cache.path, ["skus", "stock_locations"])
+    sku_names, location_names, totals = read_names(cache.path, ["skus", "stock_locations"], [RESERVED])
     assert json.loads(sku_names or "[]") == [["s1", "T-shirt", "TSHIRT-M"]], "a pending delete hides the row"
     assert json.loads(location_names or "[]") == []
     assert json.loads(totals or "{}") == {"i1": 5}, "summed per stock item; rows pointing nowhere left out"
@@ -79,13 +83,13 @@ def test_a_screenful_can_carry_related_names_and_reserved_quantities(cache: Cach
         ["quantity"],
         ["sku"],
         related=[("sku", "skus", "code"), ("sku", "skus", "name")],
-        reserved=True,
+        totals=[RESERVED],
         order_by="quantity",
     )
     assert data.ids == ["i2", "i1"]
     assert data.related == {"sku.code": [None, "TSHIRT-M"], "sku.name": [None, "T-shirt"]}, "S9 is not cached"
-    assert data.reserved == [0, 2]
+    assert data.totals == {"reserved": [0, 2]}
     plain = read_columns(cache.path, "stock_items", ["quantity"], ["sku"])
-    assert plain.related == {} and plain.reserved is None
+    assert plain.related == {} and plain.totals == {}
     with pytest.raises(ValueError, match="not a field name"):
         read_columns(cache.path, "stock_items", [], [], related=[("sku", "skus' OR 1=1 --", "code")])

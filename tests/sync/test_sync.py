@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from desktop_app.api import CommerceLayerClient, NetworkError
+from desktop_app.schema import synced_types
 from desktop_app.store import Cache
-from desktop_app.sync import SYNC_TYPES, Syncer
+from desktop_app.sync import Syncer
 from tests.support.sandbox import SandboxProcess
 from tests.sync.conftest import client_of
 
@@ -41,7 +42,7 @@ async def test_full_sync_matches_the_server_and_reports_progress(fresh_sandbox: 
     events: list[tuple[str, int, int | None]] = []
     async with client_of(fresh_sandbox) as client:
         results = await Syncer(cache, client).sync(progress=lambda *event: events.append(event))
-        assert [r.type for r in results] == list(SYNC_TYPES)
+        assert [r.type for r in results] == list(synced_types())
         for result in results:
             assert result.mode == "full"
             assert cache.count(result.type) == result.total
@@ -76,7 +77,7 @@ async def test_incremental_sync_fetches_only_changes_in_one_request_per_resource
     assert all(r.mode == "incremental" for r in results)
     assert by_type["stock_items"].fetched == 11 and by_type["stock_items"].removed == 0
     assert by_type["skus"].fetched == 0
-    assert len([r for r in log if r["path"].startswith("/api/")]) == len(SYNC_TYPES)  # one request each
+    assert len([r for r in log if r["path"].startswith("/api/")]) == len(synced_types())  # one request each
     assert cache.get("stock_items", changed[3].id).attributes["quantity"] == 503  # type: ignore[union-attr]
     new = cache.get("stock_items", created.id)
     assert new is not None and new.relationships == {"sku": sku, "stock_location": location}

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.schema import tab_types
 from desktop_app.ui.first_paint import after_first_frame
-from desktop_app.ui.views.main_window import FIRST_TAB, TAB_TYPES, MainWindow
+from desktop_app.ui.views.main_window import FIRST_TAB, MainWindow
 from tests.ui.conftest import connection_to, session_open, settle, wait_until
 
 
@@ -55,7 +56,7 @@ async def test_other_tabs_are_built_after_the_first_tab_has_painted(
             assert list(window.tab_by_type.built) == [FIRST_TAB], "only the tab shown is built before the first frame"
             assert window.tab_by_type.built[FIRST_TAB].model.rowCount() > 0
             window.show()
-            await wait_until(lambda: len(window.tab_by_type.built) == len(TAB_TYPES), what="the other tabs")
+            await wait_until(lambda: len(window.tab_by_type.built) == len(tab_types()), what="the other tabs")
             await settle(window)
             for type_, tab in window.tab_by_type.built.items():
                 assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_

@@ -7,18 +7,18 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_app.schema import STOCK_LEVELS
-from desktop_app.ui.models.columns import LOOKUP_TYPES, column_index, columns_for
+from desktop_app.schema import STOCK_LEVELS, all_totals, lookup_types, tab_types
+from desktop_app.ui.models.columns import column_index, columns_for
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
 
-TYPES = ("inventory_models", STOCK_LEVELS, "stock_items", "stock_locations", "skus")
+TYPES = tab_types()
 
 
 def build(cache: Any, type_: str) -> tuple[ResourceTableModel, RecordProxyModel, Lookups]:
     lookups = Lookups()
-    for target in (*LOOKUP_TYPES, "reserved_stocks"):
+    for target in (*lookup_types(), *(t.type for t in all_totals())):
         lookups.set_records(target, cache.records(target))
     model = ResourceTableModel(type_, lookups, fetch_record=lambda rid: cache.get(type_, rid))
     model.set_records(cache.records(type_))
@@ -45,10 +45,10 @@ def test_relationship_columns_read_names_not_ids(synced_cache: Any) -> None:
     assert model.index(row, model.column_of("sku.code")).data() == sku.attributes["code"]
     assert model.index(row, model.column_of("sku.name")).data() == sku.attributes["name"]
     assert model.index(row, model.column_of("stock_location.name")).data() == location.attributes["name"]
-    reserved = lookups.reserved.get(record.id, 0)
+    reserved = lookups.total("reserved", record.id)
     available = model.index(row, model.column_of("available")).data(ResourceTableModel.SortRole)
     assert available == record.attributes["quantity"] - reserved
-    assert any(lookups.reserved.values()), "the demo has reservations, so the reserved column is exercised"
+    assert any(lookups.totals["reserved"].values()), "the demo has reservations, so the reserved column is exercised"
 
 
 def test_sorting_uses_typed_values_and_keeps_persistent_indexes(synced_cache: Any) -> None:

@@ -13,9 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_app.schema import FieldError, Resource, get_resource
+from desktop_app.schema import FieldError, Resource, get_resource, lookup_types
 from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, input_for
-from desktop_app.ui.models.columns import LOOKUP_TYPES
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 ERROR_STYLE = "color: #c62828;"
@@ -49,7 +48,7 @@ class RecordDialog(QDialog):
         self.form = QFormLayout(form_host)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for rel in resource.to_one:
-            if (rel.creatable if self.creating else rel.updatable) and rel.target in LOOKUP_TYPES:
+            if (rel.creatable if self.creating else rel.updatable) and rel.target in lookup_types():
                 required = rel.required and not rel.required_unless
                 label = get_resource(rel.target).label
                 self._add_row(rel.name, label, RelationshipInput(rel.name, rel.target, lookups, required), required)

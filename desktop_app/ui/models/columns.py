@@ -1,54 +1,21 @@
 """Which columns a resource's table shows, derived from the resource description.
 
 Every attribute becomes a column; a to-one relationship to something people know by name or code becomes a readable
-column ("SKU code", "Stock location") instead of an opaque id; stock items get reserved and available quantities.
-The order puts what a warehouse manager scans first on the left; ids, metadata and write-only helpers start hidden.
+column ("SKU code", "Stock location") instead of an opaque id; a type's derived columns (a stock item's reserved and
+available quantities) come from its entry in :mod:`desktop_app.schema.app`. The order puts what a warehouse manager
+scans first on the left; the columns the entry names as hidden (ids, metadata, write-only helpers) start hidden.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
-from desktop_app.schema import STOCK_LEVELS, Field, get_resource
+from desktop_app.schema import Column, Field, app_type, get_resource, lookup_types
 
-#: Targets whose records are looked up by name or code for readable relationship columns.
-LOOKUP_TYPES = ("skus", "stock_locations", "inventory_models")
-#: What the table may edit in place (everything else through the edit dialog).
-INLINE_EDITABLE: dict[str, frozenset[str]] = {
-    "stock_items": frozenset({"quantity"}),
-    STOCK_LEVELS: frozenset({"priority", "on_hold"}),
-}
-#: Columns that start hidden (the column chooser shows them).
-HIDDEN_BY_DEFAULT = frozenset(
-    {"id", "metadata", "sku_code", "reference_origin", "description", "image_url", "hs_tariff_number", "number"}
-)
 _LEADING = ("code", "name", "priority")
 #: What a row is about reads left to right: the SKU, then the inventory model, then where it is.
 _RELATIONSHIP_ORDER = ("sku", "inventory_model", "stock_location")
 _TRAILING = ("reference", "reference_origin", "metadata", "created_at", "updated_at", "id")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One table column: where its value comes from, how it reads and whether it sorts or edits in place."""
-
-    key: str
-    label: str
-    type: str
-    source: str  # "attribute" | "relationship" | "derived" | "id"
-    field: Field | None = None
-    relationship: str | None = None
-    target: str | None = None
-    target_attribute: str | None = None
-    sortable: bool = True
-    server_sortable: bool = False
-    hidden: bool = False
-    inline_edit: bool = False
-
-    @property
-    def numeric(self) -> bool:
-        return self.type in ("integer", "float")
 
 
 def _relationship_columns(type_: str) -> list[Column]:
@@ -58,7 +25,7 @@ def _relationship_columns(type_: str) -> list[Column]:
         resource.to_one,
         key=lambda r: _RELATIONSHIP_ORDER.index(r.name) if r.name in _RELATIONSHIP_ORDER else len(_RELATIONSHIP_ORDER),
     ):
-        if rel.target not in LOOKUP_TYPES:
+        if rel.target not in lookup_types():
             continue
         target = get_resource(rel.target)
         wanted = [a for a in ("code", "name") if a in target.fields and target.fields[a].required]
@@ -81,6 +48,7 @@ def _relationship_columns(type_: str) -> list[Column]:
 
 
 def _attribute_column(type_: str, field: Field) -> Column:
+    view = app_type(type_)
     return Column(
         key=field.name,
         label="ID" if field.name == "id" else field.label,
@@ -89,8 +57,8 @@ def _attribute_column(type_: str, field: Field) -> Column:
         field=field,
         sortable=field.type not in ("object", "array"),
         server_sortable=field.sortable,
-        hidden=field.name in HIDDEN_BY_DEFAULT or field.type in ("object", "array"),
-        inline_edit=field.name in INLINE_EDITABLE.get(type_, frozenset()),
+        hidden=field.name in view.hidden or field.type in ("object", "array"),
+        inline_edit=field.name in view.inline_edits,
     )
 
 
@@ -104,15 +72,9 @@ def columns_for(type_: str) -> tuple[Column, ...]:
     placed = {c.key for c in leading + trailing}
     middle = [_attribute_column(resource.type, f) for n, f in fields.items() if n not in placed]
     middle.sort(key=lambda c: (c.type in ("object", "array"), c.type == "string", 0))
-    derived: list[Column] = []
-    if resource.type == "stock_items":
-        derived = [
-            Column("reserved", "Reserved", "integer", "derived"),
-            Column("available", "Available", "integer", "derived"),
-        ]
-        quantity = [c for c in middle if c.key == "quantity"]
-        rest = [c for c in middle if c.key != "quantity"]
-        middle = quantity + derived + rest
+    for column in app_type(resource.type).derived:  # each beside the column it follows
+        keys = [c.key for c in middle]
+        middle.insert(keys.index(column.after) + 1 if column.after in keys else len(middle), column)
     return (*leading, *_relationship_columns(resource.type), *middle, *trailing)
 
 

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from desktop_app.ui.models.columns import LOOKUP_TYPES
+from desktop_app.schema import all_totals, lookup_types
 
-#: Names and codes by type and id, and reserved quantities by stock item.
-Parsed = tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]
+#: Names and codes by type and id, and each total's value by row id, by total name.
+Parsed = tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, int]]]
 
 
 class RecordLike(Protocol):
@@ -26,15 +26,16 @@ class RecordLike(Protocol):
 
 
 class Lookups:
-    """``id -> {"name": ..., "code": ...}`` per target type, and reserved quantities per stock item.
+    """``id -> {"name": ..., "code": ...}`` per lookup type, and the value of each total (a stock item's reserved
+    quantity) per row id.
 
     :meth:`start_loading` reads them in a worker thread; the first use of :attr:`by_type` or :attr:`reserved` waits
     for that read (from any thread), so a window can paint its first screenful, which reads its few related names
     from SQLite itself, before parsing the names of every record."""
 
     def __init__(self) -> None:
-        self._by_type: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in LOOKUP_TYPES}
-        self._reserved: dict[str, int] = {}
+        self._by_type: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in lookup_types()}
+        self._totals: dict[str, dict[str, int]] = {t.name: {} for t in all_totals()}
         self._pending: Callable[[], Parsed] | None = None
         self._lock = threading.Lock()
 
@@ -44,9 +45,13 @@ class Lookups:
         return self._by_type
 
     @property
-    def reserved(self) -> dict[str, int]:
+    def totals(self) -> dict[str, dict[str, int]]:
+        """Each :class:`~desktop_app.schema.Total`'s value by row id, by the total's name."""
         self.wait()
-        return self._reserved
+        return self._totals
+
+    def total(self, name: str, record_id: Any) -> int:
+        return self.totals.get(name, {}).get(record_id, 0)
 
     def wait(self) -> None:
         """Take the result of :meth:`start_loading`'s read (waiting for it when it is not done yet)."""
@@ -55,28 +60,31 @@ class Lookups:
         with self._lock:
             pending = self._pending
             if pending is not None:
-                self._by_type, self._reserved = pending()
+                self._by_type, self._totals = pending()
                 self._pending = None  # only now: a reader that sees no read pending sees its result
 
     def set_records(self, type_: str, records: Iterable[RecordLike]) -> None:
-        if type_ == "reserved_stocks":
-            reserved: dict[str, int] = {}
-            for r in records:
-                item = r.relationships.get("stock_item")
-                if isinstance(item, str):
-                    reserved[item] = reserved.get(item, 0) + int(r.attributes.get("quantity") or 0)
-            self.wait()
-            self._reserved = reserved
-            return
-        self.by_type[type_] = {
-            r.id: {"name": r.attributes.get("name"), "code": r.attributes.get("code")} for r in records
-        }
+        """Take all of ``type_``'s records: their names, and the totals summed over them."""
+        records = list(records)
+        self.wait()
+        for total in all_totals():
+            if total.type == type_:
+                sums: dict[str, int] = {}
+                for r in records:
+                    row = r.relationships.get(total.via)
+                    if isinstance(row, str):
+                        sums[row] = sums.get(row, 0) + int(r.attributes.get(total.attribute) or 0)
+                self._totals[total.name] = sums
+        if type_ in lookup_types():
+            self._by_type[type_] = {
+                r.id: {"name": r.attributes.get("name"), "code": r.attributes.get("code")} for r in records
+            }
 
     def load(self, cache_file: Any) -> None:
         """Read every lookup from the cache file in one SQL statement (no record objects), now."""
         parsed = _read_now(cache_file)
         with self._lock:
-            self._by_type, self._reserved = parsed
+            self._by_type, self._totals = parsed
             self._pending = None  # a read still running is older than this one
 
     def start_loading(self, cache_file: Any) -> None:
@@ -145,7 +153,7 @@ def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
 
     def read() -> None:
         try:
-            outcome["value"] = read_names(cache_file, LOOKUP_TYPES)
+            outcome["value"] = read_names(cache_file, lookup_types(), all_totals())
         except BaseException as exc:  # handed to the waiting thread, which raises it
             outcome["error"] = exc
 
@@ -157,18 +165,20 @@ def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
 def _read_now(cache_file: Any) -> Parsed:
     from desktop_app.store.columns import read_names
 
-    return parse_names(read_names(cache_file, LOOKUP_TYPES))
+    return parse_names(read_names(cache_file, lookup_types(), all_totals()))
 
 
 def parse_names(texts: Sequence[str | None]) -> Parsed:
     """:func:`~desktop_app.store.columns.read_names`' documents as lookups: names and codes by type and id, and
-    reserved quantities by stock item."""
+    each total's value by row id."""
     import json
 
+    types = lookup_types()
     by_type: dict[str, dict[str, dict[str, Any]]] = {}
-    for type_, text in zip(LOOKUP_TYPES, texts, strict=False):
+    for type_, text in zip(types, texts, strict=False):
         rows = json.loads(text) if text else []
         by_type[type_] = {rid: {"name": name, "code": code} for rid, name, code in rows}
-    totals = json.loads(texts[len(LOOKUP_TYPES)] or "{}")
-    reserved = {item: int(total or 0) for item, total in totals.items()}
-    return by_type, reserved
+    totals: dict[str, dict[str, int]] = {}
+    for total, text in zip(all_totals(), texts[len(types) :], strict=False):
+        totals[total.name] = {row: int(value or 0) for row, value in json.loads(text or "{}").items()}
+    return by_type, totals

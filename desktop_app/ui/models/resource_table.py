@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.schema import FieldError, coerce, get_resource, parse_text
-from desktop_app.ui.models.columns import Column, columns_for
+from desktop_app.schema import Column, FieldError, coerce, get_resource, parse_text
+from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.table_data import TableData
 from desktop_app.ui.tasks import TaskSet
@@ -121,7 +121,7 @@ class ResourceTableModel(QAbstractTableModel):
         self._formatters = [_formatter(c) for c in self.columns]
         self._checkable = [c.type == "boolean" and c.inline_edit for c in self.columns]
         self._right = [c.numeric for c in self.columns]
-        self._available = next((i for i, c in enumerate(self.columns) if c.key == "available"), -1)
+        self._warn_negative = [c.warn_negative for c in self.columns]
         self._pager: Pager | None = None
         self._loading = False
         self._paged: dict[str, RecordLike] = {}
@@ -164,7 +164,7 @@ class ResourceTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if slot in self._data.pending:
                 return QBrush(PENDING_COLOUR)
-            if column == self._available and (self._data.values[column][slot] or 0) < 0:
+            if self._warn_negative[column] and (self._data.values[column][slot] or 0) < 0:
                 return QBrush(NEGATIVE_COLOUR)
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and slot in self._data.pending:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.schema import Column
 from desktop_app.store.columns import ColumnData
-from desktop_app.ui.models.columns import Column
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 
@@ -39,6 +39,9 @@ class TableData:
         self.order: list[int] = []
         self.slot_of: dict[str, int] = {}
         self._search: list[str] | None = None
+        self.total_names = frozenset(name for c in self.columns for name in c.inputs) - {
+            c.key for c in self.columns if c.source == "attribute"
+        }
 
     def __len__(self) -> int:
         return len(self.order)
@@ -59,12 +62,14 @@ class TableData:
                 entry = table.get(r.relationships.get(rel))  # type: ignore[arg-type]
                 out.append(None if entry is None else entry.get(attr))
             return out
-        if column.key == "reserved":
-            reserved = lookups.reserved
-            return [reserved.get(r.id, 0) for r in records]
-        if column.key == "available":
-            reserved = lookups.reserved
-            return [(r.attributes.get("quantity") or 0) - reserved.get(r.id, 0) for r in records]
+        if column.source == "derived":
+            inputs = [
+                [lookups.total(name, r.id) for r in records]
+                if name in self.total_names
+                else [r.attributes.get(name) for r in records]
+                for name in column.inputs
+            ]
+            return [column.value(*row) for row in zip(*inputs, strict=True)] if inputs else [None] * len(records)
         raise KeyError(column.key)
 
     def append(self, records: Sequence[RecordLike], lookups: Lookups) -> range:
@@ -90,7 +95,8 @@ class TableData:
         self.relationships = {
             name: data.relationships.get(name, [None] * len(data.ids)) for name in self.relationship_names
         }
-        derived = False  # a column read needs the lookups: related names or reserved quantities not in ``data``
+        derived = False  # a column read needs the lookups: related names or totals not in ``data``
+        read = {**data.attributes, **data.totals}
         for i, column in enumerate(self.columns):
             related = f"{column.relationship}.{column.target_attribute}"
             if column.source == "id":
@@ -99,11 +105,9 @@ class TableData:
                 self.values[i] = data.attributes[column.key]
             elif column.source == "relationship" and related in data.related:
                 self.values[i] = data.related[related]
-            elif column.key == "reserved" and data.reserved is not None:
-                self.values[i] = data.reserved
-            elif column.key == "available" and data.reserved is not None and "quantity" in data.attributes:
-                quantity = data.attributes["quantity"]
-                self.values[i] = [(q or 0) - r for q, r in zip(quantity, data.reserved, strict=True)]
+            elif column.source == "derived" and all(name in read for name in column.inputs):
+                inputs = [read[name] for name in column.inputs]
+                self.values[i] = [column.value(*row) for row in zip(*inputs, strict=True)]
             else:
                 self.values[i] = [None] * len(data.ids)
                 derived = True
@@ -148,8 +152,10 @@ class TableData:
         return row
 
     def recompute_relationship_columns(self, lookups: Lookups) -> list[int]:
-        """Names of related records changed (a sync of SKUs): recompute those columns from the stored ids."""
+        """Names of related records or totals changed (a sync of SKUs, of reserved stock): recompute the columns
+        showing them, from the stored ids and the attribute columns."""
         changed: list[int] = []
+        attributes = {c.key: i for i, c in enumerate(self.columns) if c.source == "attribute"}
         for i, column in enumerate(self.columns):
             if column.source == "relationship":
                 assert column.relationship and column.target and column.target_attribute
@@ -159,12 +165,14 @@ class TableData:
                 get = table.get
                 self.values[i] = [None if (entry := get(x)) is None else entry.get(attr) for x in ids]
                 changed.append(i)
-            elif column.key == "reserved":
-                self.values[i] = [lookups.reserved.get(x, 0) for x in self.ids]
-                changed.append(i)
-            elif column.key == "available":
-                q = self.values[[c.key for c in self.columns].index("quantity")]
-                self.values[i] = [(q[s] or 0) - lookups.reserved.get(x, 0) for s, x in enumerate(self.ids)]
+            elif column.source == "derived":
+                inputs = [
+                    self.values[attributes[name]]
+                    if name in attributes
+                    else [lookups.totals.get(name, {}).get(x, 0) for x in self.ids]
+                    for name in column.inputs
+                ]
+                self.values[i] = [column.value(*row) for row in zip(*inputs, strict=True)]
                 changed.append(i)
         self._search = None
         return changed

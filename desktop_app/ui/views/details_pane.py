@@ -13,13 +13,11 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_app.schema import Resource, display, get_resource
+from desktop_app.schema import Resource, display, get_resource, tab_types
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QFormLayout
-
-WINDOW_TABS = ("inventory_models", "inventory_stock_locations", "stock_items", "stock_locations", "skus")
 
 
 def escape(text: str) -> str:
@@ -157,7 +155,7 @@ class DetailsPane(QWidget):
 
     def _link(self, target: str, record_id: str) -> QLabel:
         text = escape(self.lookups.label(target, record_id))
-        if target in WINDOW_TABS:
+        if target in tab_types():  # a link to a record the window can show
             label = QLabel(f'<a href="{target}/{record_id}">{text}</a>')
             label.linkActivated.connect(self._activated)
         else:

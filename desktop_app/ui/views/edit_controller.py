@@ -16,12 +16,11 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.errors import StockroomError
-from desktop_app.schema import FieldError, get_resource
+from desktop_app.schema import FieldError, app_type, get_resource
 from desktop_app.ui.commands import CreateCommand, DeleteCommand, UpdateCommand, Values
 from desktop_app.ui.models.lookups import Lookups
 
 log = logging.getLogger(__name__)
-EDITABLE_TYPES = ("inventory_models", "inventory_stock_locations", "stock_items")
 
 
 def _writable_values(type_: str, record: Any) -> Values:
@@ -58,7 +57,7 @@ class EditController(QObject):
     # -- from the window -------------------------------------------------------------------------------------
     def new_record(self, type_: str, values: Values | None = None, errors: dict[str, str] | None = None) -> None:
         resource = get_resource(type_)
-        if type_ not in EDITABLE_TYPES:
+        if not app_type(type_).window_edits:
             self.message.emit(f"{resource.plural_label} are read-only here")
             return
         from desktop_app.ui.dialogs.record_dialog import RecordDialog
@@ -72,7 +71,7 @@ class EditController(QObject):
     ) -> None:
         resource = get_resource(type_)
         record = self.session.cache.get(type_, record_id)
-        if record is None or type_ not in EDITABLE_TYPES:
+        if record is None or not app_type(type_).window_edits:
             return
         from desktop_app.ui.dialogs.record_dialog import RecordDialog
 
@@ -82,7 +81,7 @@ class EditController(QObject):
 
     def delete_records(self, type_: str, ids: list[str]) -> None:
         resource = get_resource(type_)
-        if not ids or type_ not in EDITABLE_TYPES:
+        if not ids or not app_type(type_).window_edits:
             return
         what = resource.label.lower() if len(ids) == 1 else resource.plural_label.lower()
         from desktop_app.ui.dialogs.messages import Messages

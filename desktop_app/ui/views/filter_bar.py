@@ -14,8 +14,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from desktop_app.schema import Resource
-from desktop_app.ui.models.columns import LOOKUP_TYPES
+from desktop_app.schema import Resource, lookup_types
 from desktop_app.ui.models.lookups import Lookups
 
 _FAR_PAST = QDate(2000, 1, 1)
@@ -49,7 +48,7 @@ def filter_specs(resource: Resource) -> list[FilterSpec]:
         if name in allowed and field.enum:
             specs.append(FilterSpec(f"{name}_eq", field.label, "enum", options=field.enum))
     for rel in resource.to_one:
-        if f"{rel.name}_id" in allowed and rel.target in LOOKUP_TYPES:
+        if f"{rel.name}_id" in allowed and rel.target in lookup_types():
             specs.append(FilterSpec(f"{rel.name}_id_eq", rel.label, "relation", target=rel.target))
     if "ids" in allowed:
         specs.append(FilterSpec("ids", "IDs (comma-separated)", "ids"))

@@ -14,17 +14,15 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
-from desktop_app.schema import STOCK_LEVELS, get_resource
-from desktop_app.ui.models.columns import LOOKUP_TYPES
+from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.theme import current_theme, set_theme
-from desktop_app.ui.views.edit_controller import EDITABLE_TYPES, EditController
+from desktop_app.ui.views.edit_controller import EditController
 from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
 from desktop_app.ui.views.stock_levels_tab import StockLevelsTab
 
 log = logging.getLogger(__name__)
-TAB_TYPES = ("inventory_models", STOCK_LEVELS, "stock_items", "stock_locations", "skus")
 FIRST_TAB = "stock_items"
 
 
@@ -64,12 +62,12 @@ class MainWindow(QMainWindow):
         self.edits = EditController(self, session, self.lookups, self.undo_stack)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tab_by_type = LazyTabs(TAB_TYPES, self._build_tab)
+        self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
         # Names of related records, read in a thread; the first tab's first screenful reads its own from SQLite,
         # and whatever first needs them all (another tab, the whole table) waits for this read.
         self.lookups.start_loading(session.cache_file)
-        for type_ in TAB_TYPES:
+        for type_ in tab_types():
             self._waiting[type_] = QWidget()
             self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
         self.tab_by_type[FIRST_TAB]  # the tab the window opens on; the others are built once it has painted
@@ -118,7 +116,7 @@ class MainWindow(QMainWindow):
         event loop, otherwise now."""
         self.tabs.setCurrentWidget(self.tab_by_type[first])
         self.tab_by_type[first].load_from_cache()
-        others = [type_ for type_ in TAB_TYPES if type_ != first]
+        others = [type_ for type_ in tab_types() if type_ != first]
 
         def load_next() -> None:
             if others:
@@ -166,10 +164,9 @@ class MainWindow(QMainWindow):
 
     def _records_changed(self, type_: str, ids: list[str]) -> None:
         built = self.tab_by_type.built  # a tab not built yet reads the cache as it is when it is
-        if type_ in (*LOOKUP_TYPES, "reserved_stocks"):
+        if feeds_lookups(type_):  # names other tables show, or totals they show (reserved quantities)
             self.lookups.load(self.session.cache_file)
-            affected = [t for t in built if t != type_] if type_ != "reserved_stocks" else ["stock_items"]
-            for other in affected:
+            for other in dependents(type_):
                 if other in built:
                     built[other].lookups_changed()
         tab = built.get(type_)
@@ -195,7 +192,7 @@ class MainWindow(QMainWindow):
         tab = self.current_tab() if self.tabs.count() else None
         if isinstance(tab, ResourceTab):
             self.status.set_as_of(tab.synced_at())
-            editable = tab.type in EDITABLE_TYPES
+            editable = app_type(tab.type).window_edits
             for action in (self.new_action, self.edit_action, self.delete_action):
                 action.setEnabled(editable)
 
