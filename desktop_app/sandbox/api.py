@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from desktop_app.sandbox.auth import Authority
 from desktop_app.sandbox.documents import Renderer, encode
-from desktop_app.sandbox.errors import ApiError, error, not_found
+from desktop_app.sandbox.errors import ApiError, error, not_found, shown
 from desktop_app.sandbox.inventory import apply_triggers, defaults, server_values, single_extra, timestamp
 from desktop_app.sandbox.names import canonical_relationship, resource_for_path, shown_type
 from desktop_app.sandbox.querying import paginate, parse_query, select
@@ -193,11 +193,11 @@ class ResourceEndpoints:
         check_type(data, segment, resource)
         if data.get("id") is None:
             raise error(400, "PARAM_MISSING", "The required parameter id is missing.", pointer="/data/id")
-        if str(data["id"]) != old.id:
+        if data["id"] != old.id:
             raise error(
                 400,
                 "KEY_NOT_INCLUDED_IN_URL",
-                f"The URL does not support the key {data['id']}.",
+                f"The URL does not support the key {shown(data['id'])}.",
                 "Key is not included in URL",
                 pointer="/data/id",
             )

@@ -21,6 +21,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from desktop_app.sandbox.api import ResourceEndpoints, error_response, respond
 from desktop_app.sandbox.auth import Authority
+from desktop_app.sandbox.bodies import MAX_BODY_BYTES, too_large
 from desktop_app.sandbox.errors import ApiError, error, invalid_token
 from desktop_app.sandbox.faults import Fault, Faults, RequestLog, parse_fault
 from desktop_app.sandbox.inventory import defaults, server_values
@@ -148,10 +149,12 @@ class Sandbox:
                 return
             try:
                 extra_headers.extend((k.lower().encode(), v.encode()) for k, v in self._rate_limit(scope).items())
+                if _declared_length(scope) > MAX_BODY_BYTES:
+                    raise too_large()
             except ApiError as exc:
                 await error_response(exc)(scope, receive, observed)
                 return
-            await self.router(scope, receive, observed)
+            await self.router(scope, _limited(receive) if method in ("POST", "PATCH", "PUT") else receive, observed)
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
             self.log.add(method, path, query, seen["status"])
@@ -238,6 +241,30 @@ class Sandbox:
         self.log.clear()
         self.limiter.reset()
         return JSONResponse({"reset": True})
+
+
+def _declared_length(scope: Scope) -> int:
+    """The ``Content-Length`` a request announces (0 when absent or unreadable)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() and len(value) < 20 else 0
+    return 0
+
+
+def _limited(receive: Receive) -> Receive:
+    """``receive`` that refuses a body growing past the limit while it streams in (chunked bodies announce no
+    length); the refusal reaches the handler reading the body as an :class:`ApiError`, answered as a 413."""
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > MAX_BODY_BYTES:
+            raise too_large()
+        return message
+
+    return counted
 
 
 def _surface_error(status: int, detail: str) -> Response:

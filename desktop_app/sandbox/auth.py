@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from desktop_app.sandbox.errors import ApiError, error, invalid_token
+from desktop_app.sandbox.bodies import BadJson, parse_json
+from desktop_app.sandbox.errors import ApiError, error, invalid_token, shown
 
 TOKEN_LIFETIME = 7200
 DEFAULT_SCOPE = "market:all"
@@ -53,15 +54,19 @@ class Authority:
             raise error(
                 400,
                 "UNSUPPORTED_GRANT_TYPE" if grant else "PARAM_MISSING",
-                f"The grant type {grant!r} is not supported by this server." if grant else "grant_type is missing.",
+                f"The grant type {shown(grant)} is not supported by this server."
+                if grant
+                else "grant_type is missing.",
             )
-        same_id = hmac.compare_digest(str(params.get("client_id", "")), self.client_id)
-        same_secret = hmac.compare_digest(str(params.get("client_secret", "")), self.client_secret)
+        same_id = _same(params.get("client_id"), self.client_id)
+        same_secret = _same(params.get("client_secret"), self.client_secret)
         if not (same_id and same_secret):
             raise error(
                 401, "UNAUTHORIZED", "Client authentication failed: unknown client or wrong secret.", "Unauthorized"
             )
-        scope = str(params.get("scope") or DEFAULT_SCOPE)
+        scope = params.get("scope") or DEFAULT_SCOPE
+        if not isinstance(scope, str):
+            raise error(400, "INVALID_DATA_FORMAT", f"scope must be text, not {shown(scope)}.")
         now = int(time.time())
         payload = {
             "organization": {"id": self.organization_id, "slug": self.organization_slug, "enterprise": False},
@@ -112,17 +117,24 @@ class Authority:
         return payload
 
 
+def _same(sent: Any, expected: str) -> bool:
+    """A constant-time comparison that also takes what no credential is (numbers, lists, non-ASCII text)."""
+    text = sent if isinstance(sent, str) else ""
+    return hmac.compare_digest(text.encode("utf-8", "surrogatepass"), expected.encode())
+
+
 def _read_body(body: bytes, content_type: str) -> dict[str, Any]:
     """JSON, as Commerce Layer documents; form-encoded too, as OAuth clients often send."""
     if "application/x-www-form-urlencoded" in content_type:
         return dict(parse_qsl(body.decode(errors="replace")))
     try:
-        loaded = json.loads(body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        loaded = parse_json(body or b"{}")
+    except BadJson as exc:
         try:
             return dict(parse_qsl(body.decode(), strict_parsing=True))
         except ValueError:
-            raise error(400, "INVALID_DATA_FORMAT", "The request body is neither JSON nor a form.") from None
+            detail = f"The request body is neither a form nor acceptable JSON: it {exc.message}."
+            raise error(400, "INVALID_DATA_FORMAT", detail) from None
     if not isinstance(loaded, dict):
         raise error(400, "INVALID_DATA_FORMAT", "The request body must be a JSON object.")
     return loaded

@@ -171,7 +171,8 @@ class Renderer:
                             seen.add(key)
                             included.append((related, target_shown))
                         following.append((related, target_shown))
-                level = following
+                # A record reached twice is followed once: ``stock_items.sku.stock_items`` must not multiply.
+                level = list(dict.fromkeys(following))
         return data_rels, included
 
     def single(self, record: Record | None, shown: str, query: Query) -> dict[str, Any]:

@@ -6,6 +6,7 @@ handler can collect several validation problems before answering, as Rails-backe
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Record not unique",
+    413: "Payload too large",
     415: "Unsupported media type",
     422: "Unprocessable entity",
     423: "Locked",
@@ -95,6 +97,14 @@ def error(status: int, code: str | None = None, detail: str = "", title: str | N
             )
         ]
     )
+
+
+def shown(value: Any) -> str:
+    """A client's value as a message quotes it: text as written, anything else as JSON (never a Python repr such
+    as ``[None, 1]`` or ``True``, which means nothing to a client in another language)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def not_found(type_: str, id_: str) -> ApiError:

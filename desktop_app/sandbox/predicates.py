@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from desktop_app.sandbox.bodies import BadJson, parse_json
 from desktop_app.sandbox.storage import Record, Store
 from desktop_app.schema import (
     Condition,
@@ -89,13 +90,22 @@ def _value_test(predicate: str) -> tuple[Test, bool]:
     return BASE[name], or_null
 
 
+#: Matcher families that compare text whatever the attribute's type.
+TEXT_MATCHERS = frozenset({"cont", "i_cont", "start", "end", "matches"})
+
+
+def _is_text_matcher(predicate: str) -> bool:
+    name = predicate.removesuffix("_or_null").removesuffix("_any").removesuffix("_all")
+    return NEGATED.get(name, name) in TEXT_MATCHERS
+
+
 def _switch(raw: str, key: str) -> bool:
     lowered = raw.strip().lower()
     if lowered in ("true", "1", "t", "yes"):
         return True
     if lowered in ("false", "0", "f", "no"):
         return False
-    raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", f"{raw!r} is not true or false")
+    raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", f'"{raw}" is not true or false')
 
 
 def _switch_test(predicate: str, wanted: bool) -> Callable[[Any], bool]:
@@ -130,7 +140,7 @@ def _convert(kind: str, text: str, key: str) -> Any:
         if kind == "datetime":
             return format_datetime(parse_datetime(text))
     except ValueError:
-        raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", f"{text!r} is not a valid {kind}") from None
+        raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", f'"{text}" is not a valid {kind}') from None
     return text
 
 
@@ -157,15 +167,16 @@ def compile_condition(store: Store, resource: Resource, condition: Condition, ra
         return lambda record: True
     else:
         test, or_null = _value_test(predicate)
-        kind = _final_field_type(resource, condition.paths[0])
+        # Text matchers compare the value's text (``quantity_cont=5`` is ``quantity::text ILIKE '%5%'``).
+        kind = "string" if _is_text_matcher(predicate) else _final_field_type(resource, condition.paths[0])
         expected: Any
         if predicate == "jcont":
             try:
-                expected = json.loads(raw)
-            except json.JSONDecodeError:
-                expected = None
+                expected = parse_json(raw)
+            except BadJson as exc:
+                raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", f"the value {exc.message}") from None
             if not isinstance(expected, dict):
-                raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", "metadata_jcont takes a JSON object")
+                raise QueryError("INVALID_FILTER_VALUE", f"filter[q][{key}]", f"{key} takes a JSON object")
         elif condition.is_list():
             expected = [_convert(kind, part, key) for part in raw.split(",")]
             if predicate in ("in", "not_in", "not_in_or_null"):

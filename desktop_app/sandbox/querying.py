@@ -20,6 +20,7 @@ from desktop_app.schema import QueryError, Resource, get_resource, parse_filter_
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 25
+MAX_PAGE_NUMBER = 2**31 - 1
 Matcher = Callable[[Record], bool]
 
 
@@ -73,14 +74,15 @@ def parse_query(store: Store, resource: Resource, params: Mapping[str, str], *, 
 
 
 def _page_value(key: str, value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    limit = MAX_PAGE_SIZE if key == "page[size]" else None
-    if number < 1 or (limit is not None and number > limit):
-        bound = f" between 1 and {limit}" if limit else " a positive integer"
-        raise QueryError("INVALID_PAGE_VALUE", key, f"{value!r} is not a valid value for {key}: it must be{bound}")
+    """A page number or size; numbers are PostgreSQL integers on Commerce Layer, so a page beyond 2,147,483,647
+    is refused rather than looked for."""
+    text = value.strip()
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else 0
+    limit = MAX_PAGE_SIZE if key == "page[size]" else MAX_PAGE_NUMBER
+    if number < 1 or number > limit:
+        raise QueryError(
+            "INVALID_PAGE_VALUE", key, f'"{value}" is not a valid value for {key}: it must be between 1 and {limit:,}'
+        )
     return number
 
 

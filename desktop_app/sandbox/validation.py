@@ -9,12 +9,12 @@ problem, pointing at the attribute or relationship.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.sandbox.bodies import read_body
 from desktop_app.sandbox.documents import attribute_plan
-from desktop_app.sandbox.errors import ApiError, ErrorObject, error, field_problem
+from desktop_app.sandbox.errors import ApiError, ErrorObject, error, field_problem, shown
 from desktop_app.sandbox.names import PATH_TYPES, canonical_relationship
 from desktop_app.sandbox.storage import Record, Store, stored_relationships
 from desktop_app.schema import FieldError, Resource, coerce, get_resource
@@ -31,10 +31,7 @@ class Changes:
 
 def read_data(raw: bytes) -> dict[str, Any]:
     """The ``data`` object of a request body, or a 400 saying what is wrong with the body."""
-    try:
-        body = json.loads(raw or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise error(400, "INVALID_DATA_FORMAT", "The request body is not valid JSON.") from None
+    body = read_body(raw)
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         raise error(400, "PARAM_MISSING", "The required parameter data is missing.", pointer="/data")
@@ -45,8 +42,8 @@ def check_type(data: dict[str, Any], segment: str, resource: Resource) -> None:
     sent = data.get("type")
     if sent is None:
         raise error(400, "PARAM_MISSING", "The required parameter type is missing.", pointer="/data/type")
-    if PATH_TYPES.get(str(sent)) != resource.type:
-        raise error(400, "TYPE_MISMATCH", f"{sent} is not a valid type for {segment}.", pointer="/data/type")
+    if not isinstance(sent, str) or PATH_TYPES.get(sent) != resource.type:
+        raise error(400, "TYPE_MISMATCH", f"{shown(sent)} is not a valid type for {segment}.", pointer="/data/type")
 
 
 def not_allowed(name: str, pointer: str) -> ApiError:
@@ -88,11 +85,11 @@ def read_changes(store: Store, resource: Resource, data: dict[str, Any], *, crea
         if linkage is None:
             changes.relationships[rel.name] = None
             continue
-        if not isinstance(linkage, dict) or "id" not in linkage:
+        if not isinstance(linkage, dict) or not isinstance(linkage.get("id"), str):
             problems.append(field_problem(name, "must be an object with type and id", "invalid", pointer))
             continue
-        target_id = str(linkage["id"])
-        if PATH_TYPES.get(str(linkage.get("type"))) != rel.target:
+        target_id = linkage["id"]
+        if PATH_TYPES.get(shown(linkage.get("type"))) != rel.target:
             problems.append(field_problem(name, f"must be of type {rel.target}", "invalid", pointer))
         elif store.get(rel.target, target_id) is None:
             problems.append(field_problem(name, "not found", "not_found", pointer, target_id))

@@ -86,6 +86,9 @@ LIST_PREDICATES = frozenset(
 SWITCH_PREDICATES = frozenset({"null", "not_null", "present", "blank", "true", "false"})
 
 Path = tuple[str, ...]
+#: The longest ``include`` path served: every useful one among these resources is shorter (``stock_items.sku``,
+#: ``stock_location.address``), and a chain going back and forth (``sku.stock_items.sku…``) only multiplies work.
+MAX_INCLUDE_DEPTH = 4
 
 
 class QueryError(ValueError):
@@ -199,7 +202,7 @@ def parse_sort(resource: Resource, text: str) -> list[tuple[str, bool]]:
         name = name.lstrip("-")
         if not name or name not in resource.fields or not resource.fields[name].sortable:
             raise QueryError(
-                "INVALID_SORT_CRITERIA", "sort", f"{name or part!r} is not a valid sort criteria for {resource.type}"
+                "INVALID_SORT_CRITERIA", "sort", f'"{name or part}" is not a valid sort criteria for {resource.type}'
             )
         out.append((name, descending))
     return out
@@ -211,7 +214,12 @@ def parse_include(resource: Resource, text: str) -> list[Path]:
     for part in text.split(","):
         steps = tuple(s for s in part.strip().split(".") if s)
         if not steps:
-            raise QueryError("INVALID_INCLUDE", "include", f"{part!r} is not a valid relationship")
+            raise QueryError("INVALID_INCLUDE", "include", f'"{part}" is not a valid relationship')
+        if len(steps) > MAX_INCLUDE_DEPTH:
+            message = f'"{part[:80]}" goes deeper than {MAX_INCLUDE_DEPTH} relationships'
+            raise QueryError("INVALID_INCLUDE", "include", message)
+        if steps in paths:
+            continue
         current = resource
         for step in steps:
             rel = current.relationship_named(step)

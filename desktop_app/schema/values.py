@@ -18,6 +18,12 @@ from desktop_app.schema.model import Field, Resource
 
 _INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
 _FLOAT_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: Integers travel as 32-bit PostgreSQL integers on Commerce Layer; text far longer than that is refused before
+#: ``int()`` (which raises past 4,300 digits) is asked.
+_MAX_DIGITS = 40
+#: What Rails casts to a boolean on the wire (ActiveModel's ``Boolean`` type), case aside. Rails also reads any
+#: other text as true; that silent guess is refused here, so a typo is an error and not a switch turned on.
+_WIRE_BOOLEANS = {"true": True, "t": True, "1": True, "on": True, "false": False, "f": False, "0": False, "off": False}
 _TRUE = {"true", "1", "yes", "y", "on", "t"}
 _FALSE = {"false", "0", "no", "n", "off", "f"}
 
@@ -38,7 +44,10 @@ def parse_datetime(text: str) -> datetime:
     moment = datetime.fromisoformat(cleaned)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 lies before the first representable moment
+        raise ValueError(f"{text} is out of range") from None
 
 
 def coerce(field: Field, value: Any) -> Any:
@@ -59,7 +68,7 @@ def coerce(field: Field, value: Any) -> Any:
             result = value
         elif isinstance(value, float) and value.is_integer():
             result = int(value)
-        elif isinstance(value, str) and _INTEGER_TEXT.match(value.strip()):
+        elif isinstance(value, str) and _INTEGER_TEXT.match(value.strip()) and len(value.strip()) <= _MAX_DIGITS:
             result = int(value.strip())
         else:
             raise FieldError(name, "must be an integer", "not_an_integer")
@@ -80,8 +89,8 @@ def coerce(field: Field, value: Any) -> Any:
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true"
+        if isinstance(value, int | str) and str(value).strip().lower() in _WIRE_BOOLEANS:
+            return _WIRE_BOOLEANS[str(value).strip().lower()]
         raise FieldError(name, "must be true or false", "not_a_boolean")
     if kind == "datetime":
         if not isinstance(value, str):
