@@ -22,8 +22,8 @@ def run_window(args: argparse.Namespace) -> int:
     """Open the window (or run the self-test); returns the process exit code."""
     if getattr(args, "self_test", False):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from desktop_app.ui.boot.plan import plan_now
     from desktop_app.ui.models.lookups import prefetch
-    from desktop_app.ui.startup import plan_now
 
     plan = plan_now(args)  # before Qt loads: SQLite reads the names tables show while PySide6 is imported
     if plan is not None:
@@ -42,7 +42,7 @@ def run_window(args: argparse.Namespace) -> int:
     follow_system_theme(style_chosen=existing is None)
     reporter = ErrorReporter(interactive=not getattr(args, "self_test", False))
     sys.excepthook = reporter.excepthook  # the early window's slots run before the loop's handler exists
-    from desktop_app.ui.window_app import WindowApp
+    from desktop_app.ui.boot.window_app import WindowApp
 
     window_app = WindowApp(args, reporter)
     window_app.paint_early(plan)

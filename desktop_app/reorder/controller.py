@@ -8,7 +8,7 @@ The controller plans the fewest priority changes, queues them as one user action
   and unsent ones are discarded, and the caller shows the order the server holds with the reason;
 * offline: the entries stay queued, the rows carry the pending marker and the order shows as wanted.
 
-No Qt here: the window binds it to the list in ``desktop_app.ui.stock_level_reorder``, the command line calls
+No Qt here: the window binds it to the list in ``desktop_app.ui.reorder.controller``, the command line calls
 :meth:`ReorderController.reorder` directly.
 """
 

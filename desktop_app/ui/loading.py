@@ -110,8 +110,8 @@ class ServerPager:
 
     PAGE_SIZE = 25
 
-    def __init__(self, session: Any, type_: str, filters: dict[str, Any] | None = None) -> None:
-        self.session = session
+    def __init__(self, workspace: Any, type_: str, filters: dict[str, Any] | None = None) -> None:
+        self.workspace = workspace
         self.type = type_
         self.filters = filters or None
         self.number = 0
@@ -122,7 +122,7 @@ class ServerPager:
         from desktop_app.sync import includes
 
         try:
-            client = await self.session.ready_client()
+            client = await self.workspace.ready_client()
             page = await client.list_page(
                 self.type,
                 filters=self.filters,
@@ -132,7 +132,7 @@ class ServerPager:
             )
         except NetworkError:
             self.has_more = False
-            self.session._set_online(False)
+            self.workspace._set_online(False)
             return []
         self.number = page.number
         self.has_more = page.number < page.page_count

@@ -141,7 +141,7 @@ async def _sort_in_window(config_dir: Path, data_dir: Path) -> list[float]:
 
     from desktop_app.connection import connection_for_profile
     from desktop_app.credentials.profiles import ProfileStore
-    from desktop_app.ui.startup import open_session
+    from desktop_app.ui.boot.plan import open_workspace
     from desktop_app.ui.tasks import TaskSet
     from desktop_app.ui.views.main_window import MainWindow
 
@@ -149,11 +149,11 @@ async def _sort_in_window(config_dir: Path, data_dir: Path) -> list[float]:
     profile = store.get("bench")
     assert profile is not None
     connection = connection_for_profile(profile, store, need_secret=False)
-    opened = open_session(connection, data_dir, offline=True, tasks=TaskSet())
-    window = MainWindow(opened.session)
+    opened = open_workspace(connection, data_dir, offline=True, tasks=TaskSet())
+    window = MainWindow(opened.workspace)
     window.load()
     window.show()
-    await opened.session.tasks.wait_idle(timeout=120)
+    await opened.workspace.tasks.wait_idle(timeout=120)
     tab = window.tab_by_type["stock_items"]
     assert tab.proxy.rowCount() == ROWS, tab.proxy.rowCount()
     column = tab.model.column_of("quantity")
@@ -165,7 +165,7 @@ async def _sort_in_window(config_dir: Path, data_dir: Path) -> list[float]:
         QApplication.processEvents()  # the repaint of the sorted rows is part of it
         times.append((time.perf_counter() - started) * 1000)
     window.close()
-    opened.session.close()
+    opened.workspace.close()
     opened.close()
     return times
 
@@ -188,7 +188,7 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
 
     from desktop_app.api import Credentials, Endpoint
     from desktop_app.connection import Connection
-    from desktop_app.ui.startup import open_session
+    from desktop_app.ui.boot.plan import open_workspace
     from desktop_app.ui.tasks import TaskSet
     from desktop_app.ui.views.main_window import MainWindow
 
@@ -199,11 +199,11 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
         cache_key="bench-sync",
     )
     errors: list[BaseException] = []
-    opened = open_session(connection, data_dir, offline=False, tasks=TaskSet(errors.append))
-    window = MainWindow(opened.session)
+    opened = open_workspace(connection, data_dir, offline=False, tasks=TaskSet(errors.append))
+    window = MainWindow(opened.workspace)
     window.load()
     window.show()
-    opened.session.warm_up()
+    opened.workspace.warm_up()
     await asyncio.sleep(0.5)
     worst = 0.0
     last = time.perf_counter()
@@ -221,10 +221,10 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
     started = time.perf_counter()
     timer.start()
     last = time.perf_counter()
-    task = opened.session.start_sync(full=True)
+    task = opened.workspace.start_sync(full=True)
     assert task is not None
     await asyncio.wait({task})
-    await opened.session.tasks.wait_idle(timeout=120)
+    await opened.workspace.tasks.wait_idle(timeout=120)
     while any(tab.reloading for tab in window.tab_by_type.values()):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.1)
@@ -234,8 +234,8 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
     elapsed = time.perf_counter() - started
     rows = window.tab_by_type["stock_items"].model.rowCount()
     window.close()
-    opened.session.close()
-    await opened.session.aclose()
+    opened.workspace.close()
+    await opened.workspace.aclose()
     opened.close()
     if errors:
         raise errors[0]

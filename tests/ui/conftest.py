@@ -18,7 +18,7 @@ from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
 from desktop_app.connection import Connection
 from desktop_app.store import Cache, cache_path
 from desktop_app.sync import Syncer
-from desktop_app.ui.startup import Opened, open_session
+from desktop_app.ui.boot.plan import Opened, open_workspace
 from desktop_app.ui.tasks import TaskSet
 
 CACHE_KEY = "ui-tests"
@@ -81,23 +81,23 @@ async def wait_until(condition: Any, timeout: float = 20.0, what: str = "conditi
 
 async def settle(window: Any) -> None:
     """Until the sync, pushes and table reloads started so far have finished."""
-    await window.session.tasks.wait_idle()
+    await window.workspace.tasks.wait_idle()
     await wait_until(lambda: not any(t.reloading for t in window.tab_by_type.values()), what="tab reloads")
-    await window.session.tasks.wait_idle()
+    await window.workspace.tasks.wait_idle()
 
 
 @asynccontextmanager
-async def session_open(
+async def workspace_open(
     connection: Connection, data_dir: Path, *, offline: bool = False, tasks: TaskSet | None = None
 ) -> AsyncIterator[Opened]:
-    """``open_session``, closed again however the test ends: background work ended, the client and cache closed."""
-    opened = open_session(connection, data_dir, offline=offline, tasks=tasks or TaskSet())
+    """``open_workspace``, closed again however the test ends: background work ended, the client and cache closed."""
+    opened = open_workspace(connection, data_dir, offline=offline, tasks=tasks or TaskSet())
     try:
         yield opened
     finally:
-        opened.session.close()
-        await opened.session.tasks.wait_idle()
-        await opened.session.aclose()
+        opened.workspace.close()
+        await opened.workspace.tasks.wait_idle()
+        await opened.workspace.aclose()
         opened.close()
 
 
@@ -109,14 +109,16 @@ async def open_window(
     from desktop_app.ui.views.main_window import MainWindow
 
     errors: list[BaseException] = []
-    async with session_open(connection_to(sandbox), data_dir, offline=offline, tasks=TaskSet(errors.append)) as opened:
-        window = MainWindow(opened.session)
+    async with workspace_open(
+        connection_to(sandbox), data_dir, offline=offline, tasks=TaskSet(errors.append)
+    ) as opened:
+        window = MainWindow(opened.workspace)
         window.load()
         window.show()
         try:
             await settle(window)  # the rest of each table, read in a thread after the first screenful
             if sync and not offline:
-                task = opened.session.start_sync(full=True)
+                task = opened.workspace.start_sync(full=True)
                 assert task is not None
                 await asyncio.wait({task})
                 await settle(window)

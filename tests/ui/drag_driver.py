@@ -22,8 +22,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.reorder.levels import StockLevelRow
-from desktop_app.ui.models.stock_level_order import Column, StockLevelOrderModel
-from desktop_app.ui.views.stock_level_order_view import StockLevelOrderView
+from desktop_app.ui.reorder.model import Column, StockLevelOrderModel
+from desktop_app.ui.reorder.view import StockLevelOrderView
 
 
 def drop_point(view: StockLevelOrderView, model: StockLevelOrderModel, destination: int) -> QPoint:
@@ -85,13 +85,13 @@ def drag_on_sandbox(spec: list[str], rows: list[int], destination: int) -> dict[
     from desktop_app.reorder.controller import ReorderController
     from desktop_app.store import Cache, cache_path
     from desktop_app.sync import Editor, Syncer
-    from desktop_app.ui.stock_level_reorder import StockLevelReorder
+    from desktop_app.ui.reorder.controller import StockLevelReorder
     from desktop_app.ui.tasks import TaskSet
 
     url, client_id, secret, model_id, data_dir = spec
     errors: list[BaseException] = []
 
-    async def session() -> dict[str, Any]:
+    async def workspace() -> dict[str, Any]:
         # One run of the loop for everything, as in the window: the drag starts from a Qt timer while it runs.
         credentials = Credentials(client_id, secret)
         with Cache.open(cache_path(Path(data_dir), "drag")) as cache:
@@ -127,7 +127,7 @@ def drag_on_sandbox(spec: list[str], rows: list[int], destination: int) -> dict[
     loop = qasync.QEventLoop(QApplication.instance())
     asyncio.set_event_loop(loop)
     with loop:
-        return loop.run_until_complete(session())
+        return loop.run_until_complete(workspace())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.schema import tab_types
-from desktop_app.ui.first_paint import after_first_frame
+from desktop_app.ui.boot.first_paint import after_first_frame
 from desktop_app.ui.views.main_window import FIRST_TAB, MainWindow
-from tests.ui.conftest import connection_to, session_open, settle, wait_until
+from tests.ui.conftest import connection_to, settle, wait_until, workspace_open
 
 
 @pytest.mark.asyncio
@@ -49,8 +49,8 @@ async def test_other_tabs_are_built_after_the_first_tab_has_painted(
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(synced_dir, data_dir)
-    async with session_open(connection_to(sandbox), data_dir, offline=True) as opened:
-        window = MainWindow(opened.session)
+    async with workspace_open(connection_to(sandbox), data_dir, offline=True) as opened:
+        window = MainWindow(opened.workspace)
         try:
             window.load(rest_later=True)
             assert list(window.tab_by_type.built) == [FIRST_TAB], "only the tab shown is built before the first frame"
@@ -59,7 +59,7 @@ async def test_other_tabs_are_built_after_the_first_tab_has_painted(
             await wait_until(lambda: len(window.tab_by_type.built) == len(tab_types()), what="the other tabs")
             await settle(window)
             for type_, tab in window.tab_by_type.built.items():
-                assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_
+                assert tab.model.rowCount() == opened.workspace.cache.count(type_) > 0, type_
         finally:
             window.close()
             window.deleteLater()

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from desktop_app.schema import STOCK_LEVELS, get_resource
+from desktop_app.ui.boot.plan import open_workspace
 from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
 from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.models.resource_table import ResourceTableModel
-from desktop_app.ui.startup import open_session
 from desktop_app.ui.tasks import TaskSet
 from tests.support.sandbox import start_sandbox
 from tests.ui.conftest import connection_to, open_window, settle, sync_into, wait_until
@@ -23,11 +23,11 @@ async def test_offline_start_from_the_cache_with_the_sandbox_stopped(data_dir: P
         await sync_into(gone, data_dir)
     async with open_window(gone, data_dir, sync=False) as (window, opened, errors):
         for type_, tab in window.tab_by_type.items():
-            assert tab.model.rowCount() == opened.session.cache.count(type_) > 0, type_
-        task = opened.session.start_sync()
+            assert tab.model.rowCount() == opened.workspace.cache.count(type_) > 0, type_
+        task = opened.workspace.start_sync()
         assert task is not None
         await settle(window)
-        assert not opened.session.online
+        assert not opened.workspace.online
         assert "Offline" in window.status.online_label.text()
 
         tab = window.tab_by_type["stock_items"]
@@ -39,7 +39,7 @@ async def test_offline_start_from_the_cache_with_the_sandbox_stopped(data_dir: P
         assert tab.model.index(row, 0).data(ResourceTableModel.PendingRole) is True
         assert tab.model.index(row, tab.model.column_of("quantity")).data() == "321"
         assert "1 pending edit" in window.status.pending_button.text()
-        panel = PendingChangesDialog.open_for(window, opened.session)
+        panel = PendingChangesDialog.open_for(window, opened.workspace)
         assert [e.record_id for e in panel.entries] == [record_id]
         panel.table.selectRow(0)
         panel.discard_button.click()
@@ -54,19 +54,19 @@ async def test_offline_start_from_the_cache_with_the_sandbox_stopped(data_dir: P
 async def test_offline_flag_reads_the_cache_only(sandbox: Any, data_dir: Path) -> None:
     await sync_into(sandbox, data_dir)
     before = len(sandbox.requests())
-    opened = open_session(connection_to(sandbox), data_dir, offline=True, tasks=TaskSet())
+    opened = open_workspace(connection_to(sandbox), data_dir, offline=True, tasks=TaskSet())
     try:
         from desktop_app.ui.views.main_window import MainWindow
 
-        window = MainWindow(opened.session)
+        window = MainWindow(opened.workspace)
         window.load()
         await settle(window)
-        assert opened.session.start_sync() is None
-        assert window.tab_by_type["skus"].model.rowCount() == opened.session.cache.count("skus")
+        assert opened.workspace.start_sync() is None
+        assert window.tab_by_type["skus"].model.rowCount() == opened.workspace.cache.count("skus")
         assert len(sandbox.requests()) == before
         window.close()
     finally:
-        opened.session.close()
+        opened.workspace.close()
         opened.close()
 
 
@@ -92,7 +92,7 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
 ) -> None:
     shown: list[RecordDialog] = []
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
-        existing = opened.session.cache.records(STOCK_LEVELS)[0]
+        existing = opened.workspace.cache.records(STOCK_LEVELS)[0]
         duplicate = {
             "inventory_model": existing.relationships["inventory_model"],
             "stock_location": existing.relationships["stock_location"],
@@ -110,15 +110,15 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
 
         monkeypatch.setattr(RecordDialog, "ask", classmethod(fake_ask))
         window.tabs.setCurrentWidget(window.tab_by_type[STOCK_LEVELS])
-        count = opened.session.cache.count(STOCK_LEVELS)
+        count = opened.workspace.cache.count(STOCK_LEVELS)
         window.new_action.trigger()
         await settle(window)
         await wait_until(lambda: bool(shown), what="the dialog to reopen with the server's errors")
         dialog = shown[0]
         assert "already been taken" in dialog.error_for("inventory_model")
         assert dialog.inputs["priority"].value() == 99
-        assert opened.session.cache.count(STOCK_LEVELS) == count
-        assert not opened.session.cache.outbox()
+        assert opened.workspace.cache.count(STOCK_LEVELS) == count
+        assert not opened.workspace.cache.outbox()
         dialog.deleteLater()
         assert not errors
 
@@ -126,26 +126,26 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
 @pytest.mark.asyncio
 async def test_a_conflict_is_resolved_from_the_pending_panel(fresh_sandbox: Any, data_dir: Path) -> None:
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
-        session = opened.session
+        workspace = opened.workspace
         tab = window.tab_by_type["stock_items"]
         index = tab.proxy.index(1, tab.model.column_of("quantity"))
         record_id = index.data(ResourceTableModel.IdRole)
-        session.forced_offline = True  # queue the edit instead of sending it
+        workspace.forced_offline = True  # queue the edit instead of sending it
         assert tab.proxy.setData(index, "5")
         await settle(window)
-        await session.make_client().update("stock_items", record_id, attributes={"quantity": 777})
-        session.forced_offline = False
-        await session.push()
+        await workspace.make_client().update("stock_items", record_id, attributes={"quantity": 777})
+        workspace.forced_offline = False
+        await workspace.push()
         await settle(window)
         assert "1 conflict" in window.status.pending_button.text()
-        panel = PendingChangesDialog.open_for(window, session)
+        panel = PendingChangesDialog.open_for(window, workspace)
         panel.table.selectRow(0)
         assert panel.mine_button.isEnabled() and panel.theirs_button.isEnabled()
         panel.theirs_button.click()
         await settle(window)
         row = tab.model.row_of(record_id)
         assert tab.model.index(row, tab.model.column_of("quantity")).data(ResourceTableModel.SortRole) == 777
-        assert not session.cache.outbox()
+        assert not workspace.cache.outbox()
         assert "No pending edits" in window.status.pending_button.text()
         panel.close()
         assert not errors

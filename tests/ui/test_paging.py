@@ -11,7 +11,7 @@ from desktop_app.ui.loading import ServerPager
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.models.resource_table import ResourceTableModel
 from desktop_app.ui.tasks import TaskSet
-from tests.ui.conftest import connection_to, session_open, sync_into, wait_until
+from tests.ui.conftest import connection_to, sync_into, wait_until, workspace_open
 
 
 @pytest.mark.asyncio
@@ -19,7 +19,7 @@ async def test_fetch_more_reads_the_next_page(sandbox: Any, data_dir: Path, qtmo
     errors: list[BaseException] = []
     tasks = TaskSet(errors.append)
     await sync_into(sandbox, data_dir / "lookups")
-    async with session_open(connection_to(sandbox), data_dir, tasks=tasks) as opened:
+    async with workspace_open(connection_to(sandbox), data_dir, tasks=tasks) as opened:
         from desktop_app.store import Cache, cache_path
 
         lookups = Lookups()
@@ -28,7 +28,7 @@ async def test_fetch_more_reads_the_next_page(sandbox: Any, data_dir: Path, qtmo
                 lookups.set_records(type_, synced.records(type_))
             total = synced.count("stock_items")
         model = ResourceTableModel("stock_items", lookups, tasks=tasks)
-        model.set_records([], pager=ServerPager(opened.session, "stock_items"))
+        model.set_records([], pager=ServerPager(opened.workspace, "stock_items"))
         assert model.rowCount() == 0 and model.canFetchMore()
         model.fetchMore()
         assert not model.canFetchMore()  # one page at a time
@@ -48,8 +48,8 @@ async def test_filters_go_to_the_server_for_a_table_the_cache_does_not_hold(sand
     from desktop_app.ui.views.main_window import MainWindow
 
     errors: list[BaseException] = []
-    async with session_open(connection_to(sandbox), data_dir, tasks=TaskSet(errors.append)) as opened:
-        window = MainWindow(opened.session)
+    async with workspace_open(connection_to(sandbox), data_dir, tasks=TaskSet(errors.append)) as opened:
+        window = MainWindow(opened.workspace)
         try:
             window.load()
             tab = window.tab_by_type["stock_items"]

@@ -50,7 +50,7 @@ async def test_screenshot_of_every_tab(fresh_sandbox: Any, data_dir: Path) -> No
                 tab.filters_button.setChecked(False)
         apply_theme(Qt.ColorScheme.Light)
         items = window.tab_by_type["stock_items"]
-        record = opened.session.cache.get("stock_items", items.model.id_at(0))
+        record = opened.workspace.cache.get("stock_items", items.model.id_at(0))
         dialog = RecordDialog(items.resource, window.lookups, record, window)
         dialog.inputs["quantity"].set_value("-3 boxes")
         dialog.try_accept()
@@ -62,9 +62,9 @@ async def test_screenshot_of_every_tab(fresh_sandbox: Any, data_dir: Path) -> No
             image.save(str(target / "6-edit-stock-item-dialog.png"))
         dialog.close()
         window.tabs.setCurrentWidget(items)
-        opened.session.forced_offline = True  # keep the edit queued so the panel has something to show
+        opened.workspace.forced_offline = True  # keep the edit queued so the panel has something to show
         window.edits.inline_edit("stock_items", record.id, {"quantity": 12})
-        panel = PendingChangesDialog.open_for(window, opened.session)
+        panel = PendingChangesDialog.open_for(window, opened.workspace)
         await asyncio.sleep(0.05)
         if target is not None:
             window.grab().toImage().save(str(target / "7-pending-edit-in-table.png"))

@@ -13,9 +13,9 @@ import pytest
 from desktop_app.api import Credentials
 from desktop_app.connection import Connection
 from desktop_app.errors import UsageError
-from desktop_app.ui.startup import open_session
+from desktop_app.ui.boot.plan import open_workspace
 from desktop_app.ui.tasks import TaskSet
-from tests.ui.conftest import connection_to, session_open
+from tests.ui.conftest import connection_to, workspace_open
 
 
 def deferred(sandbox: Any, read: Any) -> Connection:
@@ -33,15 +33,15 @@ async def test_the_secret_is_read_once_in_a_thread_when_first_needed(sandbox: An
         reads.append(threading.current_thread().name)
         connection.credentials = Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret)
 
-    async with session_open(deferred(sandbox, read), tmp_path, tasks=TaskSet()) as opened:
-        session = opened.session
-        assert not session.forced_offline and session.online, "a profile whose secret is still to be read"
-        assert reads == [], "opening the session does not touch the keyring"
-        sync = session.start_sync(["stock_locations"], full=True)
+    async with workspace_open(deferred(sandbox, read), tmp_path, tasks=TaskSet()) as opened:
+        workspace = opened.workspace
+        assert not workspace.forced_offline and workspace.online, "a profile whose secret is still to be read"
+        assert reads == [], "opening the workspace does not touch the keyring"
+        sync = workspace.start_sync(["stock_locations"], full=True)
         assert sync is not None
-        await asyncio.gather(sync, session.push())
+        await asyncio.gather(sync, workspace.push())
         assert len(reads) == 1 and reads[0] != threading.main_thread().name
-        assert session.cache.count("stock_locations") > 0 and session.online
+        assert workspace.cache.count("stock_locations") > 0 and workspace.online
 
 
 @pytest.mark.asyncio
@@ -60,12 +60,12 @@ async def test_a_table_the_cache_lacks_pages_from_the_server_once_the_secret_is_
         connection.credentials = Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret)
 
     tasks = TaskSet()
-    async with session_open(deferred(sandbox, read), tmp_path, tasks=tasks) as opened:
+    async with workspace_open(deferred(sandbox, read), tmp_path, tasks=tasks) as opened:
         model = ResourceTableModel("stock_items", Lookups(), tasks=tasks)
-        model.set_records([], pager=ServerPager(opened.session, "stock_items"))
+        model.set_records([], pager=ServerPager(opened.workspace, "stock_items"))
         model.fetchMore()
         await wait_until(lambda: model.rowCount() == ServerPager.PAGE_SIZE, what="the first page")
-        assert reads == ["read"] and opened.session.online
+        assert reads == ["read"] and opened.workspace.online
 
 
 @pytest.mark.asyncio
@@ -73,19 +73,19 @@ async def test_without_the_secret_the_session_keeps_the_cache_and_goes_offline(s
     def read(connection: Connection) -> None:
         raise UsageError("profile 'shop' has no secret stored; run `stockroom login --profile shop` again")
 
-    async with session_open(deferred(sandbox, read), tmp_path, tasks=TaskSet()) as opened:
-        session = opened.session
+    async with workspace_open(deferred(sandbox, read), tmp_path, tasks=TaskSet()) as opened:
+        workspace = opened.workspace
         said: list[str] = []
         finished: list[tuple[bool, str]] = []
-        session.secret_unavailable.connect(said.append)
-        session.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
-        sync = session.start_sync(full=True)
+        workspace.secret_unavailable.connect(said.append)
+        workspace.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
+        sync = workspace.start_sync(full=True)
         assert sync is not None
         await sync
         assert said and "stockroom login --profile shop" in said[0]
         assert finished == [(False, f"Offline: {said[0]}")]
-        assert session.forced_offline and not session.online
-        assert session.start_sync() is None and await session.push() is None, "no second keyring read"
+        assert workspace.forced_offline and not workspace.online
+        assert workspace.start_sync() is None and await workspace.push() is None, "no second keyring read"
 
 
 @pytest.mark.asyncio
@@ -97,23 +97,23 @@ async def test_closing_during_a_sync_ends_it_while_the_cache_is_open(
     import argparse
     import shutil
 
+    from desktop_app.ui.boot.window_app import WindowApp
     from desktop_app.ui.errors import ErrorReporter
     from desktop_app.ui.views.main_window import MainWindow
-    from desktop_app.ui.window_app import WindowApp
 
     data_dir = tmp_path / "data"
     shutil.copytree(synced_dir, data_dir)
     keyring_answers = threading.Event()
     reporter = ErrorReporter(interactive=False)
     connection = deferred(sandbox, lambda connection: keyring_answers.wait(10))
-    opened = open_session(connection, data_dir, offline=False, tasks=TaskSet(reporter.report))
-    window = MainWindow(opened.session)
+    opened = open_workspace(connection, data_dir, offline=False, tasks=TaskSet(reporter.report))
+    window = MainWindow(opened.workspace)
     window.load()
     window.show()
     app = WindowApp(argparse.Namespace(self_test=False), reporter)
     ended: list[str] = []
-    opened.session.sync_finished.connect(lambda ok, message: ended.append(message))
-    sync = opened.session.start_sync(full=True)
+    opened.workspace.sync_finished.connect(lambda ok, message: ended.append(message))
+    sync = opened.workspace.start_sync(full=True)
     assert sync is not None
     await asyncio.sleep(0.05)
     assert not sync.done(), "waiting for the keyring"

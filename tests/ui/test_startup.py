@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from desktop_app.errors import UsageError
+from desktop_app.ui.boot.plan import open_from_args
 from desktop_app.ui.dialogs.sign_in import SignInDialog
-from desktop_app.ui.startup import open_from_args
 from desktop_app.ui.tasks import TaskSet
 
 
@@ -42,17 +42,17 @@ async def test_offline_without_a_profile_says_what_to_do(tmp_path: Path) -> None
 async def test_demo_starts_the_embedded_sandbox_and_stops_it(tmp_path: Path) -> None:
     opened = await open_from_args(arguments(tmp_path, demo=True), TaskSet())
     assert opened is not None
-    session = opened.session
+    workspace = opened.workspace
     try:
-        assert session.name == "demo" and not session.forced_offline and opened.full_sync
-        client = session.make_client()
+        assert workspace.name == "demo" and not workspace.forced_offline and opened.full_sync
+        client = workspace.make_client()
         page = await client.list_page("inventory_models")
         assert page.record_count > 0
     finally:
-        session.close()
-        await session.aclose()
+        workspace.close()
+        await workspace.aclose()
         opened.close()
-    assert not session.cache_file.parent.exists(), "the demo's cache folder is removed with it"
+    assert not workspace.cache_file.parent.exists(), "the demo's cache folder is removed with it"
 
 
 @pytest.mark.asyncio
@@ -123,7 +123,7 @@ def test_the_start_plan_resolves_the_cache_file_without_qt_or_the_keyring(tmp_pa
     flags = json.dumps(json.dumps(vars(arguments(tmp_path, offline=offline))))
     script = (
         "import json, sys, argparse\n"
-        "from desktop_app.ui.startup import plan_now\n"
+        "from desktop_app.ui.boot.plan import plan_now\n"
         "from desktop_app.ui.models.lookups import prefetch\n"
         f"args = argparse.Namespace(**json.loads({flags}))\n"
         "plan = plan_now(args)\n"
@@ -136,12 +136,12 @@ def test_the_start_plan_resolves_the_cache_file_without_qt_or_the_keyring(tmp_pa
     cache_file, planned_offline, name, no_secret_yet, can_load, loaded = json.loads(done.stdout)
     assert Path(cache_file).parent == tmp_path / "data" / "caches" and cache_file.endswith(".sqlite3")
     assert planned_offline is offline and name == "shop"
-    assert no_secret_yet and can_load, "the secret is read later, by the session"
+    assert no_secret_yet and can_load, "the secret is read later, by the workspace"
     assert loaded == []
 
 
 def test_no_plan_when_the_start_must_wait_for_the_loop(tmp_path: Path) -> None:
-    from desktop_app.ui.startup import plan_now
+    from desktop_app.ui.boot.plan import plan_now
 
     assert plan_now(arguments(tmp_path, demo=True)) is None
     assert plan_now(arguments(tmp_path, offline=True)) is None  # no profile: the loop reports it
@@ -149,8 +149,8 @@ def test_no_plan_when_the_start_must_wait_for_the_loop(tmp_path: Path) -> None:
 
 def _names_after_opening(plan: Any) -> tuple[Any, str | None]:
     """Read ahead as the window's start does, open the cache, take the names: the lookups and the recovery message."""
+    from desktop_app.ui.boot.plan import open_cache_file
     from desktop_app.ui.models.lookups import Lookups, prefetch
-    from desktop_app.ui.startup import open_cache_file
 
     prefetch(plan.cache_file)
     opened = open_cache_file(plan.connection, plan.cache_file, offline=True, tasks=TaskSet())
@@ -158,14 +158,14 @@ def _names_after_opening(plan: Any) -> tuple[Any, str | None]:
         lookups = Lookups()
         lookups.start_loading(plan.cache_file)
         lookups.wait()
-        return lookups, opened.session.cache.recovery_message
+        return lookups, opened.workspace.cache.recovery_message
     finally:
-        opened.session.close()
+        opened.workspace.close()
         opened.close()
 
 
 def _plan(tmp_path: Path) -> Any:
-    from desktop_app.ui.startup import plan_now
+    from desktop_app.ui.boot.plan import plan_now
 
     plan = plan_now(arguments(_profile(tmp_path), offline=True))
     assert plan is not None

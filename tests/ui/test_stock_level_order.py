@@ -11,8 +11,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop_app.reorder.levels import StockLevelRow
-from desktop_app.ui.models.stock_level_order import MIME_TYPE, Column, StockLevelOrderModel, moved_order, stepped_order
-from desktop_app.ui.views.stock_level_order_view import FILTER_REASON, SORT_REASON, StockLevelOrderView
+from desktop_app.ui.reorder.model import MIME_TYPE, Column, StockLevelOrderModel, moved_order, stepped_order
+from desktop_app.ui.reorder.view import FILTER_REASON, SORT_REASON, StockLevelOrderView
 
 IDS = ["aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc", "dddddddddd", "eeeeeeeeee"]
 NAMES = ["Amsterdam", "Berlin", "Chicago", "Dublin", "Edinburgh"]

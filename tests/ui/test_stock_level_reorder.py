@@ -22,10 +22,10 @@ from desktop_app.reorder import plan_priorities
 from desktop_app.reorder.controller import ReorderController
 from desktop_app.store import Cache, cache_path
 from desktop_app.sync import Editor, Syncer
-from desktop_app.ui.models.stock_level_order import Column, StockLevelOrderModel
-from desktop_app.ui.stock_level_reorder import OFFLINE_NOTE, StockLevelReorder
+from desktop_app.ui.reorder.controller import OFFLINE_NOTE, StockLevelReorder
+from desktop_app.ui.reorder.model import Column, StockLevelOrderModel
+from desktop_app.ui.reorder.view import StockLevelOrderView
 from desktop_app.ui.tasks import TaskSet
-from desktop_app.ui.views.stock_level_order_view import StockLevelOrderView
 from tests.support.sandbox import SandboxProcess
 from tests.ui.conftest import wait_until
 

@@ -37,11 +37,11 @@ def describe(entry: Any) -> str:
 
 
 class PendingChangesDialog(QDialog):
-    """Lists ``session.cache.outbox()``; acts through the session's editor and pushes afterwards."""
+    """Lists ``workspace.cache.outbox()``; acts through the workspace's editor and pushes afterwards."""
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         self.setWindowTitle("Pending edits")
         self.resize(820, 360)
         self.table = QTableWidget(0, 5)
@@ -64,7 +64,7 @@ class PendingChangesDialog(QDialog):
         self.discard_button.clicked.connect(lambda: self._act("discard"))
         self.mine_button.clicked.connect(lambda: self._act("mine"))
         self.theirs_button.clicked.connect(lambda: self._act("theirs"))
-        self.send_button.clicked.connect(lambda: self.session.tasks.spawn(self.session.push(), name="push"))
+        self.send_button.clicked.connect(lambda: self.workspace.tasks.spawn(self.workspace.push(), name="push"))
         buttons = QHBoxLayout()
         for button in (self.retry_button, self.discard_button, self.mine_button, self.theirs_button):
             buttons.addWidget(button)
@@ -76,11 +76,11 @@ class PendingChangesDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.entries: list[Any] = []
-        session.outbox_changed.connect(self.refresh)
+        workspace.outbox_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
-        self.entries = list(self.session.cache.outbox())
+        self.entries = list(self.workspace.cache.outbox())
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             values = [
@@ -106,7 +106,7 @@ class PendingChangesDialog(QDialog):
 
     def _record_label(self, entry: Any) -> str:
         """What the record is called (code, name or SKU code), its id when nothing better is known."""
-        record = self.session.cache.get(entry.type, entry.record_id)
+        record = self.workspace.cache.get(entry.type, entry.record_id)
         attributes = record.attributes if record is not None else entry.attributes
         for key in ("code", "name", "sku_code", "priority"):
             if attributes.get(key) not in (None, ""):
@@ -129,10 +129,10 @@ class PendingChangesDialog(QDialog):
         conflicts = bool(chosen) and all(e.state == "conflict" for e in chosen)
         self.mine_button.setEnabled(conflicts)
         self.theirs_button.setEnabled(conflicts)
-        self.send_button.setEnabled(bool(self.entries) and not self.session.forced_offline)
+        self.send_button.setEnabled(bool(self.entries) and not self.workspace.forced_offline)
 
     def _act(self, action: str) -> None:
-        editor = self.session.editor
+        editor = self.workspace.editor
         touched: dict[str, list[str]] = {}
         for entry in self.selected():
             if action == "retry" and entry.state == "failed":
@@ -143,14 +143,14 @@ class PendingChangesDialog(QDialog):
                 editor.resolve(entry.id, keep=action)
             touched.setdefault(entry.type, []).append(entry.record_id)
         for type_, ids in touched.items():
-            self.session.records_changed.emit(type_, ids)
-        self.session.outbox_changed.emit()
+            self.workspace.records_changed.emit(type_, ids)
+        self.workspace.outbox_changed.emit()
         if action != "discard":
-            self.session.tasks.spawn(self.session.push(), name="push")
+            self.workspace.tasks.spawn(self.workspace.push(), name="push")
 
     @classmethod
-    def open_for(cls, parent: QWidget | None, session: Any) -> PendingChangesDialog:
-        dialog = cls(session, parent)
+    def open_for(cls, parent: QWidget | None, workspace: Any) -> PendingChangesDialog:
+        dialog = cls(workspace, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

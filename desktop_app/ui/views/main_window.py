@@ -1,4 +1,4 @@
-"""The window a warehouse manager keeps open all day: five tabs over the cache, kept fresh by the session.
+"""The window a warehouse manager keeps open all day: five tabs over the cache, kept fresh by the workspace.
 
 It opens from the cache (instant, offline too), starts a sync in the background, and routes every edit through
 the edit controller. Menus and keys follow desktop habits: F5 refresh, Ctrl+F find, Ctrl+N new, Delete, Ctrl+Z.
@@ -15,12 +15,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
+from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.theme import current_theme, set_theme
-from desktop_app.ui.views.edit_controller import EditController
 from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
-from desktop_app.ui.views.stock_levels_tab import StockLevelsTab
 
 log = logging.getLogger(__name__)
 FIRST_TAB = "stock_items"
@@ -54,19 +54,19 @@ class MainWindow(QMainWindow):
     switch_requested = Signal()
     closed = Signal()
 
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
+        self.workspace = workspace
         self.lookups = Lookups()
         self.undo_stack = QUndoStack(self)
-        self.edits = EditController(self, session, self.lookups, self.undo_stack)
+        self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
         # Names of related records, read in a thread; the first tab's first screenful reads its own from SQLite,
         # and whatever first needs them all (another tab, the whole table) waits for this read.
-        self.lookups.start_loading(session.cache_file)
+        self.lookups.start_loading(workspace.cache_file)
         for type_ in tab_types():
             self._waiting[type_] = QWidget()
             self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
-        self._connect_session()
+        self._connect_workspace()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
@@ -83,14 +83,14 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._update_title()
         self._update_outbox()
-        self.status.set_online(session.online, forced=session.forced_offline)
+        self.status.set_online(workspace.online, forced=workspace.forced_offline)
 
     def _build_tab(self, type_: str) -> ResourceTab:
         """Build one tab and put it in place of its empty page (``tab_by_type`` calls this on first access)."""
         tab = (
-            StockLevelsTab(self.session, self.lookups)
+            StockLevelsTab(self.workspace, self.lookups)
             if type_ == STOCK_LEVELS
-            else ResourceTab(type_, self.session, self.lookups)
+            else ResourceTab(type_, self.workspace, self.lookups)
         )
         tab.link_activated.connect(self.show_record)
         tab.edit_requested.connect(lambda record_id, t=type_: self.edits.edit_record(t, record_id))
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, load_next)
 
         if rest_later:
-            from desktop_app.ui.first_paint import after_first_frame
+            from desktop_app.ui.boot.first_paint import after_first_frame
 
             after_first_frame(self.tab_by_type[first].table.viewport(), load_next)
         else:
@@ -147,9 +147,9 @@ class MainWindow(QMainWindow):
         if not tab.select_record(record_id):
             self.status.showMessage(f"{tab.resource.label} {record_id} is not in the cache yet", 6000)
 
-    # -- session ---------------------------------------------------------------------------------------------
-    def _connect_session(self) -> None:
-        s = self.session
+    # -- workspace ---------------------------------------------------------------------------------------------
+    def _connect_workspace(self) -> None:
+        s = self.workspace
         s.records_changed.connect(self._records_changed)
         s.outbox_changed.connect(self._update_outbox)
         s.online_changed.connect(
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
     def _records_changed(self, type_: str, ids: list[str]) -> None:
         built = self.tab_by_type.built  # a tab not built yet reads the cache as it is when it is
         if feeds_lookups(type_):  # names other tables show, or totals they show (reserved quantities)
-            self.lookups.load(self.session.cache_file)
+            self.lookups.load(self.workspace.cache_file)
             for other in dependents(type_):
                 if other in built:
                     built[other].lookups_changed()
@@ -180,13 +180,13 @@ class MainWindow(QMainWindow):
         self._update_outbox()
 
     def _update_outbox(self) -> None:
-        cache = self.session.cache
+        cache = self.workspace.cache
         pending = sum(1 for e in cache.outbox() if e.state != "conflict")
         self.status.set_outbox(pending, cache.conflict_count())
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"Stockroom — {self.session.name} ({self.session.mode})")
-        self.status.set_profile(self.session.name, self.session.mode)
+        self.setWindowTitle(f"Stockroom — {self.workspace.name} ({self.workspace.mode})")
+        self.status.set_profile(self.workspace.name, self.workspace.mode)
 
     def _tab_changed(self, *args: Any) -> None:
         tab = self.current_tab() if self.tabs.count() else None
@@ -261,10 +261,10 @@ class MainWindow(QMainWindow):
         button.setChecked(not button.isChecked())
 
     def refresh(self, full: bool = False) -> None:
-        if self.session.forced_offline:
+        if self.workspace.forced_offline:
             self.status.showMessage("Working offline: showing the cache only", 6000)
             return
-        self.session.start_sync(full=full)
+        self.workspace.start_sync(full=full)
 
     def new_record(self) -> None:
         tab = self.current_tab()
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
     def open_pending(self) -> None:
         from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
 
-        PendingChangesDialog.open_for(self, self.session)
+        PendingChangesDialog.open_for(self, self.workspace)
 
     # -- window state ----------------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -1,7 +1,7 @@
 """One tab of the main window: quick-find, filter bar, the table and the details pane for one resource.
 
 The tab opens from the cache in one synchronous read (so the first paint already shows rows, even offline) and
-afterwards follows the session: a sync or an edit names the records that changed and only those rows repaint.
+afterwards follows the workspace: a sync or an edit names the records that changed and only those rows repaint.
 """
 
 from __future__ import annotations
@@ -46,13 +46,13 @@ class ResourceTab(QWidget):
     status = Signal(str)
     fully_loaded = Signal()
 
-    def __init__(self, type_: str, session: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
+    def __init__(self, type_: str, workspace: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.resource = get_resource(type_)
         self.type = self.resource.type
-        self.session = session
+        self.workspace = workspace
         self.lookups = lookups
-        self.model = ResourceTableModel(self.type, lookups, fetch_record=self._cached_record, tasks=session.tasks)
+        self.model = ResourceTableModel(self.type, lookups, fetch_record=self._cached_record, tasks=workspace.tasks)
         self.proxy = RecordProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.table = RecordTableView(self.proxy)
@@ -141,10 +141,10 @@ class ResourceTab(QWidget):
 
         The first screenful is read in storage order (ordering 100,000 rows in SQL first costs more than the whole
         paint) and sorted here; a table bigger than that is replaced by the whole, sorted table a moment later."""
-        first, total = build_table(self.session.cache_file, self.model, self.lookups, limit=FIRST_SCREEN)
+        first, total = build_table(self.workspace.cache_file, self.model, self.lookups, limit=FIRST_SCREEN)
         pager = None
-        if total == 0 and self.session.synced_at(self.type) is None and not self.session.forced_offline:
-            pager = ServerPager(self.session, self.type)
+        if total == 0 and self.workspace.synced_at(self.type) is None and not self.workspace.forced_offline:
+            pager = ServerPager(self.workspace, self.type)
         self.model.install(first, pager=pager)
         self.table.restore_layout()
         self._refresh_filter_choices()
@@ -152,14 +152,14 @@ class ResourceTab(QWidget):
         if total > len(first):
             self._partial = True
             self._update_count()
-            self._reloading = self.session.tasks.spawn(self._load_rest(), name=f"load {self.type}")
+            self._reloading = self.workspace.tasks.spawn(self._load_rest(), name=f"load {self.type}")
         else:
             self.fully_loaded.emit()
 
     async def _load_rest(self) -> None:
         sort = self.model.sort_state
         wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
-        table = await build_table_async(self.session.cache_file, self.model, self.lookups, wanted)
+        table = await build_table_async(self.workspace.cache_file, self.model, self.lookups, wanted)
         self.model.install(table, sorted_already=self.model.sort_state == sort)
         self._partial = False
         if not self.table.fitted:
@@ -168,12 +168,12 @@ class ResourceTab(QWidget):
         self.fully_loaded.emit()
 
     def reload(self, ids: list[str]) -> None:
-        """The session says these records changed (all of them when ``ids`` is empty)."""
+        """The workspace says these records changed (all of them when ``ids`` is empty)."""
         if ids:
             found: list[Any] = []
             gone: list[str] = []
             for record_id in ids:
-                record = self.session.cache.get(self.type, record_id)
+                record = self.workspace.cache.get(self.type, record_id)
                 (found if record is not None else gone).append(record if record is not None else record_id)
             new = any(self.model.row_of(r.id) < 0 for r in found)
             self.model.upsert(found)
@@ -184,12 +184,12 @@ class ResourceTab(QWidget):
             return
         if self._reloading is not None and not self._reloading.done():
             self._reloading.cancel()
-        self._reloading = self.session.tasks.spawn(self._reload_all(), name=f"reload {self.type}")
+        self._reloading = self.workspace.tasks.spawn(self._reload_all(), name=f"reload {self.type}")
 
     async def _reload_all(self) -> None:
         sort = self.model.sort_state
         wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
-        table = await build_table_async(self.session.cache_file, self.model, self.lookups, wanted)
+        table = await build_table_async(self.workspace.cache_file, self.model, self.lookups, wanted)
         changed, fresh, gone = await apply_table(self.model, table)
         del table
         log.info("%s: %d changed, %d new, %d gone", self.type, changed, fresh, gone)
@@ -209,7 +209,7 @@ class ResourceTab(QWidget):
         self._refresh_details()
 
     def _cached_record(self, record_id: str) -> Any:
-        return self.session.cache.get(self.type, record_id)
+        return self.workspace.cache.get(self.type, record_id)
 
     # -- finding ---------------------------------------------------------------------------------------------
     def focus_find(self) -> None:
@@ -230,9 +230,9 @@ class ResourceTab(QWidget):
         self.apply_filters(filters)
 
     def apply_filters(self, filters: dict[str, Any]) -> None:
-        if self.model.paging and not self.session.forced_offline:
+        if self.model.paging and not self.workspace.forced_offline:
             # The cache does not hold this table: ask the server for the matching pages instead.
-            self.model.install(self.model.new_table(), pager=ServerPager(self.session, self.type, filters))
+            self.model.install(self.model.new_table(), pager=ServerPager(self.workspace, self.type, filters))
             self.model.fetchMore()
         self.proxy.set_filters(filters)
         active = len(filters)
@@ -272,7 +272,7 @@ class ResourceTab(QWidget):
         self.counts_changed.emit()
 
     def synced_at(self) -> datetime | None:
-        moment: datetime | None = self.session.synced_at(self.type)
+        moment: datetime | None = self.workspace.synced_at(self.type)
         return moment
 
     def selected_ids(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""The application's life on the qasync loop: open a session, show the window, switch organisation, self-test.
+"""The application's life on the qasync loop: open a workspace, show the window, switch organisation, self-test.
 
 It runs as one coroutine (``asyncio.Runner.run``), so waiting for the window to close, for a sign-in or for a sync
 is an ``await``, and background work hangs off one :class:`TaskSet` whose failures reach the error reporter. When
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.errors import StockroomError
 from desktop_app.ui import tasks as task_sets
+from desktop_app.ui.boot.plan import Opened, Plan, open_from_args, open_planned, sign_in
 from desktop_app.ui.errors import ErrorReporter, sentence
-from desktop_app.ui.startup import Opened, Plan, open_from_args, open_planned, sign_in
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT = 120.0
-#: Longest a closing session waits for its cancelled background work to end.
+#: Longest a closing workspace waits for its cancelled background work to end.
 CLOSE_WAIT = 5.0
 #: Longest the early first frame is waited for before the loop starts anyway (a hidden or minimised screen).
 FIRST_FRAME_WAIT_MS = 2000
@@ -72,7 +72,7 @@ class WindowApp:
         self.show(opened)
         painted: list[bool] = []
         viewport = self.window.current_tab().table.viewport()
-        from desktop_app.ui.first_paint import FirstPaint
+        from desktop_app.ui.boot.first_paint import FirstPaint
 
         self._first_frame = FirstPaint(viewport, lambda: True, lambda: painted.append(True))
         QTimer.singleShot(FIRST_FRAME_WAIT_MS, lambda: painted.append(False))
@@ -112,28 +112,28 @@ class WindowApp:
             await self._close(opened)
 
     def show(self, opened: Opened) -> None:
-        if self.window is not None and self.window.session is opened.session:
+        if self.window is not None and self.window.workspace is opened.workspace:
             return
         from desktop_app.ui.models.lookups import prefetch
 
-        prefetch(opened.session.cache_file)  # SQLite reads the related names while the window's code loads
+        prefetch(opened.workspace.cache_file)  # SQLite reads the related names while the window's code loads
         from desktop_app.ui.views.main_window import MainWindow
 
         if self.window is not None:
             self.window.deleteLater()
-        window = MainWindow(opened.session)
+        window = MainWindow(opened.workspace)
         window.switch_requested.connect(lambda: self._post("switch"))
-        opened.session.secret_unavailable.connect(self._secret_unavailable)
+        opened.workspace.secret_unavailable.connect(self._secret_unavailable)
         window.closed.connect(lambda: self._post("closed"))
-        from desktop_app.ui.first_paint import after_first_frame, watch_first_paint
+        from desktop_app.ui.boot.first_paint import after_first_frame, watch_first_paint
 
         self._probe = watch_first_paint(window, lambda: QTimer.singleShot(0, window.close))
         window.load(rest_later=True)
         window.show()
 
         def go_online() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
-            opened.session.warm_up()
-            opened.session.start_sync(full=opened.full_sync)
+            opened.workspace.warm_up()
+            opened.workspace.start_sync(full=opened.full_sync)
 
         after_first_frame(window.current_tab().table.viewport(), go_online)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
@@ -148,14 +148,14 @@ class WindowApp:
             self._post("switch")
 
     async def _close(self, opened: Opened) -> None:
-        """Stop the session's work, then its client, then its cache: a sync cancelled mid-page still ends (and tells
+        """Stop the workspace's work, then its client, then its cache: a sync cancelled mid-page still ends (and tells
         the window so) while the loop runs and the cache is open, instead of after either is gone."""
-        opened.session.close()
+        opened.workspace.close()
         try:
-            await opened.session.tasks.wait_idle(timeout=CLOSE_WAIT)
+            await opened.workspace.tasks.wait_idle(timeout=CLOSE_WAIT)
         except TimeoutError as exc:
             log.warning("closing with background work still running: %s", exc)
-        await opened.session.aclose()
+        await opened.workspace.aclose()
         opened.close()
 
     async def self_test(self, opened: Opened) -> int:
@@ -164,16 +164,16 @@ class WindowApp:
 
         from desktop_app.ui.views.main_window import MainWindow
 
-        window = MainWindow(opened.session)
+        window = MainWindow(opened.workspace)
         self.window = window
         window.load()
         window.show()
         problems: list[str] = []
         try:
             async with asyncio.timeout(SELF_TEST_TIMEOUT):
-                task = opened.session.start_sync(full=True)
+                task = opened.workspace.start_sync(full=True)
                 finished: list[tuple[bool, str]] = []
-                opened.session.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
+                opened.workspace.sync_finished.connect(lambda ok, message: finished.append((ok, message)))
                 if task is not None:
                     await asyncio.wait({task})
                 while any(tab.reloading for tab in window.tab_by_type.values()):  # noqa: ASYNC110

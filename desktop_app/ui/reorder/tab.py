@@ -24,9 +24,9 @@ def _reorder_parts() -> tuple[Any, Any, Any, Any] | None:
     """The drag-to-reorder view, its model, binder and controller, when that part of the window is installed."""
     try:
         from desktop_app.reorder.controller import ReorderController
-        from desktop_app.ui.models.stock_level_order import StockLevelOrderModel
-        from desktop_app.ui.stock_level_reorder import StockLevelReorder
-        from desktop_app.ui.views.stock_level_order_view import StockLevelOrderView
+        from desktop_app.ui.reorder.controller import StockLevelReorder
+        from desktop_app.ui.reorder.model import StockLevelOrderModel
+        from desktop_app.ui.reorder.view import StockLevelOrderView
     except ImportError:
         log.info("drag-to-reorder is not available; stock levels show in the plain table")
         return None
@@ -36,8 +36,8 @@ def _reorder_parts() -> tuple[Any, Any, Any, Any] | None:
 class StockLevelsTab(ResourceTab):
     """The generic tab plus an inventory model selector; the selection filters and orders the rows."""
 
-    def __init__(self, session: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
-        super().__init__(STOCK_LEVELS, session, lookups, parent)
+    def __init__(self, workspace: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
+        super().__init__(STOCK_LEVELS, workspace, lookups, parent)
         self.model_selector = QComboBox()
         self.model_selector.setMinimumWidth(220)
         self.model_selector.setToolTip("Stock levels of one inventory model, in the order it ships from them")
@@ -140,12 +140,12 @@ class StockLevelsTab(ResourceTab):
         if self.reorder is not None:
             self.reorder.message.disconnect()
             self.reorder.deleteLater()
-        controller = controller_class(self.session.cache, self.session.editor, model_id)
+        controller = controller_class(self.workspace.cache, self.workspace.editor, model_id)
         self.reorder = binder_class(
-            self.order_model, controller, tasks=self.session.tasks.child(), undo_stack=self.undo_stack, parent=self
+            self.order_model, controller, tasks=self.workspace.tasks.child(), undo_stack=self.undo_stack, parent=self
         )
         self.reorder.message.connect(self.status)
-        self.reorder.finished.connect(lambda _: self.session.records_changed.emit(STOCK_LEVELS, []))
+        self.reorder.finished.connect(lambda _: self.workspace.records_changed.emit(STOCK_LEVELS, []))
         self.reorder.load()
 
     def _order_row_changed(self, current: Any, previous: Any) -> None:
@@ -174,7 +174,7 @@ class StockLevelsTab(ResourceTab):
         self.filters_button.setText(f"Filters ({count})" if count else "Filters")
 
     def select_record(self, record_id: str) -> bool:
-        record = self.session.cache.get(STOCK_LEVELS, record_id)
+        record = self.workspace.cache.get(STOCK_LEVELS, record_id)
         if record is not None:
             wanted = record.relationships.get("inventory_model")
             if self.selected_inventory_model() not in (None, wanted):

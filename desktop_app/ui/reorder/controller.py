@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop_app.errors import StockroomError
 from desktop_app.reorder.controller import QueuedReorder, ReorderController, ReorderOutcome
-from desktop_app.ui.models.stock_level_order import StockLevelOrderModel
+from desktop_app.ui.reorder.model import StockLevelOrderModel
 from desktop_app.ui.tasks import TaskSet
 
 log = logging.getLogger(__name__)

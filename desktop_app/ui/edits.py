@@ -1,4 +1,4 @@
-"""Create, edit, delete and inline edits from the window, all through the one edit path (the session's Editor).
+"""Create, edit, delete and inline edits from the window, all through the one edit path (the workspace's Editor).
 
 Dialogs open through ``RecordDialog.ask``; what they return is queued with the Editor (cache and outbox in one
 transaction, so the table shows it at once), then pushed. When the server refuses with field errors, the edit is
@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.errors import StockroomError
 from desktop_app.schema import FieldError, app_type, get_resource
-from desktop_app.ui.commands import CreateCommand, DeleteCommand, UpdateCommand, Values
 from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.undo import CreateCommand, DeleteCommand, UpdateCommand, Values
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,10 @@ class EditController(QObject):
     message = Signal(str)
     created = Signal(str, str)
 
-    def __init__(self, window: QWidget, session: Any, lookups: Lookups, undo_stack: QUndoStack) -> None:
+    def __init__(self, window: QWidget, workspace: Any, lookups: Lookups, undo_stack: QUndoStack) -> None:
         super().__init__(window)
         self.window = window
-        self.session = session
+        self.workspace = workspace
         self.lookups = lookups
         self.undo_stack = undo_stack
 
@@ -64,20 +64,20 @@ class EditController(QObject):
 
         answer = RecordDialog.ask(self.window, resource, self.lookups, values=values, errors=errors)
         if answer is not None:
-            self.session.tasks.spawn(self._submit_create(type_, answer), name=f"create {type_}")
+            self.workspace.tasks.spawn(self._submit_create(type_, answer), name=f"create {type_}")
 
     def edit_record(
         self, type_: str, record_id: str, values: Values | None = None, errors: dict[str, str] | None = None
     ) -> None:
         resource = get_resource(type_)
-        record = self.session.cache.get(type_, record_id)
+        record = self.workspace.cache.get(type_, record_id)
         if record is None or not app_type(type_).window_edits:
             return
         from desktop_app.ui.dialogs.record_dialog import RecordDialog
 
         answer = RecordDialog.ask(self.window, resource, self.lookups, record, values=values, errors=errors)
         if answer is not None and (answer[0] or answer[1]):
-            self.session.tasks.spawn(self._submit_update(type_, record_id, answer), name=f"update {type_}")
+            self.workspace.tasks.spawn(self._submit_update(type_, record_id, answer), name=f"update {type_}")
 
     def delete_records(self, type_: str, ids: list[str]) -> None:
         resource = get_resource(type_)
@@ -91,7 +91,7 @@ class EditController(QObject):
         self.undo_stack.beginMacro(f"Delete {len(ids)} {what}")
         try:
             for record_id in ids:
-                record = self.session.cache.get(type_, record_id)
+                record = self.workspace.cache.get(type_, record_id)
                 if record is None:
                     continue
                 try:
@@ -105,7 +105,7 @@ class EditController(QObject):
             self.undo_stack.endMacro()
 
     def inline_edit(self, type_: str, record_id: str, changes: dict[str, Any]) -> None:
-        record = self.session.cache.get(type_, record_id)
+        record = self.workspace.cache.get(type_, record_id)
         if record is None:
             return
         before: Values = ({k: record.attributes.get(k) for k in changes}, {})
@@ -121,12 +121,12 @@ class EditController(QObject):
     # -- submitting dialog results ---------------------------------------------------------------------------
     async def _submit_create(self, type_: str, values: Values) -> None:
         try:
-            entry = self.session.editor.create(type_, values[0], values[1])
+            entry = self.workspace.editor.create(type_, values[0], values[1])
         except FieldError as exc:
             problem = {exc.field: exc.message}
             self._reopen(lambda: self.new_record(type_, values, problem))
             return
-        self.session.records_changed.emit(type_, [entry.record_id])
+        self.workspace.records_changed.emit(type_, [entry.record_id])
         errors = await self._push_and_check(entry)
         if errors is not None:
             self._reopen(lambda: self.new_record(type_, values, errors))
@@ -137,7 +137,7 @@ class EditController(QObject):
         self.created.emit(type_, record_id)
 
     async def _submit_update(self, type_: str, record_id: str, values: Values) -> None:
-        record = self.session.cache.get(type_, record_id)
+        record = self.workspace.cache.get(type_, record_id)
         if record is None:
             return
         before = (
@@ -145,12 +145,12 @@ class EditController(QObject):
             {k: record.relationships.get(k) for k in values[1]},
         )
         try:
-            entry = self.session.editor.update(type_, record_id, attributes=values[0], relationships=values[1])
+            entry = self.workspace.editor.update(type_, record_id, attributes=values[0], relationships=values[1])
         except FieldError as exc:
             problem = {exc.field: exc.message}
             self._reopen(lambda: self.edit_record(type_, record_id, values, problem))
             return
-        self.session.records_changed.emit(type_, [record_id])
+        self.workspace.records_changed.emit(type_, [record_id])
         errors = await self._push_and_check(entry)
         if errors is not None:
             self._reopen(lambda: self.edit_record(type_, record_id, values, errors))
@@ -161,16 +161,16 @@ class EditController(QObject):
     async def _push_and_check(self, entry: Any) -> dict[str, str] | None:
         """Send now; ``None`` when the edit stands (sent, or queued while offline), else the server's objections
         (and the refused edit is discarded so the record shows the server's values again)."""
-        await self.session.push()
-        current = self.session.cache.entry(entry.id)
+        await self.workspace.push()
+        current = self.workspace.cache.entry(entry.id)
         if current is None or current.state != "failed":
             if current is not None and current.state == "pending":
                 self.message.emit("Saved here; it will be sent when the server can be reached")
             return None
         errors = dict(current.field_errors or {}) or {"": current.error or "the server refused the change"}
-        self.session.editor.discard(current.id)
-        self.session.records_changed.emit(entry.type, [entry.record_id])
-        self.session.outbox_changed.emit()
+        self.workspace.editor.discard(current.id)
+        self.workspace.records_changed.emit(entry.type, [entry.record_id])
+        self.workspace.outbox_changed.emit()
         return errors
 
     def _reopen(self, opener: Any) -> None:
@@ -179,25 +179,25 @@ class EditController(QObject):
 
     # -- the edit path the undo commands use -----------------------------------------------------------------
     def apply_update(self, type_: str, record_id: str, values: Values) -> None:
-        self.session.editor.update(type_, record_id, attributes=values[0] or None, relationships=values[1] or None)
-        self.session.edited(type_, [record_id])
+        self.workspace.editor.update(type_, record_id, attributes=values[0] or None, relationships=values[1] or None)
+        self.workspace.edited(type_, [record_id])
 
     def apply_create(self, type_: str, values: Values) -> tuple[str, str]:
-        entry = self.session.editor.create(type_, values[0], values[1])
-        self.session.edited(type_, [entry.record_id])
+        entry = self.workspace.editor.create(type_, values[0], values[1])
+        self.workspace.edited(type_, [entry.record_id])
         return entry.record_id, entry.id
 
     def apply_delete(self, type_: str, record_id: str) -> None:
-        self.session.editor.delete(type_, record_id)
-        self.session.edited(type_, [record_id])
+        self.workspace.editor.delete(type_, record_id)
+        self.workspace.edited(type_, [record_id])
 
     def current_id(self, type_: str, record_id: str, entry_id: str | None) -> str:
         """A record created here has a temporary id until the server confirms it; find it under its new one."""
-        if entry_id is None or self.session.cache.get(type_, record_id) is not None:
+        if entry_id is None or self.workspace.cache.get(type_, record_id) is not None:
             return record_id
-        if entry_id in self.session.confirmed_ids:
-            return str(self.session.confirmed_ids[entry_id])
-        for record in self.session.cache.records(type_):
+        if entry_id in self.workspace.confirmed_ids:
+            return str(self.workspace.confirmed_ids[entry_id])
+        for record in self.workspace.cache.records(type_):
             if (record.attributes.get("metadata") or {}).get("stockroom_op") == entry_id:
                 return str(record.id)
         return record_id

@@ -1,6 +1,6 @@
 """One open organisation: its connection, cache, edit path and sync engine, with Qt signals for the window.
 
-The window never talks to the client, the cache or the outbox directly; it asks the session, which runs network
+The window never talks to the client, the cache or the outbox directly; it asks the workspace, which runs network
 work as coroutines on the qasync loop, turns "the server cannot be reached" into an offline state instead of an
 error, and tells every tab which records changed so tables update in place.
 """
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Session(QObject):
+class Workspace(QObject):
     """Signals: ``records_changed(type, ids)`` (ids empty: reload the whole type), ``online_changed``,
     ``outbox_changed``, ``sync_started``, ``sync_progress(type, done, total)``, ``sync_finished(ok, message)``."""
 
@@ -36,7 +36,7 @@ class Session(QObject):
     sync_progress = Signal(str, int, object)
     sync_finished = Signal(bool, str)
     mode_changed = Signal(str)
-    #: The keyring did not give this profile's secret (``message`` says why); the session now works offline.
+    #: The keyring did not give this profile's secret (``message`` says why); the workspace now works offline.
     secret_unavailable = Signal(str)
 
     def __init__(
@@ -62,7 +62,7 @@ class Session(QObject):
         self._sync_task: asyncio.Task[Any] | None = None
         self._client: Any = None
         self._unlocking: asyncio.Task[bool] | None = None
-        #: Why the session works offline when it was not asked to (the keyring did not give the secret).
+        #: Why the workspace works offline when it was not asked to (the keyring did not give the secret).
         self.offline_reason: str | None = None
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
         self.confirmed_ids: dict[str, str] = {}
@@ -83,7 +83,7 @@ class Session(QObject):
 
     # -- network ---------------------------------------------------------------------------------------------
     def make_client(self) -> Any:
-        """The session's one client (one connection pool per organisation); closed by :meth:`aclose`."""
+        """The workspace's one client (one connection pool per organisation); closed by :meth:`aclose`."""
         if self.connection.credentials is None:
             from desktop_app.api import NetworkError
 

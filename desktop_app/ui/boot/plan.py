@@ -2,7 +2,7 @@
 
 Each path ends in a :class:`Session` over a cache file; the demo's cache lives in a temporary folder (its sandbox
 starts from the same seed every run, so yesterday's demo edits must not reappear), a profile's under the data dir.
-This module loads no Qt until a session is opened: :func:`plan_now` runs before PySide6 is imported, so the cache's
+This module loads no Qt until a workspace is opened: :func:`plan_now` runs before PySide6 is imported, so the cache's
 first reads overlap that import.
 """
 
@@ -23,16 +23,16 @@ from desktop_app.errors import StockroomError, UsageError
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
-    from desktop_app.ui.session import Session
+    from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Opened:
-    """A session plus what must stop with it (the demo sandbox, a temporary folder)."""
+    """A workspace plus what must stop with it (the demo sandbox, a temporary folder)."""
 
-    session: Session
+    workspace: Workspace
     full_sync: bool = False
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
@@ -66,7 +66,7 @@ async def in_thread(work: Callable[[], Any]) -> Any:
     return outcome.get("value")
 
 
-def open_session(connection: Connection, cache_dir: Any, *, offline: bool, tasks: TaskSet) -> Opened:
+def open_workspace(connection: Connection, cache_dir: Any, *, offline: bool, tasks: TaskSet) -> Opened:
     from desktop_app.store import cache_path
 
     return open_cache_file(connection, cache_path(cache_dir, connection.cache_key), offline=offline, tasks=tasks)
@@ -75,13 +75,13 @@ def open_session(connection: Connection, cache_dir: Any, *, offline: bool, tasks
 def open_cache_file(connection: Connection, path: Path, *, offline: bool, tasks: TaskSet) -> Opened:
     from desktop_app.store import Cache
     from desktop_app.ui.models.lookups import forget_prefetch
-    from desktop_app.ui.session import Session
+    from desktop_app.ui.workspace import Workspace
 
     cache = Cache.open(path)
     if cache.recovery_message:  # the file read ahead was set aside: what was read from it must not be shown
         forget_prefetch(path)
-    session = Session(connection, cache, path, offline=offline, tasks=tasks)
-    opened = Opened(session)
+    workspace = Workspace(connection, cache, path, offline=offline, tasks=tasks)
+    opened = Opened(workspace)
     opened.cleanups.append(cache.close)
     return opened
 
@@ -100,7 +100,7 @@ async def open_demo(tasks: TaskSet, sandbox: Any = None) -> Opened:
         credentials=Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret),
         cache_key="demo",
     )
-    opened = open_session(connection, folder.name, offline=False, tasks=tasks)
+    opened = open_workspace(connection, folder.name, offline=False, tasks=tasks)
     opened.full_sync = True
     opened.cleanups[:0] = [folder.cleanup, sandbox.stop]
     return opened
@@ -126,7 +126,7 @@ def plan_now(args: argparse.Namespace) -> Plan | None:
         return None
     offline = bool(getattr(args, "offline", False))
     try:
-        # Never the keyring here (~0.1 s, or an unlock prompt): the session reads it after the first frame.
+        # Never the keyring here (~0.1 s, or an unlock prompt): the workspace reads it after the first frame.
         connection = resolve_connection(args, need_secret=False)
         cache_file = cache_path(config.data_dir(getattr(args, "data_dir", None)), connection.cache_key)
     except StockroomError as exc:
@@ -136,7 +136,7 @@ def plan_now(args: argparse.Namespace) -> Plan | None:
 
 
 def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
-    """Open the session :func:`plan_now` resolved; ``None`` when the cache cannot be opened now (the loop's
+    """Open the workspace :func:`plan_now` resolved; ``None`` when the cache cannot be opened now (the loop's
     :func:`open_from_args` then opens it again and reports what is wrong)."""
     try:
         return open_cache_file(plan.connection, plan.cache_file, offline=plan.offline, tasks=tasks)
@@ -154,7 +154,7 @@ async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | N
         return await open_demo(tasks)
     if getattr(args, "offline", False):
         connection = resolve_connection(args, need_secret=False)
-        return open_session(connection, data_dir, offline=True, tasks=tasks)
+        return open_workspace(connection, data_dir, offline=True, tasks=tasks)
     try:
         connection = resolve_connection(args)
     except UsageError as exc:
@@ -162,7 +162,7 @@ async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | N
             raise
         log.info("no usable profile (%s); asking to sign in", exc)
         return await sign_in(args, tasks)
-    return open_session(connection, data_dir, offline=False, tasks=tasks)
+    return open_workspace(connection, data_dir, offline=False, tasks=tasks)
 
 
 async def sign_in(args: argparse.Namespace, tasks: TaskSet, parent: Any = None) -> Opened | None:
@@ -175,4 +175,4 @@ async def sign_in(args: argparse.Namespace, tasks: TaskSet, parent: Any = None) 
     if result.sandbox is not None:
         return await open_demo(tasks, result.sandbox)
     data_dir = config.data_dir(getattr(args, "data_dir", None))
-    return open_session(result.connection(), data_dir, offline=False, tasks=tasks)
+    return open_workspace(result.connection(), data_dir, offline=False, tasks=tasks)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractItemModel, QItemSelection, QItemSelectionMod
 from PySide6.QtGui import QDropEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
-from desktop_app.ui.models.stock_level_order import Column, StockLevelOrderModel
+from desktop_app.ui.reorder.model import Column, StockLevelOrderModel
 
 FILTER_REASON = "Reordering is off while a filter hides some stock levels: clear the filter to drag."
 SORT_REASON = "Reordering is off while the list is sorted by another column: sort by Priority to drag."
