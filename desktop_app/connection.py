@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -24,7 +23,6 @@ from desktop_app.errors import UsageError
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient, Credentials, Endpoint, Token
     from desktop_app.credentials.profiles import Profile, ProfileStore
-    from desktop_app.credentials.vault import CachedToken
 
 SECRET_ENV = "STOCKROOM_CLIENT_SECRET"
 log = logging.getLogger(__name__)
@@ -164,12 +162,27 @@ def _from_flags(
     register_secret(secret)
     credentials = Credentials(client_id=client_id, client_secret=secret) if secret else None
     host = urlsplit(endpoint.base_url).netloc
-    return Connection(
+    connection = Connection(
         name=f"{client_id}@{host}",
         endpoint=endpoint,
         credentials=credentials,
         cache_key=cache_key(endpoint.base_url, client_id),
     )
+    if need_secret and secret:
+        _reuse_run_token(connection, client_id, secret)
+    return connection
+
+
+def _reuse_run_token(connection: Connection, client_id: str, secret: str) -> None:
+    """A ``--base-url`` run keeps its token in the keyring, where a profile's secret lives, so a script of many
+    commands spends one token request instead of one each (Commerce Layer issues 30 a minute)."""
+    from desktop_app.credentials.vault import Vault
+
+    vault = Vault()
+    key = cache_key(connection.endpoint.token_url, client_id)
+    owner = _sha256(f"{client_id}\n{secret}".encode())
+    connection.token = vault.load_run_token(key, owner)
+    connection.on_token = lambda token: vault.save_run_token(key, owner, token)
 
 
 def profile_endpoint(profile: Profile) -> Endpoint:
@@ -233,33 +246,6 @@ def _load_secret(connection: Connection, profile: Profile) -> None:
     connection.credentials = Credentials(
         client_id=profile.client_id, client_secret=stored.client_secret, scope=profile.scope
     )
-    if stored.token is not None and stored.token.is_fresh():
-        connection.token = _api_token(stored.token)
-    connection.on_token = lambda token: vault.save_token(profile.name, _cached_token(token))
-
-
-def _api_token(cached: CachedToken) -> Token:
-    from desktop_app.api import Token
-
-    return Token(
-        access_token=cached.access_token,
-        expires_at=cached.expires_at,
-        test=cached.test,
-        scope=cached.scope,
-        organization_slug=cached.organization_slug,
-        issued_at=cached.issued_at,
-    )
-
-
-def _cached_token(token: Token) -> CachedToken:
-    from desktop_app.credentials.vault import CachedToken
-
-    expires_at = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=UTC)
-    return CachedToken(
-        access_token=token.access_token,
-        expires_at=expires_at,
-        test=token.test,
-        scope=token.scope,
-        organization_slug=token.organization_slug,
-        issued_at=token.issued_at,
-    )
+    if stored.token is not None and stored.token.fresh():
+        connection.token = stored.token
+    connection.on_token = lambda token: vault.save_token(profile.name, token)

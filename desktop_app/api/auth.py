@@ -60,6 +60,31 @@ class Token:
         margin = RENEW_BEFORE if lifetime is None else min(RENEW_BEFORE, lifetime / 10)
         return _aware(moment) < expires - margin
 
+    def to_json(self) -> dict[str, Any]:
+        """The token as kept beside the secret in the keyring (the only place a token is ever stored)."""
+        return {
+            "access_token": self.access_token,
+            "expires_at": _aware(self.expires_at).astimezone(UTC).isoformat(),
+            "test": self.test,
+            "scope": self.scope,
+            "organization_slug": self.organization_slug,
+            "issued_at": _aware(self.issued_at).astimezone(UTC).isoformat() if self.issued_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Token:
+        """A token read back from :meth:`to_json`'s shape; raises ``KeyError``/``TypeError``/``ValueError``."""
+        issued = data.get("issued_at")
+        slug = data.get("organization_slug")
+        return cls(
+            access_token=str(data["access_token"]),
+            expires_at=_aware(datetime.fromisoformat(str(data["expires_at"]))),
+            test=bool(data.get("test", True)),
+            scope=str(data.get("scope") or ""),
+            organization_slug=str(slug) if slug else None,
+            issued_at=_aware(datetime.fromisoformat(str(issued))) if issued else None,
+        )
+
     @classmethod
     def from_access_token(
         cls, access_token: str, *, expires_in: float | None = None, scope: str | None = None

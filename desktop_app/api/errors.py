@@ -84,6 +84,12 @@ class ApiError(StockroomError):
         return [e.code for e in self.errors]
 
     @property
+    def explanation(self) -> str:
+        """The server's own words, without the "HTTP 423:" prefix (what a refusal shows a person)."""
+        prefix = f"HTTP {self.status}: "
+        return self.message[len(prefix) :] if self.message.startswith(prefix) else self.message
+
+    @property
     def code(self) -> str:
         """The first error object's code (``RECORD_NOT_FOUND``, ``VALIDATION_ERROR`` …)."""
         return self.errors[0].code if self.errors else ""
@@ -131,7 +137,19 @@ class LockedError(ApiError):
 
 
 class RateLimitedError(ApiError):
-    """429 after every retry: the server kept refusing for too many requests."""
+    """429 after every retry: the server kept refusing for too many requests.
+
+    ``wait`` is how long the server asked us to wait (``Retry-After``), or its window's length; ``tokens`` is set
+    when it was the token endpoint that refused (Commerce Layer issues 30 tokens a minute)."""
+
+    wait: float | None = None
+    tokens: bool = False
+
+    def describe(self) -> str:
+        """One line for a person: rate limiting, not an unreachable server, and how long to wait."""
+        what = "token requests (30 a minute)" if self.tokens else "requests"
+        wait = f"; try again in {round(self.wait)} s" if self.wait else "; try again in a minute"
+        return f"the server is limiting {what} and refused this one{wait}"
 
 
 class ServerError(ApiError):

@@ -144,7 +144,9 @@ class Transport:
                 self.stats.rate_limited_429s += status == 429
                 await asyncio.sleep(self._retry_delay(attempt, response))
                 continue
-            refused = error_from_response(status, response.content)
+            refused = _refusal(response)
+            if isinstance(refused, RateLimitedError):
+                refused.tokens = True
             if status in (400, 401, 403):
                 raise AuthenticationError(status, refused.errors, f"sign-in refused: {refused.message}") from None
             raise refused
@@ -274,7 +276,7 @@ class Transport:
                 )
                 await asyncio.sleep(delay)
                 continue
-            raise error_from_response(status, response.content)
+            raise _refusal(response)
 
     def _retry_delay(self, attempt: int, response: httpx.Response) -> float:
         if response.status_code == 429:
@@ -291,6 +293,16 @@ class Transport:
             if interval > 0 and limit > 0:
                 delay = max(delay, interval / limit)
         return delay
+
+
+def _refusal(response: httpx.Response) -> ApiError:
+    """The typed error of a refused request; a 429 carries how long the server asks us to wait."""
+    refused = error_from_response(response.status_code, response.content)
+    if isinstance(refused, RateLimitedError):
+        hinted = retry_after(response.headers.get("retry-after"))
+        interval = response.headers.get("x-ratelimit-interval", "")
+        refused.wait = hinted if hinted is not None else float(interval) if interval.isdigit() else None
+    return refused
 
 
 def _invalid_token(response: httpx.Response) -> bool:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from desktop_app.api import CommerceLayerClient
     from desktop_app.connection import Connection
-    from desktop_app.store import Cache
+    from desktop_app.store import Cache, OutboxEntry
     from desktop_app.sync import PushResult
 
 
@@ -204,7 +204,11 @@ def _values(resource_name: str, sets: list[str], rels: list[str]) -> tuple[dict[
 
 
 def _send_and_report(args: argparse.Namespace, connection: Connection, cache: Cache, entry_id: str, verb: str) -> int:
-    """Push (unless ``--offline``) and say what happened to this edit; a refusal is the server's message, exit 1."""
+    """Push (unless ``--offline``) and say what happened to this edit; a refusal is the server's message, exit 1.
+
+    An edit that did not go says why, truthfully: the record has an earlier edit the server refused (or that
+    conflicts), another process is sending the record's edits right now, the server is rate limiting, or it could
+    not be reached (the only case that exits 0: the edit is safely queued)."""
     if _offline(args):
         print(f"{verb} queued; send it with `stockroom push`", file=sys.stderr)
         return 0
@@ -214,8 +218,9 @@ def _send_and_report(args: argparse.Namespace, connection: Connection, cache: Ca
         print(f"{verb} {result.confirmed.get(entry_id, '')}".rstrip())
         return 0
     if entry.state == "failed":
-        details = "; ".join(f"{k} - {v}" for k, v in entry.field_errors.items()) or entry.error
-        print(f"stockroom: the server refused it: {details} (kept in the outbox as {entry.id})", file=sys.stderr)
+        print(
+            f"stockroom: the server refused it: {_refusal(entry)} (kept in the outbox as {entry.id})", file=sys.stderr
+        )
         return 1
     if entry.state == "conflict":
         print(
@@ -224,8 +229,45 @@ def _send_and_report(args: argparse.Namespace, connection: Connection, cache: Ca
             file=sys.stderr,
         )
         return 1
+    waiting = _waiting_before(cache, entry)
+    if waiting is not None:
+        print(f"stockroom: not sent: {waiting}; this edit stays queued behind it as {entry.id}", file=sys.stderr)
+        return 1
+    if entry.id in result.held:
+        print(
+            f"stockroom: not sent: {result.held[entry.id]} is sending this record's edits right now; "
+            f"this edit stays queued as {entry.id} and goes with the next push",
+            file=sys.stderr,
+        )
+        return 1
+    if result.rate_limited:
+        print(f"stockroom: not sent: {result.rate_limited}; the edit stays queued as {entry.id}", file=sys.stderr)
+        return 1
     print(f"{verb} queued (server not reachable); send it with `stockroom push`", file=sys.stderr)
     return 0
+
+
+def _refusal(entry: OutboxEntry) -> str:
+    return "; ".join(f"{k} - {v}" for k, v in entry.field_errors.items()) or entry.error or "no reason given"
+
+
+def _waiting_before(cache: Cache, entry: OutboxEntry) -> str | None:
+    """The earlier edit of the same record that holds ``entry`` back (refused or in conflict), as a sentence."""
+    for earlier in cache.entries_for(entry.type, entry.record_id):
+        if earlier.seq >= entry.seq:
+            break
+        what = f"{earlier.type} {earlier.record_id} has "
+        if earlier.state == "failed":
+            return (
+                what + f"a refused {earlier.op} waiting ({earlier.id}: {_refusal(earlier)}); "
+                f"`stockroom discard {earlier.id}` drops it"
+            )
+        if earlier.state == "conflict":
+            return (
+                what + f"a conflicting {earlier.op} waiting ({earlier.id}); "
+                f"`stockroom resolve {earlier.id} --keep mine|theirs` settles it"
+            )
+    return None
 
 
 def _push(connection: Connection, cache: Cache) -> PushResult:
@@ -276,7 +318,7 @@ def run_delete(args: argparse.Namespace) -> int:
         if entry is None:
             print(f"deleted {args.id} (it had never been sent)")
             return 0
-        return _send_and_report(args, connection, cache, entry.id, f"deleted {entry.type} {entry.record_id}")
+        return _send_and_report(args, connection, cache, entry.id, f"deleted {entry.type}")
     finally:
         cache.close()
 
@@ -285,17 +327,26 @@ def run_push(args: argparse.Namespace) -> int:
     connection, cache = _open(args, need_secret=True)
     try:
         result = _push(connection, cache)
+        refused, conflicts = cache.failed_count(), cache.conflict_count()
     finally:
         cache.close()
     for message in result.messages:
         print(f"stockroom: {message}", file=sys.stderr)
+    if result.held:
+        holders = ", ".join(sorted(set(result.held.values())))
+        print(f"stockroom: {holders} is sending some of these edits right now; they were left to it", file=sys.stderr)
+    earlier = refused - result.failed
     print(
-        f"sent {result.sent}, refused {result.failed}, conflicts {result.conflicts}, still queued {result.pending}"
+        f"sent {result.sent}, refused {refused}"
+        + (f" ({earlier} from earlier pushes, waiting for discard or a fix)" if earlier else "")
+        + f", conflicts {conflicts}, still queued {result.pending}"
         + (" (server not reachable)" if result.offline else "")
     )
     if result.offline:
         raise StockroomError("server not reachable; the edits stay queued")
-    return 1 if result.failed or result.conflicts else 0
+    if result.rate_limited:
+        raise StockroomError(f"{result.rate_limited}; the edits stay queued")
+    return 1 if refused or conflicts or result.held else 0
 
 
 def run_discard(args: argparse.Namespace) -> int:

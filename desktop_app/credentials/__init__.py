@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from desktop_app.credentials.profiles import DIALECTS, Profile, ProfileError, ProfileStore
     from desktop_app.credentials.vault import (
         SERVICE,
-        CachedToken,
         KeyringUnavailable,
         StoredCredentials,
         Vault,
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 _PROFILE_NAMES = ("DIALECTS", "Profile", "ProfileError", "ProfileStore")
 _VAULT_NAMES = (
     "SERVICE",
-    "CachedToken",
     "KeyringUnavailable",
     "StoredCredentials",
     "Vault",
@@ -52,7 +50,6 @@ def __dir__() -> list[str]:
 __all__ = [
     "DIALECTS",
     "SERVICE",
-    "CachedToken",
     "KeyringUnavailable",
     "Profile",
     "ProfileError",

@@ -8,11 +8,14 @@ the first real command needs no token request and no probing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC
+from typing import TYPE_CHECKING
 
 from desktop_app.credentials.profiles import Profile, ProfileStore
-from desktop_app.credentials.vault import CachedToken, StoredCredentials, Vault
+from desktop_app.credentials.vault import StoredCredentials, Vault
 from desktop_app.errors import StockroomError
+
+if TYPE_CHECKING:
+    from desktop_app.api import Token
 
 
 class SignInRefused(StockroomError):
@@ -28,7 +31,7 @@ class CheckedSignIn:
     """What a successful check learnt: a token (with its test/live mode) and the stock-levels dialect."""
 
     profile: Profile
-    token: CachedToken
+    token: Token
     dialect: str | None
 
     @property
@@ -59,16 +62,7 @@ async def check_sign_in(profile: Profile, client_secret: str) -> CheckedSignIn:
         raise SignInRefused(f"{endpoint.token_url} did not issue a token ({exc}); nothing was stored") from None
     except NetworkError as exc:
         raise ServerUnreachable(f"could not reach {endpoint.token_url} ({exc}); nothing was stored") from None
-    expires_at = token.expires_at if token.expires_at.tzinfo else token.expires_at.replace(tzinfo=UTC)
-    cached = CachedToken(
-        access_token=token.access_token,
-        expires_at=expires_at,
-        test=token.test,
-        scope=token.scope,
-        organization_slug=token.organization_slug,
-        issued_at=token.issued_at,
-    )
-    return CheckedSignIn(profile=replace(profile, dialect=dialect or profile.dialect), token=cached, dialect=dialect)
+    return CheckedSignIn(profile=replace(profile, dialect=dialect or profile.dialect), token=token, dialect=dialect)
 
 
 def store_sign_in(

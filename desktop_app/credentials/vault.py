@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 import keyring
@@ -21,12 +20,11 @@ import keyring.core
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from desktop_app.api.auth import Token
 from desktop_app.errors import StockroomError
 from desktop_app.logs import register_secret
 
 SERVICE = "stockroom"
-#: A cached token this close to its expiry is not worth using.
-TOKEN_MARGIN = timedelta(seconds=60)
 _ENTRY_VERSION = 1
 
 log = logging.getLogger(__name__)
@@ -45,55 +43,11 @@ class KeyringUnavailable(StockroomError):
 
 
 @dataclass(frozen=True)
-class CachedToken:
-    """An access token as kept beside the secret; the API layer turns it back into its own ``Token``."""
-
-    access_token: str = field(repr=False)
-    expires_at: datetime
-    test: bool
-    scope: str
-    organization_slug: str | None = None
-    issued_at: datetime | None = None
-
-    def is_fresh(self, now: datetime | None = None) -> bool:
-        return self.expires_at - TOKEN_MARGIN > (now or datetime.now(UTC))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "access_token": self.access_token,
-            "expires_at": self.expires_at.astimezone(UTC).isoformat(),
-            "test": self.test,
-            "scope": self.scope,
-            "organization_slug": self.organization_slug,
-            "issued_at": self.issued_at.astimezone(UTC).isoformat() if self.issued_at else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CachedToken:
-        expires_at = _moment(str(data["expires_at"]))
-        issued_at = _moment(str(data["issued_at"])) if data.get("issued_at") else None
-        slug = data.get("organization_slug")
-        return cls(
-            access_token=str(data["access_token"]),
-            expires_at=expires_at,
-            test=bool(data.get("test", True)),
-            scope=str(data.get("scope") or ""),
-            organization_slug=str(slug) if slug else None,
-            issued_at=issued_at,
-        )
-
-
-def _moment(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
 class StoredCredentials:
     """What one profile's keyring entry holds."""
 
     client_secret: str = field(repr=False)
-    token: CachedToken | None = None
+    token: Token | None = None
 
     def encode(self) -> str:
         body = {"v": _ENTRY_VERSION, "client_secret": self.client_secret}
@@ -113,7 +67,7 @@ class StoredCredentials:
         token = None
         if isinstance(data.get("token"), dict):
             try:
-                token = CachedToken.from_json(data["token"])
+                token = Token.from_json(data["token"])
             except (KeyError, TypeError, ValueError):
                 token = None  # a damaged token only costs one token request
         return cls(client_secret=str(data["client_secret"]), token=token)
@@ -241,6 +195,11 @@ def _translate(exc: Exception) -> KeyringUnavailable:
 _session: dict[str, StoredCredentials] = {}
 
 
+def _run_entry(key: str) -> str:
+    """The keyring username of a profile-less run's token (profile names cannot contain a colon)."""
+    return f"token:{key}"
+
+
 class Vault:
     """Profile secrets in the keyring, plus the in-memory session store; every keyring error becomes one message."""
 
@@ -291,7 +250,7 @@ class Vault:
         self._call("set_password", profile, stored.encode())
         return self.where(profile)
 
-    def save_token(self, profile: str, token: CachedToken) -> None:
+    def save_token(self, profile: str, token: Token) -> None:
         """Keeps a new token beside the secret; a keyring problem here costs only a later token request."""
         try:
             stored = self.load(profile)
@@ -320,6 +279,32 @@ class Vault:
 
     def has_secret(self, profile: str) -> bool:
         return self.load(profile) is not None
+
+    def load_run_token(self, key: str, owner: str) -> Token | None:
+        """The token kept for a run without a profile (``--base-url``), when it was issued to the same secret.
+
+        ``key`` names the server and client, ``owner`` is a digest of the client id and secret: a token is reused
+        only by a process that knows the secret it was issued for. A keyring that cannot answer costs a token
+        request, nothing more."""
+        try:
+            text = self._call("get_password", _run_entry(key))
+            data = json.loads(text) if text else None
+            if not isinstance(data, dict) or data.get("owner") != owner or not isinstance(data.get("token"), dict):
+                return None
+            token = Token.from_json(data["token"])
+        except (KeyringUnavailable, KeyError, TypeError, ValueError) as exc:
+            log.debug("no reusable token for %s: %s", key, exc)
+            return None
+        return token if token.fresh() else None
+
+    def save_run_token(self, key: str, owner: str, token: Token) -> None:
+        """Keeps a run's token in the keyring (never in a file), so the next command does not ask for another:
+        Commerce Layer issues 30 tokens a minute, and a script of commands would run out."""
+        entry = json.dumps({"v": _ENTRY_VERSION, "owner": owner, "token": token.to_json()}, separators=(",", ":"))
+        try:
+            self._call("set_password", _run_entry(key), entry)
+        except KeyringUnavailable as exc:
+            log.info("could not keep the access token for %s: %s", key, exc.reason)
 
     @staticmethod
     def keep_in_memory(profile: str, stored: StoredCredentials) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop_app.store.core import CacheCore, dumps, now_text
+from desktop_app.store.lease import holder_alive
 from desktop_app.store.records import (
     EntryState,
     OutboxEntry,
@@ -252,16 +253,21 @@ class OutboxStore(CacheCore):
 
     # -- outcomes of sending ------------------------------------------------------------------------------------
 
-    def claim(self, entry_id: str, owner: str, seconds: float = 120.0) -> bool:
-        """Take an entry for sending; ``False`` while another pusher holds an unexpired claim on it."""
+    def claim(self, entry_id: str, owner: str, seconds: float = 120.0) -> str | None:
+        """Take an entry for sending; returns ``None`` when taken, else the ``claimed_by`` of the live process
+        that holds it. A claim whose process is gone (see :mod:`desktop_app.store.lease`) is taken over at once."""
         now = time.time()
         with self.transaction() as db:
-            taken = db.execute(
-                "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND "
-                "(claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)",
-                (owner, now + seconds, entry_id, owner, now),
-            ).rowcount
-        return bool(taken)
+            row = db.execute("SELECT claimed_by, claimed_until FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                return None
+            holder, until = row
+            if holder and holder != owner and until is not None and until >= now and holder_alive(holder):
+                return str(holder)
+            db.execute(
+                "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?", (owner, now + seconds, entry_id)
+            )
+        return None
 
     def release(self, entry_id: str, owner: str) -> None:
         with self.transaction() as db:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +25,7 @@ from desktop_app.api import (
     ValidationError,
 )
 from desktop_app.store import LOCAL_ID_PREFIX, Cache, OutboxEntry
+from desktop_app.store.lease import Holder
 from desktop_app.sync.resources import includes
 
 if TYPE_CHECKING:
@@ -49,6 +48,10 @@ class PushResult:
     pending: int = 0
     offline: bool = False
     messages: list[str] = field(default_factory=list)
+    #: Set when the server refused for rate limiting: one line saying so, with the wait.
+    rate_limited: str | None = None
+    #: Entry id → who holds it (another live process sending it right now), for entries this push left alone.
+    held: dict[str, str] = field(default_factory=dict)
     #: Outbox entry id → the record's id on the server, for every entry confirmed in this push.
     confirmed: dict[str, str] = field(default_factory=dict)
 
@@ -75,7 +78,7 @@ class Pusher:
         self.cache = cache
         self.client = client
         self.result = PushResult()
-        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.owner = Holder.this_process().owner
         self._gate = asyncio.Semaphore(WRITE_CONCURRENCY)
 
     async def push(self) -> PushResult:
@@ -151,8 +154,11 @@ class Pusher:
                 latest = self.cache.entry(entry.id)  # base and ids may have moved with the previous confirm
                 if latest is None:
                     continue
-                if not self.cache.claim(latest.id, self.owner):
-                    return  # another push is sending this record's edits
+                holder = self.cache.claim(latest.id, self.owner)
+                if holder is not None:  # another live push is sending this record's edits
+                    known = Holder.parse(holder)
+                    self.result.held[latest.id] = known.describe() if known else "another process"
+                    return
                 try:
                     outcome = await self._send(latest, current)
                 finally:
@@ -174,19 +180,23 @@ class Pusher:
             log.info("offline while sending %s %s: %s", entry.op, entry.type, error)
             self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error}")
             raise _Offline() from error
-        except (ServerError, RateLimitedError) as error:
+        except RateLimitedError as error:
+            self.result.rate_limited = error.describe()
+            self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error.describe()} (kept)")
+            return None
+        except ServerError as error:
             self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error} (kept, will retry)")
             return None
         except AuthenticationError:
             raise  # the credentials, not this edit: stop and leave everything queued
         except ValidationError as error:
-            self._fail(entry, str(error), error.field_errors)
+            self._fail(entry, error.explanation, error.field_errors)
             return None
         except NotFoundError as error:
-            self._fail(entry, f"{entry.type} {entry.record_id} is no longer on the server ({error})", {})
+            self._fail(entry, f"{entry.type} {entry.record_id} is no longer on the server ({error.explanation})", {})
             return None
         except ApiError as error:
-            self._fail(entry, str(error), {})
+            self._fail(entry, error.explanation, {})
             return None
 
     def _fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
