@@ -3,7 +3,8 @@
 The full catalogue is 1.7 MB and describes 135 resources; Stockroom serves and edits nine. This script keeps those
 nine, drops relationships to resources we do not serve (and the filter keys that name them), turns the catalogue's
 free-text "required" notes into rules a validator can apply, and adds the facts the catalogue only states in prose
-(enumerations, the rate-limit class). Run it when Commerce Layer publishes a new catalogue:
+(enumerations, the rate-limit class, the stock transfer life cycle). Run it when Commerce Layer publishes a new
+catalogue:
 
     python -m desktop_app.schema.extract ../shared/commercelayer/resources-7.9.16.json
 """
@@ -41,6 +42,15 @@ ENUMS = {
         "ship_from_first_available_or_primary",
     ],
     ("stock_locations", "label_format"): ["PDF", "ZPL", "EPL2", "PNG"],
+    ("stock_transfers", "status"): [
+        "draft",
+        "upcoming",
+        "on_hold",
+        "picking",
+        "in_transit",
+        "completed",
+        "cancelled",
+    ],
 }
 MINIMUM = {
     ("inventory_models", "stock_locations_cutoff"): 1,
@@ -59,6 +69,28 @@ REQUIRED_WHEN = {
     ("addresses", "first_name"): ("business", False),
     ("addresses", "last_name"): ("business", False),
     ("addresses", "company"): ("business", True),
+}
+
+# Life cycles the catalogue states only in its trigger descriptions (API-NOTES.md, "Stock transfers"): the field
+# holding the state, the state a new record starts in, and per trigger the states it may leave, the state it enters
+# and the timestamp it sets. The order follows the path a transfer normally takes; the window offers actions in it.
+STATE_MACHINES: dict[str, dict[str, Any]] = {
+    "stock_transfers": {
+        "field": "status",
+        "initial": "draft",
+        "transitions": {
+            "_upcoming": {"from": ["draft"], "to": "upcoming", "stamp": None},
+            "_picking": {"from": ["upcoming", "on_hold"], "to": "picking", "stamp": "picking_at"},
+            "_on_hold": {"from": ["draft", "upcoming", "picking"], "to": "on_hold", "stamp": "on_hold_at"},
+            "_in_transit": {"from": ["picking"], "to": "in_transit", "stamp": "in_transit_at"},
+            "_complete": {"from": ["in_transit"], "to": "completed", "stamp": "completed_at"},
+            "_cancel": {
+                "from": ["draft", "upcoming", "on_hold", "picking", "in_transit"],
+                "to": "cancelled",
+                "stamp": "cancelled_at",
+            },
+        },
+    },
 }
 
 LABELS = {
@@ -168,6 +200,8 @@ def extract(catalogue: list[dict[str, Any]]) -> dict[str, Any]:
             "relationships": relationships,
             "filters": filters,
         }
+        if plural in STATE_MACHINES:
+            resources[plural]["states"] = STATE_MACHINES[plural]
     return {"schema_version": "7.9.16", "resources": resources}
 
 

@@ -89,6 +89,30 @@ class Relationship:
 
 
 @dataclass(frozen=True)
+class Transition:
+    """What one trigger attribute does to a record's state: the states it may leave, the one it enters, and the
+    timestamp attribute it sets (``None`` when the catalogue has none for that state)."""
+
+    trigger: str
+    sources: frozenset[str]
+    target: str
+    stamp: str | None
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """A resource's life cycle, so the server that enforces it and the screens that offer it read one table."""
+
+    field: str
+    initial: str
+    transitions: dict[str, Transition]
+
+    def allowed(self, state: str) -> tuple[Transition, ...]:
+        """The transitions a record in ``state`` may take, in the order the life cycle usually runs."""
+        return tuple(t for t in self.transitions.values() if state in t.sources)
+
+
+@dataclass(frozen=True)
 class Resource:
     """A resource type: its fields, relationships, actions and legal filter keys."""
 
@@ -101,6 +125,8 @@ class Resource:
     fields: dict[str, Field]
     relationships: dict[str, Relationship]
     filters: tuple[str, ...]
+    #: The life cycle driven by trigger attributes (stock transfers), if the resource has one.
+    states: StateMachine | None = None
 
     def can(self, action: str) -> bool:
         return action in self.actions
@@ -198,6 +224,16 @@ def _relationship(name: str, spec: dict[str, Any]) -> Relationship:
     )
 
 
+def _state_machine(spec: dict[str, Any] | None) -> StateMachine | None:
+    if spec is None:
+        return None
+    transitions = {
+        trigger: Transition(trigger, frozenset(t["from"]), t["to"], t["stamp"])
+        for trigger, t in spec["transitions"].items()
+    }
+    return StateMachine(spec["field"], spec["initial"], transitions)
+
+
 @cache
 def _catalogue() -> dict[str, Any]:
     """The extracted catalogue beside this module (also where the frozen bundle puts it). A plain path rather than
@@ -222,6 +258,7 @@ def resources() -> dict[str, Resource]:
             fields={name: _field(name, f) for name, f in spec["fields"].items()},
             relationships={name: _relationship(name, r) for name, r in spec["relationships"].items()},
             filters=tuple(spec["filters"]),
+            states=_state_machine(spec.get("states")),
         )
     return out
 
