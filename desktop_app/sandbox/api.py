@@ -16,7 +16,15 @@ from starlette.responses import Response
 from desktop_app.sandbox.auth import Authority
 from desktop_app.sandbox.documents import Renderer, encode
 from desktop_app.sandbox.errors import ApiError, error, not_found, shown
-from desktop_app.sandbox.inventory import apply_triggers, defaults, server_values, single_extra, timestamp
+from desktop_app.sandbox.inventory import (
+    apply_triggers,
+    defaults,
+    on_delete,
+    problems,
+    server_values,
+    single_extra,
+    timestamp,
+)
 from desktop_app.sandbox.names import canonical_relationship, resource_for_path, shown_type
 from desktop_app.sandbox.querying import paginate, parse_query, select
 from desktop_app.sandbox.storage import Record, Store, stored_relationships
@@ -180,9 +188,9 @@ class ResourceEndpoints:
         attributes = defaults(resource.type) | changes.attributes | {"created_at": now, "updated_at": now}
         relationships = {r.name: None for r in stored_relationships(resource.type)} | changes.relationships
         record = Record(resource.type, self.store.new_id(resource.type), attributes, relationships)
-        problems = missing(resource, record) + duplicates(self.store, record)
-        if problems:
-            raise ApiError(problems)
+        refused = missing(resource, record) + duplicates(self.store, record) + problems(record)
+        if refused:
+            raise ApiError(refused)
         server_values(self.store, record, creating=True)
         with self.store.transaction():
             self.store.save(record)
@@ -205,15 +213,14 @@ class ResourceEndpoints:
         new = Record(
             old.type, old.id, dict(old.attributes) | changes.attributes, dict(old.relationships) | changes.relationships
         )
-        touched = apply_triggers(self.store, old, new, changes.triggers)
-        problems = missing(resource, new) + duplicates(self.store, new)
-        if problems:
-            raise ApiError(problems)
+        refused = missing(resource, new) + duplicates(self.store, new) + problems(new)
+        if refused:
+            raise ApiError(refused)
+        effects = apply_triggers(self.store, old, new, changes.triggers)
         new.attributes["updated_at"] = timestamp(old.attributes.get("updated_at"))
         server_values(self.store, new, creating=False)
         with self.store.transaction():
-            for other in touched:
-                self.store.save(other)
+            self.store.apply(effects)
             self.store.save(new)
         return new
 
@@ -227,5 +234,7 @@ class ResourceEndpoints:
                 f"The resource could not be deleted due to integrity constraints: {len(blockers)} "
                 f"record(s) refer to it, e.g. {other.type}/{other.id} through {rel}.",
             )
+        effects = on_delete(self.store, record)
         with self.store.transaction():
             self.store.delete(record)
+            self.store.apply(effects)

@@ -22,6 +22,7 @@ from desktop_app.sandbox.seed_data import (
     Site,
     sku_matrix,
 )
+from desktop_app.sandbox.transfers import HOLDING
 from desktop_app.schema import STOCK_LEVELS, format_datetime, get_resource
 
 Record = dict[str, Any]
@@ -308,6 +309,7 @@ class _Builder:
                 items.append((item_id, sku_index, location_index, quantity))
         self.reservations(items, sku_ids, 14)
         self.transfers(items, sku_ids, codes, site_ids)
+        self.transfer_reservations()
         return self.out
 
     def reservations(self, items: list[tuple[str, int, int, int]], sku_ids: list[str], count: int) -> None:
@@ -354,6 +356,28 @@ class _Builder:
                 },
                 (created, max(moment, created)),
             )
+
+    def transfer_reservations(self) -> None:
+        """Transfers being picked or in transit hold their quantity at the origin, as the sandbox does for a
+        transfer that enters those states: added to the origin stock item's reserved stock, created if needed."""
+        items = {
+            (item["relationships"]["sku"], item["relationships"]["stock_location"]): item
+            for item in self.out["stock_items"]
+        }
+        reserved = {record["relationships"]["stock_item"]: record for record in self.out["reserved_stocks"]}
+        for transfer in self.out["stock_transfers"]:
+            if transfer["attributes"]["status"] not in HOLDING:
+                continue
+            links = transfer["relationships"]
+            item = items[(links["sku"], links["origin_stock_location"])]
+            quantity = transfer["attributes"]["quantity"]
+            if item["id"] in reserved:
+                reserved[item["id"]]["attributes"]["quantity"] += quantity
+                continue
+            held = {"stock_item": item["id"], "sku": links["sku"]}
+            reserved_id = self.add("reserved_stocks", {"quantity": quantity}, held, self.stamps())
+            item["relationships"]["reserved_stock"] = reserved_id
+            reserved[item["id"]] = self.out["reserved_stocks"][-1]
 
     def bench(self, count: int) -> Seed:
         """``count`` stock items over ``BENCH_LOCATIONS`` locations, one per (SKU, location), SKUs as needed."""

@@ -16,6 +16,7 @@ import secrets
 import sqlite3
 import string
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -41,6 +42,15 @@ class Record:
 
     def body(self) -> str:
         return json.dumps({"attributes": self.attributes, "relationships": self.relationships}, separators=(",", ":"))
+
+
+@dataclass
+class Effects:
+    """Records a change saves or deletes besides the one the client named: a completed transfer's stock items,
+    the reserved stock a transfer holds. They are written in the same transaction as the named record."""
+
+    saved: list[Record] = field(default_factory=list)
+    deleted: list[Record] = field(default_factory=list)
 
 
 @cache
@@ -216,6 +226,12 @@ class Store:
                 "INSERT INTO records VALUES (?, ?, ?, ?)", (record.type, record.id, self._seq, record.body())
             )
         self._remember(record)
+
+    def apply(self, effects: Effects) -> None:
+        for record in effects.saved:
+            self.save(record)
+        for record in effects.deleted:
+            self.delete(record)
 
     def delete(self, record: Record) -> None:
         self.connection.execute("DELETE FROM records WHERE type = ? AND id = ?", (record.type, record.id))
