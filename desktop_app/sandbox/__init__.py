@@ -13,7 +13,8 @@ Where Commerce Layer's documentation is silent the sandbox chooses, consistently
 - ``data.type`` other than the path's type (either stock-level name is fine) → 400 ``TYPE_MISMATCH``;
 - unknown query parameters → 400 ``PARAM_NOT_ALLOWED``; filters, sort and paging on a single record likewise;
 - ``cont``/``start``/``end``/``matches`` ignore case, as Ransack's ``ILIKE`` does on PostgreSQL;
-- SKU ``inventory`` (single retrieve only): see :mod:`desktop_app.sandbox.inventory`.
+- SKU ``inventory`` (single retrieve only): see :mod:`desktop_app.sandbox.inventory`;
+- stock transfer life cycle, reservations and stock moves: see :mod:`desktop_app.sandbox.transfers`.
 """
 
 from desktop_app.sandbox.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, create_app
