@@ -213,7 +213,7 @@ def _send_and_report(args: argparse.Namespace, connection: Connection, cache: Ca
         print(f"{verb} queued; send it with `stockroom push`", file=sys.stderr)
         return 0
     result = _push(connection, cache)
-    entry = cache.entry(entry_id)
+    entry = cache.outbox.entry(entry_id)
     if entry is None:
         print(f"{verb} {result.confirmed.get(entry_id, '')}".rstrip())
         return 0
@@ -253,7 +253,7 @@ def _refusal(entry: OutboxEntry) -> str:
 
 def _waiting_before(cache: Cache, entry: OutboxEntry) -> str | None:
     """The earlier edit of the same record that holds ``entry`` back (refused or in conflict), as a sentence."""
-    for earlier in cache.entries_for(entry.type, entry.record_id):
+    for earlier in cache.outbox.entries_for(entry.type, entry.record_id):
         if earlier.seq >= entry.seq:
             break
         what = f"{earlier.type} {earlier.record_id} has "
@@ -327,7 +327,7 @@ def run_push(args: argparse.Namespace) -> int:
     connection, cache = _open(args, need_secret=True)
     try:
         result = _push(connection, cache)
-        refused, conflicts = cache.failed_count(), cache.conflict_count()
+        refused, conflicts = cache.outbox.failed_count(), cache.outbox.conflict_count()
     finally:
         cache.close()
     for message in result.messages:

@@ -69,15 +69,16 @@ def status_lines(cache: Cache) -> list[str]:
 
     lines = [f"cache: {cache.path}"]
     synced = synced_types()
-    for type_ in [*synced, *[t for t in cache.types() if t not in synced]]:
-        state = cache.sync_state(type_)
+    for type_ in [*synced, *[t for t in cache.sync_state.types() if t not in synced]]:
+        state = cache.sync_state.get(type_)
         note = " (last full sync did not finish)" if state.full_in_progress else ""
-        lines.append(f"  {type_:<26} {cache.count(type_):>7} records  {_age(state.synced_at)}{note}")
+        lines.append(f"  {type_:<26} {cache.records.count(type_):>7} records  {_age(state.synced_at)}{note}")
+    outbox = cache.outbox
     lines.append(
-        f"pending edits: {cache.pending_count() - cache.failed_count()}, refused: {cache.failed_count()}, "
-        f"conflicts: {cache.conflict_count()}"
+        f"pending edits: {outbox.pending_count() - outbox.failed_count()}, refused: {outbox.failed_count()}, "
+        f"conflicts: {outbox.conflict_count()}"
     )
-    for entry in cache.outbox():
+    for entry in outbox.entries():
         if entry.state == "pending":
             continue
         what = f"  {entry.state} {entry.id}: {entry.op} {entry.type} {entry.record_id}"
@@ -108,7 +109,7 @@ def export_records(cache: Cache, resource_name: str, fmt: str, stream: IO[str]) 
     from desktop_app.schema import get_resource
 
     resource = get_resource(resource_name)
-    records = cache.records(resource.type)
+    records = cache.records.find(resource.type)
     if fmt == "json":
         json.dump(
             [

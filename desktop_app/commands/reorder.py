@@ -92,7 +92,7 @@ async def _reorder(
                 await client.retrieve("inventory_models", inventory_model_id)
             except NotFoundError:
                 raise UsageError(f"INVENTORY_MODEL_ID - no inventory model with id {inventory_model_id!r}") from None
-            await fetch_levels(client, cache, inventory_model_id)
+            await fetch_levels(client, cache.records, inventory_model_id)
             connection.save_dialect(client.dialect)
             controller = ReorderController(cache, Editor(cache, lambda: client), inventory_model_id)
             try:

@@ -25,7 +25,7 @@ from desktop_app.schema import STOCK_LEVELS
 
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient
-    from desktop_app.store import Cache, OutboxEntry
+    from desktop_app.store import Cache, OutboxEntry, RecordStore
     from desktop_app.sync import Editor
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ class ReorderController:
     """Reorders the stock levels of one inventory model through the cache, the outbox and the server."""
 
     def __init__(self, cache: Cache, editor: Editor, inventory_model_id: str) -> None:
-        self._cache = cache
+        self._records = cache.records
+        self._outbox = cache.outbox
         self._editor = editor
         self.inventory_model_id = inventory_model_id
 
@@ -66,7 +67,7 @@ class ReorderController:
 
     def rows(self) -> list[StockLevelRow]:
         """The stock levels as the user sees them (pending edits applied), in priority order."""
-        records = self._cache.records(STOCK_LEVELS, where={"inventory_model": self.inventory_model_id})
+        records = self._records.find(STOCK_LEVELS, where={"inventory_model": self.inventory_model_id})
         return in_priority_order(
             self._row(record.id, record.attributes, record.relationships, record.pending) for record in records
         )
@@ -75,7 +76,7 @@ class ReorderController:
         """The stock levels as the server holds them (last seen), in the order it ships from."""
         rows = []
         for row in self.rows():
-            server = self._cache.server_version(STOCK_LEVELS, row.id)
+            server = self._records.server_version(STOCK_LEVELS, row.id)
             if server is None:
                 rows.append(row)
                 continue
@@ -86,7 +87,7 @@ class ReorderController:
         self, level_id: str, attributes: dict[str, Any], relationships: dict[str, Any], pending: bool
     ) -> StockLevelRow:
         location_id = relationships.get("stock_location")
-        location = self._cache.get("stock_locations", location_id) if isinstance(location_id, str) else None
+        location = self._records.get("stock_locations", location_id) if isinstance(location_id, str) else None
         name = str(location.attributes.get("name") or "") if location else ""
         code = str(location.attributes.get("code") or "") if location else ""
         priority = attributes.get("priority")
@@ -129,7 +130,7 @@ class ReorderController:
         refused: list[OutboxEntry] = []
         waiting: list[OutboxEntry] = []
         for entry_id in queued.entry_ids:
-            entry = self._cache.entry(entry_id)
+            entry = self._outbox.entry(entry_id)
             if entry is None:
                 outcome.sent += 1
             elif entry.state in ("failed", "conflict"):
@@ -160,10 +161,10 @@ class ReorderController:
             return 0
         entries = self._editor.update_many(restore, label="Put back a refused reorder")
         await self._editor.push()
-        return sum(1 for entry in entries if self._cache.entry(entry.id) is None)
+        return sum(1 for entry in entries if self._outbox.entry(entry.id) is None)
 
 
-async def fetch_levels(client: CommerceLayerClient, cache: Cache, inventory_model_id: str) -> list[str]:
+async def fetch_levels(client: CommerceLayerClient, records: RecordStore, inventory_model_id: str) -> list[str]:
     """Read one inventory model's stock levels (with their locations) from the server into the cache.
 
     The command line plans from what the server holds now; the window relies on its regular sync instead.
@@ -176,7 +177,7 @@ async def fetch_levels(client: CommerceLayerClient, cache: Cache, inventory_mode
         STOCK_LEVELS, filters={"inventory_model_id_eq": inventory_model_id}, include=includes(STOCK_LEVELS)
     )
     async for page in pages:
-        cache.store_page([*page.records, *page.included.values()])
+        records.store_page([*page.records, *page.included.values()])
         ids.extend(record.id for record in page.records)
     return ids
 

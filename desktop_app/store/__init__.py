@@ -2,9 +2,11 @@
 
 from desktop_app.store.cache import Cache
 from desktop_app.store.database import SCHEMA_VERSION, cache_path
-from desktop_app.store.outbox import Change
+from desktop_app.store.outbox import Change, Outbox
+from desktop_app.store.record_store import RecordStore
 from desktop_app.store.records import (
     LOCAL_ID_PREFIX,
+    OP_KEY,
     CachedRecord,
     EntryState,
     Op,
@@ -13,18 +15,23 @@ from desktop_app.store.records import (
     SyncState,
     UnknownRecordError,
 )
+from desktop_app.store.sync_state import SyncStateStore
 
 __all__ = [
     "LOCAL_ID_PREFIX",
+    "OP_KEY",
     "SCHEMA_VERSION",
     "Cache",
     "CachedRecord",
     "Change",
     "EntryState",
     "Op",
+    "Outbox",
     "OutboxEntry",
+    "RecordStore",
     "ServerRecord",
     "SyncState",
+    "SyncStateStore",
     "UnknownRecordError",
     "cache_path",
 ]

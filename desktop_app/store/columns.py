@@ -1,10 +1,10 @@
 """Reading the cache as columns, for a table of 100,000 rows: SQLite extracts the JSON fields, Python gets lists.
 
-Opening 100,000 stock items through :meth:`Cache.records` builds 100,000 records with two dicts each (most of a
+Opening 100,000 stock items through :meth:`RecordStore.find` builds 100,000 records with two dicts each (most of a
 second and about 150 MB) only for a table to copy a dozen values out of each. A table needs columns, so these read
 columns: one ``json_extract`` per field in C, one plain list per column in Python, nothing per row. Each call opens
 its own read-only connection, so it can run in a worker thread (WAL lets it read while a sync writes) and hands back
-plain data. The rows are the ones :meth:`Cache.records` returns (the visible copy, pending deletes hidden).
+plain data. The rows are the ones :meth:`RecordStore.find` returns (the visible copy, pending deletes hidden).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The connection, its transactions and the JSON helpers shared by the cache's read, sync and outbox parts."""
+"""The connection and its transactions, shared by the cache's parts, and the JSON helpers they write rows with."""
 
 from __future__ import annotations
 
@@ -24,15 +24,17 @@ def now_text() -> str:
     return format_datetime(datetime.now(UTC))
 
 
-class CacheCore:
+class Database:
     """One SQLite connection in autocommit mode; every change goes through :meth:`transaction`.
 
-    A re-entrant lock lets a background thread read while the owner writes without tripping over the shared
-    connection; nested ``transaction()`` calls join the outer one, so composite operations stay atomic.
+    The records, the sync state and the outbox are parts over this one connection, so a change that spans them
+    (an edit and its outbox entry, a listing and its high-water mark) is still one transaction. A re-entrant lock
+    lets a background thread read while the owner writes without tripping over the shared connection; nested
+    ``transaction()`` calls join the outer one, so composite operations stay atomic.
     """
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
         self._lock = threading.RLock()
         self._depth = 0
 
@@ -42,93 +44,32 @@ class CacheCore:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield self._db
+                    yield self.connection
                 finally:
                     self._depth -= 1
                 return
-            self._db.execute("BEGIN IMMEDIATE")
+            self.connection.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
-                yield self._db
+                yield self.connection
             except BaseException:
                 self._depth = 0
-                self._db.execute("ROLLBACK")
+                self.connection.execute("ROLLBACK")
                 raise
             self._depth = 0
-            self._db.execute("COMMIT")
+            self.connection.execute("COMMIT")
 
-    def _query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for a few reads in a row, without a transaction of its own (no write lock taken)."""
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            yield self.connection
+
+    def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+        """Rows of one statement, outside any transaction of the caller's (reads, and pragmas)."""
+        with self._lock:
+            return self.connection.execute(sql, params).fetchall()
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
-
-    # -- the visible record of a row with pending edits -------------------------------------------------------
-
-    def _rebuild_visible(self, db: sqlite3.Connection, type_: str, record_id: str) -> None:
-        """Recompute what the user sees: the server's copy with every remaining outbox entry applied in order.
-
-        Called inside a transaction whenever the server copy or the set of entries of a record changes, so the
-        cache never shows a state that is neither the server's nor the server's plus the queued edits.
-        """
-        row = db.execute(
-            "SELECT attributes, relationships, updated_at, server, local_only FROM records WHERE type = ? AND id = ?",
-            (type_, record_id),
-        ).fetchone()
-        if row is None:
-            return
-        attributes_text, relationships_text, updated_at, server_text, local_only = row
-        entries = db.execute(
-            "SELECT op, attributes, relationships FROM outbox WHERE type = ? AND record_id = ? ORDER BY seq",
-            (type_, record_id),
-        ).fetchall()
-        if not entries:
-            if local_only:
-                db.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, record_id))
-                return
-            if server_text is not None:
-                server = json.loads(server_text)
-                attributes_text = dumps(server["attributes"])
-                relationships_text = dumps(server["relationships"])
-                updated_at = server["updated_at"]
-            db.execute(
-                "UPDATE records SET attributes = ?, relationships = ?, updated_at = ?, pending = 0, deleted = 0, "
-                "server = NULL WHERE type = ? AND id = ?",
-                (attributes_text, relationships_text, updated_at, type_, record_id),
-            )
-            return
-        if server_text is not None:
-            server = json.loads(server_text)
-        elif local_only:
-            server = {"attributes": {}, "relationships": {}, "updated_at": None}
-        else:
-            server = {
-                "attributes": json.loads(attributes_text),
-                "relationships": json.loads(relationships_text),
-                "updated_at": updated_at,
-            }
-        attributes: dict[str, Any] = dict(server["attributes"])
-        relationships: dict[str, Any] = dict(server["relationships"])
-        deleted = 0
-        for op, entry_attributes, entry_relationships in entries:
-            if op == "delete":
-                deleted = 1
-                continue
-            changes = json.loads(entry_attributes)
-            attributes.update({k: v for k, v in changes.items() if not k.startswith("_")})
-            relationships.update(json.loads(entry_relationships))
-        db.execute(
-            "UPDATE records SET attributes = ?, relationships = ?, updated_at = ?, pending = 1, deleted = ?, "
-            "server = ? WHERE type = ? AND id = ?",
-            (
-                dumps(attributes),
-                dumps(relationships),
-                server["updated_at"],
-                deleted,
-                None if local_only else dumps(server),
-                type_,
-                record_id,
-            ),
-        )
+            self.connection.close()

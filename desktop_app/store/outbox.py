@@ -1,7 +1,8 @@
 """The outbox: edits written to the cache and queued in the same transaction, until the server confirms them.
 
-Only the Editor (``desktop_app.sync.editor``) calls the writing methods; everyone else reads. Entries of one record
-are kept in ``seq`` order, which is the order they are replayed in.
+Only the Editor (``desktop_app.sync.editor``) queues and decides, and only its pusher records what the server
+answered; everyone else reads. Entries of one record are kept in ``seq`` order, which is the order they are
+replayed in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from desktop_app.store.core import CacheCore, dumps, now_text
+from desktop_app.store.core import Database, dumps, now_text
 from desktop_app.store.lease import holder_alive
 from desktop_app.store.records import (
     EntryState,
@@ -21,6 +22,7 @@ from desktop_app.store.records import (
     ServerRecord,
     UnknownRecordError,
 )
+from desktop_app.store.visible import keep_server_copy, rebuild_visible, server_copy
 
 _ENTRY_COLUMNS = (
     "id, seq, op, type, record_id, attributes, relationships, base, state, error, field_errors, created_at, "
@@ -61,56 +63,41 @@ def base_of(server: dict[str, Any], attributes: dict[str, Any], relationships: R
     }
 
 
-class OutboxStore(CacheCore):
+class Outbox:
     """Reading and changing the outbox; each change is one transaction with the matching change of the record."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     # -- reads --------------------------------------------------------------------------------------------------
 
-    def outbox(self, *, states: Sequence[EntryState] | None = None) -> list[OutboxEntry]:
+    def entries(self, *, states: Sequence[EntryState] | None = None) -> list[OutboxEntry]:
         sql = f"SELECT {_ENTRY_COLUMNS} FROM outbox"
         params: list[Any] = []
         if states:
             sql += f" WHERE state IN ({','.join('?' * len(states))})"
             params.extend(states)
-        return [_entry(row) for row in self._query(sql + " ORDER BY seq", params)]
+        return [_entry(row) for row in self._database.query(sql + " ORDER BY seq", params)]
 
     def entry(self, entry_id: str) -> OutboxEntry | None:
-        rows = self._query(f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE id = ?", (entry_id,))
+        rows = self._database.query(f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE id = ?", (entry_id,))
         return _entry(rows[0]) if rows else None
 
     def entries_for(self, type_: str, record_id: str) -> list[OutboxEntry]:
-        rows = self._query(
+        rows = self._database.query(
             f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE type = ? AND record_id = ? ORDER BY seq", (type_, record_id)
         )
         return [_entry(row) for row in rows]
 
     def pending_count(self) -> int:
         """Edits not on the server yet and not waiting for a decision (queued or refused by the server)."""
-        return int(self._query("SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed')")[0][0])
+        return int(self._database.query("SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed')")[0][0])
 
     def failed_count(self) -> int:
-        return int(self._query("SELECT count(*) FROM outbox WHERE state = 'failed'")[0][0])
+        return int(self._database.query("SELECT count(*) FROM outbox WHERE state = 'failed'")[0][0])
 
     def conflict_count(self) -> int:
-        return int(self._query("SELECT count(*) FROM outbox WHERE state = 'conflict'")[0][0])
-
-    def server_version(self, type_: str, record_id: str) -> dict[str, Any] | None:
-        """The server's copy of a record as last seen (``None`` for a record created offline)."""
-        rows = self._query(
-            "SELECT attributes, relationships, updated_at, server, local_only FROM records WHERE type = ? AND id = ?",
-            (type_, record_id),
-        )
-        if not rows or rows[0][4]:
-            return None
-        attributes, relationships, updated_at, server, _ = rows[0]
-        if server:
-            result: dict[str, Any] = json.loads(server)
-            return result
-        return {
-            "attributes": json.loads(attributes),
-            "relationships": json.loads(relationships),
-            "updated_at": updated_at,
-        }
+        return int(self._database.query("SELECT count(*) FROM outbox WHERE state = 'conflict'")[0][0])
 
     # -- queueing (the Editor) ----------------------------------------------------------------------------------
 
@@ -156,7 +143,7 @@ class OutboxStore(CacheCore):
         label: str | None = None,
     ) -> OutboxEntry:
         """A record created here: a local row with a temporary id plus its create entry, in one transaction."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "INSERT INTO records (type, id, attributes, relationships, updated_at, seen_at, pending, local_only) "
                 "VALUES (?, ?, '{}', '{}', NULL, ?, 1, 1)",
@@ -173,7 +160,7 @@ class OutboxStore(CacheCore):
                 base={},
                 label=label,
             )
-            self._rebuild_visible(db, type_, record_id)
+            rebuild_visible(db, type_, record_id)
         created = self.entry(entry_id)
         assert created is not None
         return created
@@ -182,14 +169,14 @@ class OutboxStore(CacheCore):
         self, changes: Sequence[Change], entry_ids: Sequence[str], label: str | None = None, group_id: str | None = None
     ) -> list[OutboxEntry]:
         """One or several updates as one user action: all written, or none (an unknown id refuses them all)."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             for (type_, record_id, attributes, relationships), entry_id in zip(changes, entry_ids, strict=True):
                 row = db.execute(
                     "SELECT local_only FROM records WHERE type = ? AND id = ? AND deleted = 0", (type_, record_id)
                 ).fetchone()
                 if row is None:
                     raise UnknownRecordError(type_, record_id)
-                server = self._server_in(db, type_, record_id)
+                server = server_copy(db, type_, record_id)
                 base = base_of(server, attributes, relationships) if server else {}
                 self._insert_entry(
                     db,
@@ -203,13 +190,13 @@ class OutboxStore(CacheCore):
                     label=label,
                     group_id=group_id,
                 )
-                self._rebuild_visible(db, type_, record_id)
+                rebuild_visible(db, type_, record_id)
         return [e for e in (self.entry(i) for i in entry_ids) if e is not None]
 
     def queue_delete(self, entry_id: str, type_: str, record_id: str) -> OutboxEntry | None:
         """Hide the record and queue its delete; a record created offline and never sent simply disappears
         (returns ``None`` then)."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             row = db.execute(
                 "SELECT local_only FROM records WHERE type = ? AND id = ? AND deleted = 0", (type_, record_id)
             ).fetchone()
@@ -224,7 +211,7 @@ class OutboxStore(CacheCore):
                     db.execute("DELETE FROM outbox WHERE type = ? AND record_id = ?", (type_, record_id))
                     db.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, record_id))
                     return None
-            server = self._server_in(db, type_, record_id)
+            server = server_copy(db, type_, record_id)
             base = {"updated_at": server.get("updated_at")} if server else {}
             self._insert_entry(
                 db,
@@ -236,20 +223,8 @@ class OutboxStore(CacheCore):
                 relationships={},
                 base=base,
             )
-            self._rebuild_visible(db, type_, record_id)
+            rebuild_visible(db, type_, record_id)
         return self.entry(entry_id)
-
-    def _server_in(self, db: sqlite3.Connection, type_: str, record_id: str) -> dict[str, Any] | None:
-        row = db.execute(
-            "SELECT attributes, relationships, updated_at, server, local_only FROM records WHERE type = ? AND id = ?",
-            (type_, record_id),
-        ).fetchone()
-        if row is None or row[4]:
-            return None
-        if row[3]:
-            result: dict[str, Any] = json.loads(row[3])
-            return result
-        return {"attributes": json.loads(row[0]), "relationships": json.loads(row[1]), "updated_at": row[2]}
 
     # -- outcomes of sending ------------------------------------------------------------------------------------
 
@@ -257,7 +232,7 @@ class OutboxStore(CacheCore):
         """Take an entry for sending; returns ``None`` when taken, else the ``claimed_by`` of the live process
         that holds it. A claim whose process is gone (see :mod:`desktop_app.store.lease`) is taken over at once."""
         now = time.time()
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             row = db.execute("SELECT claimed_by, claimed_until FROM outbox WHERE id = ?", (entry_id,)).fetchone()
             if row is None:
                 return None
@@ -270,7 +245,7 @@ class OutboxStore(CacheCore):
         return None
 
     def release(self, entry_id: str, owner: str) -> None:
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
                 (entry_id, owner),
@@ -278,13 +253,13 @@ class OutboxStore(CacheCore):
 
     def note_attempt(self, entry_id: str) -> None:
         """Counted before a request goes out: a create with attempts may exist on the server already."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (entry_id,))
 
     def confirm(self, entry: OutboxEntry, record: ServerRecord | None) -> str:
         """The server confirmed ``entry``: drop it and keep the server's version; returns the record's id (the
         server's id for a create, which replaces the temporary one everywhere)."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute("DELETE FROM outbox WHERE id = ?", (entry.id,))
             record_id = entry.record_id
             if entry.op == "delete":
@@ -310,7 +285,7 @@ class OutboxStore(CacheCore):
             ).fetchall():
                 base = base_of(server, json.loads(attributes), json.loads(relationships))
                 db.execute("UPDATE outbox SET base = ? WHERE id = ?", (dumps(base), later_id))
-            self._rebuild_visible(db, entry.type, record_id)
+            rebuild_visible(db, entry.type, record_id)
             return record_id
 
     def _rename(self, db: sqlite3.Connection, type_: str, old: str, new: str) -> None:
@@ -331,7 +306,7 @@ class OutboxStore(CacheCore):
         )
 
     def mark_failed(self, entry_id: str, message: str, field_errors: dict[str, str] | None = None) -> None:
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE outbox SET state = 'failed', error = ?, field_errors = ? WHERE id = ?",
                 (message, dumps(field_errors or {}), entry_id),
@@ -339,28 +314,16 @@ class OutboxStore(CacheCore):
 
     def mark_conflict(self, entry: OutboxEntry, theirs: dict[str, Any], record: ServerRecord) -> None:
         """Hold ``entry``: the server changed the same field since the edit; ``record`` becomes the server copy."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE outbox SET state = 'conflict', theirs = ?, error = ? WHERE id = ?",
                 (dumps(theirs), "changed on the server since this edit", entry.id),
             )
-            self._keep_server_copy(db, record)
-
-    def _keep_server_copy(self, db: sqlite3.Connection, record: ServerRecord) -> None:
-        server = {
-            "attributes": record.attributes,
-            "relationships": record.relationships,
-            "updated_at": record.attributes.get("updated_at"),
-        }
-        db.execute(
-            "UPDATE records SET server = ?, seen_at = ? WHERE type = ? AND id = ? AND local_only = 0",
-            (dumps(server), now_text(), record.type, record.id),
-        )
-        self._rebuild_visible(db, record.type, record.id)
+            keep_server_copy(db, record, now_text())
 
     def requeue(self, entry_id: str, *, base: dict[str, Any] | None = None) -> None:
         """Back to pending (a retry, or "keep mine" over a new base)."""
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             db.execute(
                 "UPDATE outbox SET state = 'pending', error = NULL, field_errors = '{}', theirs = NULL, "
                 "base = coalesce(?, base) WHERE id = ?",
@@ -374,18 +337,18 @@ class OutboxStore(CacheCore):
             return
         left_attributes = {k: v for k, v in found.attributes.items() if k not in attributes}
         left_relationships = {k: v for k, v in found.relationships.items() if k not in relationships}
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             if not [k for k in left_attributes if not k.startswith("_")] and not left_relationships:
                 db.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
             else:
-                server = self._server_in(db, found.type, found.record_id) or {}
+                server = server_copy(db, found.type, found.record_id) or {}
                 base = base_of(server, left_attributes, left_relationships) if server else {}
                 db.execute(
                     "UPDATE outbox SET attributes = ?, relationships = ?, base = ?, state = 'pending', error = NULL, "
                     "theirs = NULL WHERE id = ?",
                     (dumps(left_attributes), dumps(left_relationships), dumps(base), entry_id),
                 )
-            self._rebuild_visible(db, found.type, found.record_id)
+            rebuild_visible(db, found.type, found.record_id)
 
     def remove_entry(self, entry_id: str) -> None:
         """Discard an entry; the record shows the server's version again (plus any other queued edits). Discarding
@@ -393,9 +356,9 @@ class OutboxStore(CacheCore):
         found = self.entry(entry_id)
         if found is None:
             return
-        with self.transaction() as db:
+        with self._database.transaction() as db:
             if found.op == "create":
                 db.execute("DELETE FROM outbox WHERE type = ? AND record_id = ?", (found.type, found.record_id))
             else:
                 db.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
-            self._rebuild_visible(db, found.type, found.record_id)
+            rebuild_visible(db, found.type, found.record_id)

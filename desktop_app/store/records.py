@@ -19,6 +19,10 @@ EntryState = Literal["pending", "failed", "conflict"]
 #: Prefix of the temporary id a record created offline carries until the server gives it a real one.
 LOCAL_ID_PREFIX = "local-"
 
+#: Key in a created record's ``metadata`` holding its outbox entry's id: the editor writes it, and a push whose
+#: earlier answer was lost looks for it on the server before creating the record again.
+OP_KEY = "stockroom_op"
+
 
 class ServerRecord(Protocol):
     """What the cache needs from a record read from the server (``desktop_app.api.Record`` fits)."""

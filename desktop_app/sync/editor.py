@@ -12,16 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import StockroomError, UsageError
 from desktop_app.schema import FieldError, Resource, check_attributes, get_resource
-from desktop_app.store import LOCAL_ID_PREFIX, Cache, OutboxEntry, UnknownRecordError
+from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Cache, OutboxEntry, UnknownRecordError
 from desktop_app.store.outbox import base_of
 from desktop_app.store.records import Relationships
 from desktop_app.sync.push import Pusher, PushResult
 
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient
-
-#: Key in a created record's ``metadata`` holding its outbox entry's id, so a replay can find it.
-OP_KEY = "stockroom_op"
 
 ClientFactory = Callable[[], "CommerceLayerClient"]
 
@@ -30,11 +27,15 @@ class Editor:
     """Queues edits on a cache and pushes them through a client.
 
     ``client_factory`` returns an open client (the caller owns it and closes it); ``None`` makes an offline editor
-    whose :meth:`push` refuses. Every method that changes data returns the outbox entries it wrote.
+    whose :meth:`push` refuses. Every method that changes data returns the outbox entries it wrote. It queues in
+    the cache's outbox and reads its records (relationship targets, server copies) and sync state (whether a
+    target type was ever listed).
     """
 
     def __init__(self, cache: Cache, client_factory: ClientFactory | None = None) -> None:
-        self.cache = cache
+        self.outbox = cache.outbox
+        self.records = cache.records
+        self.sync_state = cache.sync_state
         self.client_factory = client_factory
 
     # -- queueing -----------------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ class Editor:
         metadata[OP_KEY] = entry_id
         clean_attributes["metadata"] = metadata
         record_id = f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
-        return self.cache.queue_create(
+        return self.outbox.queue_create(
             entry_id,
             resource.type,
             record_id,
@@ -79,7 +80,7 @@ class Editor:
         clean_relationships = self._relationships(resource, relationships or {}, "update")
         if not clean_attributes and not clean_relationships:
             raise UsageError("set - nothing to change (give --set field=value or --rel name=ID)")
-        entries = self.cache.queue_updates(
+        entries = self.outbox.queue_updates(
             [(resource.type, record_id, clean_attributes, clean_relationships)], [str(uuid.uuid4())], label=label
         )
         return entries[0]
@@ -94,40 +95,40 @@ class Editor:
             checked.append((resource.type, record_id, check_attributes(resource, attributes, "update"), {}))
         group = str(uuid.uuid4())
         ids = [str(uuid.uuid4()) for _ in checked]
-        return self.cache.queue_updates(checked, ids, label=label, group_id=group)
+        return self.outbox.queue_updates(checked, ids, label=label, group_id=group)
 
     def delete(self, type_: str, record_id: str) -> OutboxEntry | None:
         """Queue a delete; ``None`` when the record was created offline and never sent (it just disappears)."""
         resource = _resource(type_, "delete")
-        return self.cache.queue_delete(str(uuid.uuid4()), resource.type, record_id)
+        return self.outbox.queue_delete(str(uuid.uuid4()), resource.type, record_id)
 
     # -- decisions ------------------------------------------------------------------------------------------------
 
     def discard(self, entry_id: str) -> None:
         """Forget a queued edit; the record shows the server's version again."""
-        if self.cache.entry(entry_id) is None:
+        if self.outbox.entry(entry_id) is None:
             raise UsageError(f"entry - no queued edit {entry_id!r}")
-        self.cache.remove_entry(entry_id)
+        self.outbox.remove_entry(entry_id)
 
     def retry(self, entry_id: str) -> None:
         """Send a failed entry again at the next push (after fixing what the server refused elsewhere)."""
-        if self.cache.entry(entry_id) is None:
+        if self.outbox.entry(entry_id) is None:
             raise UsageError(f"entry - no queued edit {entry_id!r}")
-        self.cache.requeue(entry_id)
+        self.outbox.requeue(entry_id)
 
     def resolve(self, entry_id: str, keep: Literal["mine", "theirs"]) -> None:
         """Settle a conflict: ``mine`` sends our values over the server's new version at the next push,
         ``theirs`` drops our values of the conflicting fields (other fields of the edit still go)."""
-        entry = self.cache.entry(entry_id)
+        entry = self.outbox.entry(entry_id)
         if entry is None or entry.state != "conflict":
             raise UsageError(f"entry - {entry_id!r} is not a conflict")
-        server = self.cache.server_version(entry.type, entry.record_id)
+        server = self.records.server_version(entry.type, entry.record_id)
         if keep == "mine":
             base = base_of(server, entry.attributes, entry.relationships) if server else {}
-            self.cache.requeue(entry_id, base=base)
+            self.outbox.requeue(entry_id, base=base)
         elif keep == "theirs":
             theirs = entry.theirs or {}
-            self.cache.drop_fields(entry_id, list(theirs.get("attributes", {})), list(theirs.get("relationships", {})))
+            self.outbox.drop_fields(entry_id, list(theirs.get("attributes", {})), list(theirs.get("relationships", {})))
         else:
             raise UsageError(f"keep - must be 'mine' or 'theirs', not {keep!r}")
 
@@ -143,9 +144,9 @@ class Editor:
             client = self.client_factory()
         except NetworkError as error:
             result = PushResult(offline=True, messages=[str(error)])
-            result.pending = self.cache.pending_count() - self.cache.failed_count()
+            result.pending = self.outbox.pending_count() - self.outbox.failed_count()
             return result
-        return await Pusher(self.cache, client).push()
+        return await Pusher(self.outbox, self.records, client).push()
 
     # -- checks -------------------------------------------------------------------------------------------------
 
@@ -165,10 +166,10 @@ class Editor:
 
     def _check_known(self, target: str, record_id: str, name: str) -> None:
         """A relationship to a synced type must point at a record the cache holds (catches typos offline)."""
-        state = self.cache.sync_state(target)
+        state = self.sync_state.get(target)
         if state.full_synced_at is None and not record_id.startswith(LOCAL_ID_PREFIX):
             return
-        if self.cache.get(target, record_id) is None:
+        if self.records.get(target, record_id) is None:
             error = UnknownRecordError(target, record_id)
             raise FieldError(name, str(error).split(" - ", 1)[1], "unknown_id")
 

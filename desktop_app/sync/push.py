@@ -24,7 +24,7 @@ from desktop_app.api import (
     ServerError,
     ValidationError,
 )
-from desktop_app.store import LOCAL_ID_PREFIX, Cache, OutboxEntry
+from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Outbox, OutboxEntry, RecordStore
 from desktop_app.store.lease import Holder
 from desktop_app.sync.resources import includes
 
@@ -74,8 +74,12 @@ def _merged(record: Record, known: dict[str, Any]) -> Record:
 
 
 class Pusher:
-    def __init__(self, cache: Cache, client: CommerceLayerClient) -> None:
-        self.cache = cache
+    """One push: sends the outbox's entries through ``client`` and writes each answer back to the outbox; reads
+    the records' server copies to keep the relationship ids a write's answer leaves out."""
+
+    def __init__(self, outbox: Outbox, records: RecordStore, client: CommerceLayerClient) -> None:
+        self.outbox = outbox
+        self.records = records
         self.client = client
         self.result = PushResult()
         self.owner = Holder.this_process().owner
@@ -104,14 +108,14 @@ class Pusher:
                     raise outcome
             if self.result.offline or self.result.sent == before:
                 break
-        self.result.pending = self.cache.pending_count() - self.cache.failed_count()
+        self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
         return self.result
 
     def _chains(self) -> list[list[OutboxEntry]]:
         """Per record, its entries in order, up to (not including) the first one that cannot go now."""
         chains: dict[tuple[str, str], list[OutboxEntry]] = {}
         blocked: set[tuple[str, str]] = set()
-        for entry in self.cache.outbox():
+        for entry in self.outbox.entries():
             key = (entry.type, entry.record_id)
             if key in blocked:
                 continue
@@ -151,10 +155,10 @@ class Pusher:
     async def _send_chain(self, chain: list[OutboxEntry], current: Record | None = None) -> None:
         async with self._gate:
             for entry in chain:
-                latest = self.cache.entry(entry.id)  # base and ids may have moved with the previous confirm
+                latest = self.outbox.entry(entry.id)  # base and ids may have moved with the previous confirm
                 if latest is None:
                     continue
-                holder = self.cache.claim(latest.id, self.owner)
+                holder = self.outbox.claim(latest.id, self.owner)
                 if holder is not None:  # another live push is sending this record's edits
                     known = Holder.parse(holder)
                     self.result.held[latest.id] = known.describe() if known else "another process"
@@ -162,7 +166,7 @@ class Pusher:
                 try:
                     outcome = await self._send(latest, current)
                 finally:
-                    self.cache.release(latest.id, self.owner)
+                    self.outbox.release(latest.id, self.owner)
                 if outcome is None:
                     return
                 current = outcome
@@ -200,13 +204,13 @@ class Pusher:
             return None
 
     def _fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
-        self.cache.mark_failed(entry.id, message, field_errors)
+        self.outbox.mark_failed(entry.id, message, field_errors)
         self.result.failed += 1
         self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {message}")
 
     def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
         self.result.sent += 1
-        record_id = self.cache.confirm(entry, record)
+        record_id = self.outbox.confirm(entry, record)
         self.result.confirmed[entry.id] = record_id
         return record_id
 
@@ -214,8 +218,6 @@ class Pusher:
         record: Record | None = None
         if entry.attempts:
             # An earlier attempt may have reached the server with its answer lost: look for our mark first.
-            from desktop_app.sync.editor import OP_KEY
-
             page = await self.client.list_page(
                 entry.type,
                 filters={"metadata_jcont": {OP_KEY: entry.id}},
@@ -224,7 +226,7 @@ class Pusher:
             )
             record = page.records[0] if page.records else None
         if record is None:
-            self.cache.note_attempt(entry.id)
+            self.outbox.note_attempt(entry.id)
             record = await self.client.create(
                 entry.type, attributes=entry.attributes, relationships=entry.relationships
             )
@@ -233,12 +235,12 @@ class Pusher:
         return record
 
     async def _update(self, entry: OutboxEntry, current: Record | None) -> Record | None:
-        known = self.cache.server_version(entry.type, entry.record_id) or {}
+        known = self.records.server_version(entry.type, entry.record_id) or {}
         if current is None and entry.base.get("updated_at"):
             current = await self.client.retrieve(entry.type, entry.record_id, include=includes(entry.type) or None)
         if current is not None and self._conflicts(entry, current):
             return None
-        self.cache.note_attempt(entry.id)
+        self.outbox.note_attempt(entry.id)
         record = await self.client.update(
             entry.type, entry.record_id, attributes=entry.attributes or None, relationships=entry.relationships or None
         )
@@ -268,14 +270,14 @@ class Pusher:
         if not theirs["attributes"] and not theirs["relationships"]:
             return False
         theirs["updated_at"] = server.updated_at
-        known = self.cache.server_version(entry.type, entry.record_id) or {}
-        self.cache.mark_conflict(entry, theirs, _merged(server, known.get("relationships", {})))
+        known = self.records.server_version(entry.type, entry.record_id) or {}
+        self.outbox.mark_conflict(entry, theirs, _merged(server, known.get("relationships", {})))
         self.result.conflicts += 1
         self.result.messages.append(f"update {entry.type} {entry.record_id}: changed on the server meanwhile")
         return True
 
     async def _delete(self, entry: OutboxEntry) -> None:
-        self.cache.note_attempt(entry.id)
+        self.outbox.note_attempt(entry.id)
         try:
             await self.client.delete(entry.type, entry.record_id)
         except NotFoundError:

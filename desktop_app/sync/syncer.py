@@ -3,7 +3,7 @@
 Full sync streams every page through the client and writes each page in its own short transaction as it
 arrives; only a listing that completed may remove records it did not see, so a sync cut short (network, cancel,
 ``kill -9``) leaves the cache consistent and the next sync simply runs the full pass again (records already seen
-keep counting, see ``Cache.begin_full_sync``).
+keep counting, see ``SyncStateStore.begin_full_sync``).
 
 Incremental sync costs one request per resource when at most a page of records changed: the first page of the
 whole listing sorted by ``-updated_at`` carries both the newest records and ``meta.record_count``. Walking that
@@ -56,10 +56,12 @@ class SyncResult:
 
 
 class Syncer:
-    """Pulls pages from one client into one cache. Cancel the task running :meth:`sync` to stop it."""
+    """Pulls pages from one client into one cache's records and sync state (it never touches the outbox: rows
+    with queued edits keep them). Cancel the task running :meth:`sync` to stop it."""
 
     def __init__(self, cache: Cache, client: CommerceLayerClient, *, page_size: int = PAGE_SIZE) -> None:
-        self.cache = cache
+        self.records = cache.records
+        self.sync_state = cache.sync_state
         self.client = client
         self.page_size = page_size
 
@@ -73,7 +75,7 @@ class Syncer:
         """Sync ``types`` (default: everything Stockroom keeps) in reference order; ``full`` forces full passes."""
         results = []
         for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
-            state = self.cache.sync_state(type_)
+            state = self.sync_state.get(type_)
             if full or state.full_synced_at is None or state.full_in_progress or state.high_water is None:
                 results.append(await self.full_sync(type_, progress))
             else:
@@ -81,7 +83,7 @@ class Syncer:
         return results
 
     async def full_sync(self, type_: str, progress: Progress | None = None) -> SyncResult:
-        generation = self.cache.begin_full_sync(type_)
+        generation = self.sync_state.begin_full_sync(type_)
         done = 0
         total: int | None = None
         if progress:
@@ -98,7 +100,7 @@ class Syncer:
         included = includes(type_)
 
         def store(texts: Sequence[str]) -> int:
-            return self.cache.store_documents(type_, texts, generation, _records_of, included)
+            return self.records.store_documents(type_, texts, generation, _records_of, included)
 
         writer = PageWriter(store, written)
         try:
@@ -113,7 +115,7 @@ class Syncer:
             await writer.flush()
         finally:
             writer.close()
-        removed = self.cache.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
+        removed = self.sync_state.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
 
@@ -129,20 +131,20 @@ class Syncer:
             if number == 1 and fresh:
                 # The newest record when the walk began: anything changed after that is newer still.
                 newest = fresh[0].updated_at or high_water
-            done += self.cache.store_page(fresh)
+            done += self.records.store_page(fresh)
             if progress:
                 progress(type_, done, None)
             if len(fresh) < len(page.records) or number >= page.page_count:
                 break
             number += 1
         removed = 0
-        if total is not None and self.cache.server_count(type_) != total:
+        if total is not None and self.records.server_count(type_) != total:
             missing = await self._remove_deleted(type_, total)
             if missing is None:
                 log.info("%s: the server holds records this cache never saw; running a full sync", type_)
                 return await self.full_sync(type_, progress)
             removed = missing
-        self.cache.finish_incremental_sync(type_, server_count=total, high_water=newest)
+        self.sync_state.finish_incremental_sync(type_, server_count=total, high_water=newest)
         if progress:
             progress(type_, done, done)
         log.info("incremental sync of %s: %d changed, %d removed", type_, done, removed)
@@ -164,7 +166,7 @@ class Syncer:
         Returns ``None`` when the server also holds ids the cache lacks (a change the high-water mark missed,
         such as two updates in the same millisecond): only a full pass repairs that.
         """
-        known = self.cache.server_created(type_)
+        known = self.records.server_created(type_)
         if all(stamp for stamp, _ in known):
             search = DeletionSearch(self.client, type_, self.page_size)
             try:
@@ -173,13 +175,13 @@ class Syncer:
                 log.info("deletion search gave up after %d requests: %s", search.requests, reason)
             else:
                 log.info("%s: %d deleted on the server, found in %d requests", type_, len(gone), search.requests)
-                return self.cache.remove_ids(type_, gone)
+                return self.records.remove_ids(type_, gone)
         present: set[str] = set()
         async for page in self.client.list_all(type_, fields=["id"], page_size=self.page_size):
             present.update(record.id for record in page.records)
-        if present - self.cache.server_ids(type_):
+        if present - self.records.server_ids(type_):
             return None
-        return self.cache.remove_missing(type_, present)
+        return self.records.remove_missing(type_, present)
 
 
 def _high_water_of(date: str | None) -> str:

@@ -70,7 +70,7 @@ class EditController(QObject):
         self, type_: str, record_id: str, values: Values | None = None, errors: dict[str, str] | None = None
     ) -> None:
         resource = get_resource(type_)
-        record = self.workspace.cache.get(type_, record_id)
+        record = self.workspace.cache.records.get(type_, record_id)
         if record is None or not app_type(type_).window_edits:
             return
         from desktop_app.ui.dialogs.record_dialog import RecordDialog
@@ -91,7 +91,7 @@ class EditController(QObject):
         self.undo_stack.beginMacro(f"Delete {len(ids)} {what}")
         try:
             for record_id in ids:
-                record = self.workspace.cache.get(type_, record_id)
+                record = self.workspace.cache.records.get(type_, record_id)
                 if record is None:
                     continue
                 try:
@@ -105,7 +105,7 @@ class EditController(QObject):
             self.undo_stack.endMacro()
 
     def inline_edit(self, type_: str, record_id: str, changes: dict[str, Any]) -> None:
-        record = self.workspace.cache.get(type_, record_id)
+        record = self.workspace.cache.records.get(type_, record_id)
         if record is None:
             return
         before: Values = ({k: record.attributes.get(k) for k in changes}, {})
@@ -137,7 +137,7 @@ class EditController(QObject):
         self.created.emit(type_, record_id)
 
     async def _submit_update(self, type_: str, record_id: str, values: Values) -> None:
-        record = self.workspace.cache.get(type_, record_id)
+        record = self.workspace.cache.records.get(type_, record_id)
         if record is None:
             return
         before = (
@@ -162,7 +162,7 @@ class EditController(QObject):
         """Send now; ``None`` when the edit stands (sent, or queued while offline), else the server's objections
         (and the refused edit is discarded so the record shows the server's values again)."""
         await self.workspace.push()
-        current = self.workspace.cache.entry(entry.id)
+        current = self.workspace.cache.outbox.entry(entry.id)
         if current is None or current.state != "failed":
             if current is not None and current.state == "pending":
                 self.message.emit("Saved here; it will be sent when the server can be reached")
@@ -193,11 +193,11 @@ class EditController(QObject):
 
     def current_id(self, type_: str, record_id: str, entry_id: str | None) -> str:
         """A record created here has a temporary id until the server confirms it; find it under its new one."""
-        if entry_id is None or self.workspace.cache.get(type_, record_id) is not None:
+        if entry_id is None or self.workspace.cache.records.get(type_, record_id) is not None:
             return record_id
         if entry_id in self.workspace.confirmed_ids:
             return str(self.workspace.confirmed_ids[entry_id])
-        for record in self.workspace.cache.records(type_):
+        for record in self.workspace.cache.records.find(type_):
             if (record.attributes.get("metadata") or {}).get("stockroom_op") == entry_id:
                 return str(record.id)
         return record_id

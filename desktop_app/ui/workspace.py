@@ -231,7 +231,7 @@ class Workspace(QObject):
 
         if self.forced_offline or not await self._unlock():
             return None
-        queued = {e.id: (e.type, e.record_id) for e in self.cache.outbox()}
+        queued = {e.id: (e.type, e.record_id) for e in self.cache.outbox.entries()}
         try:
             result = await self.editor.push()
             self._set_online(not getattr(result, "offline", False))
@@ -239,7 +239,7 @@ class Workspace(QObject):
         except NetworkError:
             self._set_online(False)
             result = None
-        after = {(e.type, e.record_id) for e in self.cache.outbox()}
+        after = {(e.type, e.record_id) for e in self.cache.outbox.entries()}
         confirmed = getattr(result, "confirmed", None) or {}
         renamed = {(queued[entry][0], server_id) for entry, server_id in confirmed.items() if entry in queued}
         touched: dict[str, list[str]] = {}
@@ -251,14 +251,14 @@ class Workspace(QObject):
         return result
 
     async def _push_quietly(self) -> None:
-        if self.cache.pending_count() or any(e.state == "pending" for e in self.cache.outbox()):
+        if self.cache.outbox.pending_count() or any(e.state == "pending" for e in self.cache.outbox.entries()):
             await self.push()
 
     def entry(self, entry_id: Any) -> Any:
-        return next((e for e in self.cache.outbox() if e.id == entry_id), None)
+        return next((e for e in self.cache.outbox.entries() if e.id == entry_id), None)
 
     def synced_at(self, type_: str) -> datetime | None:
-        value: datetime | None = self.cache.synced_at(type_)
+        value: datetime | None = self.cache.sync_state.synced_at(type_)
         return value
 
     def close(self) -> None:

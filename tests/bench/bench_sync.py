@@ -53,7 +53,7 @@ async def full_sync(url: str, client_id: str, secret: str, token: Token | None, 
             started = time.perf_counter()
             await Syncer(cache, client).sync(["stock_items"], full=True)
             elapsed = time.perf_counter() - started
-        return elapsed, cache.count("stock_items")
+        return elapsed, cache.records.count("stock_items")
     finally:
         cache.close()
 
@@ -92,7 +92,7 @@ async def incremental_requests(sandbox: SandboxProcess, folder: Path) -> Counter
     async with client_of(sandbox.url, sandbox.client_id, sandbox.client_secret) as client:
         syncer = Syncer(cache, client)
         await syncer.sync()
-        for n, item in enumerate(cache.records("stock_items")[:: ITEMS // 10][:10]):
+        for n, item in enumerate(cache.records.find("stock_items")[:: ITEMS // 10][:10]):
             await client.update("stock_items", item.id, attributes={"quantity": 1000 + n})
         clear_log(sandbox)
         results = await syncer.sync()
@@ -114,7 +114,7 @@ def child_rss(url: str, client_id: str, secret: str) -> None:
 
 
 def read_figure(folder: Path) -> float:
-    """Fill a cache with 100,000 stock items shaped like the sandbox's, then time ``records()``."""
+    """Fill a cache with 100,000 stock items shaped like the sandbox's, then time ``records.find()``."""
     from dataclasses import dataclass
 
     @dataclass
@@ -127,7 +127,7 @@ def read_figure(folder: Path) -> float:
     cache = Cache.open(folder / "read.sqlite3")
     stamp = "2024-09-16T12:03:57.647Z"
     for page in range(100):
-        cache.store_pages(
+        cache.records.store_pages(
             [
                 [
                     Item(
@@ -151,7 +151,7 @@ def read_figure(folder: Path) -> float:
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
-        count = len(cache.records("stock_items"))
+        count = len(cache.records.find("stock_items"))
         best = min(best, time.perf_counter() - started)
     cache.close()
     assert count == 100_000

@@ -66,14 +66,14 @@ def build_cache(folder: Path) -> tuple[Path, Path]:
     seed = generate(f"bench:{ROWS}")
     with Cache.open(cache_path(data_dir, profile_cache_key(profile))) as cache:
         for type_ in ("stock_locations", "skus", "inventory_models", "inventory_stock_locations", "stock_items"):
-            generation = cache.begin_full_sync(type_)
+            generation = cache.sync_state.begin_full_sync(type_)
             records = [
                 SimpleNamespace(type=type_, id=r["id"], attributes=r["attributes"], relationships=r["relationships"])
                 for r in seed[type_]
             ]
             for start in range(0, len(records), 5000):
-                cache.store_page(records[start : start + 5000], generation)
-            cache.finish_full_sync(type_, generation, server_count=len(records))
+                cache.records.store_page(records[start : start + 5000], generation)
+            cache.sync_state.finish_full_sync(type_, generation, server_count=len(records))
     return config_dir, data_dir
 
 

@@ -69,7 +69,7 @@ async def test_refused_patch_puts_the_server_back(
     assert [row.id for row in outcome.rows] == before
     assert [row.id for row in controller.rows()] == before
     assert not any(row.pending for row in controller.rows())
-    assert synced.pending_count() == 0
+    assert synced.outbox.pending_count() == 0
     # the refused one plus the move's confirmed ones plus one put-back per confirmed one
     assert len(patches(fresh_sandbox)) == 1 + outcome.sent + outcome.reverted
     assert outcome.reverted == outcome.sent == 4
@@ -112,12 +112,12 @@ async def test_bad_orders_are_refused_before_anything_is_queued(synced: Cache, c
     ]:
         with pytest.raises(PlanError, match=message):
             controller.plan(bad)
-    assert synced.pending_count() == 0
+    assert synced.outbox.pending_count() == 0
 
 
 @pytest.mark.asyncio
 async def test_fetch_levels_reads_one_model_with_locations(cache: Cache, client: CommerceLayerClient) -> None:
-    ids = await fetch_levels(client, cache, CONTIGUOUS_MODEL)
+    ids = await fetch_levels(client, cache.records, CONTIGUOUS_MODEL)
     assert len(ids) == 6
     rows = ReorderController(cache, Editor(cache), CONTIGUOUS_MODEL).rows()
     assert [row.priority for row in rows] == [1, 2, 3, 4, 5, 6]

@@ -36,77 +36,77 @@ def cache(tmp_path: Path) -> Cache:
 
 
 def test_reads_filter_and_order_by_relationship_and_field(cache: Cache) -> None:
-    generation = cache.begin_full_sync("stock_levels")
-    cache.store_page([level("a", "m1", 3), level("b", "m1", 1), level("c", "m2", 2)], generation)
-    cache.finish_full_sync("stock_levels", generation)
-    ordered = cache.records("stock_levels", where={"inventory_model": "m1"}, order_by="priority")
+    generation = cache.sync_state.begin_full_sync("stock_levels")
+    cache.records.store_page([level("a", "m1", 3), level("b", "m1", 1), level("c", "m2", 2)], generation)
+    cache.sync_state.finish_full_sync("stock_levels", generation)
+    ordered = cache.records.find("stock_levels", where={"inventory_model": "m1"}, order_by="priority")
     assert [r.id for r in ordered] == ["b", "a"]
-    assert [r.id for r in cache.records("inventory_stock_locations", order_by="-priority")] == ["a", "c", "b"]
-    assert cache.count("stock_levels") == 3
-    assert cache.get("stock_levels", "c") is not None
-    assert cache.synced_at("stock_levels") is not None
+    assert [r.id for r in cache.records.find("inventory_stock_locations", order_by="-priority")] == ["a", "c", "b"]
+    assert cache.records.count("stock_levels") == 3
+    assert cache.records.get("stock_levels", "c") is not None
+    assert cache.sync_state.synced_at("stock_levels") is not None
     with pytest.raises(KeyError):
-        cache.records("stock_levels", where={"no_such_field": 1})
+        cache.records.find("stock_levels", where={"no_such_field": 1})
 
 
 def test_full_sync_removes_unseen_records_only_when_finished(cache: Cache) -> None:
-    first = cache.begin_full_sync("stock_levels")
-    cache.store_page([level("a", "m", 1), level("b", "m", 2)], first)
-    cache.finish_full_sync("stock_levels", first)
-    second = cache.begin_full_sync("stock_levels")
-    cache.store_page([level("a", "m", 1)], second)
-    assert cache.count("stock_levels") == 2  # not finished: nothing removed yet
-    assert cache.begin_full_sync("stock_levels") == second  # an interrupted pass resumes with its generation
-    assert cache.finish_full_sync("stock_levels", second) == 1
-    assert [r.id for r in cache.records("stock_levels")] == ["a"]
+    first = cache.sync_state.begin_full_sync("stock_levels")
+    cache.records.store_page([level("a", "m", 1), level("b", "m", 2)], first)
+    cache.sync_state.finish_full_sync("stock_levels", first)
+    second = cache.sync_state.begin_full_sync("stock_levels")
+    cache.records.store_page([level("a", "m", 1)], second)
+    assert cache.records.count("stock_levels") == 2  # not finished: nothing removed yet
+    assert cache.sync_state.begin_full_sync("stock_levels") == second  # an interrupted pass resumes with its generation
+    assert cache.sync_state.finish_full_sync("stock_levels", second) == 1
+    assert [r.id for r in cache.records.find("stock_levels")] == ["a"]
 
 
 def test_pending_edit_survives_sync_and_discard_restores_server(cache: Cache) -> None:
-    cache.store_page([level("a", "m", 1)])
-    cache.queue_updates([("inventory_stock_locations", "a", {"priority": 7}, {})], ["e1"])
-    cache.store_page([level("a", "m", 2, "2024-02-01T00:00:00.000Z")])
-    shown = cache.get("stock_levels", "a")
+    cache.records.store_page([level("a", "m", 1)])
+    cache.outbox.queue_updates([("inventory_stock_locations", "a", {"priority": 7}, {})], ["e1"])
+    cache.records.store_page([level("a", "m", 2, "2024-02-01T00:00:00.000Z")])
+    shown = cache.records.get("stock_levels", "a")
     assert shown is not None and shown.pending and shown.attributes["priority"] == 7
-    entry = cache.entry("e1")
+    entry = cache.outbox.entry("e1")
     assert entry is not None and entry.base["attributes"] == {"priority": 1}
-    assert cache.server_version("inventory_stock_locations", "a")["attributes"]["priority"] == 2  # type: ignore[index]
-    cache.remove_entry("e1")
-    restored = cache.get("stock_levels", "a")
+    assert cache.records.server_version("inventory_stock_locations", "a")["attributes"]["priority"] == 2  # type: ignore[index]
+    cache.outbox.remove_entry("e1")
+    restored = cache.records.get("stock_levels", "a")
     assert restored is not None and not restored.pending and restored.attributes["priority"] == 2
-    assert cache.pending_count() == 0
+    assert cache.outbox.pending_count() == 0
 
 
 def test_update_of_unknown_record_is_refused_and_writes_nothing(cache: Cache) -> None:
-    cache.store_page([level("a", "m", 1)])
+    cache.records.store_page([level("a", "m", 1)])
     with pytest.raises(UnknownRecordError, match="id"):
-        cache.queue_updates(
+        cache.outbox.queue_updates(
             [("inventory_stock_locations", "a", {"priority": 5}, {}), ("inventory_stock_locations", "zz", {}, {})],
             ["e1", "e2"],
         )
-    assert cache.outbox() == []
-    assert cache.get("stock_levels", "a").attributes["priority"] == 1  # type: ignore[union-attr]
+    assert cache.outbox.entries() == []
+    assert cache.records.get("stock_levels", "a").attributes["priority"] == 1  # type: ignore[union-attr]
 
 
 def test_confirmed_create_replaces_temporary_id_everywhere(cache: Cache) -> None:
-    cache.queue_create("c1", "stock_locations", "local-1", attributes={"name": "Depot"}, relationships={})
-    cache.queue_create(
+    cache.outbox.queue_create("c1", "stock_locations", "local-1", attributes={"name": "Depot"}, relationships={})
+    cache.outbox.queue_create(
         "c2",
         "inventory_stock_locations",
         "local-2",
         attributes={"priority": 1},
         relationships={"stock_location": "local-1", "inventory_model": "m"},
     )
-    cache.queue_updates([("stock_locations", "local-1", {"name": "Depot 2"}, {})], ["u1"])
+    cache.outbox.queue_updates([("stock_locations", "local-1", {"name": "Depot 2"}, {})], ["u1"])
     created = Rec("stock_locations", "SRV1", {"name": "Depot", "updated_at": "2024-01-01T00:00:00.000Z"})
-    entry = cache.entry("c1")
+    entry = cache.outbox.entry("c1")
     assert entry is not None
-    assert cache.confirm(entry, created) == "SRV1"
-    assert cache.entry("c2").relationships["stock_location"] == "SRV1"  # type: ignore[union-attr]
-    assert cache.entry("u1").record_id == "SRV1"  # type: ignore[union-attr]
-    assert cache.get("stock_locations", "local-1") is None
-    shown = cache.get("stock_locations", "SRV1")
+    assert cache.outbox.confirm(entry, created) == "SRV1"
+    assert cache.outbox.entry("c2").relationships["stock_location"] == "SRV1"  # type: ignore[union-attr]
+    assert cache.outbox.entry("u1").record_id == "SRV1"  # type: ignore[union-attr]
+    assert cache.records.get("stock_locations", "local-1") is None
+    shown = cache.records.get("stock_locations", "SRV1")
     assert shown is not None and shown.attributes["name"] == "Depot 2" and shown.pending
-    level_row = cache.get("stock_levels", "local-2")
+    level_row = cache.records.get("stock_levels", "local-2")
     assert level_row is not None and level_row.relationships["stock_location"] == "SRV1"
 
 
@@ -117,7 +117,7 @@ def test_corrupt_file_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     assert cache.recovery_message is not None and "corrupt-" in cache.recovery_message
     moved = [p for p in path.parent.iterdir() if ".corrupt-" in p.name]
     assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not")
-    assert cache.count("skus") == 0
+    assert cache.records.count("skus") == 0
 
 
 def test_newer_schema_is_moved_aside(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_newer_schema_is_moved_aside(tmp_path: Path) -> None:
 
 def test_reading_100k_records_is_fast(cache: Cache) -> None:
     for page in range(400):
-        cache.store_page(
+        cache.records.store_page(
             [
                 Rec(
                     "stock_items",
@@ -146,7 +146,7 @@ def test_reading_100k_records_is_fast(cache: Cache) -> None:
             ]
         )
     started = time.perf_counter()
-    rows = cache.records("stock_items")
+    rows = cache.records.find("stock_items")
     elapsed = time.perf_counter() - started
     assert len(rows) == 100_000
     assert elapsed < 1.0, f"records() of 100k rows took {elapsed:.2f}s"
@@ -168,32 +168,32 @@ def test_first_version_file_is_migrated_keeping_its_records(tmp_path: Path) -> N
     db.close()
     cache = Cache.open(path)
     assert cache.recovery_message is None
-    assert int(cache._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
-    assert [r.id for r in cache.records("stock_items", where={"sku": "s1"})] == ["x1"]
+    assert int(cache.database.connection.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
+    assert [r.id for r in cache.records.find("stock_items", where={"sku": "s1"})] == ["x1"]
 
 
 def test_damaged_pages_fail_the_check_and_the_file_is_set_aside(tmp_path: Path) -> None:
     path = cache_path(tmp_path, "p")
     cache = Cache.open(path)
-    cache.store_page(
+    cache.records.store_page(
         [Rec("stock_items", f"i{n:05d}", {"quantity": n, "note": "x" * 200}, {"sku": f"s{n}"}) for n in range(2000)]
     )
-    cache._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cache.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     cache.close()
     data = bytearray(path.read_bytes())
     data[8192:16384] = b"\xde\xad\xbe\xef" * 2048
     path.write_bytes(bytes(data))
     recovered = Cache.open(path)
     assert recovered.recovery_message is not None and "moved to" in recovered.recovery_message
-    assert recovered.count("stock_items") == 0
+    assert recovered.records.count("stock_items") == 0
     assert any(".corrupt-" in p.name for p in path.parent.iterdir())
 
 
 def test_record_read_without_relationships_keeps_the_known_ids(cache: Cache) -> None:
-    cache.store_page([level("a", "m1", 1)])
-    cache.store_page([Rec("inventory_stock_locations", "a", {"priority": 4}, {})])
-    cache.store_page([Rec("inventory_stock_locations", "a", {"priority": 5}, {"inventory_model": "m2"})])
-    stored = cache.get("stock_levels", "a")
+    cache.records.store_page([level("a", "m1", 1)])
+    cache.records.store_page([Rec("inventory_stock_locations", "a", {"priority": 4}, {})])
+    cache.records.store_page([Rec("inventory_stock_locations", "a", {"priority": 5}, {"inventory_model": "m2"})])
+    stored = cache.records.get("stock_levels", "a")
     assert stored is not None and stored.attributes["priority"] == 5
     assert stored.relationships == {"inventory_model": "m2", "stock_location": "loca"}
 

@@ -1,4 +1,4 @@
-"""Column reads of the cache (what a 100,000-row table opens from): the same rows ``Cache.records`` shows."""
+"""Column reads of the cache (what a 100,000-row table opens from): the same rows ``RecordStore.find`` shows."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def item(record_id: str, sku: str, quantity: int) -> Rec:
 
 
 def test_columns_are_the_visible_rows_with_pending_edits_and_deletes_applied(cache: Cache) -> None:
-    cache.store_page([level("a", "m", 1), level("b", "m", 2), level("c", "m", 3)])
-    cache.queue_updates([("inventory_stock_locations", "b", {"priority": 7, "on_hold": True}, {})], ["e1"])
-    cache.queue_delete("e2", "inventory_stock_locations", "c")
+    cache.records.store_page([level("a", "m", 1), level("b", "m", 2), level("c", "m", 3)])
+    cache.outbox.queue_updates([("inventory_stock_locations", "b", {"priority": 7, "on_hold": True}, {})], ["e1"])
+    cache.outbox.queue_delete("e2", "inventory_stock_locations", "c")
     data = read_columns(
         cache.path,
         "inventory_stock_locations",
@@ -38,7 +38,7 @@ def test_columns_are_the_visible_rows_with_pending_edits_and_deletes_applied(cac
         booleans=frozenset({"on_hold"}),
         order_by="priority",
     )
-    visible = cache.records("stock_levels", order_by="priority")
+    visible = cache.records.find("stock_levels", order_by="priority")
     assert data.ids == [r.id for r in visible] == ["a", "b"]
     assert data.attributes == {"priority": [1, 7], "on_hold": [False, True]}
     assert data.relationships == {"inventory_model": ["m", "m"], "stock_location": ["loca", "locb"]}
@@ -47,7 +47,7 @@ def test_columns_are_the_visible_rows_with_pending_edits_and_deletes_applied(cac
 
 
 def test_a_limited_read_says_whether_more_rows_exist(cache: Cache) -> None:
-    cache.store_page([item(f"i{n}", f"S{n}", n) for n in range(5)])
+    cache.records.store_page([item(f"i{n}", f"S{n}", n) for n in range(5)])
     first = read_columns(cache.path, "stock_items", ["quantity"], ["sku"], limit=3)
     assert len(first) == 3 and first.total == 4, "three shown, and at least one more"
     whole = read_columns(cache.path, "stock_items", ["quantity"], ["sku"], limit=5)
@@ -64,8 +64,8 @@ def test_names_that_are_not_field_names_are_refused(cache: Cache) -> None:
 def test_names_and_reserved_quantities_come_back_as_json_documents(cache: Cache) -> None:
     skus: list[Any] = [Rec("skus", "s1", {"code": "TSHIRT-M", "name": "T-shirt"}), Rec("skus", "s2", {"code": "CAP"})]
     reserved = [Rec("reserved_stocks", f"r{n}", {"quantity": q}, {"stock_item": "i1"}) for n, q in enumerate((2, 3))]
-    cache.store_page([*skus, *reserved, Rec("reserved_stocks", "r9", {"quantity": 4}, {"stock_item": None})])
-    cache.queue_delete("e1", "skus", "s2")
+    cache.records.store_page([*skus, *reserved, Rec("reserved_stocks", "r9", {"quantity": 4}, {"stock_item": None})])
+    cache.outbox.queue_delete("e1", "skus", "s2")
     sku_names, location_names, totals = read_names(cache.path, ["skus", "stock_locations"], [RESERVED])
     assert json.loads(sku_names or "[]") == [["s1", "T-shirt", "TSHIRT-M"]], "a pending delete hides the row"
     assert json.loads(location_names or "[]") == []
@@ -75,8 +75,8 @@ def test_names_and_reserved_quantities_come_back_as_json_documents(cache: Cache)
 def test_a_screenful_can_carry_related_names_and_reserved_quantities(cache: Cache) -> None:
     sku = Rec("skus", "S1", {"code": "TSHIRT-M", "name": "T-shirt"})
     held = [Rec("reserved_stocks", f"r{n}", {"quantity": q}, {"stock_item": "i1"}) for n, q in enumerate((2, 3))]
-    cache.store_page([sku, item("i1", "S1", 10), item("i2", "S9", 4), *held])
-    cache.queue_delete("e1", "reserved_stocks", "r1")  # a reservation deleted here no longer holds stock
+    cache.records.store_page([sku, item("i1", "S1", 10), item("i2", "S9", 4), *held])
+    cache.outbox.queue_delete("e1", "reserved_stocks", "r1")  # a reservation deleted here no longer holds stock
     data = read_columns(
         cache.path,
         "stock_items",

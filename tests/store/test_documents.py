@@ -12,8 +12,8 @@ import pytest
 
 from desktop_app.api.records import Record, parse_page
 from desktop_app.store import SCHEMA_VERSION, Cache, cache_path
-from desktop_app.store.cache import DOCUMENTS_PER_STATEMENT
 from desktop_app.store.database import MIGRATIONS
+from desktop_app.store.upserts import DOCUMENTS_PER_STATEMENT
 
 
 def item(record_id: str, quantity: int, relationships: dict[str, Any]) -> dict[str, Any]:
@@ -51,16 +51,16 @@ def cache(tmp_path: Path) -> Cache:
 
 
 def rows(cache: Cache) -> list[tuple[Any, ...]]:
-    return [(r.id, r.attributes, r.relationships, r.updated_at) for r in cache.records("stock_items")]
+    return [(r.id, r.attributes, r.relationships, r.updated_at) for r in cache.records.find("stock_items")]
 
 
 def test_documents_give_the_rows_typed_records_give(tmp_path: Path, cache: Cache) -> None:
-    generation = cache.begin_full_sync("stock_items")
-    assert cache.store_documents("stock_items", [SHAPES], generation, decode) == 4
+    generation = cache.sync_state.begin_full_sync("stock_items")
+    assert cache.records.store_documents("stock_items", [SHAPES], generation, decode) == 4
     typed = Cache.open(tmp_path / "typed.sqlite3")
-    typed.store_pages([decode(SHAPES)], typed.begin_full_sync("stock_items"))
+    typed.records.store_pages([decode(SHAPES)], typed.sync_state.begin_full_sync("stock_items"))
     assert rows(cache) == rows(typed)
-    by_id = {r.id: r for r in cache.records("stock_items")}
+    by_id = {r.id: r for r in cache.records.find("stock_items")}
     assert by_id["a"].relationships == {"sku": "s1"}  # links only: not known, so absent
     assert by_id["b"].relationships == {"sku": None, "stock_location": "l"}
     assert by_id["c"].relationships == {"stock_transfers": ["t1", "t2"]}
@@ -84,22 +84,22 @@ INCLUDED = document(
 
 
 def test_a_listing_that_names_its_included_relationships_gives_the_same_rows(tmp_path: Path, cache: Cache) -> None:
-    assert cache.store_documents("stock_items", [INCLUDED], 1, decode, ["sku", "stock_location"]) == 2
+    assert cache.records.store_documents("stock_items", [INCLUDED], 1, decode, ["sku", "stock_location"]) == 2
     generic = Cache.open(tmp_path / "generic.sqlite3")
-    generic.store_documents("stock_items", [INCLUDED], 1, decode)
+    generic.records.store_documents("stock_items", [INCLUDED], 1, decode)
     assert rows(cache) == rows(generic)
-    assert {r.id: r.relationships for r in cache.records("stock_items")} == {
+    assert {r.id: r.relationships for r in cache.records.find("stock_items")} == {
         "e": {"sku": "s1", "stock_location": None},
         "f": {"sku": "s2", "stock_location": "l"},
     }
     generic.close()
     with pytest.raises(KeyError):
-        cache.store_documents("stock_items", [INCLUDED], 1, decode, ["sku') --"])
+        cache.records.store_documents("stock_items", [INCLUDED], 1, decode, ["sku') --"])
 
 
 def test_rows_with_pending_edits_keep_the_users_values(cache: Cache) -> None:
-    cache.store_documents("stock_items", [SHAPES], cache.begin_full_sync("stock_items"), decode)
-    cache.queue_updates([("stock_items", "a", {"quantity": 99}, {})], ["e1"])
+    cache.records.store_documents("stock_items", [SHAPES], cache.sync_state.begin_full_sync("stock_items"), decode)
+    cache.outbox.queue_updates([("stock_items", "a", {"quantity": 99}, {})], ["e1"])
     calls: list[str] = []
 
     def counting(text: str) -> Sequence[Record]:
@@ -107,14 +107,17 @@ def test_rows_with_pending_edits_keep_the_users_values(cache: Cache) -> None:
         return decode(text)
 
     newer = SHAPES.replace('"quantity": 1,', '"quantity": 7,')
-    assert cache.store_documents("stock_items", [newer], cache.begin_full_sync("stock_items"), counting) == 4
+    assert (
+        cache.records.store_documents("stock_items", [newer], cache.sync_state.begin_full_sync("stock_items"), counting)
+        == 4
+    )
     assert calls == [newer]
-    mine = cache.get("stock_items", "a")
+    mine = cache.records.get("stock_items", "a")
     assert mine is not None and mine.pending and mine.attributes["quantity"] == 99
-    (entry,) = cache.outbox()
+    (entry,) = cache.outbox.entries()
     assert entry.record_id == "a"
-    cache.remove_entry("e1")
-    restored = cache.get("stock_items", "a")
+    cache.outbox.remove_entry("e1")
+    restored = cache.records.get("stock_items", "a")
     assert restored is not None and not restored.pending and restored.attributes["quantity"] == 7
 
 
@@ -123,18 +126,18 @@ def test_more_documents_than_one_statement_takes_are_all_written(cache: Cache) -
     texts = [document(item(f"r{n:04d}", n, {"sku": {"data": {"type": "skus", "id": f"s{n}"}}})) for n in range(count)]
     # The last document sends r0000 again: the later page wins, as when pages are written one by one.
     texts.append(document(item("r0000", 7777, {"sku": {"data": {"type": "skus", "id": "moved"}}})))
-    assert cache.store_documents("stock_items", texts, 1, decode, ["sku"]) == count + 1
-    assert cache.count("stock_items") == count
-    first = cache.get("stock_items", "r0000")
+    assert cache.records.store_documents("stock_items", texts, 1, decode, ["sku"]) == count + 1
+    assert cache.records.count("stock_items") == count
+    first = cache.records.get("stock_items", "r0000")
     assert first is not None and first.attributes["quantity"] == 7777 and first.relationships == {"sku": "moved"}
-    last = cache.get("stock_items", f"r{count - 1:04d}")
+    last = cache.records.get("stock_items", f"r{count - 1:04d}")
     assert last is not None and last.relationships == {"sku": f"s{count - 1}"}
 
 
 def test_a_page_that_is_not_json_is_refused_and_nothing_is_written(cache: Cache) -> None:
     with pytest.raises(ValueError, match="not a JSON document"):
-        cache.store_documents("stock_items", [SHAPES, '{"data": [tru'], 1, decode)
-    assert cache.count("stock_items") == 0
+        cache.records.store_documents("stock_items", [SHAPES, '{"data": [tru'], 1, decode)
+    assert cache.records.count("stock_items") == 0
 
 
 def test_schema_4_file_moves_its_rows_to_the_rowid_table(tmp_path: Path) -> None:
@@ -147,10 +150,12 @@ def test_schema_4_file_moves_its_rows_to_the_rowid_table(tmp_path: Path) -> None
     )
     db.close()
     with Cache.open(path) as cache:
-        assert int(cache._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
-        (record,) = cache.records("stock_items", where={"sku": "s"})
+        assert int(cache.database.connection.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
+        (record,) = cache.records.find("stock_items", where={"sku": "s"})
         assert record.attributes == {"quantity": 5}
-        plan = cache._db.execute("EXPLAIN QUERY PLAN SELECT 1 FROM records WHERE type = ? AND id = ?", ("a", "b"))
+        plan = cache.database.connection.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM records WHERE type = ? AND id = ?", ("a", "b")
+        )
         assert "records_key" in " ".join(str(row) for row in plan)
 
 

@@ -28,7 +28,7 @@ def full_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 def filled(tmp_path: Path) -> Path:
     path = cache_path(tmp_path, "p")
     with Cache.open(path) as cache:
-        cache.store_page([_Item(f"i{n}") for n in range(50)])
+        cache.records.store_page([_Item(f"i{n}") for n in range(50)])
     return path
 
 
@@ -46,14 +46,14 @@ def test_a_file_left_by_a_clean_close_opens_without_the_full_check(tmp_path: Pat
     assert full_checks == []
     Cache.open(path).close()
     with Cache.open(path) as cache:
-        assert cache.count("stock_items") == 50
+        assert cache.records.count("stock_items") == 50
     assert full_checks == [False, False]
 
 
 def test_a_session_that_did_not_close_is_followed_by_the_full_check(tmp_path: Path, full_checks: list[bool]) -> None:
     path = filled(tmp_path)
     crashed = Cache.open(path)
-    crashed._db.close()  # the process died: the sidecar still says the file is in use
+    crashed.database.connection.close()  # the process died: the sidecar still says the file is in use
     Cache.open(path).close()
     assert full_checks == [False, True]
 
@@ -79,7 +79,7 @@ def test_a_file_changed_by_another_program_or_not_checked_for_a_week_is_checked(
 def test_another_session_still_open_means_the_full_check(tmp_path: Path, full_checks: list[bool]) -> None:
     path = filled(tmp_path)
     window = Cache.open(path)
-    window.store_page([_Item("new")])
+    window.records.store_page([_Item("new")])
     Cache.open(path).close()  # the command line while the window runs: the window's WAL is there
     window.close()
     assert full_checks == [False, True]

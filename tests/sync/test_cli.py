@@ -66,12 +66,12 @@ def test_sync_status_and_export_work_offline_afterwards(cli: Cli) -> None:
     assert rows and {"id", "priority", "on_hold", "inventory_model_id", "stock_location_id"} <= set(rows[0])
     assert all(row["inventory_model_id"] for row in rows)
     as_json = cli.run("export", "skus", "--format", "json", secret=False)
-    assert len(json.loads(as_json.stdout)) == Cache.open(cli.cache_file).count("skus")
+    assert len(json.loads(as_json.stdout)) == Cache.open(cli.cache_file).records.count("skus")
 
 
 def test_bad_input_is_one_line_naming_the_field_and_exit_2(cli: Cli) -> None:
     assert cli.run("sync", "--resources", "stock_items,skus,stock_locations").returncode == 0
-    item = Cache.open(cli.cache_file).records("stock_items")[0]
+    item = Cache.open(cli.cache_file).records.find("stock_items")[0]
     for args, field in [
         (("update", "stock_items", item.id, "--set", "quantity=lots"), "quantity"),
         (("update", "stock_items", item.id, "--set", "colour=red"), "colour"),
@@ -83,14 +83,14 @@ def test_bad_input_is_one_line_naming_the_field_and_exit_2(cli: Cli) -> None:
         assert done.returncode == 2, (args, done.stderr)
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and field in lines[0], (args, done.stderr)
-    assert Cache.open(cli.cache_file).outbox() == []
+    assert Cache.open(cli.cache_file).outbox.entries() == []
 
 
 def test_offline_update_then_push_and_a_refusal_shows_the_server_message(cli: Cli) -> None:
     assert cli.run("sync").returncode == 0
     cache = Cache.open(cli.cache_file)
-    item = cache.records("stock_items")[0]
-    first, second = [r for r in cache.records("stock_locations") if r.attributes.get("code")][:2]
+    item = cache.records.find("stock_items")[0]
+    first, second = [r for r in cache.records.find("stock_locations") if r.attributes.get("code")][:2]
     cache.close()
     queued = cli.run("update", "stock_items", item.id, "--set", "quantity=321", "--offline", secret=False)
     assert queued.returncode == 0 and "queued" in queued.stderr
@@ -107,7 +107,7 @@ def test_offline_update_then_push_and_a_refusal_shows_the_server_message(cli: Cl
 
 def test_cache_holds_no_secret_or_token(cli: Cli) -> None:
     assert cli.run("sync").returncode == 0
-    item = Cache.open(cli.cache_file).records("stock_items")[0]
+    item = Cache.open(cli.cache_file).records.find("stock_items")[0]
     assert cli.run("update", "stock_items", item.id, "--set", "quantity=5").returncode == 0
     files = [p for p in cli.cache_file.parent.iterdir() if p.name.startswith(cli.cache_file.name)]
     blob = b"".join(p.read_bytes() for p in files)
@@ -152,12 +152,12 @@ def test_sync_killed_mid_listing_leaves_a_usable_cache_and_the_next_sync_finishe
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     cache = Cache.open(cli.cache_file)
     assert cache.recovery_message is None
-    assert 0 < cache.count("stock_items") < 4000 and cache.sync_state("stock_items").full_in_progress
+    assert 0 < cache.records.count("stock_items") < 4000 and cache.sync_state.get("stock_items").full_in_progress
     cache.close()
     again = cli.run("sync", "--resources", "stock_items")
     assert again.returncode == 0 and "stock_items: full" in again.stdout
     cache = Cache.open(cli.cache_file)
-    assert cache.count("stock_items") == 4000 and not cache.sync_state("stock_items").full_in_progress
+    assert cache.records.count("stock_items") == 4000 and not cache.sync_state.get("stock_items").full_in_progress
 
 
 def test_create_prints_the_server_id_and_delete_removes_it(cli: Cli) -> None:
@@ -173,7 +173,7 @@ def test_create_prints_the_server_id_and_delete_removes_it(cli: Cli) -> None:
     assert created.returncode == 0, created.stderr
     new_id = created.stdout.split()[-1]
     cache = Cache.open(cli.cache_file)
-    record = cache.get("stock_items", new_id)
+    record = cache.records.get("stock_items", new_id)
     assert record is not None and record.relationships["sku"] == sku and not record.pending
     cache.close()
     missing = cli.run("create", "stock_items", "--set", "quantity=8", "--rel", f"sku={sku}")

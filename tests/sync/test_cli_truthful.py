@@ -24,7 +24,7 @@ def cli(fresh_sandbox: SandboxProcess, tmp_path: Path) -> Cli:
 def _two_locations(cli: Cli) -> tuple[str, str, str]:
     """Two stock locations with codes: the second's id, the first's code, the second's id again for clarity."""
     cache = Cache.open(cli.cache_file)
-    first, second = [r for r in cache.records("stock_locations") if r.attributes.get("code")][:2]
+    first, second = [r for r in cache.records.find("stock_locations") if r.attributes.get("code")][:2]
     cache.close()
     return second.id, str(first.attributes["code"]), str(second.attributes["name"])
 
@@ -34,7 +34,7 @@ def test_a_refused_edit_holding_back_later_edits_is_named_and_push_counts_it(cli
     location, taken_code, _ = _two_locations(cli)
     refused = cli.run("update", "stock_locations", location, "--set", f"code={taken_code}")
     assert refused.returncode == 1 and "refused" in refused.stderr
-    waiting = Cache.open(cli.cache_file).outbox(states=["failed"])[0]
+    waiting = Cache.open(cli.cache_file).outbox.entries(states=["failed"])[0]
     later = cli.run("update", "stock_locations", location, "--set", "name=Renamed later")
     assert later.returncode == 1, later.stderr
     assert "not reachable" not in later.stderr
@@ -51,8 +51,8 @@ def test_a_refused_edit_holding_back_later_edits_is_named_and_push_counts_it(cli
 def test_a_refused_delete_shows_the_server_message_and_a_delete_names_the_id_once(cli: Cli) -> None:
     assert cli.run("sync").returncode == 0
     cache = Cache.open(cli.cache_file)
-    used = {r.relationships.get("stock_location") for r in cache.records("stock_items")}
-    location = next(r.id for r in cache.records("stock_locations") if r.id in used)
+    used = {r.relationships.get("stock_location") for r in cache.records.find("stock_items")}
+    location = next(r.id for r in cache.records.find("stock_locations") if r.id in used)
     cache.close()
     locked = cli.run("delete", "stock_locations", location)
     assert locked.returncode == 1
@@ -74,7 +74,7 @@ def test_a_refused_delete_shows_the_server_message_and_a_delete_names_the_id_onc
 
 def test_a_rate_limited_token_request_is_reported_as_such_and_exits_non_zero(cli: Cli) -> None:
     assert cli.run("sync").returncode == 0
-    item = Cache.open(cli.cache_file).records("stock_items")[0]
+    item = Cache.open(cli.cache_file).records.find("stock_items")[0]
     cli.sandbox.fault(path="/api/", expire_token=True)  # the kept token is refused: a new one is needed
     cli.sandbox.fault(path="/oauth/token", status=429, count=20)
     done = cli.run("update", "stock_items", item.id, "--set", "quantity=77")
@@ -87,14 +87,14 @@ def test_a_rate_limited_token_request_is_reported_as_such_and_exits_non_zero(cli
 
 def test_a_push_left_to_a_live_process_says_so(cli: Cli) -> None:
     assert cli.run("sync").returncode == 0
-    item = Cache.open(cli.cache_file).records("stock_items")[0]
+    item = Cache.open(cli.cache_file).records.find("stock_items")[0]
     assert cli.run("update", "stock_items", item.id, "--set", "quantity=5", "--offline", secret=False).returncode == 0
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         cache = Cache.open(cli.cache_file)
         holder = Holder.this_process()
         alive = Holder(holder.host, sleeper.pid, "", "live0000").owner
-        cache.claim(cache.outbox()[0].id, alive)
+        cache.outbox.claim(cache.outbox.entries()[0].id, alive)
         cache.close()
         pushed = cli.run("push")
         assert pushed.returncode == 1 and f"process {sleeper.pid} is sending" in pushed.stderr
@@ -118,7 +118,7 @@ def test_a_script_of_34_updates_spends_few_token_requests(limited_sandbox: Sandb
     limited_sandbox.reset()
     cli = Cli(limited_sandbox, tmp_path)
     assert cli.run("sync", "--resources", "stock_items").returncode == 0
-    item = Cache.open(cli.cache_file).records("stock_items")[0]
+    item = Cache.open(cli.cache_file).records.find("stock_items")[0]
     for quantity in range(34):
         done = cli.run("update", "stock_items", item.id, "--set", f"quantity={quantity}")
         assert done.returncode == 0, (quantity, done.stderr)

@@ -42,7 +42,7 @@ async def test_a_full_sync_sends_only_the_listing(fresh_sandbox: SandboxProcess,
         (result,) = await Syncer(cache, client, page_size=5).sync(["stock_items"])
     listed = [r for r in api_requests(fresh_sandbox) if r["path"] == "/api/stock_items"]
     assert result.total is not None and len(listed) == -(-result.total // 5)
-    mark = cache.sync_state("stock_items").high_water
+    mark = cache.sync_state.get("stock_items").high_water
     assert mark
     # The server's clock when it answered page 1, less the margin (its Date header has whole seconds).
     assert before - MARGIN - timedelta(seconds=2) <= parse_datetime(mark) <= before - MARGIN + timedelta(seconds=2)
@@ -66,7 +66,7 @@ async def test_an_edit_made_as_page_one_arrives_is_fetched_next_time(
         syncer = Syncer(cache, client, page_size=5)
         await syncer.sync(["stock_items"], progress=progress)
         await tasks[0]
-        assert cache.get("stock_items", first).attributes["quantity"] != 777  # type: ignore[union-attr]
+        assert cache.records.get("stock_items", first).attributes["quantity"] != 777  # type: ignore[union-attr]
         (result,) = await syncer.sync(["stock_items"])
     assert result.mode == "incremental" and result.fetched >= 1
-    assert cache.get("stock_items", first).attributes["quantity"] == 777  # type: ignore[union-attr]
+    assert cache.records.get("stock_items", first).attributes["quantity"] == 777  # type: ignore[union-attr]

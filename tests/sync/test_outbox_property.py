@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.api import NotFoundError
-from desktop_app.store import Cache, UnknownRecordError
-from desktop_app.sync import OP_KEY, Editor, Syncer
+from desktop_app.store import OP_KEY, Cache, UnknownRecordError
+from desktop_app.sync import Editor, Syncer
 from tests.support.sandbox import SandboxProcess
 from tests.sync.conftest import clear_faults, dead_url, make_client
 from tests.sync.test_sync import deletable
@@ -60,7 +60,7 @@ def template(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) 
         cache = Cache.open(path)
         async with make_client(sandbox.url, sandbox) as client:
             await Syncer(cache, client).sync(["stock_locations", "skus", "stock_items", "reserved_stocks"])
-        cache._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cache.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cache.close()
 
     asyncio.run(fill())
@@ -69,10 +69,12 @@ def template(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) 
 
 def free_pairs(cache: Cache, count: int) -> list[tuple[str, str]]:
     """``count`` (SKU, stock location) pairs without a stock item: room for creates the server accepts."""
-    taken = {(r.relationships.get("sku"), r.relationships.get("stock_location")) for r in cache.records("stock_items")}
+    taken = {
+        (r.relationships.get("sku"), r.relationships.get("stock_location")) for r in cache.records.find("stock_items")
+    }
     found = []
-    for sku in cache.records("skus"):
-        for location in cache.records("stock_locations"):
+    for sku in cache.records.find("skus"):
+        for location in cache.records.find("stock_locations"):
             if (sku.id, location.id) not in taken:
                 found.append((sku.id, location.id))
                 if len(found) == count:
@@ -136,10 +138,10 @@ async def scenario(sandbox: SandboxProcess, path: Path, steps: list[tuple[Any, .
         clear_faults(sandbox)
         for _ in range(6):
             result = await Editor(cache, lambda: client).push()
-            if not cache.outbox(states=["pending"]):
+            if not cache.outbox.entries(states=["pending"]):
                 break
             event("final push needed a retry")
-        left = cache.outbox()
+        left = cache.outbox.entries()
         held = {e.record_id for e in left if e.state == "conflict"}
         # Only conflicts stay, on shelves both sides changed, plus edits queued behind a conflict on the same record
         # (replay keeps each record's order, so they wait for the decision).
@@ -166,16 +168,18 @@ async def scenario(sandbox: SandboxProcess, path: Path, steps: list[tuple[Any, .
         made = [r for r in on_server.values() if (r.attributes.get("metadata") or {}).get(OP_KEY) == entry_id]
         assert len(made) == 1, f"create {entry_id} made {len(made)} times"
         assert made[0].attributes["quantity"] == quantity
-    visible = {r.id: r.attributes["quantity"] for r in cache.records("stock_items")}
+    visible = {r.id: r.attributes["quantity"] for r in cache.records.find("stock_items")}
     # Records held by a conflict show the user's values; what the cache knows of the server sits beside them.
     known = {
-        record_id: (cache.server_version("stock_items", record_id) or {"attributes": {}})["attributes"].get("quantity")
+        record_id: (cache.records.server_version("stock_items", record_id) or {"attributes": {}})["attributes"].get(
+            "quantity"
+        )
         for record_id in held
     }
     assert {**{k: v for k, v in visible.items() if k not in held}, **known} == {
         record_id: r.attributes["quantity"] for record_id, r in on_server.items()
     }
-    assert not any(r.pending for r in cache.records("stock_items") if r.id not in held)
+    assert not any(r.pending for r in cache.records.find("stock_items") if r.id not in held)
     cache.close()
 
 

@@ -50,7 +50,7 @@ class Rec:
 
 def test_csv_export_has_schema_columns_and_relationship_ids(tmp_path: Path) -> None:
     cache = Cache.open(cache_path(tmp_path, "p"))
-    cache.store_page(
+    cache.records.store_page(
         [
             Rec(
                 "stock_items",

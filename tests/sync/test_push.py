@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.api import CommerceLayerClient
-from desktop_app.store import Cache
-from desktop_app.sync import OP_KEY, Editor, Syncer
+from desktop_app.store import OP_KEY, Cache
+from desktop_app.sync import Editor, Syncer
 from tests.support.sandbox import SandboxProcess
 from tests.sync.conftest import client_of, dead_url, make_client
 from tests.sync.test_sync import deletable, free_pair
@@ -22,7 +22,7 @@ async def test_offline_edits_stay_queued_then_push_sends_them_in_order(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        item = cache.records("stock_items")[0]
+        item = cache.records.find("stock_items")[0]
         sku, location_id = free_pair(cache)
         async with make_client(dead_url(), fresh_sandbox, max_retries=0) as offline:
             editor = Editor(cache, lambda: offline)
@@ -32,14 +32,14 @@ async def test_offline_edits_stay_queued_then_push_sends_them_in_order(
             follow_up = editor.update("stock_items", created.record_id, attributes={"reference": "new shelf"})
             result = await editor.push()
         assert result.offline and result.sent == 0
-        assert cache.pending_count() == 4
-        assert cache.get("stock_items", item.id).attributes["quantity"] == 12  # type: ignore[union-attr]
-        local = cache.get("stock_items", created.record_id)
+        assert cache.outbox.pending_count() == 4
+        assert cache.records.get("stock_items", item.id).attributes["quantity"] == 12  # type: ignore[union-attr]
+        local = cache.records.get("stock_items", created.record_id)
         assert local is not None and local.local and local.pending
 
         result = await Editor(cache, lambda: client).push()
         assert (result.sent, result.failed, result.conflicts, result.offline) == (4, 0, 0, False)
-        assert cache.outbox() == []
+        assert cache.outbox.entries() == []
         assert (await client.retrieve("stock_items", item.id)).attributes["quantity"] == 12
         server_id = result.confirmed[created.id]
         assert result.confirmed[follow_up.id] == server_id
@@ -47,8 +47,8 @@ async def test_offline_edits_stay_queued_then_push_sends_them_in_order(
         assert on_server.attributes["reference"] == "new shelf"
         assert on_server.attributes["metadata"][OP_KEY] == created.id
         assert on_server.relationships == {"sku": sku, "stock_location": location_id}
-        assert cache.get("stock_items", created.record_id) is None
-        mine = cache.get("stock_items", server_id)
+        assert cache.records.get("stock_items", created.record_id) is None
+        mine = cache.records.get("stock_items", server_id)
         assert mine is not None and not mine.pending and mine.relationships["sku"] == sku
 
 
@@ -61,14 +61,14 @@ async def test_create_whose_answer_was_lost_is_made_exactly_once(fresh_sandbox: 
         entry = editor.create("stock_items", {"quantity": 4}, {"sku": sku, "stock_location": location_id})
         fresh_sandbox.fault(method="POST", path="/api/stock_items", drop="after")
         first = await editor.push()
-        assert first.offline and cache.entry(entry.id) is not None  # committed on the server, answer lost
+        assert first.offline and cache.outbox.entry(entry.id) is not None  # committed on the server, answer lost
         second = await editor.push()
-        assert second.sent == 1 and cache.outbox() == []
+        assert second.sent == 1 and cache.outbox.entries() == []
         page = await client.list_page("stock_items", filters={"metadata_jcont": {OP_KEY: entry.id}})
         assert page.record_count == 1
         posts = [r for r in fresh_sandbox.requests() if r["method"] == "POST" and r["path"] == "/api/stock_items"]
         assert len(posts) == 1
-        assert cache.get("stock_items", page.records[0].id) is not None
+        assert cache.records.get("stock_items", page.records[0].id) is not None
 
 
 @pytest.mark.asyncio
@@ -77,7 +77,7 @@ async def test_two_counts_of_the_same_shelf_conflict_and_either_side_can_win(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        first, second = cache.records("stock_items")[:2]
+        first, second = cache.records.find("stock_items")[:2]
         editor = Editor(cache, lambda: client)
         mine_a = editor.update("stock_items", first.id, attributes={"quantity": 40, "reference": "count A"})
         mine_b = editor.update("stock_items", second.id, attributes={"quantity": 41})
@@ -85,26 +85,26 @@ async def test_two_counts_of_the_same_shelf_conflict_and_either_side_can_win(
         await client.update("stock_items", second.id, attributes={"quantity": 34})
         result = await editor.push()
         assert result.conflicts == 2 and result.sent == 0
-        held = cache.entry(mine_a.id)
+        held = cache.outbox.entry(mine_a.id)
         assert held is not None and held.state == "conflict"
         assert held.theirs is not None and held.theirs["attributes"] == {"quantity": 33}
-        assert cache.get("stock_items", first.id).attributes["quantity"] == 40  # type: ignore[union-attr]
+        assert cache.records.get("stock_items", first.id).attributes["quantity"] == 40  # type: ignore[union-attr]
 
         editor.resolve(mine_a.id, keep="mine")
         editor.resolve(mine_b.id, keep="theirs")
         result = await editor.push()
-        assert result.sent == 1 and cache.outbox() == []
+        assert result.sent == 1 and cache.outbox.entries() == []
         assert (await client.retrieve("stock_items", first.id)).attributes["quantity"] == 40
         assert (await client.retrieve("stock_items", second.id)).attributes["quantity"] == 34
-        assert cache.get("stock_items", second.id).attributes["quantity"] == 34  # type: ignore[union-attr]
-        assert not cache.get("stock_items", second.id).pending  # type: ignore[union-attr]
+        assert cache.records.get("stock_items", second.id).attributes["quantity"] == 34  # type: ignore[union-attr]
+        assert not cache.records.get("stock_items", second.id).pending  # type: ignore[union-attr]
 
 
 @pytest.mark.asyncio
 async def test_change_of_another_field_is_not_a_conflict(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        item = cache.records("stock_items")[0]
+        item = cache.records.find("stock_items")[0]
         editor = Editor(cache, lambda: client)
         editor.update("stock_items", item.id, attributes={"quantity": 61})
         await client.update("stock_items", item.id, attributes={"reference": "relabelled"})
@@ -120,18 +120,18 @@ async def test_refusal_is_kept_with_the_field_message_and_discard_restores(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        first, second = [r for r in cache.records("stock_locations") if r.attributes.get("code")][:2]
+        first, second = [r for r in cache.records.find("stock_locations") if r.attributes.get("code")][:2]
         editor = Editor(cache, lambda: client)
         entry = editor.update("stock_locations", second.id, attributes={"code": first.attributes["code"]})
         result = await editor.push()
         assert result.failed == 1
-        kept = cache.entry(entry.id)
+        kept = cache.outbox.entry(entry.id)
         assert kept is not None and kept.state == "failed" and "code" in kept.field_errors
-        assert cache.pending_count() == 1
+        assert cache.outbox.pending_count() == 1
         assert (await editor.push()).sent == 0  # a refused entry is not resent blindly
         editor.discard(entry.id)
-        assert cache.outbox() == []
-        restored = cache.get("stock_locations", second.id)
+        assert cache.outbox.entries() == []
+        restored = cache.records.get("stock_locations", second.id)
         assert restored is not None and restored.attributes["code"] == second.attributes["code"]
 
 
@@ -139,11 +139,11 @@ async def test_refusal_is_kept_with_the_field_message_and_discard_restores(
 async def test_delete_queued_offline_then_pushed(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        item = cache.get("stock_items", deletable(cache)[3])
+        item = cache.records.get("stock_items", deletable(cache)[3])
         assert item is not None
         editor = Editor(cache, lambda: client)
         editor.delete("stock_items", item.id)
-        assert cache.get("stock_items", item.id) is None and cache.pending_count() == 1
+        assert cache.records.get("stock_items", item.id) is None and cache.outbox.pending_count() == 1
         assert (await editor.push()).sent == 1
         page = await client.list_page("stock_items", filters={"id_in": [item.id]})
         assert page.record_count == 0
@@ -156,14 +156,14 @@ async def test_two_pushes_at_once_send_each_edit_once(fresh_sandbox: SandboxProc
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
         sku, location_id = free_pair(cache)
-        item = cache.records("stock_items")[0]
+        item = cache.records.find("stock_items")[0]
         editor = Editor(cache, lambda: client)
         editor.create("stock_items", {"quantity": 2}, {"sku": sku, "stock_location": location_id})
         editor.update("stock_items", item.id, attributes={"quantity": 21})
         before = len(fresh_sandbox.requests())
         first, second = await asyncio.gather(editor.push(), Editor(cache, lambda: client).push())
         writes = [r for r in fresh_sandbox.requests()[before:] if r["method"] in ("POST", "PATCH")]
-        assert first.sent + second.sent == 2 and cache.outbox() == []
+        assert first.sent + second.sent == 2 and cache.outbox.entries() == []
         assert sorted(r["method"] for r in writes) == ["PATCH", "POST"]
 
 
@@ -173,8 +173,8 @@ async def test_a_reorder_reads_its_records_in_one_request_before_patching(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await synced(cache, client)
-        model = cache.records("inventory_models")[0]
-        levels = cache.records("stock_levels", where={"inventory_model": model.id}, order_by="priority")
+        model = cache.records.find("inventory_models")[0]
+        levels = cache.records.find("stock_levels", where={"inventory_model": model.id}, order_by="priority")
         assert len(levels) >= 2
         editor = Editor(cache, lambda: client)
         count = len(levels)
@@ -184,8 +184,8 @@ async def test_a_reorder_reads_its_records_in_one_request_before_patching(
         before = len(fresh_sandbox.requests())
         result = await editor.push()
         log = [r for r in fresh_sandbox.requests()[before:] if r["path"].startswith("/api/")]
-        assert result.sent == count and cache.outbox() == []
+        assert result.sent == count and cache.outbox.entries() == []
         assert [r["method"] for r in log].count("GET") == 1
         assert [r["method"] for r in log].count("PATCH") == count
-        shown = cache.records("stock_levels", where={"inventory_model": model.id}, order_by="priority")
+        shown = cache.records.find("stock_levels", where={"inventory_model": model.id}, order_by="priority")
         assert [r.id for r in shown] == [level.id for level in reversed(levels)]

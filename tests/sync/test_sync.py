@@ -24,14 +24,16 @@ async def server_ids(client: CommerceLayerClient, type_: str) -> set[str]:
 
 def deletable(cache: Cache) -> list[str]:
     """Stock items no reserved stock refers to (the server refuses to delete the others with 423)."""
-    reserved = {r.relationships.get("stock_item") for r in cache.records("reserved_stocks")}
-    return [r.id for r in cache.records("stock_items") if r.id not in reserved]
+    reserved = {r.relationships.get("stock_item") for r in cache.records.find("reserved_stocks")}
+    return [r.id for r in cache.records.find("stock_items") if r.id not in reserved]
 
 
 def free_pair(cache: Cache) -> tuple[str, str]:
     """A SKU and a stock location that have no stock item together yet (the server refuses a second one)."""
-    taken = {(r.relationships.get("sku"), r.relationships.get("stock_location")) for r in cache.records("stock_items")}
-    for sku, location in itertools.product(cache.records("skus"), cache.records("stock_locations")):
+    taken = {
+        (r.relationships.get("sku"), r.relationships.get("stock_location")) for r in cache.records.find("stock_items")
+    }
+    for sku, location in itertools.product(cache.records.find("skus"), cache.records.find("stock_locations")):
         if (sku.id, location.id) not in taken:
             return sku.id, location.id
     raise AssertionError("no free (sku, stock location) pair in the seed")
@@ -45,14 +47,14 @@ async def test_full_sync_matches_the_server_and_reports_progress(fresh_sandbox: 
         assert [r.type for r in results] == list(synced_types())
         for result in results:
             assert result.mode == "full"
-            assert cache.count(result.type) == result.total
-            assert {r.id for r in cache.records(result.type)} == await server_ids(client, result.type)
+            assert cache.records.count(result.type) == result.total
+            assert {r.id for r in cache.records.find(result.type)} == await server_ids(client, result.type)
     items = [e for e in events if e[0] == "stock_items"]
-    assert items[-1][1] == items[-1][2] == cache.count("stock_items")
+    assert items[-1][1] == items[-1][2] == cache.records.count("stock_items")
     assert len(items) > 3  # page by page, not one event at the end
-    level = cache.records("stock_levels")[0]
+    level = cache.records.find("stock_levels")[0]
     assert level.relationships.get("inventory_model") and level.relationships.get("stock_location")
-    item = cache.records("stock_items")[0]
+    item = cache.records.find("stock_items")[0]
     assert item.relationships.get("sku") and item.relationships.get("stock_location")
 
 
@@ -63,7 +65,7 @@ async def test_incremental_sync_fetches_only_changes_in_one_request_per_resource
     async with client_of(fresh_sandbox) as client:
         syncer = Syncer(cache, client)
         await syncer.sync()
-        changed = cache.records("stock_items")[:10]
+        changed = cache.records.find("stock_items")[:10]
         for n, item in enumerate(changed):
             await client.update("stock_items", item.id, attributes={"quantity": 500 + n})
         sku, location = free_pair(cache)
@@ -78,8 +80,8 @@ async def test_incremental_sync_fetches_only_changes_in_one_request_per_resource
     assert by_type["stock_items"].fetched == 11 and by_type["stock_items"].removed == 0
     assert by_type["skus"].fetched == 0
     assert len([r for r in log if r["path"].startswith("/api/")]) == len(synced_types())  # one request each
-    assert cache.get("stock_items", changed[3].id).attributes["quantity"] == 503  # type: ignore[union-attr]
-    new = cache.get("stock_items", created.id)
+    assert cache.records.get("stock_items", changed[3].id).attributes["quantity"] == 503  # type: ignore[union-attr]
+    new = cache.records.get("stock_items", created.id)
     assert new is not None and new.relationships == {"sku": sku, "stock_location": location}
 
 
@@ -95,9 +97,9 @@ async def test_deletions_on_the_server_reach_the_cache(fresh_sandbox: SandboxPro
         (result,) = await syncer.sync(["stock_items"])
         assert result.mode == "incremental" and result.removed == 3
         spent = len([r for r in fresh_sandbox.requests()[before:] if r["path"].startswith("/api/")])
-        pages = -(-cache.count("stock_items") // 25)
+        pages = -(-cache.records.count("stock_items") // 25)
         assert spent < pages / 2, f"{spent} requests to find 3 deletions among {pages} pages"
-        assert {r.id for r in cache.records("stock_items")} == await server_ids(client, "stock_items")
+        assert {r.id for r in cache.records.find("stock_items")} == await server_ids(client, "stock_items")
 
 
 @pytest.mark.asyncio
@@ -118,9 +120,9 @@ async def test_sync_cut_by_the_network_keeps_the_cache_and_the_next_sync_finishe
 
         with pytest.raises(NetworkError):
             await syncer.sync(["stock_items"], full=True, progress=cut)
-        state = cache.sync_state("stock_items")
+        state = cache.sync_state.get("stock_items")
         assert state.full_in_progress
-        assert cache.get("stock_items", gone) is not None  # an unfinished listing removes nothing
+        assert cache.records.get("stock_items", gone) is not None  # an unfinished listing removes nothing
         for _ in range(40):  # use up what is left of the armed faults
             try:
                 await client.list_page("stock_items", page_size=1)
@@ -129,9 +131,9 @@ async def test_sync_cut_by_the_network_keeps_the_cache_and_the_next_sync_finishe
                 continue
         (result,) = await syncer.sync(["stock_items"])  # not asked for full: the unfinished pass is resumed
         assert result.mode == "full"
-        assert cache.get("stock_items", gone) is None
-        assert not cache.sync_state("stock_items").full_in_progress
-        assert {r.id for r in cache.records("stock_items")} == await server_ids(client, "stock_items")
+        assert cache.records.get("stock_items", gone) is None
+        assert not cache.sync_state.get("stock_items").full_in_progress
+        assert {r.id for r in cache.records.find("stock_items")} == await server_ids(client, "stock_items")
 
 
 @pytest.mark.asyncio
@@ -141,14 +143,14 @@ async def test_pending_edit_is_not_overwritten_by_sync(fresh_sandbox: SandboxPro
     async with client_of(fresh_sandbox) as client:
         syncer = Syncer(cache, client)
         await syncer.sync(["stock_items"])
-        item = cache.records("stock_items")[0]
+        item = cache.records.find("stock_items")[0]
         Editor(cache).update("stock_items", item.id, attributes={"quantity": 77})
         await client.update("stock_items", item.id, attributes={"quantity": 5, "reference": "counted"})
         await syncer.sync(["stock_items"])
-    shown = cache.get("stock_items", item.id)
+    shown = cache.records.get("stock_items", item.id)
     assert shown is not None and shown.pending
     assert shown.attributes["quantity"] == 77 and shown.attributes["reference"] == "counted"
-    server: Any = cache.server_version("stock_items", item.id)
+    server: Any = cache.records.server_version("stock_items", item.id)
     assert server["attributes"]["quantity"] == 5
 
 
@@ -168,7 +170,7 @@ async def test_many_scattered_deletions_and_a_new_record_are_all_found(
         )
         (result,) = await syncer.sync(["stock_items"])
         assert result.removed == len(victims) and result.fetched == 1
-        assert {r.id for r in cache.records("stock_items")} == await server_ids(client, "stock_items")
+        assert {r.id for r in cache.records.find("stock_items")} == await server_ids(client, "stock_items")
 
 
 @pytest.mark.asyncio
@@ -190,10 +192,10 @@ async def test_cancelled_sync_leaves_a_consistent_cache_and_resumes(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert cache.count("stock_items") > 0 and cache.sync_state("stock_items").full_in_progress
+        assert cache.records.count("stock_items") > 0 and cache.sync_state.get("stock_items").full_in_progress
         (result,) = await syncer.sync(["stock_items"])
-        assert result.mode == "full" and cache.count("stock_items") == result.total
-        assert not cache.sync_state("stock_items").full_in_progress
+        assert result.mode == "full" and cache.records.count("stock_items") == result.total
+        assert not cache.sync_state.get("stock_items").full_in_progress
 
 
 @pytest.mark.asyncio
@@ -221,5 +223,5 @@ async def test_changes_made_during_a_full_listing_are_fetched_by_the_next_sync(
         await tasks[0]
         (result,) = await syncer.sync(["stock_items"])
         assert result.mode == "incremental"
-        assert cache.get("stock_items", early).attributes["quantity"] == 901  # type: ignore[union-attr]
-        assert cache.get("stock_items", late).attributes["quantity"] == 902  # type: ignore[union-attr]
+        assert cache.records.get("stock_items", early).attributes["quantity"] == 901  # type: ignore[union-attr]
+        assert cache.records.get("stock_items", late).attributes["quantity"] == 902  # type: ignore[union-attr]

@@ -105,10 +105,10 @@ def _cache_with_sku(path: Path, code: str, name: str) -> None:
     from desktop_app.store import Cache
 
     with Cache.open(path) as cache:
-        generation = cache.begin_full_sync("skus")
+        generation = cache.sync_state.begin_full_sync("skus")
         sku = SimpleNamespace(type="skus", id="s1", attributes={"code": code, "name": name}, relationships={})
-        cache.store_page([sku], generation)
-        cache.finish_full_sync("skus", generation, server_count=1)
+        cache.records.store_page([sku], generation)
+        cache.sync_state.finish_full_sync("skus", generation, server_count=1)
 
 
 @pytest.mark.parametrize("offline", [True, False])

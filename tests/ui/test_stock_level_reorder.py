@@ -152,7 +152,7 @@ async def test_refused_patch_rolls_the_list_back(
     assert await server_levels(online, CONTIGUOUS_MODEL) == original
     assert [row.priority for row in wired.model.rows()] == [original[level_id] for level_id in before]
     assert len(wired.messages) == 1 and wired.messages[0].startswith("The new order was not saved:")
-    assert cache.pending_count() == 0
+    assert cache.outbox.pending_count() == 0
 
 
 @pytest.mark.asyncio
@@ -168,7 +168,7 @@ async def test_offline_moves_are_pending(qtbot: QtBot, cache: Cache, fresh_sandb
     marked = [row for row in range(3) if wired.model.data(wired.model.index(row, Column.PENDING)) == "pending"]
     assert len(marked) == 1 and sum(row.pending for row in rows) == 1  # the one PATCH the plan needs waits
     assert wired.messages == [OFFLINE_NOTE]
-    assert cache.pending_count() == 1
+    assert cache.outbox.pending_count() == 1
 
 
 @pytest.mark.asyncio

@@ -19,9 +19,9 @@ TYPES = tab_types()
 def build(cache: Any, type_: str) -> tuple[ResourceTableModel, RecordProxyModel, Lookups]:
     lookups = Lookups()
     for target in (*lookup_types(), *(t.type for t in all_totals())):
-        lookups.set_records(target, cache.records(target))
-    model = ResourceTableModel(type_, lookups, fetch_record=lambda rid: cache.get(type_, rid))
-    model.set_records(cache.records(type_))
+        lookups.set_records(target, cache.records.find(target))
+    model = ResourceTableModel(type_, lookups, fetch_record=lambda rid: cache.records.get(type_, rid))
+    model.set_records(cache.records.find(type_))
     proxy = RecordProxyModel()
     proxy.setSourceModel(model)
     return model, proxy, lookups
@@ -30,7 +30,7 @@ def build(cache: Any, type_: str) -> tuple[ResourceTableModel, RecordProxyModel,
 @pytest.mark.parametrize("type_", TYPES)
 def test_every_model_passes_the_model_tester(qtmodeltester: Any, synced_cache: Any, type_: str) -> None:
     model, proxy, _ = build(synced_cache, type_)
-    assert model.rowCount() == synced_cache.count(type_) > 0
+    assert model.rowCount() == synced_cache.records.count(type_) > 0
     qtmodeltester.check(model)
     proxy.set_quick_find("a")
     qtmodeltester.check(proxy)
@@ -38,10 +38,10 @@ def test_every_model_passes_the_model_tester(qtmodeltester: Any, synced_cache: A
 
 def test_relationship_columns_read_names_not_ids(synced_cache: Any) -> None:
     model, _, lookups = build(synced_cache, "stock_items")
-    record = synced_cache.records("stock_items")[0]
+    record = synced_cache.records.find("stock_items")[0]
     row = model.row_of(record.id)
-    sku = synced_cache.get("skus", record.relationships["sku"])
-    location = synced_cache.get("stock_locations", record.relationships["stock_location"])
+    sku = synced_cache.records.get("skus", record.relationships["sku"])
+    location = synced_cache.records.get("stock_locations", record.relationships["stock_location"])
     assert model.index(row, model.column_of("sku.code")).data() == sku.attributes["code"]
     assert model.index(row, model.column_of("sku.name")).data() == sku.attributes["name"]
     assert model.index(row, model.column_of("stock_location.name")).data() == location.attributes["name"]
@@ -68,7 +68,7 @@ def test_sorting_uses_typed_values_and_keeps_persistent_indexes(synced_cache: An
 
 def test_filter_keys_apply_to_loaded_rows(synced_cache: Any) -> None:
     _, proxy, _ = build(synced_cache, STOCK_LEVELS)
-    levels = synced_cache.records(STOCK_LEVELS)
+    levels = synced_cache.records.find(STOCK_LEVELS)
     held = [r for r in levels if r.attributes.get("on_hold")]
     proxy.set_filters({"on_hold_true": True})
     assert proxy.rowCount() == len(held)
@@ -101,7 +101,7 @@ def test_updates_are_targeted_data_changes_not_resets(synced_cache: Any) -> None
     changed: list[tuple[int, int]] = []
     model.modelReset.connect(lambda: resets.append(1))
     model.dataChanged.connect(lambda a, b, roles=None: changed.append((a.row(), b.row())))
-    record = synced_cache.records("stock_items")[3]
+    record = synced_cache.records.find("stock_items")[3]
     attributes = dict(record.attributes, quantity=record.attributes["quantity"] + 7)
     fresh = type(record)(
         record.type, record.id, attributes, record.relationships, record.updated_at, record.seen_at, True
@@ -114,7 +114,7 @@ def test_updates_are_targeted_data_changes_not_resets(synced_cache: Any) -> None
     assert model.index(row, 0).data(ResourceTableModel.PendingRole) is True
     model.remove_ids([record.id])
     assert model.row_of(record.id) == -1
-    assert model.rowCount() == synced_cache.count("stock_items") - 1
+    assert model.rowCount() == synced_cache.records.count("stock_items") - 1
 
 
 def test_inline_edit_is_checked_then_requested(synced_cache: Any) -> None:
@@ -149,7 +149,7 @@ def test_a_first_screenful_shows_what_the_whole_table_shows(synced_cache: Any, t
     model, _, lookups = build(synced_cache, type_)
     screen, _ = build_table(synced_cache.path, model, Lookups(), limit=50)  # empty lookups: it must not need them
     whole, _ = build_table(synced_cache.path, model, lookups)
-    assert len(screen) == min(50, synced_cache.count(type_)) > 0
+    assert len(screen) == min(50, synced_cache.records.count(type_)) > 0
     for slot, record_id in enumerate(screen.ids):
         other = whole.slot_of[record_id]
         assert [v[slot] for v in screen.values] == [v[other] for v in whole.values], record_id

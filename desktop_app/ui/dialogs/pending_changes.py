@@ -37,7 +37,7 @@ def describe(entry: Any) -> str:
 
 
 class PendingChangesDialog(QDialog):
-    """Lists ``workspace.cache.outbox()``; acts through the workspace's editor and pushes afterwards."""
+    """Lists ``workspace.cache.outbox.entries()``; acts through the workspace's editor and pushes afterwards."""
 
     def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +80,7 @@ class PendingChangesDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.entries = list(self.workspace.cache.outbox())
+        self.entries = list(self.workspace.cache.outbox.entries())
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             values = [
@@ -106,7 +106,7 @@ class PendingChangesDialog(QDialog):
 
     def _record_label(self, entry: Any) -> str:
         """What the record is called (code, name or SKU code), its id when nothing better is known."""
-        record = self.workspace.cache.get(entry.type, entry.record_id)
+        record = self.workspace.cache.records.get(entry.type, entry.record_id)
         attributes = record.attributes if record is not None else entry.attributes
         for key in ("code", "name", "sku_code", "priority"):
             if attributes.get(key) not in (None, ""):

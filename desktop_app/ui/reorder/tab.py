@@ -174,7 +174,7 @@ class StockLevelsTab(ResourceTab):
         self.filters_button.setText(f"Filters ({count})" if count else "Filters")
 
     def select_record(self, record_id: str) -> bool:
-        record = self.workspace.cache.get(STOCK_LEVELS, record_id)
+        record = self.workspace.cache.records.get(STOCK_LEVELS, record_id)
         if record is not None:
             wanted = record.relationships.get("inventory_model")
             if self.selected_inventory_model() not in (None, wanted):

@@ -181,8 +181,8 @@ class MainWindow(QMainWindow):
 
     def _update_outbox(self) -> None:
         cache = self.workspace.cache
-        pending = sum(1 for e in cache.outbox() if e.state != "conflict")
-        self.status.set_outbox(pending, cache.conflict_count())
+        pending = sum(1 for e in cache.outbox.entries() if e.state != "conflict")
+        self.status.set_outbox(pending, cache.outbox.conflict_count())
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"Stockroom — {self.workspace.name} ({self.workspace.mode})")

@@ -173,7 +173,7 @@ class ResourceTab(QWidget):
             found: list[Any] = []
             gone: list[str] = []
             for record_id in ids:
-                record = self.workspace.cache.get(self.type, record_id)
+                record = self.workspace.cache.records.get(self.type, record_id)
                 (found if record is not None else gone).append(record if record is not None else record_id)
             new = any(self.model.row_of(r.id) < 0 for r in found)
             self.model.upsert(found)
@@ -209,7 +209,7 @@ class ResourceTab(QWidget):
         self._refresh_details()
 
     def _cached_record(self, record_id: str) -> Any:
-        return self.workspace.cache.get(self.type, record_id)
+        return self.workspace.cache.records.get(self.type, record_id)
 
     # -- finding ---------------------------------------------------------------------------------------------
     def focus_find(self) -> None:
