@@ -26,7 +26,7 @@ async def test_fetch_more_reads_the_next_page(sandbox: Any, data_dir: Path, qtmo
         with Cache.open(cache_path(data_dir / "lookups", "ui-tests")) as synced:
             for type_ in ("skus", "stock_locations"):
                 lookups.set_records(type_, synced.records.find(type_))
-            total = synced.count("stock_items")
+            total = synced.records.count("stock_items")
         model = ResourceTableModel("stock_items", lookups, tasks=tasks)
         model.set_records([], pager=ServerPager(opened.workspace, "stock_items"))
         assert model.rowCount() == 0 and model.canFetchMore()
