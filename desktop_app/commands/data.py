@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from desktop_app.api import CommerceLayerClient
     from desktop_app.connection import Connection
-    from desktop_app.store import Cache, OutboxEntry
+    from desktop_app.store import Cache, Outbox, OutboxEntry
     from desktop_app.sync import PushResult
 
 
@@ -153,11 +153,11 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as stream:
-                count = export_records(cache, args.resource, args.format, stream)
+                count = export_records(cache.records, args.resource, args.format, stream)
             print(f"{count} records written to {args.output}", file=sys.stderr)
         else:
             try:
-                export_records(cache, args.resource, args.format, sys.stdout)
+                export_records(cache.records, args.resource, args.format, sys.stdout)
                 sys.stdout.flush()
             except BrokenPipeError:  # `stockroom export ... | head`: the reader has what it wanted
                 import os
@@ -229,7 +229,7 @@ def _send_and_report(args: argparse.Namespace, connection: Connection, cache: Ca
             file=sys.stderr,
         )
         return 1
-    waiting = _waiting_before(cache, entry)
+    waiting = _waiting_before(cache.outbox, entry)
     if waiting is not None:
         print(f"stockroom: not sent: {waiting}; this edit stays queued behind it as {entry.id}", file=sys.stderr)
         return 1
@@ -251,9 +251,9 @@ def _refusal(entry: OutboxEntry) -> str:
     return "; ".join(f"{k} - {v}" for k, v in entry.field_errors.items()) or entry.error or "no reason given"
 
 
-def _waiting_before(cache: Cache, entry: OutboxEntry) -> str | None:
+def _waiting_before(outbox: Outbox, entry: OutboxEntry) -> str | None:
     """The earlier edit of the same record that holds ``entry`` back (refused or in conflict), as a sentence."""
-    for earlier in cache.outbox.entries_for(entry.type, entry.record_id):
+    for earlier in outbox.entries_for(entry.type, entry.record_id):
         if earlier.seq >= entry.seq:
             break
         what = f"{earlier.type} {earlier.record_id} has "

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop_app.store import Cache
+    from desktop_app.store import Cache, RecordStore
 
 
 class ProgressBar:
@@ -104,12 +104,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def export_records(cache: Cache, resource_name: str, fmt: str, stream: IO[str]) -> int:
+def export_records(records: RecordStore, resource_name: str, fmt: str, stream: IO[str]) -> int:
     """Columns from the resource description: id, every listed attribute, then ``<relationship>_id`` columns."""
     from desktop_app.schema import get_resource
 
     resource = get_resource(resource_name)
-    records = cache.records.find(resource.type)
+    rows = records.find(resource.type)
     if fmt == "json":
         json.dump(
             [
@@ -120,18 +120,18 @@ def export_records(cache: Cache, resource_name: str, fmt: str, stream: IO[str]) 
                     "relationships": r.relationships,
                     "pending": r.pending,
                 }
-                for r in records
+                for r in rows
             ],
             stream,
             indent=1,
         )
         stream.write("\n")
-        return len(records)
+        return len(rows)
     attributes = [n for n in resource.attribute_names if not resource.fields[n].single_retrieve_only]
     relationships = [r.name for r in resource.to_one]
     writer = csv.writer(stream)
     writer.writerow(["id", *attributes, *[f"{name}_id" for name in relationships]])
-    for record in records:
+    for record in rows:
         writer.writerow(
             [
                 record.id,
@@ -139,4 +139,4 @@ def export_records(cache: Cache, resource_name: str, fmt: str, stream: IO[str]) 
                 *[_cell(record.relationships.get(name)) for name in relationships],
             ]
         )
-    return len(records)
+    return len(rows)
