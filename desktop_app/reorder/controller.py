@@ -8,16 +8,16 @@ The controller plans the fewest priority changes, queues them as one user action
   and unsent ones are discarded, and the caller shows the order the server holds with the reason;
 * offline: the entries stay queued, the rows carry the pending marker and the order shows as wanted.
 
-No Qt here: the window binds it to the list in ``desktop_app.ui.reorder.controller``, the command line calls
+No Qt here: the window reaches it through its workspace (``Workspace.reorder``), the command line calls
 :meth:`ReorderController.reorder` directly.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop_app.reorder.levels import StockLevelRow, in_priority_order
 from desktop_app.reorder.planner import Plan, PlanError, check_order, plan_priorities
@@ -26,7 +26,7 @@ from desktop_app.schema import STOCK_LEVELS
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient
     from desktop_app.store import Cache, OutboxEntry, RecordStore
-    from desktop_app.sync import Editor
+    from desktop_app.sync import PushResult
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,22 @@ class ReorderOutcome:
         return self.error is not None
 
 
+class EditPath(Protocol):
+    """What the controller needs of the edit path: the Editor itself, or the window's workspace around it."""
+
+    def update_many(
+        self, changes: Sequence[tuple[str, str, Mapping[str, Any]]], *, label: str | None = None
+    ) -> list[OutboxEntry]: ...
+
+    def discard(self, entry_id: str) -> None: ...
+
+    async def push(self) -> PushResult: ...
+
+
 class ReorderController:
     """Reorders the stock levels of one inventory model through the cache, the outbox and the server."""
 
-    def __init__(self, cache: Cache, editor: Editor, inventory_model_id: str) -> None:
+    def __init__(self, cache: Cache, editor: EditPath, inventory_model_id: str) -> None:
         self._records = cache.records
         self._outbox = cache.outbox
         self._editor = editor

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.schema import app_type
 from desktop_app.store.columns import read_columns
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.table_data import TableData
+
+if TYPE_CHECKING:
+    from desktop_app.ui.workspace import Workspace
 
 #: Rows read before the first paint: a screenful, in the table's default order; the rest follows in a thread.
 FIRST_SCREEN = 200
@@ -110,7 +113,7 @@ class ServerPager:
 
     PAGE_SIZE = 25
 
-    def __init__(self, workspace: Any, type_: str, filters: dict[str, Any] | None = None) -> None:
+    def __init__(self, workspace: Workspace, type_: str, filters: dict[str, Any] | None = None) -> None:
         self.workspace = workspace
         self.type = type_
         self.filters = filters or None
@@ -118,23 +121,10 @@ class ServerPager:
         self.has_more = True
 
     async def next_page(self) -> Sequence[RecordLike]:
-        from desktop_app.api import NetworkError
-        from desktop_app.sync import includes
-
-        try:
-            client = await self.workspace.ready_client()
-            page = await client.list_page(
-                self.type,
-                filters=self.filters,
-                include=includes(self.type) or None,
-                page=self.number + 1,
-                page_size=self.PAGE_SIZE,
-            )
-        except NetworkError:
+        page = await self.workspace.fetch_page(self.type, self.filters, self.number + 1, self.PAGE_SIZE)
+        if page is None:  # offline: the workspace says so; nothing more to read for now
             self.has_more = False
-            self.workspace._set_online(False)
             return []
         self.number = page.number
         self.has_more = page.number < page.page_count
-        records: Sequence[RecordLike] = page.records
-        return records
+        return page.records

@@ -2,32 +2,45 @@
 
 The window never talks to the client, the cache or the outbox directly; it asks the workspace, which runs network
 work as coroutines on the qasync loop, turns "the server cannot be reached" into an offline state instead of an
-error, and tells every tab which records changed so tables update in place.
+error, and tells every tab which records changed so tables update in place. It is the only door for edits: undo
+steps, inline edits, dialogs, the reorder list and Pending edits all call :meth:`Workspace.create` and its siblings,
+and only the workspace emits its signals.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.connection import Connection
-from desktop_app.schema import synced_types
+from desktop_app.errors import StockroomError
+from desktop_app.reorder.planner import PlanError
+from desktop_app.schema import STOCK_LEVELS, FieldError, synced_types
+from desktop_app.ui.outcome import CacheView, Outcome, Status, outcome_of, refusal, reorder_outcome
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
     import asyncio
+
+    from desktop_app.api import CommerceLayerClient, Page, Token
+    from desktop_app.reorder.controller import QueuedReorder, ReorderController
+    from desktop_app.reorder.levels import StockLevelRow
+    from desktop_app.store import Cache, OutboxEntry
+    from desktop_app.store.records import Relationships
+    from desktop_app.sync import Editor, PushResult
 
 log = logging.getLogger(__name__)
 
 
 class Workspace(QObject):
     """Signals: ``records_changed(type, ids)`` (ids empty: reload the whole type), ``online_changed``,
-    ``outbox_changed``, ``sync_started``, ``sync_progress(type, done, total)``, ``sync_finished(ok, message)``."""
+    ``outbox_changed``, ``sync_started``, ``sync_progress(type, done, total)``, ``sync_finished(ok, message)``,
+    ``edit_refused(message)`` when an edit is not taken before it is even queued."""
 
     records_changed = Signal(str, list)
     online_changed = Signal(bool)
@@ -36,13 +49,14 @@ class Workspace(QObject):
     sync_progress = Signal(str, int, object)
     sync_finished = Signal(bool, str)
     mode_changed = Signal(str)
+    edit_refused = Signal(str)
     #: The keyring did not give this profile's secret (``message`` says why); the workspace now works offline.
     secret_unavailable = Signal(str)
 
     def __init__(
         self,
         connection: Connection,
-        cache: Any,
+        cache: Cache,
         cache_file: Path,
         *,
         offline: bool = False,
@@ -51,17 +65,20 @@ class Workspace(QObject):
     ) -> None:
         super().__init__()
         self.connection = connection
-        self.cache = cache
+        self._cache = cache
         self.cache_file = cache_file
         self.tasks = tasks or TaskSet()
         # A profile opened without its secret reads it from the keyring with its first request (see _unlock).
         self.forced_offline = offline or (connection.credentials is None and not connection.can_load_secret)
         self.online = not self.forced_offline
         self.mode = "test" if connection.token is None or connection.token.test else "live"
-        self._editor: Any = None
-        self._sync_task: asyncio.Task[Any] | None = None
-        self._client: Any = None
-        self._unlocking: asyncio.Task[bool] | None = None
+        self._editor: Editor | None = None
+        self._sync_task: asyncio.Task[None] | None = None
+        self._client: CommerceLayerClient | None = None
+        self._unlocking: asyncio.Future[bool] | None = None
+        self._push_lock: asyncio.Lock | None = None
+        #: Reorders queued and not yet judged, by their first outbox entry: their planner and what it queued.
+        self._reorders: dict[str, tuple[ReorderController, QueuedReorder]] = {}
         #: Why the workspace works offline when it was not asked to (the keyring did not give the secret).
         self.offline_reason: str | None = None
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
@@ -69,12 +86,17 @@ class Workspace(QObject):
         self._on_close = on_close
 
     @property
-    def editor(self) -> Any:
-        """The one edit path; built on first use so a start from the cache does not load the network stack."""
+    def cached(self) -> CacheView:
+        """The cache, to read; every change goes through this workspace's edit methods."""
+        return self._cache
+
+    @property
+    def _edit_path(self) -> Editor:
+        """The Editor: built on first use, so a start from the cache does not load the network stack."""
         if self._editor is None:
             from desktop_app.sync import Editor
 
-            self._editor = Editor(self.cache, self.make_client)
+            self._editor = Editor(self._cache, self.make_client)
         return self._editor
 
     @property
@@ -82,7 +104,7 @@ class Workspace(QObject):
         return self.connection.name
 
     # -- network ---------------------------------------------------------------------------------------------
-    def make_client(self) -> Any:
+    def make_client(self) -> CommerceLayerClient:
         """The workspace's one client (one connection pool per organisation); closed by :meth:`aclose`."""
         if self.connection.credentials is None:
             from desktop_app.api import NetworkError
@@ -97,7 +119,7 @@ class Workspace(QObject):
         if client is not None:
             await client.aclose()
 
-    def _token_issued(self, token: Any) -> None:
+    def _token_issued(self, token: Token) -> None:
         self.connection.save_token(token)
         mode = "test" if token.test else "live"
         if mode != self.mode:
@@ -110,28 +132,15 @@ class Workspace(QObject):
             self.online_changed.emit(online)
 
     @property
+    def offline(self) -> bool:
+        """Edits stay queued here now: the window works offline, or the server could not be reached."""
+        return self.forced_offline or not self.online
+
+    @property
     def syncing(self) -> bool:
         return self._sync_task is not None and not self._sync_task.done()
 
-    def warm_up(self) -> None:
-        """Import the HTTP stack's lazily loaded parts in a worker thread before the first request needs them, so
-        the first page of a sync does not stall the window while Python reads those modules."""
-        if self.forced_offline:
-            return
-
-        def load() -> None:
-            import contextlib
-            import importlib
-
-            for name in ("desktop_app.api", "desktop_app.sync", "anyio._backends._asyncio", "httpcore._async"):
-                with contextlib.suppress(ImportError):
-                    importlib.import_module(name)
-
-        import threading
-
-        threading.Thread(target=load, name="stockroom-warm-up", daemon=True).start()
-
-    async def ready_client(self) -> Any:
+    async def ready_client(self) -> CommerceLayerClient:
         """:meth:`make_client`, once the profile's secret has been read; ``NetworkError`` when working offline."""
         if not await self._unlock():
             from desktop_app.api import NetworkError
@@ -169,7 +178,21 @@ class Workspace(QObject):
             return False
         return True
 
-    def start_sync(self, types: Sequence[str] | None = None, *, full: bool = False) -> asyncio.Task[Any] | None:
+    async def fetch_page(self, type_: str, filters: Mapping[str, Any] | None, number: int, size: int) -> Page | None:
+        """Page ``number`` of a type the cache does not hold yet, from the server; ``None`` (and offline from now)
+        when the server cannot be reached."""
+        from desktop_app.api import NetworkError
+        from desktop_app.sync import includes
+
+        try:
+            client = await self.ready_client()
+            include = includes(type_) or None
+            return await client.list_page(type_, filters=filters, include=include, page=number, page_size=size)
+        except NetworkError:
+            self._set_online(False)
+            return None
+
+    def start_sync(self, types: Sequence[str] | None = None, *, full: bool = False) -> asyncio.Task[None] | None:
         """Refresh ``types`` (every synced type when ``None``, in sync order) from the server in the background
         (F5); one sync at a time."""
         if self.forced_offline or self.syncing:
@@ -196,14 +219,14 @@ class Workspace(QObject):
                 ok, message = False, f"Offline: {self.offline_reason or 'no client secret for this session'}"
                 return
             client = self.make_client()
-            syncer = Syncer(self.cache, client)
+            syncer = Syncer(self._cache, client)
             for type_ in types:
                 await syncer.sync([type_], full=full, progress=self._progress)
                 self.records_changed.emit(type_, [])
             if client.dialect:
                 self.connection.save_dialect(client.dialect)
             self._set_online(True)
-            await self._push_quietly()
+            await self.push()
         except asyncio.CancelledError:
             ok, message = False, "Sync cancelled"
         except NetworkError as exc:
@@ -218,48 +241,186 @@ class Workspace(QObject):
     def _progress(self, resource: str, done: int, total: int | None) -> None:
         self.sync_progress.emit(resource, done, total)
 
-    # -- edits -----------------------------------------------------------------------------------------------
-    def edited(self, type_: str, ids: Sequence[str]) -> None:
-        """The editor wrote the cache: update rows at once, then send in the background."""
-        self.records_changed.emit(type_, list(ids))
-        self.outbox_changed.emit()
-        self.tasks.spawn(self._push_quietly(), name="push")
+    # -- the one way in for every edit ------------------------------------------------------------------------
+    # Each method checks the edit against the resource description, writes the cache and the outbox in one
+    # transaction (the Editor), tells the tabs which rows changed, starts sending in the background and answers
+    # with an Outcome at once; ``await verdict(outcome)`` waits for the server's answer when a caller needs it.
 
-    async def push(self) -> Any:
-        """Send the outbox now; returns the editor's result, or ``None`` when offline."""
+    def create(self, type_: str, attributes: Mapping[str, Any], relationships: Relationships | None = None) -> Outcome:
+        """A new record; until the server confirms it, it has a temporary id (:meth:`current_id` follows it)."""
+        try:
+            entry = self._edit_path.create(type_, attributes, relationships)
+        except (FieldError, StockroomError) as exc:
+            return self._refused(refusal(type_, "", exc))
+        return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry.id,)))
+
+    def update(
+        self,
+        type_: str,
+        record_id: str,
+        attributes: Mapping[str, Any] | None = None,
+        relationships: Relationships | None = None,
+    ) -> Outcome:
+        try:
+            entry = self._edit_path.update(
+                type_, record_id, attributes=attributes or None, relationships=relationships or None
+            )
+        except (FieldError, StockroomError) as exc:
+            return self._refused(refusal(type_, record_id, exc))
+        return self._queued(Outcome(Status.QUEUED, entry.type, record_id, (entry.id,)))
+
+    def delete(self, type_: str, record_id: str) -> Outcome:
+        try:
+            entry = self._edit_path.delete(type_, record_id)
+        except (FieldError, StockroomError) as exc:
+            return self._refused(refusal(type_, record_id, exc))
+        if entry is None:  # created here and never sent: it just disappears
+            return self._queued(Outcome(Status.DISCARDED, type_, record_id), send=False)
+        return self._queued(Outcome(Status.QUEUED, entry.type, record_id, (entry.id,)))
+
+    def reorder(self, inventory_model_id: str, order: Sequence[str]) -> Outcome:
+        """A new shipping order for one inventory model's stock levels: the fewest priority changes, queued as
+        one action. Its :meth:`verdict` puts the server's order back if the server refuses any of them."""
+        from desktop_app.reorder.controller import ReorderController
+
+        controller = ReorderController(self._cache, _ReorderPath(self), inventory_model_id)
+        try:
+            queued = controller.queue(controller.plan(order))
+        except (PlanError, FieldError, StockroomError) as exc:
+            return self._refused(refusal(STOCK_LEVELS, inventory_model_id, exc))
+        outcome = Outcome(Status.QUEUED, STOCK_LEVELS, inventory_model_id, tuple(queued.entry_ids))
+        if outcome.entry_id is None:  # the order it already has: nothing to send
+            return Outcome(Status.SENT, STOCK_LEVELS, inventory_model_id)
+        self._reorders[outcome.entry_id] = (controller, queued)
+        return self._queued(outcome, ids=list(queued.plan.changes))
+
+    def discard(self, entry_id: str) -> Outcome:
+        """Forget a queued edit: the record shows the server's version again."""
+        entry = self._cache.outbox.entry(entry_id)
+        if entry is None:
+            return Outcome(Status.DISCARDED, "")
+        self._edit_path.discard(entry_id)
+        return self._queued(Outcome(Status.DISCARDED, entry.type, entry.record_id), send=False)
+
+    def retry(self, entry_id: str) -> Outcome:
+        """Send an edit the server refused once more (after what it objected to was fixed elsewhere)."""
+        entry = self._cache.outbox.entry(entry_id)
+        if entry is None or entry.state != "failed":
+            return Outcome(Status.DISCARDED, "") if entry is None else outcome_of(entry, offline=self.offline)
+        self._edit_path.retry(entry_id)
+        return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry_id,)))
+
+    def resolve(self, entry_id: str, keep: Literal["mine", "theirs"]) -> Outcome:
+        """Settle a conflict: ``mine`` sends our values over the server's, ``theirs`` drops ours of the fields
+        that conflict (the edit's other fields still go)."""
+        entry = self._cache.outbox.entry(entry_id)
+        if entry is None or entry.state != "conflict":
+            return Outcome(Status.DISCARDED, "") if entry is None else outcome_of(entry, offline=self.offline)
+        self._edit_path.resolve(entry_id, keep)
+        return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry_id,)))
+
+    def send_now(self) -> None:
+        """Push the outbox in the background (Pending edits' Send now)."""
+        self.tasks.spawn(self.push(), name="push")
+
+    async def verdict(self, outcome: Outcome) -> Outcome:
+        """Push now and say what became of ``outcome``'s edit: sent, kept offline, refused or in conflict."""
+        if outcome.status is not Status.QUEUED:
+            return outcome
+        reorder = self._reorders.pop(outcome.entry_id or "", None)
+        if reorder is not None:
+            return await self._reorder_verdict(outcome, *reorder)
+        await self.push()
+        entry = self._cache.outbox.entry(outcome.entry_id or "")
+        if entry is not None:
+            return outcome_of(entry, offline=self.offline)
+        confirmed = self.confirmed_ids.get(outcome.entry_id or "", outcome.record_id)
+        return Outcome(Status.SENT, outcome.type, confirmed, outcome.entry_ids)
+
+    async def _reorder_verdict(self, outcome: Outcome, controller: ReorderController, queued: QueuedReorder) -> Outcome:
+        async with self._lock():
+            result = await controller.push(queued)
+        self._notify({STOCK_LEVELS: [row.id for row in result.rows]})
+        return reorder_outcome(outcome, result, offline=self.offline)
+
+    def current_id(self, type_: str, record_id: str, entry_id: str | None) -> str:
+        """A record created here has a temporary id until the server confirms it; find it under its new one."""
+        if entry_id is None or self._cache.records.get(type_, record_id) is not None:
+            return record_id
+        if entry_id in self.confirmed_ids:
+            return self.confirmed_ids[entry_id]
+        from desktop_app.store.records import OP_KEY
+
+        for record in self._cache.records.find(type_):
+            if (record.attributes.get("metadata") or {}).get(OP_KEY) == entry_id:
+                return record.id
+        return record_id
+
+    def stock_levels(self, inventory_model_id: str) -> list[StockLevelRow]:
+        """One inventory model's stock levels as the person sees them (queued edits applied), by priority."""
+        from desktop_app.reorder.controller import ReorderController
+
+        return ReorderController(self._cache, _ReorderPath(self), inventory_model_id).rows()
+
+    def _queued(self, outcome: Outcome, *, ids: Sequence[str] | None = None, send: bool = True) -> Outcome:
+        self._notify({outcome.type: list(ids) if ids is not None else [outcome.record_id]})
+        if send and not self.forced_offline:
+            self.tasks.spawn(self.push(), name="push")
+        return outcome
+
+    def _refused(self, outcome: Outcome) -> Outcome:
+        self.edit_refused.emit(outcome.message)
+        return outcome
+
+    def _notify(self, touched: Mapping[str, Sequence[str]]) -> None:
+        for type_, ids in touched.items():
+            if type_:
+                self.records_changed.emit(type_, list(ids))
+        self.outbox_changed.emit()
+
+    # -- sending ---------------------------------------------------------------------------------------------
+    def _lock(self) -> asyncio.Lock:
+        """One push at a time: a verdict's push starts after the edit was queued, so it reports that edit."""
+        if self._push_lock is None:
+            import asyncio
+
+            self._push_lock = asyncio.Lock()
+        return self._push_lock
+
+    async def push(self) -> PushResult | None:
+        """Send the outbox now; the editor's result, or ``None`` when offline."""
+        async with self._lock():
+            return await self._push_now()
+
+    async def _push_now(self) -> PushResult | None:
         from desktop_app.api import NetworkError
 
         if self.forced_offline or not await self._unlock():
             return None
-        queued = {e.id: (e.type, e.record_id) for e in self.cache.outbox.entries()}
+        queued = {e.id: (e.type, e.record_id) for e in self._cache.outbox.entries()}
+        if not any(e.state == "pending" for e in self._cache.outbox.entries()):
+            from desktop_app.sync import PushResult
+
+            return PushResult()  # nothing to send: no request, and no claim about being online
+        result: PushResult | None
         try:
-            result = await self.editor.push()
-            self._set_online(not getattr(result, "offline", False))
-            self.confirmed_ids.update(getattr(result, "confirmed", {}) or {})
+            result = await self._edit_path.push()
+            self._set_online(not result.offline)
+            self.confirmed_ids.update(result.confirmed)
         except NetworkError:
             self._set_online(False)
             result = None
-        after = {(e.type, e.record_id) for e in self.cache.outbox.entries()}
-        confirmed = getattr(result, "confirmed", None) or {}
+        after = {(e.type, e.record_id) for e in self._cache.outbox.entries()}
+        confirmed = result.confirmed if result is not None else {}
         renamed = {(queued[entry][0], server_id) for entry, server_id in confirmed.items() if entry in queued}
         touched: dict[str, list[str]] = {}
         for type_, record_id in set(queued.values()) | after | renamed:
             touched.setdefault(type_, []).append(record_id)
-        for type_, ids in touched.items():
-            self.records_changed.emit(type_, ids)
-        self.outbox_changed.emit()
+        self._notify(touched)
         return result
 
-    async def _push_quietly(self) -> None:
-        if self.cache.outbox.pending_count() or any(e.state == "pending" for e in self.cache.outbox.entries()):
-            await self.push()
-
-    def entry(self, entry_id: Any) -> Any:
-        return next((e for e in self.cache.outbox.entries() if e.id == entry_id), None)
-
     def synced_at(self, type_: str) -> datetime | None:
-        value: datetime | None = self.cache.sync_state.synced_at(type_)
-        return value
+        return self._cache.sync_state.synced_at(type_)
 
     def close(self) -> None:
         self.cancel_sync()
@@ -268,3 +429,24 @@ class Workspace(QObject):
             self._unlocking.cancel()  # a keyring read still running in its thread is left to end unheard
         if self._on_close is not None:
             self._on_close()
+
+
+class _ReorderPath:
+    """The reorder planner's edit path inside the workspace: its pushes are the workspace's (online state, confirmed
+    ids and changed rows tracked), run while the workspace already holds its push lock."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+
+    def update_many(
+        self, changes: Sequence[tuple[str, str, Mapping[str, Any]]], *, label: str | None = None
+    ) -> list[OutboxEntry]:
+        return self._workspace._edit_path.update_many(changes, label=label)
+
+    def discard(self, entry_id: str) -> None:
+        self._workspace._edit_path.discard(entry_id)
+
+    async def push(self) -> PushResult:
+        from desktop_app.sync import PushResult
+
+        return await self._workspace._push_now() or PushResult(offline=True)

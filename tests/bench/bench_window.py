@@ -189,6 +189,7 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
     from desktop_app.api import Credentials, Endpoint
     from desktop_app.connection import Connection
     from desktop_app.ui.boot.plan import open_workspace
+    from desktop_app.ui.boot.window_app import warm_up_network
     from desktop_app.ui.tasks import TaskSet
     from desktop_app.ui.views.main_window import MainWindow
 
@@ -203,7 +204,7 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
     window = MainWindow(opened.workspace)
     window.load()
     window.show()
-    opened.workspace.warm_up()
+    warm_up_network()
     await asyncio.sleep(0.5)
     worst = 0.0
     last = time.perf_counter()

@@ -82,11 +82,13 @@ def drag_on_sandbox(spec: list[str], rows: list[int], destination: int) -> dict[
     import qasync
 
     from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
-    from desktop_app.reorder.controller import ReorderController
+    from desktop_app.connection import Connection
     from desktop_app.store import Cache, cache_path
-    from desktop_app.sync import Editor, Syncer
+    from desktop_app.sync import Syncer
+    from desktop_app.ui.outcome import Status
     from desktop_app.ui.reorder.controller import StockLevelReorder
     from desktop_app.ui.tasks import TaskSet
+    from desktop_app.ui.workspace import Workspace
 
     url, client_id, secret, model_id, data_dir = spec
     errors: list[BaseException] = []
@@ -97,9 +99,10 @@ def drag_on_sandbox(spec: list[str], rows: list[int], destination: int) -> dict[
         with Cache.open(cache_path(Path(data_dir), "drag")) as cache:
             async with CommerceLayerClient(Endpoint.custom(url), credentials, rate_limits="off") as client:
                 await Syncer(cache, client).sync(["stock_locations", "inventory_stock_locations"])
-                controller = ReorderController(cache, Editor(cache, lambda: client), model_id)
+                connection = Connection("drag", Endpoint.custom(url), credentials=credentials, cache_key="drag")
+                workspace = Workspace(connection, cache, cache.path, tasks=TaskSet(errors.append))
                 model = StockLevelOrderModel()
-                binder = StockLevelReorder(model, controller, tasks=TaskSet(errors.append))
+                binder = StockLevelReorder(model, workspace, model_id, tasks=TaskSet(errors.append))
                 binder.load()
                 view = StockLevelOrderView(model)
                 view.resize(520, 320)
@@ -115,7 +118,16 @@ def drag_on_sandbox(spec: list[str], rows: list[int], destination: int) -> dict[
                 QTimer.singleShot(0, drag)
                 shown = await dropped
                 await binder.wait_idle()
-                outcomes = [{"sent": o.sent, "planned": o.plan.patch_count, "error": o.error} for o in binder.outcomes]
+                await workspace.tasks.wait_idle()
+                await workspace.aclose()
+                outcomes = [
+                    {
+                        "sent": len(o.entry_ids) if o.status is Status.SENT else 0,
+                        "planned": len(o.entry_ids),
+                        "error": o.message or None,
+                    }
+                    for o in binder.outcomes
+                ]
                 return {
                     "before": before,
                     "after": shown,

@@ -39,7 +39,7 @@ async def server_record(window: Any, type_: str, record_id: str) -> Any:
 async def test_every_tab_opens_with_rows_from_the_sandbox(sandbox: Any, data_dir: Path) -> None:
     async with open_window(sandbox, data_dir) as (window, opened, errors):
         for type_, tab in window.tab_by_type.items():
-            assert tab.model.rowCount() == opened.workspace.cache.records.count(type_) > 0, type_
+            assert tab.model.rowCount() == opened.workspace.cached.records.count(type_) > 0, type_
             assert tab.synced_at() is not None
         items = window.tab_by_type["stock_items"]
         assert items.proxy.index(0, items.model.column_of("sku.code")).data()
@@ -53,7 +53,7 @@ async def test_filter_sort_and_links(sandbox: Any, data_dir: Path) -> None:
     async with open_window(sandbox, data_dir) as (window, opened, _):
         levels = window.tab_by_type[STOCK_LEVELS]
         levels.select_inventory_model(None)
-        held = [r for r in opened.workspace.cache.records.find(STOCK_LEVELS) if r.attributes.get("on_hold")]
+        held = [r for r in opened.workspace.cached.records.find(STOCK_LEVELS) if r.attributes.get("on_hold")]
         levels.filter_bar.set_value("on_hold", True)
         assert levels.proxy.rowCount() == len(held)
         levels.filter_bar.clear()
@@ -64,7 +64,7 @@ async def test_filter_sort_and_links(sandbox: Any, data_dir: Path) -> None:
         column = items.model.column_of("quantity")
         items.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
         first = items.proxy.index(0, column).data(ResourceTableModel.SortRole)
-        assert first == max(r.attributes["quantity"] for r in opened.workspace.cache.records.find("stock_items"))
+        assert first == max(r.attributes["quantity"] for r in opened.workspace.cached.records.find("stock_items"))
         items.quick_find.setText("zzz-no-such-thing")
         assert items.proxy.rowCount() == 0
         items.quick_find.clear()
@@ -72,7 +72,7 @@ async def test_filter_sort_and_links(sandbox: Any, data_dir: Path) -> None:
         items.table.selectRow(0)
         record_id = items.current_id()
         links = items.details.links()
-        sku_id = opened.workspace.cache.records.get("stock_items", record_id).relationships["sku"]
+        sku_id = opened.workspace.cached.records.get("stock_items", record_id).relationships["sku"]
         assert ("skus", sku_id) in links
         items.details.link_activated.emit("skus", sku_id)
         assert window.current_tab().type == "skus"
@@ -97,7 +97,7 @@ async def test_create_edit_undo_delete_reach_the_server(
         await settle(window)
         assert tab.model.rowCount() == before + 1
         created = next(
-            r for r in opened.workspace.cache.records.find("inventory_models") if r.attributes["name"] == "Nordics"
+            r for r in opened.workspace.cached.records.find("inventory_models") if r.attributes["name"] == "Nordics"
         )
         assert not created.pending and not created.id.startswith("local")
         assert (await server_record(window, "inventory_models", created.id)).attributes["strategy"] == "split_shipments"
@@ -124,8 +124,11 @@ async def test_create_edit_undo_delete_reach_the_server(
             await server_record(window, "inventory_models", created.id)
         window.undo_action.trigger()  # undoing a delete creates it again (with a new id)
         await settle(window)
-        models = opened.workspace.cache.records.find("inventory_models")
-        again = [r for r in models if r.attributes["name"] == "Nordic countries"]
+        again = [
+            r
+            for r in opened.workspace.cached.records.find("inventory_models")
+            if r.attributes["name"] == "Nordic countries"
+        ]
         assert len(again) == 1 and not again[0].pending
         assert not errors
         methods = [(r["method"], r["path"].split("/")[2]) for r in fresh_sandbox.requests() if r["status"] < 300]

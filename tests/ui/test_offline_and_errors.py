@@ -23,7 +23,7 @@ async def test_offline_start_from_the_cache_with_the_sandbox_stopped(data_dir: P
         await sync_into(gone, data_dir)
     async with open_window(gone, data_dir, sync=False) as (window, opened, errors):
         for type_, tab in window.tab_by_type.items():
-            assert tab.model.rowCount() == opened.workspace.cache.records.count(type_) > 0, type_
+            assert tab.model.rowCount() == opened.workspace.cached.records.count(type_) > 0, type_
         task = opened.workspace.start_sync()
         assert task is not None
         await settle(window)
@@ -62,7 +62,7 @@ async def test_offline_flag_reads_the_cache_only(sandbox: Any, data_dir: Path) -
         window.load()
         await settle(window)
         assert opened.workspace.start_sync() is None
-        assert window.tab_by_type["skus"].model.rowCount() == opened.workspace.cache.records.count("skus")
+        assert window.tab_by_type["skus"].model.rowCount() == opened.workspace.cached.records.count("skus")
         assert len(sandbox.requests()) == before
         window.close()
     finally:
@@ -92,7 +92,7 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
 ) -> None:
     shown: list[RecordDialog] = []
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
-        existing = opened.workspace.cache.records.find(STOCK_LEVELS)[0]
+        existing = opened.workspace.cached.records.find(STOCK_LEVELS)[0]
         duplicate = {
             "inventory_model": existing.relationships["inventory_model"],
             "stock_location": existing.relationships["stock_location"],
@@ -110,15 +110,15 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
 
         monkeypatch.setattr(RecordDialog, "ask", classmethod(fake_ask))
         window.tabs.setCurrentWidget(window.tab_by_type[STOCK_LEVELS])
-        count = opened.workspace.cache.records.count(STOCK_LEVELS)
+        count = opened.workspace.cached.records.count(STOCK_LEVELS)
         window.new_action.trigger()
         await settle(window)
         await wait_until(lambda: bool(shown), what="the dialog to reopen with the server's errors")
         dialog = shown[0]
         assert "already been taken" in dialog.error_for("inventory_model")
         assert dialog.inputs["priority"].value() == 99
-        assert opened.workspace.cache.records.count(STOCK_LEVELS) == count
-        assert not opened.workspace.cache.outbox.entries()
+        assert opened.workspace.cached.records.count(STOCK_LEVELS) == count
+        assert not opened.workspace.cached.outbox.entries()
         dialog.deleteLater()
         assert not errors
 
@@ -145,7 +145,7 @@ async def test_a_conflict_is_resolved_from_the_pending_panel(fresh_sandbox: Any,
         await settle(window)
         row = tab.model.row_of(record_id)
         assert tab.model.index(row, tab.model.column_of("quantity")).data(ResourceTableModel.SortRole) == 777
-        assert not workspace.cache.outbox.entries()
+        assert not workspace.cached.outbox.entries()
         assert "No pending edits" in window.status.pending_button.text()
         panel.close()
         assert not errors

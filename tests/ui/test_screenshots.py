@@ -50,7 +50,7 @@ async def test_screenshot_of_every_tab(fresh_sandbox: Any, data_dir: Path) -> No
                 tab.filters_button.setChecked(False)
         apply_theme(Qt.ColorScheme.Light)
         items = window.tab_by_type["stock_items"]
-        record = opened.workspace.cache.records.get("stock_items", items.model.id_at(0))
+        record = opened.workspace.cached.records.get("stock_items", items.model.id_at(0))
         dialog = RecordDialog(items.resource, window.lookups, record, window)
         dialog.inputs["quantity"].set_value("-3 boxes")
         dialog.try_accept()

@@ -41,7 +41,7 @@ async def test_the_secret_is_read_once_in_a_thread_when_first_needed(sandbox: An
         assert sync is not None
         await asyncio.gather(sync, workspace.push())
         assert len(reads) == 1 and reads[0] != threading.main_thread().name
-        assert workspace.cache.records.count("stock_locations") > 0 and workspace.online
+        assert workspace.cached.records.count("stock_locations") > 0 and workspace.online
 
 
 @pytest.mark.asyncio

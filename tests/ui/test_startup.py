@@ -158,7 +158,7 @@ def _names_after_opening(plan: Any) -> tuple[Any, str | None]:
         lookups = Lookups()
         lookups.start_loading(plan.cache_file)
         lookups.wait()
-        return lookups, opened.workspace.cache.recovery_message
+        return lookups, opened.workspace.cached.recovery_message
     finally:
         opened.workspace.close()
         opened.close()

@@ -4,7 +4,7 @@ offline rows show as pending, and undo/redo go through the same planner. Runs on
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,15 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
 from desktop_app.api.retry import Backoff
+from desktop_app.connection import Connection
 from desktop_app.reorder import plan_priorities
-from desktop_app.reorder.controller import ReorderController
 from desktop_app.store import Cache, cache_path
-from desktop_app.sync import Editor, Syncer
+from desktop_app.sync import Syncer
 from desktop_app.ui.reorder.controller import OFFLINE_NOTE, StockLevelReorder
 from desktop_app.ui.reorder.model import Column, StockLevelOrderModel
 from desktop_app.ui.reorder.view import StockLevelOrderView
 from desktop_app.ui.tasks import TaskSet
+from desktop_app.ui.workspace import Workspace
 from tests.support.sandbox import SandboxProcess
 from tests.ui.conftest import wait_until
 
@@ -38,7 +39,7 @@ class Wired:
     model: StockLevelOrderModel
     view: StockLevelOrderView
     binder: StockLevelReorder
-    controller: ReorderController
+    workspace: Workspace
     undo: QUndoStack
     messages: list[str]
     errors: list[BaseException]
@@ -74,23 +75,46 @@ async def online(fresh_sandbox: SandboxProcess) -> AsyncIterator[CommerceLayerCl
         yield client
 
 
-def wire(qtbot: QtBot, cache: Cache, client: CommerceLayerClient, model_id: str) -> Wired:
-    errors: list[BaseException] = []
-    controller = ReorderController(cache, Editor(cache, lambda: client), model_id)
-    model = StockLevelOrderModel()
-    view = StockLevelOrderView(model)
-    qtbot.addWidget(view)
-    undo = QUndoStack()
-    binder = StockLevelReorder(model, controller, tasks=TaskSet(errors.append), undo_stack=undo)
-    messages: list[str] = []
-    binder.message.connect(messages.append)
-    binder.load()
-    view.show()
-    return Wired(model, view, binder, controller, undo, messages, errors)
+Wire = Callable[..., Wired]
+
+
+@pytest_asyncio.fixture
+async def wire(qtbot: QtBot, cache: Cache, fresh_sandbox: SandboxProcess) -> AsyncIterator[Wire]:
+    """``wire(model_id, url=None)``: the list of one inventory model bound to a workspace over ``cache`` that
+    reaches the sandbox (or ``url``); each workspace is closed after the test."""
+    made: list[Workspace] = []
+
+    def make(model_id: str, url: str | None = None) -> Wired:
+        errors: list[BaseException] = []
+        connection = Connection(
+            name="reorder-ui",
+            endpoint=Endpoint.custom(url or fresh_sandbox.url),
+            credentials=Credentials(fresh_sandbox.client_id, fresh_sandbox.client_secret),
+            cache_key="reorder-ui",
+        )
+        workspace = Workspace(connection, cache, cache.path, tasks=TaskSet(errors.append))
+        made.append(workspace)
+        model = StockLevelOrderModel()
+        view = StockLevelOrderView(model)
+        qtbot.addWidget(view)
+        undo = QUndoStack()
+        binder = StockLevelReorder(model, workspace, model_id, tasks=TaskSet(errors.append), undo_stack=undo)
+        messages: list[str] = []
+        binder.message.connect(messages.append)
+        binder.load()
+        view.show()
+        return Wired(model, view, binder, workspace, undo, messages, errors)
+
+    yield make
+    for workspace in made:
+        workspace.close()
+        await workspace.tasks.wait_idle()
+        await workspace.aclose()
 
 
 async def settled(wired: Wired) -> None:
     await wired.binder.wait_idle()
+    await wired.workspace.tasks.wait_idle()
     assert wired.errors == []
 
 
@@ -116,10 +140,10 @@ def patch_count(sandbox: SandboxProcess) -> int:
     ids=[f"{kind}-{where}" for kind in ("contiguous", "spread") for where in ("top", "bottom", "middle")],
 )
 async def test_patches_sent_equal_the_plan(
-    qtbot: QtBot, cache: Cache, online: CommerceLayerClient, fresh_sandbox: SandboxProcess, case: tuple[str, str]
+    wire: Wire, online: CommerceLayerClient, fresh_sandbox: SandboxProcess, case: tuple[str, str]
 ) -> None:
     model_id, where = case
-    wired = wire(qtbot, cache, online, model_id)
+    wired = wire(model_id)
     rows = wired.model.rows()
     count = len(rows)
     source, destination = {"top": (count - 1, 0), "bottom": (0, count), "middle": (0, count // 2 + 1)}[where]
@@ -139,9 +163,9 @@ async def test_patches_sent_equal_the_plan(
 
 @pytest.mark.asyncio
 async def test_refused_patch_rolls_the_list_back(
-    qtbot: QtBot, cache: Cache, online: CommerceLayerClient, fresh_sandbox: SandboxProcess
+    wire: Wire, cache: Cache, online: CommerceLayerClient, fresh_sandbox: SandboxProcess
 ) -> None:
-    wired = wire(qtbot, cache, online, CONTIGUOUS_MODEL)
+    wired = wire(CONTIGUOUS_MODEL)
     original = await server_levels(online, CONTIGUOUS_MODEL)
     before = wired.model.order()
     fresh_sandbox.fault(method="PATCH", path="/api/inventory_stock_locations", status=422, count=1)
@@ -156,15 +180,14 @@ async def test_refused_patch_rolls_the_list_back(
 
 
 @pytest.mark.asyncio
-async def test_offline_moves_are_pending(qtbot: QtBot, cache: Cache, fresh_sandbox: SandboxProcess) -> None:
-    async with client_of(fresh_sandbox, dead_url()) as offline:
-        wired = wire(qtbot, cache, offline, SPREAD_MODEL)
-        wired.view.selectRow(2)
-        qtbot.keyClick(wired.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-        wanted = wired.model.order()
-        await settled(wired)
+async def test_offline_moves_are_pending(qtbot: QtBot, wire: Wire, cache: Cache) -> None:
+    wired = wire(SPREAD_MODEL, url=dead_url())
+    wired.view.selectRow(2)
+    qtbot.keyClick(wired.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    wanted = wired.model.order()
+    await settled(wired)
     rows = wired.model.rows()
-    assert [row.id for row in rows] == wanted == [row.id for row in wired.controller.rows()]
+    assert [row.id for row in rows] == wanted == [row.id for row in wired.workspace.stock_levels(SPREAD_MODEL)]
     marked = [row for row in range(3) if wired.model.data(wired.model.index(row, Column.PENDING)) == "pending"]
     assert len(marked) == 1 and sum(row.pending for row in rows) == 1  # the one PATCH the plan needs waits
     assert wired.messages == [OFFLINE_NOTE]
@@ -173,9 +196,9 @@ async def test_offline_moves_are_pending(qtbot: QtBot, cache: Cache, fresh_sandb
 
 @pytest.mark.asyncio
 async def test_undo_and_redo_go_through_the_planner(
-    qtbot: QtBot, cache: Cache, online: CommerceLayerClient, fresh_sandbox: SandboxProcess
+    qtbot: QtBot, wire: Wire, online: CommerceLayerClient, fresh_sandbox: SandboxProcess
 ) -> None:
-    wired = wire(qtbot, cache, online, SPREAD_MODEL)
+    wired = wire(SPREAD_MODEL)
     original = wired.model.order()
     wired.view.selectRow(0)
     qtbot.keyClick(wired.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
@@ -186,7 +209,7 @@ async def test_undo_and_redo_go_through_the_planner(
     wired.binder.show_inventory_model(CONTIGUOUS_MODEL)  # the selection moved on; undo brings the list back
     assert len(wired.model.order()) == 6
     wired.undo.undo()
-    assert wired.binder.controller.inventory_model_id == SPREAD_MODEL
+    assert wired.binder.inventory_model_id == SPREAD_MODEL
     assert wired.model.order() == original
     await settled(wired)
     assert by_priority(await server_levels(online, SPREAD_MODEL)) == original
@@ -199,10 +222,8 @@ async def test_undo_and_redo_go_through_the_planner(
 
 
 @pytest.mark.asyncio
-async def test_undo_step_of_a_list_that_is_gone_drops_out(
-    qtbot: QtBot, cache: Cache, online: CommerceLayerClient, fresh_sandbox: SandboxProcess
-) -> None:
-    wired = wire(qtbot, cache, online, SPREAD_MODEL)
+async def test_undo_step_of_a_list_that_is_gone_drops_out(wire: Wire, fresh_sandbox: SandboxProcess) -> None:
+    wired = wire(SPREAD_MODEL)
     assert wired.model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 3)
     await settled(wired)
     sent = patch_count(fresh_sandbox)

@@ -42,6 +42,23 @@ def _set_application_version() -> None:
         app.setApplicationVersion(__version__)
 
 
+def warm_up_network() -> None:
+    """Import the HTTP stack's lazily loaded parts in a worker thread before the first request needs them, so the
+    first page of a sync does not stall the window while Python reads those modules."""
+
+    def load() -> None:
+        import contextlib
+        import importlib
+
+        for name in ("desktop_app.api", "desktop_app.sync", "anyio._backends._asyncio", "httpcore._async"):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    import threading
+
+    threading.Thread(target=load, name="stockroom-warm-up", daemon=True).start()
+
+
 class WindowApp:
     def __init__(self, args: argparse.Namespace, reporter: ErrorReporter) -> None:
         self.args = args
@@ -132,7 +149,8 @@ class WindowApp:
         window.show()
 
         def go_online() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
-            opened.workspace.warm_up()
+            if not opened.workspace.forced_offline:
+                warm_up_network()
             opened.workspace.start_sync(full=opened.full_sync)
 
         after_first_frame(window.current_tab().table.viewport(), go_online)

@@ -6,7 +6,7 @@ refused by the server (with its reason), or changed by someone else meanwhile (k
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,10 +24,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.schema import get_resource
 
+if TYPE_CHECKING:
+    from desktop_app.store import OutboxEntry
+    from desktop_app.ui.workspace import Workspace
+
 _STATES = {"pending": "Waiting to send", "failed": "Refused by the server", "conflict": "Conflict"}
 
 
-def describe(entry: Any) -> str:
+def describe(entry: OutboxEntry) -> str:
     resource = get_resource(entry.type)
     if entry.label:
         return str(entry.label)
@@ -37,9 +41,9 @@ def describe(entry: Any) -> str:
 
 
 class PendingChangesDialog(QDialog):
-    """Lists ``workspace.cache.outbox.entries()``; acts through the workspace's editor and pushes afterwards."""
+    """Lists the outbox; every button is one of the workspace's edit methods (which also send what they requeue)."""
 
-    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle("Pending edits")
@@ -64,7 +68,7 @@ class PendingChangesDialog(QDialog):
         self.discard_button.clicked.connect(lambda: self._act("discard"))
         self.mine_button.clicked.connect(lambda: self._act("mine"))
         self.theirs_button.clicked.connect(lambda: self._act("theirs"))
-        self.send_button.clicked.connect(lambda: self.workspace.tasks.spawn(self.workspace.push(), name="push"))
+        self.send_button.clicked.connect(workspace.send_now)
         buttons = QHBoxLayout()
         for button in (self.retry_button, self.discard_button, self.mine_button, self.theirs_button):
             buttons.addWidget(button)
@@ -75,12 +79,12 @@ class PendingChangesDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.entries: list[Any] = []
+        self.entries: list[OutboxEntry] = []
         workspace.outbox_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
-        self.entries = list(self.workspace.cache.outbox.entries())
+        self.entries = list(self.workspace.cached.outbox.entries())
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             values = [
@@ -104,16 +108,16 @@ class PendingChangesDialog(QDialog):
         )
         self._selection_changed()
 
-    def _record_label(self, entry: Any) -> str:
+    def _record_label(self, entry: OutboxEntry) -> str:
         """What the record is called (code, name or SKU code), its id when nothing better is known."""
-        record = self.workspace.cache.records.get(entry.type, entry.record_id)
+        record = self.workspace.cached.records.get(entry.type, entry.record_id)
         attributes = record.attributes if record is not None else entry.attributes
         for key in ("code", "name", "sku_code", "priority"):
             if attributes.get(key) not in (None, ""):
                 return f"{attributes[key]} ({entry.record_id})"
         return str(entry.record_id)
 
-    def selected(self) -> list[Any]:
+    def selected(self) -> list[OutboxEntry]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         return [self.entries[r] for r in rows if r < len(self.entries)]
 
@@ -132,24 +136,16 @@ class PendingChangesDialog(QDialog):
         self.send_button.setEnabled(bool(self.entries) and not self.workspace.forced_offline)
 
     def _act(self, action: str) -> None:
-        editor = self.workspace.editor
-        touched: dict[str, list[str]] = {}
         for entry in self.selected():
-            if action == "retry" and entry.state == "failed":
-                editor.retry(entry.id)
+            if action == "retry":
+                self.workspace.retry(entry.id)
             elif action == "discard":
-                editor.discard(entry.id)
-            elif action in ("mine", "theirs") and entry.state == "conflict":
-                editor.resolve(entry.id, keep=action)
-            touched.setdefault(entry.type, []).append(entry.record_id)
-        for type_, ids in touched.items():
-            self.workspace.records_changed.emit(type_, ids)
-        self.workspace.outbox_changed.emit()
-        if action != "discard":
-            self.workspace.tasks.spawn(self.workspace.push(), name="push")
+                self.workspace.discard(entry.id)
+            elif action in ("mine", "theirs"):
+                self.workspace.resolve(entry.id, keep="mine" if action == "mine" else "theirs")
 
     @classmethod
-    def open_for(cls, parent: QWidget | None, workspace: Any) -> PendingChangesDialog:
+    def open_for(cls, parent: QWidget | None, workspace: Workspace) -> PendingChangesDialog:
         dialog = cls(workspace, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

@@ -20,9 +20,14 @@ Parsed = tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, int]]]
 class RecordLike(Protocol):
     """What the window needs of a record: a cached one (contract E) or a freshly fetched one (contract C)."""
 
-    id: str
-    attributes: dict[str, Any]
-    relationships: dict[str, Any]
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def attributes(self) -> dict[str, Any]: ...
+
+    @property
+    def relationships(self) -> dict[str, Any]: ...
 
 
 class Lookups:

@@ -1,25 +1,28 @@
-"""Bind the stock level list to the reorder controller: optimistic moves, one undoable command each, rollback.
+"""Bind the stock level list to the workspace's reorder: optimistic moves, one undoable command each, rollback.
 
-A move changes the list at once; this binder queues the plan (cache and outbox, synchronously, so quick successive
-moves are planned in order against each other's pending priorities) and pushes in the background, one push at a
-time. The push's outcome decides what the list shows: the new order with its priorities, the pending marker when
-offline, or the order the server holds plus the reason when a PATCH was refused.
+A move changes the list at once; this binder hands the new order to :meth:`Workspace.reorder`, which plans and
+queues it synchronously (cache and outbox, so quick successive moves are planned in order against each other's
+pending priorities) and sends it. The workspace's verdict decides what the list shows: the new order with its
+priorities, the pending marker when offline, or the order the server holds plus the reason when a PATCH was refused.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop_app.errors import StockroomError
-from desktop_app.reorder.controller import QueuedReorder, ReorderController, ReorderOutcome
+from desktop_app.ui.outcome import Outcome, Status
 from desktop_app.ui.reorder.model import StockLevelOrderModel
 from desktop_app.ui.tasks import TaskSet
+
+if TYPE_CHECKING:
+    from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class ReorderCommand(QUndoCommand):
     ) -> None:
         super().__init__("Reorder stock levels")
         self._binder = binder
-        self.inventory_model_id = binder.controller.inventory_model_id
+        self.inventory_model_id = binder.inventory_model_id
         self.before = list(before)
         self.after = list(after)
         self._skip_redo = applied  # the list already shows the move the first time the stack calls redo()
@@ -64,13 +67,14 @@ class StockLevelReorder(QObject):
 
     #: A sentence for the status line: the server's reason for a refusal, or the offline note.
     message = Signal(str)
-    #: Every push's outcome (a :class:`ReorderOutcome`), after the list shows it.
+    #: Every move's outcome (an :class:`Outcome`), after the list shows it.
     finished = Signal(object)
 
     def __init__(
         self,
         model: StockLevelOrderModel,
-        controller: ReorderController,
+        workspace: Workspace,
+        inventory_model_id: str,
         *,
         tasks: TaskSet | None = None,
         undo_stack: QUndoStack | None = None,
@@ -78,20 +82,20 @@ class StockLevelReorder(QObject):
     ) -> None:
         super().__init__(parent)
         self.model = model
-        self.controller = controller
+        self.workspace = workspace
+        self.inventory_model_id = inventory_model_id
         self.undo_stack = undo_stack
         self._tasks = tasks or TaskSet()
-        self._push_lock = asyncio.Lock()
-        self.outcomes: list[ReorderOutcome] = []
+        self.outcomes: list[Outcome] = []
         model.set_reorder_callback(self._moved)
 
     def load(self) -> None:
-        """Show the stock levels of the controller's inventory model as the cache holds them."""
-        self.model.set_rows(self.controller.rows())
+        """Show the stock levels of the inventory model as the cache holds them."""
+        self.model.set_rows(self.workspace.stock_levels(self.inventory_model_id))
 
     def show_inventory_model(self, inventory_model_id: str) -> None:
         """Switch the list to another inventory model (the window's selection changed)."""
-        self.controller.inventory_model_id = inventory_model_id
+        self.inventory_model_id = inventory_model_id
         self.load()
 
     @property
@@ -113,7 +117,7 @@ class StockLevelReorder(QObject):
 
         An undo step may belong to another inventory model than the one shown: the list switches to it first.
         """
-        if inventory_model_id is not None and inventory_model_id != self.controller.inventory_model_id:
+        if inventory_model_id is not None and inventory_model_id != self.inventory_model_id:
             self.show_inventory_model(inventory_model_id)
         if sorted(order) != sorted(self.model.order()):
             self.message.emit("The stock levels changed since that move; it cannot be undone.")
@@ -123,34 +127,31 @@ class StockLevelReorder(QObject):
         self._send(list(order), previous)
 
     def _send(self, order: list[str], previous: list[str]) -> None:
-        try:
-            queued = self.controller.queue(self.controller.plan(order))
-        except Exception as exc:  # a refused write never leaves the list showing an order nobody will send
-            log.exception("could not queue the new stock level order")
+        queued = self.workspace.reorder(self.inventory_model_id, order)
+        if queued.status is Status.REFUSED:  # never leave the list showing an order nobody will send
             self.model.rollback(previous)
-            self.message.emit(str(exc))
+            self.message.emit(queued.message)
             return
-        self._tasks.spawn(self._push(queued), name="reorder-push")
+        self._tasks.spawn(self._judge(queued), name="reorder-push")
 
-    async def _push(self, queued: QueuedReorder) -> None:
+    async def _judge(self, queued: Outcome) -> None:
         try:
-            async with self._push_lock:
-                outcome = await self.controller.push(queued)
+            outcome = await self.workspace.verdict(queued)
         except StockroomError as exc:  # e.g. signed out: the edits stay queued, the list shows the cache
             self.message.emit(f"The new order is queued but was not sent: {exc}")
             self.refresh()
             return
         self.outcomes.append(outcome)
-        if outcome.failed:
-            self.message.emit(f"The new order was not saved: {outcome.error}")
-        elif outcome.queued:
-            self.message.emit(OFFLINE_NOTE if outcome.offline else BUSY_NOTE)
+        if outcome.status is Status.REFUSED:
+            self.message.emit(f"The new order was not saved: {outcome.errors.get('priority', outcome.message)}")
+        elif outcome.status in (Status.OFFLINE, Status.QUEUED):
+            self.message.emit(OFFLINE_NOTE if outcome.status is Status.OFFLINE else BUSY_NOTE)
         self.refresh()
         self.finished.emit(outcome)
 
     def refresh(self) -> None:
         """Show what the cache holds (the server's values plus queued edits), keeping the selection."""
-        rows = self.controller.rows()
+        rows = self.workspace.stock_levels(self.inventory_model_id)
         if sorted(row.id for row in rows) != sorted(self.model.order()):
             self.model.set_rows(rows)
             return

@@ -7,36 +7,30 @@ locations by priority. With the drag-to-reorder view available, one selected mod
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.views.resource_tab import ResourceTab
 
+if TYPE_CHECKING:
+    from desktop_app.ui.reorder.controller import StockLevelReorder
+    from desktop_app.ui.reorder.model import StockLevelOrderModel
+    from desktop_app.ui.reorder.view import StockLevelOrderView
+    from desktop_app.ui.workspace import Workspace
+
 log = logging.getLogger(__name__)
 ALL_MODELS = ""
-
-
-def _reorder_parts() -> tuple[Any, Any, Any, Any] | None:
-    """The drag-to-reorder view, its model, binder and controller, when that part of the window is installed."""
-    try:
-        from desktop_app.reorder.controller import ReorderController
-        from desktop_app.ui.reorder.controller import StockLevelReorder
-        from desktop_app.ui.reorder.model import StockLevelOrderModel
-        from desktop_app.ui.reorder.view import StockLevelOrderView
-    except ImportError:
-        log.info("drag-to-reorder is not available; stock levels show in the plain table")
-        return None
-    return StockLevelOrderView, StockLevelOrderModel, StockLevelReorder, ReorderController
 
 
 class StockLevelsTab(ResourceTab):
     """The generic tab plus an inventory model selector; the selection filters and orders the rows."""
 
-    def __init__(self, workspace: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(STOCK_LEVELS, workspace, lookups, parent)
         self.model_selector = QComboBox()
         self.model_selector.setMinimumWidth(220)
@@ -47,39 +41,37 @@ class StockLevelsTab(ResourceTab):
         self.top_bar.insertWidget(0, QLabel("Inventory model:"))
         self.top_bar.insertWidget(1, self.model_selector, 2)
         self._bar_filters: dict[str, Any] = {}
-        self.order_view: Any = None
-        self.order_model: Any = None
-        self.reorder: Any = None
-        self.undo_stack: Any = None
+        self.order_view: StockLevelOrderView | None = None
+        self.order_model: StockLevelOrderModel | None = None
+        self.reorder: StockLevelReorder | None = None
+        self.undo_stack: QUndoStack | None = None
         self.stack: QStackedWidget | None = None
-        self._parts: tuple[Any, Any, Any, Any] | None = None
-        self._order_view_tried = False
 
     def _build_order_view(self) -> None:
         """The drag-to-reorder view, built when the tab first loads rather than with the window: the reorder
         planner and its view are not needed to paint the window's first (Stock items) tab."""
-        if self._order_view_tried:
+        if self.order_view is not None:
             return
-        self._order_view_tried = True
-        self._parts = _reorder_parts()
-        if self._parts is not None:
-            view_class, model_class, _, _ = self._parts
-            self.order_model = model_class()
-            self.order_view = view_class(self.order_model)
-            self.order_view.reorder_hint_changed.connect(self.status)
-            self.order_view.setWordWrap(False)
-            self.order_view.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().defaultSectionSize())
-            for column, width in enumerate((90, 380, 90)):
-                self.order_view.setColumnWidth(column, width)
-            self.order_view.selectionModel().currentRowChanged.connect(self._order_row_changed)
-            self.stack = QStackedWidget()
-            index = self.splitter.indexOf(self.table)
-            self.stack.addWidget(self.table)
-            self.stack.addWidget(self.order_view)
-            self.splitter.insertWidget(index, self.stack)
-            self.splitter.setSizes([1000, 340])
+        # Imported here: the list, its view and the planner add ~10 ms (-X importtime) to the first frame otherwise.
+        from desktop_app.ui.reorder.model import StockLevelOrderModel
+        from desktop_app.ui.reorder.view import StockLevelOrderView
 
-    def set_undo_stack(self, undo_stack: Any) -> None:
+        self.order_model = StockLevelOrderModel()
+        self.order_view = StockLevelOrderView(self.order_model)
+        self.order_view.reorder_hint_changed.connect(self.status)
+        self.order_view.setWordWrap(False)
+        self.order_view.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().defaultSectionSize())
+        for column, width in enumerate((90, 380, 90)):
+            self.order_view.setColumnWidth(column, width)
+        self.order_view.selectionModel().currentRowChanged.connect(self._order_row_changed)
+        self.stack = QStackedWidget()
+        index = self.splitter.indexOf(self.table)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.order_view)
+        self.splitter.insertWidget(index, self.stack)
+        self.splitter.setSizes([1000, 340])
+
+    def set_undo_stack(self, undo_stack: QUndoStack) -> None:
         self.undo_stack = undo_stack
 
     def load_from_cache(self) -> None:
@@ -132,23 +124,23 @@ class StockLevelsTab(ResourceTab):
 
     def _bind_reorder(self, model_id: str) -> None:
         """Show one inventory model's stock levels in the drag-to-reorder list, moves going through the planner."""
-        assert self._parts is not None
-        _, _, binder_class, controller_class = self._parts
-        if self.reorder is not None and self.reorder.controller.inventory_model_id == model_id:
+        from desktop_app.ui.reorder.controller import StockLevelReorder  # with the list, see _build_order_view
+
+        assert self.order_model is not None
+        if self.reorder is not None and self.reorder.inventory_model_id == model_id:
             self.reorder.refresh()
             return
         if self.reorder is not None:
             self.reorder.message.disconnect()
             self.reorder.deleteLater()
-        controller = controller_class(self.workspace.cache, self.workspace.editor, model_id)
-        self.reorder = binder_class(
-            self.order_model, controller, tasks=self.workspace.tasks.child(), undo_stack=self.undo_stack, parent=self
+        tasks = self.workspace.tasks.child()
+        self.reorder = StockLevelReorder(
+            self.order_model, self.workspace, model_id, tasks=tasks, undo_stack=self.undo_stack, parent=self
         )
         self.reorder.message.connect(self.status)
-        self.reorder.finished.connect(lambda _: self.workspace.records_changed.emit(STOCK_LEVELS, []))
         self.reorder.load()
 
-    def _order_row_changed(self, current: Any, previous: Any) -> None:
+    def _order_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid() and self.order_model is not None:
             self._show_details(self.order_model.row_at(current.row()).id)
 
@@ -174,10 +166,10 @@ class StockLevelsTab(ResourceTab):
         self.filters_button.setText(f"Filters ({count})" if count else "Filters")
 
     def select_record(self, record_id: str) -> bool:
-        record = self.workspace.cache.records.get(STOCK_LEVELS, record_id)
+        record = self.workspace.cached.records.get(STOCK_LEVELS, record_id)
         if record is not None:
             wanted = record.relationships.get("inventory_model")
-            if self.selected_inventory_model() not in (None, wanted):
+            if isinstance(wanted, str) and self.selected_inventory_model() not in (None, wanted):
                 self.select_inventory_model(wanted)
         if self.stack is not None:
             self.stack.setCurrentWidget(self.table)

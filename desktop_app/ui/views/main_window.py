@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
@@ -21,6 +21,9 @@ from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.theme import current_theme, set_theme
 from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 FIRST_TAB = "stock_items"
@@ -54,7 +57,7 @@ class MainWindow(QMainWindow):
     switch_requested = Signal()
     closed = Signal()
 
-    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.lookups = Lookups()
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self._connect_workspace()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
+        workspace.edit_refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
         self.resize(1280, 800)
         self._restore_geometry()
@@ -180,9 +184,9 @@ class MainWindow(QMainWindow):
         self._update_outbox()
 
     def _update_outbox(self) -> None:
-        cache = self.workspace.cache
-        pending = sum(1 for e in cache.outbox.entries() if e.state != "conflict")
-        self.status.set_outbox(pending, cache.outbox.conflict_count())
+        outbox = self.workspace.cached.outbox
+        pending = sum(1 for e in outbox.entries() if e.state != "conflict")
+        self.status.set_outbox(pending, outbox.conflict_count())
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"Stockroom — {self.workspace.name} ({self.workspace.mode})")

@@ -31,7 +31,9 @@ from desktop_app.ui.views.record_table_view import RecordTableView
 if TYPE_CHECKING:
     import asyncio
 
+    from desktop_app.store import CachedRecord
     from desktop_app.ui.views.filter_bar import FilterBar
+    from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ class ResourceTab(QWidget):
     status = Signal(str)
     fully_loaded = Signal()
 
-    def __init__(self, type_: str, workspace: Any, lookups: Lookups, parent: QWidget | None = None) -> None:
+    def __init__(self, type_: str, workspace: Workspace, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.resource = get_resource(type_)
         self.type = self.resource.type
@@ -170,11 +172,14 @@ class ResourceTab(QWidget):
     def reload(self, ids: list[str]) -> None:
         """The workspace says these records changed (all of them when ``ids`` is empty)."""
         if ids:
-            found: list[Any] = []
+            found: list[CachedRecord] = []
             gone: list[str] = []
             for record_id in ids:
-                record = self.workspace.cache.records.get(self.type, record_id)
-                (found if record is not None else gone).append(record if record is not None else record_id)
+                record = self.workspace.cached.records.get(self.type, record_id)
+                if record is None:
+                    gone.append(record_id)
+                else:
+                    found.append(record)
             new = any(self.model.row_of(r.id) < 0 for r in found)
             self.model.upsert(found)
             self.model.remove_ids(gone)
@@ -208,8 +213,8 @@ class ResourceTab(QWidget):
         self._refresh_filter_choices()
         self._refresh_details()
 
-    def _cached_record(self, record_id: str) -> Any:
-        return self.workspace.cache.records.get(self.type, record_id)
+    def _cached_record(self, record_id: str) -> CachedRecord | None:
+        return self.workspace.cached.records.get(self.type, record_id)
 
     # -- finding ---------------------------------------------------------------------------------------------
     def focus_find(self) -> None:
