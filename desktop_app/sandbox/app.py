@@ -27,8 +27,9 @@ from desktop_app.sandbox.faults import Fault, Faults, RequestLog, parse_fault
 from desktop_app.sandbox.inventory import defaults, server_values
 from desktop_app.sandbox.names import resource_for_path
 from desktop_app.sandbox.ratelimit import ClassLimits, Limit, RateLimiter, request_class
+from desktop_app.sandbox.singletons import SingletonEndpoint
 from desktop_app.sandbox.storage import Record, Store, stored_relationships
-from desktop_app.schema import FieldError, canonical_type, coerce, get_resource
+from desktop_app.schema import FieldError, canonical_type, coerce, get_resource, singletons
 
 DEFAULT_CLIENT_ID = "stockroom-demo"
 DEFAULT_CLIENT_SECRET = "stockroom-demo-secret"
@@ -113,6 +114,10 @@ class Sandbox:
                 Route("/_sandbox/requests", self.requests_endpoint, methods=any_method),
                 Route("/_sandbox/faults", self.faults_endpoint, methods=any_method),
                 Route("/_sandbox/reset", self.reset_endpoint, methods=any_method),
+                *(
+                    Route(f"/api/{name}", SingletonEndpoint(singleton, self.authority).handle, methods=any_method)
+                    for name, singleton in singletons().items()
+                ),
                 Route("/api/{segment}", endpoints.collection, methods=any_method),
                 Route("/api/{segment}/{id}", endpoints.member, methods=any_method),
                 Route("/api/{segment}/{id}/{relationship}", endpoints.nested, methods=any_method),

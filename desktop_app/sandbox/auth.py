@@ -45,6 +45,10 @@ class Authority:
     test: bool = True
     lifetime: int = TOKEN_LIFETIME
     key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    organization_name: str = "Stockroom demo"
+    application_id: str = "StckrmAppl"
+    application_name: str = "Stockroom sandbox"
+    default_scope: str = DEFAULT_SCOPE
 
     def issue(self, body: bytes, content_type: str) -> dict[str, Any]:
         """The token response for a ``client_credentials`` request, or an :class:`ApiError`."""
@@ -64,14 +68,14 @@ class Authority:
             raise error(
                 401, "UNAUTHORIZED", "Client authentication failed: unknown client or wrong secret.", "Unauthorized"
             )
-        scope = params.get("scope") or DEFAULT_SCOPE
+        scope = params.get("scope") or self.default_scope
         if not isinstance(scope, str):
             raise error(400, "INVALID_DATA_FORMAT", f"scope must be text, not {shown(scope)}.")
         now = int(time.time())
         payload = {
             "organization": {"id": self.organization_id, "slug": self.organization_slug, "enterprise": False},
             "application": {
-                "id": self.organization_id,
+                "id": self.application_id,
                 "client_id": self.client_id,
                 "kind": "integration",
                 "public": False,

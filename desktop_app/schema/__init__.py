@@ -24,12 +24,14 @@ from desktop_app.schema.model import (
     Field,
     Relationship,
     Resource,
+    Singleton,
     StateMachine,
     Transition,
     canonical_type,
     get_resource,
     resources,
     schema_version,
+    singletons,
 )
 from desktop_app.schema.query import (
     Condition,
@@ -65,6 +67,7 @@ __all__ = [
     "QueryError",
     "Relationship",
     "Resource",
+    "Singleton",
     "StateMachine",
     "Total",
     "Transition",
@@ -92,6 +95,7 @@ __all__ = [
     "parse_text",
     "resources",
     "schema_version",
+    "singletons",
     "synced_types",
     "tab_types",
 ]

@@ -2,7 +2,9 @@
 
 The full catalogue is 1.7 MB and describes 135 resources; Stockroom serves and edits nine. This script keeps those
 nine, drops relationships to resources we do not serve (and the filter keys that name them), turns the catalogue's
-free-text "required" notes into rules a validator can apply, and adds the facts the catalogue only states in prose
+free-text "required" notes into rules a validator can apply, keeps the dropped relationships apart (a client may
+still ask for them: the sandbox answers them as an organisation holding no such records), keeps the two singletons
+(the organisation and the application a token belongs to), and adds the facts the catalogue only states in prose
 (enumerations, the rate-limit class, the stock transfer life cycle). Run it when Commerce Layer publishes a new
 catalogue:
 
@@ -168,26 +170,14 @@ def extract(catalogue: list[dict[str, Any]]) -> dict[str, Any]:
         attrs = by_id[singular]
         relationships: dict[str, Any] = {}
         dropped: set[str] = set()
+        others: dict[str, Any] = {}
         for name, spec in attrs["relationships"].items():
-            target = _plural_of_class(spec["class_name"])
-            if target not in served or name.startswith("jwt_"):
+            rel = _relationship(plural, name, spec)
+            if rel["target"] not in served or name.startswith("jwt_"):
                 dropped.add(name)
-                continue
-            required_text = spec.get("required", "")
-            rel: dict[str, Any] = {
-                "kind": spec["type"],
-                "target": target,
-                "description": spec.get("desc", ""),
-                "creatable": bool(spec.get("creatable")),
-                "updatable": bool(spec.get("updatable")),
-                "filterable": bool(spec.get("filterable")),
-                "sortable": bool(spec.get("sortable")),
-                "includable": spec.get("includable", True) is not False,
-                "required": required_text.startswith("required") and bool(spec.get("creatable")),
-            }
-            if (plural, name) in REQUIRED_UNLESS:
-                rel["required_unless"] = REQUIRED_UNLESS[(plural, name)]
-            relationships[name] = rel
+                others[name] = {key: rel[key] for key in ("kind", "target", "creatable", "updatable")}
+            else:
+                relationships[name] = rel
         filters = [key for key in attrs["filters"] if not (key.endswith("_id") and key[: -len("_id")] in dropped)]
         singular_label, plural_label = LABELS[plural]
         resources[plural] = {
@@ -198,11 +188,43 @@ def extract(catalogue: list[dict[str, Any]]) -> dict[str, Any]:
             "cacheable": plural in CACHEABLE,
             "fields": {name: _field(plural, name, spec) for name, spec in attrs["fields"].items()},
             "relationships": relationships,
+            "other_relationships": others,
             "filters": filters,
         }
         if plural in STATE_MACHINES:
             resources[plural]["states"] = STATE_MACHINES[plural]
-    return {"schema_version": "7.9.16", "resources": resources}
+    singletons = {
+        name: {
+            "type": _plural_of_class(_class_name(name)),
+            "actions": attrs["actions"],
+            "fields": {field: spec["type"] for field, spec in attrs["fields"].items()},
+        }
+        for name, attrs in by_id.items()
+        if attrs.get("singleton")
+    }
+    return {"schema_version": "7.9.16", "resources": resources, "singletons": singletons}
+
+
+def _class_name(singular: str) -> str:
+    return "".join(part.capitalize() for part in singular.split("_"))
+
+
+def _relationship(plural: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    required_text = spec.get("required", "")
+    rel: dict[str, Any] = {
+        "kind": spec["type"],
+        "target": _plural_of_class(spec["class_name"]),
+        "description": spec.get("desc", ""),
+        "creatable": bool(spec.get("creatable")),
+        "updatable": bool(spec.get("updatable")),
+        "filterable": bool(spec.get("filterable")),
+        "sortable": bool(spec.get("sortable")),
+        "includable": spec.get("includable", True) is not False,
+        "required": required_text.startswith("required") and bool(spec.get("creatable")),
+    }
+    if (plural, name) in REQUIRED_UNLESS:
+        rel["required_unless"] = REQUIRED_UNLESS[(plural, name)]
+    return rel
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,7 @@ resources are described once. The facts come from ``catalogue.json``, extracted 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -127,6 +127,9 @@ class Resource:
     filters: tuple[str, ...]
     #: The life cycle driven by trigger attributes (stock transfers), if the resource has one.
     states: StateMachine | None = None
+    #: Relationships to types Stockroom does not keep (a SKU's ``tags``, a stock item's ``stock_reservations``):
+    #: Commerce Layer serves them, so a client may name them, but no record here ever holds one.
+    other_relationships: dict[str, Relationship] = field(default_factory=dict)
 
     def can(self, action: str) -> bool:
         return action in self.actions
@@ -257,6 +260,7 @@ def resources() -> dict[str, Resource]:
             cacheable=spec["cacheable"],
             fields={name: _field(name, f) for name, f in spec["fields"].items()},
             relationships={name: _relationship(name, r) for name, r in spec["relationships"].items()},
+            other_relationships={name: _other(name, r) for name, r in spec["other_relationships"].items()},
             filters=tuple(spec["filters"]),
             states=_state_machine(spec.get("states")),
         )
@@ -279,6 +283,41 @@ def canonical_type(type_or_alias: str) -> str:
 def get_resource(type_or_alias: str) -> Resource:
     """The description of a resource, accepting ``stock_levels`` as today's ``inventory_stock_locations``."""
     return resources()[canonical_type(type_or_alias)]
+
+
+@dataclass(frozen=True)
+class Singleton:
+    """A resource with one record per token, read at ``/api/<name>`` (the organisation, the application): Commerce
+    Layer's own tools read both to learn whom a token belongs to."""
+
+    name: str
+    type: str
+    actions: frozenset[str]
+    fields: dict[str, FieldType]
+
+
+@cache
+def singletons() -> dict[str, Singleton]:
+    """The catalogue's singletons by path name (``organization``, ``application``)."""
+    return {
+        name: Singleton(name, spec["type"], frozenset(spec["actions"]), dict(spec["fields"]))
+        for name, spec in _catalogue()["singletons"].items()
+    }
+
+
+def _other(name: str, spec: dict[str, Any]) -> Relationship:
+    return Relationship(
+        name=name,
+        kind=spec["kind"],
+        target=spec["target"],
+        description="",
+        creatable=spec["creatable"],
+        updatable=spec["updatable"],
+        filterable=False,
+        sortable=False,
+        includable=False,
+        required=False,
+    )
 
 
 def schema_version() -> str:

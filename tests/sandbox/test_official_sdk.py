@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.sandbox.api_session import api_session
+from tests.sandbox.node_tools import ensure_installed
 from tests.sandbox.shapes import TIMESTAMP
 from tests.sandbox.tls import make_certificate, tls_terminator
 from tests.support.sandbox import SandboxProcess
@@ -28,29 +28,9 @@ SDK_DIR = Path(__file__).parent / "sdk"
 ORGANIZATION = "stockroom-demo"
 
 
-def _installed_version() -> str | None:
-    manifest = SDK_DIR / "node_modules" / "@commercelayer" / "sdk" / "package.json"
-    if not manifest.exists():
-        return None
-    return str(json.loads(manifest.read_text())["version"])
-
-
-def _ensure_sdk() -> None:
-    """Install the pinned SDK into ``tests/sandbox/sdk/node_modules`` unless it is already there."""
-    wanted = json.loads((SDK_DIR / "package.json").read_text())["dependencies"]["@commercelayer/sdk"]
-    if _installed_version() == wanted:
-        return
-    command = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
-    result = subprocess.run(command, cwd=SDK_DIR, capture_output=True, text=True, timeout=180, check=False)
-    assert result.returncode == 0, f"npm could not install @commercelayer/sdk {wanted}:\n{result.stderr[-2000:]}"
-    assert _installed_version() == wanted
-
-
 @pytest.fixture(scope="module")
 def sdk_ready() -> None:
-    if shutil.which("npm") is None or shutil.which("node") is None:
-        pytest.skip("node and npm are needed to run Commerce Layer's JS SDK (apt-get install nodejs npm)")
-    _ensure_sdk()
+    ensure_installed(SDK_DIR)
 
 
 def _run_sdk(sandbox: SandboxProcess, workdir: Path) -> dict[str, Any]:
