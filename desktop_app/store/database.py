@@ -23,6 +23,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop_app.config import private_folder
 from desktop_app.errors import StockroomError
 
 log = logging.getLogger("desktop_app.store")
@@ -157,7 +158,7 @@ class CacheRecovery(Exception):
 def cache_path(data_dir: Path | str, cache_key: str) -> Path:
     """The cache file of one profile (``cache_key`` comes from the connection and is filesystem-safe)."""
     folder = Path(data_dir) / "caches"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     return folder / f"{cache_key}.sqlite3"
 
 
@@ -219,7 +220,8 @@ def _write_state(path: Path, state: dict[str, int | float]) -> None:
     target = _state_path(path)
     spare = target.with_name(target.name + f".{os.getpid()}")
     with contextlib.suppress(OSError):
-        spare.write_text(json.dumps(state), encoding="utf-8")
+        with os.fdopen(os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
+            file.write(json.dumps(state))
         os.replace(spare, target)
 
 
@@ -300,12 +302,19 @@ def _statements(script: str) -> list[str]:
 
 
 def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
-    """Open (or create) the cache at ``path``; returns the connection and a message when the old file was set aside."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (or create) the cache at ``path``; returns the connection and a message when the old file was set aside.
+
+    The queued edits of a file set aside are copied into the new one where SQLite can still read them (see
+    :mod:`desktop_app.store.salvage`); the message says how many, how many were lost, and where the old file is."""
+    private_folder(path.parent)
     message: str | None = None
+    moved: Path | None = None
     db: sqlite3.Connection | None = None
     checked_at = time.time()
-    if path.exists():
+    if path.exists() and path.stat().st_size == 0:
+        moved = _move_aside(path, f"empty-{_now_stamp()}")
+        message = f"The cache {path.name} was an empty file (0 bytes), with no queued edits left to recover"
+    elif path.exists():
         full = _needs_full_check(path)
         if not full:
             checked_at = float(_read_state(path)["checked_at"])
@@ -319,7 +328,7 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
                 moved = _move_aside(path, f"newer-{version}")
                 message = (
                     f"The cache {path.name} was written by a newer Stockroom (schema {version}, this one reads "
-                    f"{SCHEMA_VERSION}); it was moved to {moved.name} and a new cache was started."
+                    f"{SCHEMA_VERSION})"
                 )
         except StockroomError:
             existing.close()
@@ -328,16 +337,37 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
             existing.close()
             db = None
             moved = _move_aside(path, f"corrupt-{_now_stamp()}")
-            message = f"{str(problem).capitalize()}; it was moved to {moved.name} and a new cache was started."
-    if message:
-        log.warning("%s", message)
+            message = str(problem).capitalize()
     if db is None:
+        _create_private(path)
         db = _connect(path)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     migrate(db, version)
+    if moved is not None and message is not None:
+        message = f"{message}; it was moved to {moved} and a new cache was started. {_recover_outbox(moved, db)}"
+        log.info("%s", message)  # the command line prints it, the window shows it
     # In use from now on: until a clean close records the file again, the next open checks it whole.
     _write_state(path, {"checked_at": checked_at})
     return db, message
+
+
+def _recover_outbox(moved: Path, db: sqlite3.Connection) -> str:
+    """Copy the queued edits still readable in ``moved`` into ``db``; the sentence that says how it went."""
+    from desktop_app.store.salvage import Salvage, read_outbox, restore
+
+    try:
+        salvage = read_outbox(moved)
+        restore(db, salvage)
+    except (sqlite3.Error, OSError) as error:
+        log.warning("could not recover the queued edits of %s: %s", moved, error)
+        salvage = Salvage(lost=None)
+    return salvage.describe()
+
+
+def _create_private(path: Path) -> None:
+    """Create the cache file owner-only before SQLite opens it (its WAL and shared-memory files copy this mode)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

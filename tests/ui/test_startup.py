@@ -201,4 +201,4 @@ def test_a_read_ahead_that_failed_is_done_again_once_the_cache_is_open(tmp_path:
     plan = _plan(tmp_path)
     plan.cache_file.write_bytes(b"")
     lookups, recovered = _names_after_opening(plan)
-    assert recovered is None and lookups.by_type["skus"] == {}
+    assert recovered and "empty file" in recovered and lookups.by_type["skus"] == {}

@@ -152,6 +152,8 @@ class WindowApp:
             if not opened.workspace.forced_offline:
                 warm_up_network()
             opened.workspace.start_sync(full=opened.full_sync)
+            if not self.args.self_test:
+                QTimer.singleShot(0, window.report_cache_recovery)
 
         after_first_frame(window.current_tab().table.viewport(), go_online)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame

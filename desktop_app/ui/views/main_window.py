@@ -136,6 +136,17 @@ class MainWindow(QMainWindow):
                 self.tab_by_type[type_].load_from_cache()
         self._tab_changed()
 
+    def report_cache_recovery(self) -> None:
+        """Say once that the cache file was set aside, with how many queued edits came back from it and where the
+        old file is (the command line prints the same sentence)."""
+        message = self.workspace.cache.recovery_message
+        if not message:
+            return
+        from desktop_app.ui.dialogs.messages import Messages
+
+        self.status.showMessage(message, 30000)
+        Messages.error(self, "The cache was set aside", message)
+
     def current_tab(self) -> ResourceTab:
         page = self.tabs.currentWidget()
         waiting = next((type_ for type_, widget in self._waiting.items() if widget is page), None)

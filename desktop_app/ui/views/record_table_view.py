@@ -126,7 +126,7 @@ class RecordTableView(QTableView):
             column = pending.pop(0)
             self.resizeColumnToContents(column)
             self.setColumnWidth(column, min(max(self.columnWidth(column), 90), widest))
-            QTimer.singleShot(0, fit_next)
+            QTimer.singleShot(0, self, fit_next)  # ends with the view (a window closed mid-way)
 
         fit_next()
 
