@@ -192,17 +192,18 @@ def read_outbox(moved: Path) -> Salvage:
 def restore(db: sqlite3.Connection, salvage: Salvage) -> None:
     """Copy rescued entries and their records into the new cache ``db`` (one transaction), then show each record
     as the server's copy plus its queued edits."""
-    from desktop_app.store.core import CacheCore
+    from desktop_app.store.core import Database
+    from desktop_app.store.visible import rebuild_visible
 
-    core = CacheCore(db)
-    with core.transaction() as tx:
-        for key in {(str(row[3]), str(row[4])) for row in salvage.entries.values()}:
+    keys = {(str(row[3]), str(row[4])) for row in salvage.entries.values()}
+    with Database(db).transaction() as tx:
+        for key in keys:
             record = salvage.records.get(key)
-            local = key[1].startswith(LOCAL_ID_PREFIX)
             if record is None:
-                record = (*key, "{}", "{}", None, "1970-01-01T00:00:00.000Z", int(local), None)
+                local = int(key[1].startswith(LOCAL_ID_PREFIX))
+                record = (*key, "{}", "{}", None, "1970-01-01T00:00:00.000Z", local, None)
             tx.execute(f"INSERT OR IGNORE INTO records ({_RECORD}, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", record)
         for seq in sorted(salvage.entries):
             tx.execute(f"INSERT OR IGNORE INTO outbox ({_ENTRY}) VALUES ({','.join('?' * 16)})", salvage.entries[seq])
-        for key in {(str(row[3]), str(row[4])) for row in salvage.entries.values()}:
-            core._rebuild_visible(tx, *key)
+        for key in keys:
+            rebuild_visible(tx, *key)
