@@ -80,13 +80,13 @@ def newer_schema(path: Path) -> int:
 def _queue(cli: Cli) -> tuple[list[str], dict[str, int]]:
     """Queue ``EDITS`` quantity updates offline; the file closed."""
     cache = Cache.open(cli.cache_file)
-    items = cache.records("stock_items")[:EDITS]
+    items = cache.records.find("stock_items")[:EDITS]
     editor = Editor(cache)
     expected: dict[str, int] = {}
     for number, item in enumerate(items):
         expected[item.id] = 5000 + number
         editor.update("stock_items", item.id, attributes={"quantity": 5000 + number}, label=f"count {number}")
-    ids = [entry.id for entry in cache.outbox()]
+    ids = [entry.id for entry in cache.outbox.entries()]
     cache.close()
     return ids, expected
 

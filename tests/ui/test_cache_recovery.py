@@ -22,7 +22,7 @@ async def test_the_window_reports_queued_edits_recovered_from_a_damaged_cache(
     shutil.copytree(synced_dir, data_dir)
     path = cache_path(data_dir, CACHE_KEY)
     with Cache.open(path) as cache:
-        items = cache.records("stock_items")[:3]
+        items = cache.records.find("stock_items")[:3]
         for number, item in enumerate(items):
             Editor(cache).update("stock_items", item.id, attributes={"quantity": 900 + number})
     with path.open("r+b") as file:
@@ -37,7 +37,7 @@ async def test_the_window_reports_queued_edits_recovered_from_a_damaged_cache(
         assert len(shown) == 1, shown
         text = shown[0][1]
         assert "3 queued edits recovered" in text and str(path.parent) in text and ".corrupt-" in text
-        assert opened.workspace.cache.pending_count() == 3
+        assert opened.workspace.cache.outbox.pending_count() == 3
         tab = window.tab_by_type["stock_items"]
         row = tab.model.row_of(items[0].id)
         assert tab.model.index(row, tab.model.column_of("quantity")).data() == "900"
