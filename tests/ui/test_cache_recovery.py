@@ -37,7 +37,7 @@ async def test_the_window_reports_queued_edits_recovered_from_a_damaged_cache(
         assert len(shown) == 1, shown
         text = shown[0][1]
         assert "3 queued edits recovered" in text and str(path.parent) in text and ".corrupt-" in text
-        assert opened.workspace.cache.outbox.pending_count() == 3
+        assert opened.workspace.cached.outbox.pending_count() == 3
         tab = window.tab_by_type["stock_items"]
         row = tab.model.row_of(items[0].id)
         assert tab.model.index(row, tab.model.column_of("quantity")).data() == "900"

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
     def report_cache_recovery(self) -> None:
         """Say once that the cache file was set aside, with how many queued edits came back from it and where the
         old file is (the command line prints the same sentence)."""
-        message = self.workspace.cache.recovery_message
+        message = self.workspace.cached.recovery_message
         if not message:
             return
         from desktop_app.ui.dialogs.messages import Messages
