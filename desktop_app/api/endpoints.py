@@ -18,9 +18,12 @@ AUTH_URL = "https://auth.commercelayer.io/oauth/token"
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ``::1``."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    """True for ``localhost``, 127.0.0.0/8 and ``::1``: the names that always mean this machine.
+
+    A ``*.localhost`` name is not one of them: RFC 6761 only asks resolvers to keep it local, and one that does not
+    (a DNS server, a hosts file) would receive the secret in clear text."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -28,16 +31,38 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def shown(url: str) -> str:
+    """``url`` as it may be printed: without a user name or password, which are never echoed."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "(an unreadable URL)"
+    if "@" not in parts.netloc:
+        return url.strip()
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
 def check_url(url: str, what: str) -> str:
     """``url`` without a trailing slash, or :class:`UsageError` naming it when it is unsafe or malformed."""
     cleaned = url.strip().rstrip("/")
-    parts = urlsplit(cleaned)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{what} {url!r} is not an http(s) URL")
+    try:
+        parts = urlsplit(cleaned)
+        host, _ = parts.hostname, parts.port  # a bad port or IPv6 literal raises here
+    except ValueError:
+        raise UsageError(f"{what} {shown(url)!r} is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(f"{what} {shown(url)!r} is not an http(s) URL")
+    if "@" in parts.netloc:
+        raise UsageError(
+            f"{what} {shown(url)!r} must not carry a user name or password (the client secret goes in the keyring "
+            "or the environment)"
+        )
     if parts.query or parts.fragment:
-        raise UsageError(f"{what} {url!r} must not carry a query or fragment")
-    if parts.scheme != "https" and not is_loopback(parts.hostname):
-        raise UsageError(f"{what} {url!r} must use https (plain http is only allowed for this machine's addresses)")
+        raise UsageError(f"{what} {shown(url)!r} must not carry a query or fragment")
+    if parts.scheme != "https" and not is_loopback(host):
+        raise UsageError(
+            f"{what} {shown(url)!r} must use https (plain http is only allowed for localhost and loopback addresses)"
+        )
     return cleaned
 
 

@@ -33,6 +33,7 @@ def _names(types: tuple[str, ...]) -> tuple[list[str], str]:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from desktop_app.commands.failures import guarded
     from desktop_app.connection import add_connection_arguments
     from desktop_app.schema import command_types, synced_types
 
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     def command(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
         parser = subparsers.add_parser(name, help=help_text, description=help_text)
         add_connection_arguments(parser)
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=guarded(handler))
         return parser
 
     sync = command("sync", "bring the local cache up to date with the server", run_sync)
@@ -152,7 +153,9 @@ def run_export(args: argparse.Namespace) -> int:
     _, cache = _open(args, need_secret=False)
     try:
         if args.output:
-            with open(args.output, "w", encoding="utf-8", newline="") as stream:
+            from desktop_app.commands.failures import open_output
+
+            with open_output(args.output) as stream:
                 count = export_records(cache.records, args.resource, args.format, stream)
             print(f"{count} records written to {args.output}", file=sys.stderr)
         else:
@@ -196,6 +199,8 @@ def _values(resource_name: str, sets: list[str], rels: list[str]) -> tuple[dict[
         if rel is None:
             raise FieldError(name, f"is not a relationship of {resource.plural_label}", "unknown")
         text = text.strip()
+        if not text.isprintable() or not text.isascii():
+            raise FieldError(name, "must be record ids (letters and digits)", "invalid")
         if rel.to_one:
             relationships[name] = text or None
         else:

@@ -40,10 +40,17 @@ class ProfileError(UsageError):
 
 
 def check_url(field: str, value: str) -> str:
-    """An absolute http(s) URL with a host, without a trailing slash."""
-    parts = urlsplit(value.strip())
+    """An absolute http(s) URL with a host, without a trailing slash (a password in it is never echoed)."""
+    from desktop_app.api.endpoints import shown
+
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        raise ProfileError(field, f"{shown(value)!r} is not a valid address") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ProfileError(field, f"{value!r} is not an http:// or https:// address")
+        raise ProfileError(field, f"{shown(value)!r} is not an http:// or https:// address")
+    if "@" in parts.netloc:
+        raise ProfileError(field, f"{shown(value)!r} must not carry a user name or password")
     return value.strip().rstrip("/")
 
 

@@ -16,8 +16,13 @@ from typing import Any
 from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import Field, Resource
 
-_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
-_FLOAT_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: ASCII digits only: ``\d`` would take ``１２`` and ``١٢``, which ``int()`` reads but no server does.
+_INTEGER_TEXT = re.compile(r"^[+-]?[0-9]+$")
+_FLOAT_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+#: Commerce Layer keeps integers in 32-bit columns: a larger value would fail on the server, not here.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+#: JSON typed into a field (metadata) nests at most this deep; deeper is a mistake or an attack.
+MAX_JSON_DEPTH = 32
 #: Integers travel as 32-bit PostgreSQL integers on Commerce Layer; text far longer than that is refused before
 #: ``int()`` (which raises past 4,300 digits) is asked.
 _MAX_DIGITS = 40
@@ -119,6 +124,8 @@ def _check_bounds(field: Field, value: int) -> None:
         raise FieldError(field.name, f"must be greater than or equal to {field.minimum}", "greater_than_or_equal_to")
     if field.maximum is not None and value > field.maximum:
         raise FieldError(field.name, f"must be less than or equal to {field.maximum}", "less_than_or_equal_to")
+    if not INT32_MIN <= value <= INT32_MAX:
+        raise FieldError(field.name, f"must be between {INT32_MIN:,} and {INT32_MAX:,}", "out_of_range")
 
 
 def check_attributes(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
@@ -131,12 +138,12 @@ def parse_text(field: Field, text: str) -> Any:
     """Read what a person typed (command line, dialog, table cell) as a value for ``field``.
 
     An empty string means "no value" for optional text; objects are JSON (``{"bin": "A3"}``); booleans accept the
-    usual words (yes/no, on/off, 1/0).
+    usual words (yes/no, on/off, 1/0). Text that is not valid Unicode (bytes that were not UTF-8 on the command
+    line arrive as lone surrogates) and JSON nested deeper than :data:`MAX_JSON_DEPTH` are refused, naming the field.
     """
+    _check_text(field, text)
     stripped = text.strip()
     if stripped == "" or stripped.lower() == "null":
-        if field.type == "string" and stripped == "" and not field.enum:
-            return None
         return None
     if field.type == "boolean":
         lowered = stripped.lower()
@@ -150,10 +157,49 @@ def parse_text(field: Field, text: str) -> Any:
             loaded = json.loads(stripped)
         except json.JSONDecodeError:
             raise FieldError(field.name, f"must be JSON ({field.type})", "invalid_json") from None
+        except RecursionError:
+            loaded = None
+        if loaded is None or _depth(loaded) > MAX_JSON_DEPTH:
+            raise FieldError(field.name, f"nests deeper than {MAX_JSON_DEPTH} levels", "too_deep")
+        _check_strings(field, loaded)
         return coerce(field, loaded)
     if field.type == "string":
         return coerce(field, text)
     return coerce(field, stripped)
+
+
+def _check_text(field: Field, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FieldError(
+            field.name, "is not valid text (bytes that are not UTF-8, or a lone surrogate)", "invalid_text"
+        ) from None
+
+
+def _check_strings(field: Field, value: Any) -> None:
+    """Every key and string inside a JSON value is valid Unicode (``"\\ud800"`` decodes to a lone surrogate)."""
+    if isinstance(value, str):
+        _check_text(field, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(field, key)
+            _check_strings(field, item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(field, item)
+
+
+def _depth(value: Any) -> int:
+    """How deep a JSON value nests, counted without recursion (it may be deeper than Python's stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def display(field: Field, value: Any) -> str:

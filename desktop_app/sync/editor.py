@@ -49,7 +49,7 @@ class Editor:
         label: str | None = None,
     ) -> OutboxEntry:
         resource = _resource(type_, "create")
-        clean_attributes = check_attributes(resource, attributes, "create")
+        clean_attributes = _checked(resource, attributes, "create")
         clean_relationships = self._relationships(resource, relationships or {}, "create")
         _check_required(resource, clean_attributes, clean_relationships)
         entry_id = str(uuid.uuid4())
@@ -76,7 +76,7 @@ class Editor:
         label: str | None = None,
     ) -> OutboxEntry:
         resource = _resource(type_, "update")
-        clean_attributes = check_attributes(resource, attributes or {}, "update")
+        clean_attributes = _checked(resource, attributes or {}, "update")
         clean_relationships = self._relationships(resource, relationships or {}, "update")
         if not clean_attributes and not clean_relationships:
             raise UsageError("set - nothing to change (give --set field=value or --rel name=ID)")
@@ -92,7 +92,7 @@ class Editor:
         checked: list[tuple[str, str, dict[str, Any], Relationships]] = []
         for type_, record_id, attributes in changes:
             resource = _resource(type_, "update")
-            checked.append((resource.type, record_id, check_attributes(resource, attributes, "update"), {}))
+            checked.append((resource.type, record_id, _checked(resource, attributes, "update"), {}))
         group = str(uuid.uuid4())
         ids = [str(uuid.uuid4()) for _ in checked]
         return self.outbox.queue_updates(checked, ids, label=label, group_id=group)
@@ -172,6 +172,17 @@ class Editor:
         if self.records.get(target, record_id) is None:
             error = UnknownRecordError(target, record_id)
             raise FieldError(name, str(error).split(" - ", 1)[1], "unknown_id")
+
+
+def _checked(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
+    """The attributes coerced; a required field emptied is refused here, as the server would (an update that
+    could only come back refused would hold the record's later edits behind it)."""
+    clean = check_attributes(resource, attributes, action)
+    for name, value in clean.items():
+        spec = resource.fields[name]
+        if value is None and spec.required and spec.required_when is None:
+            raise FieldError(name, "can't be blank", "blank")
+    return clean
 
 
 def _resource(type_: str, action: str) -> Resource:
