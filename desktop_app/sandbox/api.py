@@ -16,6 +16,7 @@ from starlette.responses import Response
 from desktop_app.sandbox.auth import Authority
 from desktop_app.sandbox.documents import Renderer, encode
 from desktop_app.sandbox.errors import ApiError, error, not_found, shown
+from desktop_app.sandbox.history import who_of
 from desktop_app.sandbox.inventory import (
     apply_triggers,
     defaults,
@@ -37,6 +38,7 @@ ACCEPTABLE = frozenset({JSON_API, "*/*", "application/*"})
 #: The catalogue action each method needs on a collection and on a member.
 COLLECTION_ACTIONS = {"GET": "list", "POST": "create"}
 MEMBER_ACTIONS = {"GET": "retrieve", "PATCH": "update", "DELETE": "delete"}
+WRITES = frozenset({"POST", "PATCH", "DELETE"})
 
 
 def respond(
@@ -79,6 +81,8 @@ class ResourceEndpoints:
             # A bug of the sandbox still answers in Commerce Layer's error shape, and says where in the log.
             log.exception("sandbox failed on %s %s", request.method, request.url.path)
             return error_response(error(500, "INTERNAL_SERVER_ERROR", "The sandbox failed; its log has the details."))
+        finally:
+            self.store.who = None
 
     # -- common checks -----------------------------------------------------------------------------------------
     def _prepare(self, request: Request, actions: dict[str, str]) -> tuple[str, Resource]:
@@ -91,7 +95,9 @@ class ResourceEndpoints:
             refusal = error(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}.")
             refusal.headers = {"Allow": ", ".join(allowed)}
             raise refusal
-        self.authority.check(request.headers.get("authorization"))
+        claims = self.authority.check(request.headers.get("authorization"))
+        if request.method in WRITES:
+            self.store.who = who_of(claims)  # the versions this request's writes leave name its client
         accept = request.headers.get("accept")
         if accept and not any(p.split(";")[0].strip().lower() in ACCEPTABLE for p in accept.split(",")):
             raise error(406, "NOT_ACCEPTABLE", f"This API answers {JSON_API}; the request accepts only {accept}.")
@@ -220,8 +226,8 @@ class ResourceEndpoints:
         new.attributes["updated_at"] = timestamp(old.attributes.get("updated_at"))
         server_values(self.store, new, creating=False)
         with self.store.transaction():
-            self.store.apply(effects)
             self.store.save(new)
+            self.store.apply(effects)
         return new
 
     def _delete(self, record: Record) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from desktop_app.sandbox.history import changes, event_of, history_type, worth_a_version
+from desktop_app.sandbox.stamps import defaults, timestamp
 from desktop_app.schema import Relationship, get_resource, resources
 
 ID_ALPHABET = string.ascii_letters
@@ -111,6 +113,11 @@ class Store:
         #: Each type's records in insertion order, as a list: a page is then a slice, as fast deep in a table of a
         #: million as at its start (a dict has no positions, so page N had to walk past every record before it).
         self._lists: dict[str, list[Record]] = {}
+        #: Versions by the (type, id) they describe, oldest first: what ``<type>/<id>/versions`` lists.
+        self._history: dict[tuple[str, str], list[Record]] = {}
+        #: ``who`` of the request whose writes are landing (see :mod:`desktop_app.sandbox.history`); while it is
+        #: ``None`` (seed load, reset) writes leave no version.
+        self.who: dict[str, Any] | None = None
 
     # -- loading -----------------------------------------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -143,6 +150,7 @@ class Store:
         self._refs = {}
         self._seq = 0
         self._lists = {}
+        self._history = {}
 
     # -- reading -----------------------------------------------------------------------------------------------
     def table(self, type_: str) -> dict[str, Record]:
@@ -166,6 +174,8 @@ class Store:
             target_id = record.relationships.get(rel_name)
             found = self.tables[target_type].get(target_id) if target_id else None
             return [found] if found is not None else []
+        if target_type == history_type():
+            return list(self._history.get((record.type, record.id), ()))
         rel = get_resource(record.type).relationships[rel_name]
         backs = back_references(record.type, rel_name)
         table = self.tables[rel.target]
@@ -226,6 +236,7 @@ class Store:
                 "INSERT INTO records VALUES (?, ?, ?, ?)", (record.type, record.id, self._seq, record.body())
             )
         self._remember(record)
+        self._version(old, record)
 
     def apply(self, effects: Effects) -> None:
         for record in effects.saved:
@@ -238,10 +249,38 @@ class Store:
         self._forget_refs(record)
         self._lists.pop(record.type, None)
         self.tables[record.type].pop(record.id, None)
+        self._version(record, None)
+
+    def _version(self, old: Record | None, new: Record | None) -> None:
+        """Record the version a write leaves, in the same transaction (rules in :mod:`desktop_app.sandbox.history`)."""
+        subject = new or old
+        versions = history_type()
+        if self.who is None or subject is None or versions is None or subject.type == versions:
+            return
+        event = event_of(old, new)
+        changed = changes(
+            (old.attributes, old.relationships) if old else None, (new.attributes, new.relationships) if new else None
+        )
+        if not worth_a_version(event, changed):
+            return
+        now = timestamp()
+        attributes = defaults(versions) | {
+            "resource_type": subject.type,
+            "resource_id": subject.id,
+            "event": event,
+            "changes": changed,
+            "who": self.who,
+            "created_at": now,
+            "updated_at": now,
+        }
+        self.save(Record(versions, self.new_id(versions), attributes, {}))
 
     def _remember(self, record: Record) -> None:
         self._lists.pop(record.type, None)
         self.tables[record.type][record.id] = record
+        if record.type == history_type():
+            subject = (record.attributes["resource_type"], record.attributes["resource_id"])
+            self._history.setdefault(subject, []).append(record)
         for rel in stored_relationships(record.type):
             target_id = record.relationships.get(rel.name)
             if target_id:

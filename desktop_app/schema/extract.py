@@ -1,12 +1,12 @@
 """Regenerate ``catalogue.json`` from Commerce Layer's machine-readable resource catalogue.
 
-The full catalogue is 1.7 MB and describes 135 resources; Stockroom serves and edits nine. This script keeps those
-nine, drops relationships to resources we do not serve (and the filter keys that name them), turns the catalogue's
-free-text "required" notes into rules a validator can apply, keeps the dropped relationships apart (a client may
-still ask for them: the sandbox answers them as an organisation holding no such records), keeps the two singletons
-(the organisation and the application a token belongs to), and adds the facts the catalogue only states in prose
-(enumerations, the rate-limit class, the stock transfer life cycle). Run it when Commerce Layer publishes a new
-catalogue:
+The full catalogue is 1.7 MB and describes 135 resources; Stockroom serves nine inventory resources and their
+versions (the read-only audit trail). This script keeps those, drops relationships to resources we do not serve (and
+the filter keys that name them) and fields a client never meets, turns the catalogue's free-text "required" notes into
+rules a validator can apply, keeps the dropped relationships apart (a client may still ask for them: the sandbox
+answers them as an organisation holding no such records), keeps the two singletons (the organisation and the
+application a token belongs to), and adds the facts the catalogue only states in prose (enumerations, the rate-limit
+class, the stock transfer life cycle). Run it when Commerce Layer publishes a new catalogue:
 
     python -m desktop_app.schema.extract ../shared/commercelayer/resources-7.9.16.json
 """
@@ -29,6 +29,7 @@ KEPT = {
     "reserved_stock": "reserved_stocks",
     "stock_transfer": "stock_transfers",
     "shipping_category": "shipping_categories",
+    "version": "versions",
 }
 
 # Commerce Layer's rate limits treat these as cacheable reads (API-NOTES.md section 6).
@@ -105,6 +106,7 @@ LABELS = {
     "reserved_stocks": ("Reserved stock", "Reserved stocks"),
     "stock_transfers": ("Stock transfer", "Stock transfers"),
     "shipping_categories": ("Shipping category", "Shipping categories"),
+    "versions": ("Version", "Versions"),
 }
 
 
@@ -162,6 +164,12 @@ def _field(plural: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _seen(spec: dict[str, Any]) -> bool:
+    """Whether a client ever meets the field: returned, or sent (a version's ``ip_address`` and ``uuid`` are
+    neither, so Stockroom does not describe them)."""
+    return spec.get("fetchable", True) is not False or bool(spec.get("creatable") or spec.get("updatable"))
+
+
 def extract(catalogue: list[dict[str, Any]]) -> dict[str, Any]:
     by_id = {entry["id"]: entry["attributes"] for entry in catalogue}
     served = set(KEPT.values())
@@ -186,7 +194,7 @@ def extract(catalogue: list[dict[str, Any]]) -> dict[str, Any]:
             "plural_label": plural_label,
             "actions": attrs["actions"],
             "cacheable": plural in CACHEABLE,
-            "fields": {name: _field(plural, name, spec) for name, spec in attrs["fields"].items()},
+            "fields": {name: _field(plural, name, spec) for name, spec in attrs["fields"].items() if _seen(spec)},
             "relationships": relationships,
             "other_relationships": others,
             "filters": filters,

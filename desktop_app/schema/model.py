@@ -1,8 +1,8 @@
 """The one description of each Commerce Layer resource Stockroom knows.
 
 Everything that needs to know a resource's shape (the sandbox's validation, the client's JSON:API encoding, the
-cache schema, the table columns, the edit dialogs, the command line's ``--set``) reads it from here, so the nine
-resources are described once. The facts come from ``catalogue.json``, extracted from Commerce Layer's catalogue.
+cache schema, the table columns, the edit dialogs, the command line's ``--set``) reads it from here, so each
+resource is described once. The facts come from ``catalogue.json``, extracted from Commerce Layer's catalogue.
 """
 
 from __future__ import annotations

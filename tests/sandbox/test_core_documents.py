@@ -31,7 +31,7 @@ def test_retrieve_has_the_seed_pages_shape(api: httpx.Client) -> None:
             "related": f"{base}/stock_items/ItemTshMil/sku",
         }
     }
-    assert set(data["relationships"]) == {"reserved_stock", "sku", "stock_location"}
+    assert set(data["relationships"]) == {"reserved_stock", "sku", "stock_location", "versions"}
     assert data["meta"]["mode"] == "test" and {"organization_id", "trace_id"} <= set(data["meta"])
 
 
