@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from desktop_app.sandbox.auth import Authority
 from desktop_app.sandbox.documents import Renderer, encode
-from desktop_app.sandbox.errors import ApiError, error, not_found, shown
+from desktop_app.sandbox.errors import ApiError, error, not_found, shown, unknown_path
 from desktop_app.sandbox.history import who_of
 from desktop_app.sandbox.inventory import (
     apply_triggers,
@@ -27,10 +27,10 @@ from desktop_app.sandbox.inventory import (
     timestamp,
 )
 from desktop_app.sandbox.names import canonical_relationship, resource_for_path, shown_type
-from desktop_app.sandbox.querying import paginate, parse_query, select
+from desktop_app.sandbox.querying import Query, check_paging, paginate, parse_query, select
 from desktop_app.sandbox.storage import Record, Store, stored_relationships
 from desktop_app.sandbox.validation import check_type, duplicates, missing, read_changes, read_data
-from desktop_app.schema import Resource, get_resource
+from desktop_app.schema import Relationship, Resource, get_resource
 
 log = logging.getLogger(__name__)
 JSON_API = "application/vnd.api+json"
@@ -86,18 +86,20 @@ class ResourceEndpoints:
 
     # -- common checks -----------------------------------------------------------------------------------------
     def _prepare(self, request: Request, actions: dict[str, str]) -> tuple[str, Resource]:
-        segment = request.path_params["segment"]
-        resource = resource_for_path(segment)
-        if resource is None:
-            raise error(404, "NOT_FOUND", f"{request.url.path} is not a resource of this API.", "Not found")
-        allowed = [m for m, a in actions.items() if resource.can(a)]
-        if request.method not in allowed:
-            refusal = error(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}.")
-            refusal.headers = {"Allow": ", ".join(allowed)}
-            raise refusal
+        """Token first (Commerce Layer answers 401 before it says anything about the path), then the path, the
+        method (``HEAD`` is ``GET`` without the body), and the content types."""
         claims = self.authority.check(request.headers.get("authorization"))
         if request.method in WRITES:
             self.store.who = who_of(claims)  # the versions this request's writes leave name its client
+        segment = request.path_params["segment"]
+        resource = resource_for_path(segment)
+        if resource is None:
+            raise unknown_path(request.url.path)
+        allowed = [m for m, a in actions.items() if resource.can(a)]
+        if (request.method if request.method != "HEAD" else "GET") not in allowed:
+            refusal = error(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}.")
+            refusal.headers = {"Allow": ", ".join([*allowed, "HEAD"] if "GET" in allowed else allowed)}
+            raise refusal
         accept = request.headers.get("accept")
         if accept and not any(p.split(";")[0].strip().lower() in ACCEPTABLE for p in accept.split(",")):
             raise error(406, "NOT_ACCEPTABLE", f"This API answers {JSON_API}; the request accepts only {accept}.")
@@ -148,18 +150,21 @@ class ResourceEndpoints:
             record = self._update(segment, resource, record, body)
         return respond(self._renderer(request).single(record, segment, query))
 
-    def _relationship_of(self, request: Request) -> tuple[str, Resource, Record, str, str]:
-        """The path's resource, record and relationship (as written and as the catalogue names it), or a 404."""
+    def _relationship_of(self, request: Request) -> tuple[str, Resource, Record, str, str | None]:
+        """The path's resource, record and relationship (as written and as the catalogue names it; ``None`` for a
+        relationship to a type nothing here keeps), or a 404."""
         segment, resource = self._prepare(request, {"GET": "retrieve"})
         record = self._find(resource, request.path_params["id"])
         name = request.path_params["relationship"]
         canonical = canonical_relationship(resource, name)
-        if canonical is None:
-            raise error(404, "NOT_FOUND", f"{segment} has no relationship {name}.", "Not found")
+        if canonical is None and name not in resource.other_relationships:
+            raise unknown_path(request.url.path)
         return segment, resource, record, name, canonical
 
     def _nested(self, request: Request, body: bytes) -> Response:
         segment, resource, record, name, canonical = self._relationship_of(request)
+        if canonical is None:
+            return self._nothing_related(request, resource.other_relationships[name], f"/api/{segment}/{record.id}")
         rel = resource.relationships[canonical]
         target = get_resource(rel.target)
         shown = shown_type(rel.target, name)
@@ -181,7 +186,22 @@ class ResourceEndpoints:
         renderer = self._renderer(request)
         url = f"{renderer.base_url}/api/{segment}/{record.id}"
         links = {"self": f"{url}/relationships/{name}", "related": f"{url}/{name}"}
+        if canonical is None:
+            empty: list[Any] | None = None if _resource.other_relationships[name].to_one else []
+            return respond({"data": empty, "links": links})
         return respond({"data": renderer.linkage(record, name, canonical), "links": links})
+
+    def _nothing_related(self, request: Request, rel: Relationship, parent: str) -> Response:
+        """A relationship to a type the sandbox keeps no records of answers as Commerce Layer answers for a record
+        with nothing related: ``null``, or an empty page whose paging parameters are still checked."""
+        if rel.to_one:
+            check_paging(request.query_params, collection=False)
+            return respond({"data": None})
+        page = paginate([], check_paging(request.query_params, collection=True))
+        path = f"{parent}/{rel.name}"
+        return respond(
+            self._renderer(request).page(page, rel.target, Query(), path, request.query_params.multi_items())
+        )
 
     # -- changes -----------------------------------------------------------------------------------------------
     def _create(self, segment: str, resource: Resource, body: bytes) -> Record:

@@ -22,7 +22,7 @@ from starlette.types import Message, Receive, Scope, Send
 from desktop_app.sandbox.api import ResourceEndpoints, error_response, respond
 from desktop_app.sandbox.auth import Authority
 from desktop_app.sandbox.bodies import MAX_BODY_BYTES, too_large
-from desktop_app.sandbox.errors import ApiError, error, invalid_token
+from desktop_app.sandbox.errors import ApiError, error, invalid_token, unknown_path
 from desktop_app.sandbox.faults import Fault, Faults, RequestLog, parse_fault
 from desktop_app.sandbox.inventory import defaults, server_values
 from desktop_app.sandbox.names import resource_for_path
@@ -213,7 +213,13 @@ class Sandbox:
         return JSONResponse(issued)
 
     async def unknown_path(self, request: Request) -> Response:
-        return error_response(error(404, "NOT_FOUND", f"{request.url.path} is not served here.", "Not found"))
+        """Any other path: under ``/api`` the token is checked first, as Commerce Layer does."""
+        try:
+            if request.url.path.startswith("/api/") or request.url.path == "/api":
+                self.authority.check(request.headers.get("authorization"))
+            raise unknown_path(request.url.path)
+        except ApiError as exc:
+            return error_response(exc)
 
     async def requests_endpoint(self, request: Request) -> Response:
         if request.method == "DELETE":

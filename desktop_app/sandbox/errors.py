@@ -116,6 +116,11 @@ def not_found(type_: str, id_: str) -> ApiError:
     )
 
 
+def unknown_path(path: str) -> ApiError:
+    """A path this API has no route for, refused with Commerce Layer's 404 code (after the token was checked)."""
+    return error(404, "RECORD_NOT_FOUND", f"{path} is not a path of this API.", "Not found")
+
+
 def invalid_token() -> ApiError:
     return error(401, "INVALID_TOKEN", "The access token you provided is invalid.", "Invalid token")
 

@@ -73,6 +73,32 @@ def parse_query(store: Store, resource: Resource, params: Mapping[str, str], *, 
     return query
 
 
+def check_paging(params: Mapping[str, str], *, collection: bool) -> Query:
+    """The query of a relationship to a type the sandbox keeps nothing of: paging is read and checked as anywhere
+    else; include, fields, filters and sort are accepted unread (there is nothing for them to select); any other
+    key is refused as :func:`parse_query` refuses it."""
+    query = Query()
+    try:
+        for key, value in params.items():
+            if collection and key in ("page[number]", "page[size]"):
+                if key == "page[number]":
+                    query.page = _page_value(key, value)
+                else:
+                    query.size = _page_value(key, value)
+            elif not _unread(key, collection):
+                raise QueryError("PARAM_NOT_ALLOWED", key, f"{key} is not a parameter this endpoint accepts")
+    except QueryError as exc:
+        raise bad_query(exc) from None
+    return query
+
+
+def _unread(key: str, collection: bool) -> bool:
+    """Whether ``key`` is one of JSON:API's query parameters that an empty answer may leave unread."""
+    if key == "include" or key.startswith("fields["):
+        return True
+    return collection and (key == "sort" or key.startswith("filter["))
+
+
 def _page_value(key: str, value: str) -> int:
     """A page number or size; numbers are PostgreSQL integers on Commerce Layer, so a page beyond 2,147,483,647
     is refused rather than looked for."""
