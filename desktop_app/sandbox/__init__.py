@@ -2,7 +2,8 @@
 
 Served: ``POST /oauth/token``; ``/api/<type>`` for addresses, inventory_models, inventory_stock_locations (also as
 ``stock_levels``), stock_items, stock_locations, skus, reserved_stocks (read-only), stock_transfers and
-shipping_categories; the test surface ``/_sandbox/{requests,faults,reset}``.
+shipping_categories, with every relationship the catalogue lists as ``/api/<type>/<id>/<relationship>``; the
+singletons ``/api/organization`` and ``/api/application``; the test surface ``/_sandbox/{requests,faults,reset}``.
 
 Where Commerce Layer's documentation is silent the sandbox chooses, consistently:
 - unknown, read-only, non-creatable or non-updatable keys in a body → 400 ``PARAM_NOT_ALLOWED``; triggers only in PATCH;
@@ -14,7 +15,15 @@ Where Commerce Layer's documentation is silent the sandbox chooses, consistently
 - unknown query parameters → 400 ``PARAM_NOT_ALLOWED``; filters, sort and paging on a single record likewise;
 - ``cont``/``start``/``end``/``matches`` ignore case, as Ransack's ``ILIKE`` does on PostgreSQL;
 - SKU ``inventory`` (single retrieve only): see :mod:`desktop_app.sandbox.inventory`;
-- stock transfer life cycle, reservations and stock moves: see :mod:`desktop_app.sandbox.transfers`.
+- stock transfer life cycle, reservations and stock moves: see :mod:`desktop_app.sandbox.transfers`;
+- the token is checked before the path; a path outside the catalogue → 404 ``RECORD_NOT_FOUND``;
+- relationships to types the sandbox keeps no records of (a stock item's ``stock_reservations``, a SKU's ``tags``)
+  answer ``null`` or an empty page; writing one accepts clearing it and refuses any id as not found (422);
+- bodies Ruby's JSON would not parse or the sandbox could not print back (lone surrogates, ``NaN``, numbers of
+  thousands of digits, nesting beyond 100) → 400 ``INVALID_DATA_FORMAT``; bodies over 1 MiB → 413: see
+  :mod:`desktop_app.sandbox.bodies`;
+- booleans take Rails' wire spellings (``1``/``0``, ``t``/``f``, ``on``/``off``, ``true``/``false``) but not other
+  text, which Rails would silently read as true.
 """
 
 from desktop_app.sandbox.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, create_app

@@ -17,7 +17,7 @@ from desktop_app.sandbox.documents import attribute_plan
 from desktop_app.sandbox.errors import ApiError, ErrorObject, error, field_problem, shown
 from desktop_app.sandbox.names import PATH_TYPES, canonical_relationship
 from desktop_app.sandbox.storage import Record, Store, stored_relationships
-from desktop_app.schema import FieldError, Resource, coerce, get_resource
+from desktop_app.schema import FieldError, Relationship, Resource, coerce, get_resource
 
 
 @dataclass
@@ -79,6 +79,9 @@ def read_changes(store: Store, resource: Resource, data: dict[str, Any], *, crea
         pointer = f"/data/relationships/{name}"
         canonical = canonical_relationship(resource, name)
         rel = resource.relationships.get(canonical) if canonical else None
+        if rel is None and name in resource.other_relationships:
+            problems.extend(_link_to_nothing(resource.other_relationships[name], value, pointer, creating))
+            continue
         if rel is None or not rel.to_one or not (rel.creatable if creating else rel.updatable):
             raise not_allowed(name, pointer)
         linkage = value.get("data", ...) if isinstance(value, dict) else ...
@@ -99,6 +102,24 @@ def read_changes(store: Store, resource: Resource, data: dict[str, Any], *, crea
     if problems:
         raise ApiError(problems)
     return changes
+
+
+def _link_to_nothing(rel: Relationship, value: Any, pointer: str, creating: bool) -> list[ErrorObject]:
+    """A writable relationship to a type the sandbox keeps no records of (a SKU's ``tags``, a transfer's
+    ``shipment``): clearing it is accepted, there being nothing to clear, and any identifier names a record that
+    does not exist here, refused as Commerce Layer refuses an unknown id (422, pointing at the relationship)."""
+    if not (rel.creatable if creating else rel.updatable):
+        raise not_allowed(rel.name, pointer)
+    linkage = value.get("data", ...) if isinstance(value, dict) else ...
+    if linkage == (None if rel.to_one else []):
+        return []
+    identifiers: list[Any] = [linkage] if rel.to_one else linkage if isinstance(linkage, list) else [None]
+    if not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in identifiers):
+        shape = "an object with type and id" if rel.to_one else "an array of objects with type and id"
+        return [field_problem(rel.name, f"must be {shape}", "invalid", pointer)]
+    if any(i.get("type") != rel.target for i in identifiers):
+        return [field_problem(rel.name, f"must be of type {rel.target}", "invalid", pointer)]
+    return [field_problem(rel.name, "not found", "not_found", pointer, identifiers[0]["id"])]
 
 
 def _resolve_codes(store: Store, resource: Resource, changes: Changes, problems: list[ErrorObject]) -> None:

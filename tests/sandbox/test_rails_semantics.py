@@ -24,3 +24,36 @@ def test_booleans_accept_what_rails_casts(api: httpx.Client) -> None:
     for guess in ("yes", "no", "2", 2, "maybe"):
         error = one_error(_patch(api, "skus/SkuTshirt0", {"do_not_track": guess}), 422, "VALIDATION_ERROR")
         assert error["detail"] == "do_not_track - must be true or false"
+
+
+def test_writable_relationships_to_types_kept_nowhere_are_judged_like_unknown_ids(api: httpx.Client) -> None:
+    """The catalogue lets a client set a SKU's ``tags`` and a transfer's ``shipment``; the sandbox keeps no tags
+    or shipments, so clearing them is accepted and naming one is refused as an id that does not exist."""
+
+    def patch_sku(relationships: dict[str, Any]) -> httpx.Response:
+        data = {"type": "skus", "id": "SkuTshirt0", "relationships": relationships}
+        return api.patch("skus/SkuTshirt0", json={"data": data})
+
+    assert patch_sku({"tags": {"data": []}}).status_code == 200
+    error = one_error(patch_sku({"tags": {"data": [{"type": "tags", "id": "TagSummer0"}]}}), 422, "VALIDATION_ERROR")
+    assert (error["source"]["pointer"], error["detail"]) == ("/data/relationships/tags", "tags - not found")
+    wrong = one_error(patch_sku({"tags": {"data": [{"type": "skus", "id": "SkuTshirt0"}]}}), 422)
+    assert wrong["detail"] == "tags - must be of type tags"
+    one_error(patch_sku({"tags": {"data": None}}), 422, "VALIDATION_ERROR")
+    one_error(patch_sku({"versions": {"data": []}}), 400, "PARAM_NOT_ALLOWED")
+
+    relationships: dict[str, Any] = {
+        "sku": {"data": {"type": "skus", "id": "SkuMugXXX0"}},
+        "origin_stock_location": {"data": {"type": "stock_locations", "id": "LocBerlin0"}},
+        "destination_stock_location": {"data": {"type": "stock_locations", "id": "LocMilano0"}},
+        "shipment": {"data": None},
+        "line_item": {"data": None},
+    }
+    transfer = {"type": "stock_transfers", "attributes": {"quantity": 2}, "relationships": relationships}
+    assert api.post("stock_transfers", json={"data": transfer}).status_code == 201
+    relationships["shipment"] = {"data": {"type": "shipments", "id": "ShipmentX0"}}
+    error = one_error(api.post("stock_transfers", json={"data": transfer}), 422, "VALIDATION_ERROR")
+    assert error["source"]["pointer"] == "/data/relationships/shipment"
+    relationships["shipment"] = {"data": None}
+    relationships["stock_reservation"] = {"data": None}
+    one_error(api.post("stock_transfers", json={"data": transfer}), 400, "PARAM_NOT_ALLOWED")
