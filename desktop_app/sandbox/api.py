@@ -243,8 +243,11 @@ class ResourceEndpoints:
         if refused:
             raise ApiError(refused)
         effects = apply_triggers(self.store, old, new, changes.triggers)
-        new.attributes["updated_at"] = timestamp(old.attributes.get("updated_at"))
         server_values(self.store, new, creating=False)
+        if new.attributes == old.attributes and new.relationships == old.relationships and effects.empty:
+            # Rails saves nothing when nothing changed: updated_at stays, so other clients see no false conflict.
+            return old
+        new.attributes["updated_at"] = timestamp(old.attributes.get("updated_at"))
         with self.store.transaction():
             self.store.save(new)
             self.store.apply(effects)

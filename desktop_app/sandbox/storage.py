@@ -54,6 +54,10 @@ class Effects:
     saved: list[Record] = field(default_factory=list)
     deleted: list[Record] = field(default_factory=list)
 
+    @property
+    def empty(self) -> bool:
+        return not (self.saved or self.deleted)
+
 
 @cache
 def stored_relationships(type_: str) -> tuple[Relationship, ...]:

@@ -57,3 +57,19 @@ def test_writable_relationships_to_types_kept_nowhere_are_judged_like_unknown_id
     relationships["shipment"] = {"data": None}
     relationships["stock_reservation"] = {"data": None}
     one_error(api.post("stock_transfers", json={"data": transfer}), 400, "PARAM_NOT_ALLOWED")
+
+
+def test_a_patch_that_changes_nothing_keeps_updated_at(api: httpx.Client) -> None:
+    before = api.get("stock_items/ItemTshBer").json()["data"]["attributes"]
+    same = {"quantity": before["quantity"], "metadata": before["metadata"], "reference": before["reference"]}
+    for attributes in (same, {}, {"quantity": str(before["quantity"])}, {"_validate": True}):
+        response = _patch(api, "stock_items/ItemTshBer", attributes)
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["attributes"]["updated_at"] == before["updated_at"], attributes
+    relinked: dict[str, Any] = {"type": "stock_items", "id": "ItemTshBer"}
+    relinked["relationships"] = {"sku": {"data": {"type": "skus", "id": "SkuTshirt0"}}}
+    unchanged = api.patch("stock_items/ItemTshBer", json={"data": relinked}).json()["data"]["attributes"]
+    assert unchanged["updated_at"] == before["updated_at"]
+    assert api.get("stock_items/ItemTshBer").json()["data"]["attributes"]["updated_at"] == before["updated_at"]
+    changed = _patch(api, "stock_items/ItemTshBer", {"quantity": before["quantity"] + 1}).json()["data"]["attributes"]
+    assert changed["updated_at"] > before["updated_at"]
