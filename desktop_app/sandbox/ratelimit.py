@@ -100,7 +100,9 @@ class RateLimiter:
             "X-Ratelimit-Interval": str(int(limits.average.interval)),
         }
         if used >= limits.average.count or burst.used(now) >= limits.burst.count:
-            headers["X-Ratelimit-Remaining"] = "0"
+            # The headers describe the average window only (the burst is never surfaced): a burst refusal still
+            # says how much of the minute is left, and refused requests do not count against it.
+            headers["X-Ratelimit-Remaining"] = str(max(limits.average.count - used, 0))
             raise _too_many(headers)
         average.hits.append(now)
         burst.hits.append(now)
