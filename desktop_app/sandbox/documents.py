@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from desktop_app.sandbox.names import canonical_relationship, relationship_names, shown_type
 from desktop_app.sandbox.querying import Page, Query
 from desktop_app.sandbox.storage import Record, Store
-from desktop_app.schema import get_resource
+from desktop_app.schema import LEGACY_STOCK_LEVELS, get_resource
 
 Extra = Callable[[Store, Record], dict[str, Any]]
 
@@ -83,7 +83,8 @@ class Renderer:
                     attributes[name] = extra.get(name)
         self_url = f"{self.base_url}/api/{shown}/{record.id}"
         relationships: dict[str, Any] = {}
-        for name, canonical in relationship_names(record.type):
+        legacy = LEGACY_STOCK_LEVELS in (fields or ()) or LEGACY_STOCK_LEVELS in (data_rels or ())
+        for name, canonical in relationship_names(record.type, legacy):
             if fields is not None and name not in fields:
                 continue
             entry: dict[str, Any] = {
@@ -92,14 +93,11 @@ class Renderer:
             if data_rels and name in data_rels:
                 entry["data"] = self.linkage(record, name, canonical)
             relationships[name] = entry
-        return {
-            "id": record.id,
-            "type": shown,
-            "links": {"self": self_url},
-            "attributes": attributes,
-            "relationships": relationships,
-            "meta": self.meta,
-        }
+        document = {"id": record.id, "type": shown, "links": {"self": self_url}, "attributes": attributes}
+        if relationships:  # a sparse fieldset naming none leaves the member out, as Commerce Layer does
+            document["relationships"] = relationships
+        document["meta"] = self.meta
+        return document
 
     def resource_text(
         self, record: Record, shown: str, fields: frozenset[str] | None, data_rels: set[str] | None
@@ -127,9 +125,10 @@ class Renderer:
             f'"{name}":{{"links":{{"self":"{url}/relationships/{name}","related":"{url}/{name}"}}}}'
             for name, _ in relationship_names(record.type)
         )
+        relationships = f'"relationships":{{{links}}},' if links else ""
         return (
             f'{{"id":{record_id},"type":"{shown}","links":{{"self":"{url}"}},"attributes":{attributes},'
-            f'"relationships":{{{links}}},"meta":{self._meta_text}}}'
+            f'{relationships}"meta":{self._meta_text}}}'
         )
 
     @cached_property

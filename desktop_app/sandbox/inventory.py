@@ -6,7 +6,8 @@ model, its stock levels are taken in priority order (smaller number first, ties 
 ``stock_locations_cutoff`` count; a stock location reached through several models counts once, at its best
 position. Each counted location with a stock item of the SKU gives one level whose quantity is the stock item's
 quantity net of its reserved stock; ``quantity`` is their sum and ``available`` is ``quantity > 0`` or
-``do_not_track``. Levels also carry ``stock_location`` (id, code, name) so a client can label them.
+``do_not_track``. A level carries only what Commerce Layer's does: its quantity and delivery lead times (none here,
+the sandbox has no shipping methods), in priority order.
 """
 
 from __future__ import annotations
@@ -88,17 +89,7 @@ def sku_inventory(store: Store, sku: Record) -> dict[str, Any]:
             continue
         reserved = store.related(item, "reserved_stock")
         held = reserved[0].attributes.get("quantity") or 0 if reserved else 0
-        levels_out.append(
-            {
-                "quantity": (item.attributes.get("quantity") or 0) - held,
-                "delivery_lead_times": [],
-                "stock_location": {
-                    "id": location.id,
-                    "code": location.attributes.get("code"),
-                    "name": location.attributes.get("name"),
-                },
-            }
-        )
+        levels_out.append({"quantity": (item.attributes.get("quantity") or 0) - held, "delivery_lead_times": []})
     total = sum(level["quantity"] for level in levels_out)
     available = total > 0 or bool(sku.attributes.get("do_not_track"))
     return {"available": available, "quantity": total, "levels": levels_out}

@@ -22,13 +22,15 @@ def canonical_relationship(resource: Resource, name: str) -> str | None:
 
 
 @cache
-def relationship_names(type_: str) -> tuple[tuple[str, str], ...]:
-    """``(shown name, catalogue name)`` for every relationship a document of ``type_`` lists."""
+def relationship_names(type_: str, legacy: bool = False) -> tuple[tuple[str, str], ...]:
+    """``(shown name, catalogue name)`` for every relationship a document of ``type_`` lists: the catalogue's
+    names, and ``stock_levels`` beside ``inventory_stock_locations`` only for a client that asked for it by that
+    name (``legacy``), since today's API lists no such relationship."""
     resource = get_resource(type_)
     out: list[tuple[str, str]] = []
     for name, rel in resource.relationships.items():
         out.append((name, name))
-        if rel.target == STOCK_LEVELS and not rel.to_one:
+        if legacy and rel.target == STOCK_LEVELS and not rel.to_one:
             out.append((LEGACY_STOCK_LEVELS, name))
     return tuple(out)
 

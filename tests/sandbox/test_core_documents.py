@@ -189,3 +189,20 @@ def test_unknown_things_are_refused(api: httpx.Client) -> None:
     one_error(api.get("stock_items", params={"colour": "red"}), 400, "PARAM_NOT_ALLOWED")
     one_error(api.get("stock_items/ItemTshMil", params={"page[size]": 2}), 400)
     assert httpx.get(str(api.base_url).replace("/api/", "/nowhere")).status_code == 404
+
+
+def test_documents_carry_nothing_the_real_api_lacks(api: httpx.Client) -> None:
+    """No empty ``relationships`` under a sparse fieldset, no ``stock_levels`` relationship unless a client asks
+    for it by that name, no stock location object inside a SKU's inventory levels."""
+    sparse = api.get("skus", params={"fields[skus]": "code"}).json()["data"][0]
+    assert set(sparse) == {"id", "type", "links", "attributes", "meta"}
+    one = api.get("skus/SkuTshirt0", params={"fields[skus]": "code,shipping_category"}).json()["data"]
+    assert set(one["relationships"]) == {"shipping_category"}
+    for path in ("stock_locations/LocMilano0", "inventory_models/ModelEU000"):
+        assert "stock_levels" not in api.get(path).json()["data"]["relationships"], path
+    listed = api.get("stock_locations").json()["data"]
+    assert all("stock_levels" not in record["relationships"] for record in listed)
+    asked = api.get("stock_locations/LocMilano0", params={"fields[stock_locations]": "name,stock_levels"})
+    assert set(asked.json()["data"]["relationships"]) == {"stock_levels"}
+    levels = api.get("skus/SkuTshirt0").json()["data"]["attributes"]["inventory"]["levels"]
+    assert levels and all(set(level) == {"quantity", "delivery_lead_times"} for level in levels)
