@@ -310,7 +310,20 @@ class _Builder:
         self.reservations(items, sku_ids, 14)
         self.transfers(items, sku_ids, codes, site_ids)
         self.transfer_reservations()
+        self.thresholds()
         return self.out
+
+    def thresholds(self) -> None:
+        """Reorder points as Stockroom keeps them in ``metadata``: a default on every tenth SKU and an own point
+        (with a target level) on every seventh stock item, so the Low stock view has something to show. Chosen by
+        position, not drawn, so the random stream (and every other record) stays as it was."""
+        for index, sku in enumerate(self.out["skus"]):
+            if index % 10 == 3 and not sku["attributes"].get("do_not_track"):
+                sku["attributes"]["metadata"] = {**sku["attributes"]["metadata"], "reorder_point": 8}
+        for index, item in enumerate(self.out["stock_items"]):
+            if index % 7 == 2:
+                own = {"reorder_point": 5 + index % 4 * 5, "target_level": 60}
+                item["attributes"]["metadata"] = {**item["attributes"]["metadata"], **own}
 
     def reservations(self, items: list[tuple[str, int, int, int]], sku_ids: list[str], count: int) -> None:
         """A few reserved stocks on stocked items, each below the item's quantity, linked both ways."""
