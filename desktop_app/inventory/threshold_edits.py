@@ -32,7 +32,7 @@ def threshold_changes(
         raise KeyError(f"not a threshold: {name!r}")
     changes: list[tuple[str, str, dict[str, Any]]] = []
     for record_id in dict.fromkeys(ids):
-        record = editor.cache.get(resource.type, record_id)
+        record = editor.records.get(resource.type, record_id)
         if record is None:
             raise UnknownRecordError(resource.type, record_id)
         metadata = record.attributes.get("metadata")

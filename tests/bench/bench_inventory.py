@@ -72,10 +72,10 @@ def build(path: Path) -> list[str]:
 def store(cache: Cache, rows: list[Any]) -> None:
     if not rows:
         return
-    generation = cache.begin_full_sync(rows[0].type)
+    generation = cache.sync_state.begin_full_sync(rows[0].type)
     for start in range(0, len(rows), 5000):
-        cache.store_page(rows[start : start + 5000], generation)
-    cache.finish_full_sync(rows[0].type, generation, server_count=len(rows))
+        cache.records.store_page(rows[start : start + 5000], generation)
+    cache.sync_state.finish_full_sync(rows[0].type, generation, server_count=len(rows))
 
 
 def timed(work: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
@@ -120,10 +120,10 @@ def write_cost(folder: Path) -> float:
                 db = sqlite3.connect(path)
                 db.executescript(script)
                 db.close()
-            generation = cache.begin_full_sync("stock_items")
+            generation = cache.sync_state.begin_full_sync("stock_items")
             started = time.process_time()
             for start in range(0, len(rows), 250):
-                cache.store_page(rows[start : start + 250], generation)
+                cache.records.store_page(rows[start : start + 250], generation)
             return time.process_time() - started
 
     ratios = []

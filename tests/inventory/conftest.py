@@ -80,8 +80,8 @@ def warehouse(tmp_path: Path) -> Iterator[Cache]:
     cache = Cache.open(cache_path(tmp_path, "warehouse"))
     records = warehouse_records()
     for type_ in dict.fromkeys(r.type for r in records):
-        generation = cache.begin_full_sync(type_)
-        cache.store_page([r for r in records if r.type == type_], generation)
-        cache.finish_full_sync(type_, generation)
+        generation = cache.sync_state.begin_full_sync(type_)
+        cache.records.store_page([r for r in records if r.type == type_], generation)
+        cache.sync_state.finish_full_sync(type_, generation)
     yield cache
     cache.close()

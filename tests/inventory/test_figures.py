@@ -91,9 +91,9 @@ def test_low_stock_uses_the_items_own_point_else_the_skus_with_reserved_stock_co
 
 
 def test_low_stock_follows_pending_edits_and_hides_pending_deletes(warehouse: Cache) -> None:
-    warehouse.queue_updates([("stock_items", "I1", {"quantity": 50}, {})], ["e1"])
-    warehouse.queue_updates([("stock_items", "I6", {"metadata": {"reorder_point": 1}}, {})], ["e2"])
-    warehouse.queue_delete("e3", "stock_items", "I4")
+    warehouse.outbox.queue_updates([("stock_items", "I1", {"quantity": 50}, {})], ["e1"])
+    warehouse.outbox.queue_updates([("stock_items", "I6", {"metadata": {"reorder_point": 1}}, {})], ["e2"])
+    warehouse.outbox.queue_delete("e3", "stock_items", "I4")
     with StockFigures(warehouse.path) as figures:
         ids = {row.stock_item_id for row in low_stock(figures)}
     assert ids == {"I2", "I3", "I5", "I6"}

@@ -59,9 +59,9 @@ async def test_availability_agrees_with_the_servers_inventory_of_every_sku(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await Syncer(cache, client).sync()
-        reserved_skus = {r.relationships.get("sku") for r in cache.records("reserved_stocks")}
+        reserved_skus = {r.relationships.get("sku") for r in cache.records.find("reserved_stocks")}
         assert reserved_skus, "the demo has reserved stock"
-        skus = cache.records("skus")
+        skus = cache.records.find("skus")
         for sku in skus:
             await assert_agrees(cache, client, sku.id)
 
@@ -72,14 +72,14 @@ async def test_agreement_holds_after_the_cutoff_priorities_and_quantities_change
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await Syncer(cache, client).sync()
-        reserved = cache.records("reserved_stocks")[0]
-        item = cache.get("stock_items", str(reserved.relationships["stock_item"]))
+        reserved = cache.records.find("reserved_stocks")[0]
+        item = cache.records.get("stock_items", str(reserved.relationships["stock_item"]))
         assert item is not None
         sku_id = str(item.relationships["sku"])
-        models = cache.records("inventory_models")
+        models = cache.records.find("inventory_models")
         for model in models:
             await client.update("inventory_models", model.id, attributes={"stock_locations_cutoff": 1})
-        levels = cache.records("stock_levels", order_by="priority")
+        levels = cache.records.find("stock_levels", order_by="priority")
         await client.update("inventory_stock_locations", levels[-1].id, attributes={"priority": 0})
         await client.update("stock_items", item.id, attributes={"quantity": 1})
         await Syncer(cache, client).sync()
@@ -99,9 +99,9 @@ async def test_reorder_points_round_trip_through_the_servers_metadata(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await Syncer(cache, client).sync()
-        item = next(i for i in cache.records("stock_items") if (i.attributes.get("metadata") or {}).get("bin"))
+        item = next(i for i in cache.records.find("stock_items") if (i.attributes.get("metadata") or {}).get("bin"))
         place = item.relationships["stock_location"]
-        others = [i.id for i in cache.records("stock_items", where={"stock_location": place})]
+        others = [i.id for i in cache.records.find("stock_items", where={"stock_location": place})]
         editor = Editor(cache, lambda: client)
         entries = set_threshold(editor, "stock_items", [item.id, *others[:3]], "reorder_point", 1_000)
         assert entries and len({e.group_id for e in entries}) == 1, "one action for many rows"
@@ -147,14 +147,16 @@ async def test_a_skus_default_reorder_point_applies_to_its_stock_items(
 ) -> None:
     async with client_of(fresh_sandbox) as client:
         await Syncer(cache, client).sync()
-        sku = next(s for s in cache.records("skus") if len(cache.records("stock_items", where={"sku": s.id})) >= 2)
+        skus = cache.records.find("skus")
+        sku = next(s for s in skus if len(cache.records.find("stock_items", where={"sku": s.id})) >= 2)
         editor = Editor(cache, lambda: client)
         set_threshold(editor, "skus", [sku.id], "reorder_point", 100_000)
         await editor.push()
         assert (await client.retrieve("skus", sku.id)).attributes["metadata"]["reorder_point"] == 100_000
         await Syncer(cache, client).sync()
-        items = {i.id for i in cache.records("stock_items", where={"sku": sku.id})}
-        own = {i for i in items if "reorder_point" in (cache.get("stock_items", i).attributes["metadata"] or {})}  # type: ignore[union-attr]
+        stock = cache.records.find("stock_items", where={"sku": sku.id})
+        items = {i.id for i in stock}
+        own = {i.id for i in stock if "reorder_point" in (i.attributes.get("metadata") or {})}
         with StockFigures(cache.path) as figures:
             low = {row.stock_item_id: row for row in low_stock(figures) if row.sku_id == sku.id}
         assert set(low) >= items - own
