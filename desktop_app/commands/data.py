@@ -156,16 +156,24 @@ def run_export(args: argparse.Namespace) -> int:
             from desktop_app.commands.failures import open_output
 
             with open_output(args.output) as stream:
-                count = export_records(cache.records, args.resource, args.format, stream)
-            print(f"{count} records written to {args.output}", file=sys.stderr)
+                count, left_out = export_records(cache.records, args.resource, args.format, stream)
+            print(f"{count:,} records written to {args.output}", file=sys.stderr)
         else:
             try:
-                export_records(cache.records, args.resource, args.format, sys.stdout)
+                count, left_out = export_records(cache.records, args.resource, args.format, sys.stdout)
                 sys.stdout.flush()
             except BrokenPipeError:  # `stockroom export ... | head`: the reader has what it wanted
                 import os
 
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                left_out = 0
+        if left_out:
+            print(
+                f"left out {left_out:,} record{'' if left_out == 1 else 's'} created here and not confirmed by the "
+                "server (temporary local-… ids; "
+                "`stockroom status` lists them, `stockroom push` sends them)",
+                file=sys.stderr,
+            )
     finally:
         cache.close()
     return 0

@@ -104,12 +104,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def export_records(records: RecordStore, resource_name: str, fmt: str, stream: IO[str]) -> int:
-    """Columns from the resource description: id, every listed attribute, then ``<relationship>_id`` columns."""
+def export_records(records: RecordStore, resource_name: str, fmt: str, stream: IO[str]) -> tuple[int, int]:
+    """Columns from the resource description: id, every listed attribute, then ``<relationship>_id`` columns.
+
+    Records created here that the server has not confirmed (never received, or refused) are left out: their
+    ``local-…`` ids exist nowhere else, and a row with one would read as a real record. Returns how many rows were
+    written and how many such records were left out."""
     from desktop_app.schema import get_resource
 
     resource = get_resource(resource_name)
-    rows = records.find(resource.type)
+    every = records.find(resource.type)
+    rows = [record for record in every if not record.local]
+    left_out = len(every) - len(rows)
     if fmt == "json":
         json.dump(
             [
@@ -126,7 +132,7 @@ def export_records(records: RecordStore, resource_name: str, fmt: str, stream: I
             indent=1,
         )
         stream.write("\n")
-        return len(rows)
+        return len(rows), left_out
     attributes = [n for n in resource.attribute_names if not resource.fields[n].single_retrieve_only]
     relationships = [r.name for r in resource.to_one]
     writer = csv.writer(stream)
@@ -139,4 +145,4 @@ def export_records(records: RecordStore, resource_name: str, fmt: str, stream: I
                 *[_cell(record.relationships.get(name)) for name in relationships],
             ]
         )
-    return len(rows)
+    return len(rows), left_out

@@ -124,3 +124,62 @@ def test_a_script_of_34_updates_spends_few_token_requests(limited_sandbox: Sandb
         assert done.returncode == 0, (quantity, done.stderr)
     tokens = [r for r in limited_sandbox.requests() if r["path"] == "/oauth/token"]
     assert len(tokens) <= 2, len(tokens)
+
+
+def test_export_leaves_out_creates_the_server_refused_or_never_received(cli: Cli) -> None:
+    from tests.sync.test_sync import free_pair
+
+    assert cli.run("sync").returncode == 0
+    cache = Cache.open(cli.cache_file)
+    sku, place = free_pair(cache)
+    taken = cache.records.find("stock_items")[0].relationships
+    cache.close()
+    never_sent = cli.run(
+        "create",
+        "stock_items",
+        "--set",
+        "quantity=3",
+        "--rel",
+        f"sku={sku}",
+        "--rel",
+        f"stock_location={place}",
+        "--offline",
+        secret=False,
+    )
+    assert never_sent.returncode == 0, never_sent.stderr
+    refused = cli.run(  # a second stock item of the same SKU in the same place
+        "create",
+        "stock_items",
+        "--set",
+        "quantity=4",
+        "--rel",
+        f"sku={taken['sku']}",
+        "--rel",
+        f"stock_location={taken['stock_location']}",
+        "--offline",
+        secret=False,
+    )
+    assert refused.returncode == 0
+    assert cli.run("push").returncode == 1  # the duplicate is refused, the other one goes
+    pushed_ids = {e.record_id for e in Cache.open(cli.cache_file).outbox.entries()}
+    assert len(pushed_ids) == 1 and next(iter(pushed_ids)).startswith("local-")
+    assert (
+        cli.run(
+            "create",
+            "stock_items",
+            "--set",
+            "quantity=5",
+            "--rel",
+            f"sku={sku}",
+            "--rel",
+            f"stock_location={place}",
+            "--offline",
+            secret=False,
+        ).returncode
+        == 0
+    )
+    for fmt in ("csv", "json"):
+        exported = cli.run("export", "stock_items", "--format", fmt, secret=False)
+        assert exported.returncode == 0
+        assert "local-" not in exported.stdout
+        assert "left out 2 records created here" in exported.stderr, exported.stderr
