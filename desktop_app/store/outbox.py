@@ -275,9 +275,12 @@ class Outbox:
                 "relationships": record.relationships,
                 "updated_at": record.attributes.get("updated_at"),
             }
+            # Stamped as seen by the current full listing: one that began before this create (or before this
+            # update) and did not see it must not remove the record, nor take it back to an older version.
             db.execute(
-                "UPDATE records SET server = ?, local_only = 0, seen_at = ? WHERE type = ? AND id = ?",
-                (dumps(server), now_text(), entry.type, record_id),
+                "UPDATE records SET server = ?, local_only = 0, seen_at = ?, generation = max(generation, "
+                "coalesce((SELECT generation FROM sync_state WHERE type = ?), 0)) WHERE type = ? AND id = ?",
+                (dumps(server), now_text(), entry.type, entry.type, record_id),
             )
             for later_id, attributes, relationships in db.execute(
                 "SELECT id, attributes, relationships FROM outbox WHERE type = ? AND record_id = ?",

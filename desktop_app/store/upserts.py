@@ -16,9 +16,13 @@ NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 #: Upsert of a JSON array of ``[type, id, attributes, relationships, updated_at]`` rows (a ``SELECT`` feeding an
 #: upsert needs a ``WHERE`` for SQLite to parse ``ON CONFLICT``).
+#: A page older than the row (listed before a push confirmed a newer version) leaves its values alone: the server's
+#: ``updated_at`` only moves forward, and a full sync racing a push must not bring back what was just replaced.
+_NEWER = "coalesce(excluded.updated_at >= updated_at, 1)"
 _UPSERT_TAIL = (
-    "ON CONFLICT (type, id) DO UPDATE SET attributes = excluded.attributes, "
-    "relationships = json_patch(relationships, excluded.relationships), updated_at = excluded.updated_at, "
+    f"ON CONFLICT (type, id) DO UPDATE SET attributes = CASE WHEN {_NEWER} THEN excluded.attributes ELSE attributes "
+    f"END, relationships = CASE WHEN {_NEWER} THEN json_patch(relationships, excluded.relationships) ELSE "
+    f"relationships END, updated_at = CASE WHEN {_NEWER} THEN excluded.updated_at ELSE updated_at END, "
     "seen_at = excluded.seen_at, generation = max(generation, excluded.generation)"
 )
 _UPSERT_HEAD = (

@@ -93,15 +93,17 @@ def rebuild_visible(db: sqlite3.Connection, type_: str, record_id: str) -> None:
 
 
 def keep_server_copy(db: sqlite3.Connection, record: ServerRecord, seen: str, generation: int | None = None) -> None:
-    """``record`` (as the server just sent it) becomes the server copy of a row that keeps its queued edits."""
+    """``record`` (as the server just sent it) becomes the server copy of a row that keeps its queued edits, unless
+    the copy kept is newer (a page listed before a push confirmed the newer one)."""
     server = {
         "attributes": record.attributes,
         "relationships": record.relationships,
         "updated_at": record.attributes.get("updated_at"),
     }
     db.execute(
-        "UPDATE records SET server = ?, seen_at = ?, generation = max(generation, ?) WHERE type = ? AND id = ? "
-        "AND local_only = 0",
-        (dumps(server), seen, generation or 0, record.type, record.id),
+        "UPDATE records SET seen_at = ?, generation = max(generation, ?), server = CASE WHEN "
+        "coalesce(? >= coalesce(server ->> '$.updated_at', updated_at), 1) THEN ? ELSE server END "
+        "WHERE type = ? AND id = ? AND local_only = 0",
+        (seen, generation or 0, server["updated_at"], dumps(server), record.type, record.id),
     )
     rebuild_visible(db, record.type, record.id)
