@@ -61,7 +61,7 @@ def test_csv_export_has_schema_columns_and_relationship_ids(tmp_path: Path) -> N
         ]
     )
     out = io.StringIO()
-    assert export_records(cache.records, "stock_items", "csv", out) == 1
+    assert export_records(cache.records, "stock_items", "csv", out) == (1, 0)
     (row,) = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert row["id"] == "i1" and row["quantity"] == "3" and row["metadata"] == '{"bin":"A3"}'
     assert row["sku_id"] == "s1" and row["stock_location_id"] == "l1" and row["reference"] == ""
