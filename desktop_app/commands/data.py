@@ -226,6 +226,8 @@ def _send_and_report(args: argparse.Namespace, connection: Connection, cache: Ca
         print(f"{verb} queued; send it with `stockroom push`", file=sys.stderr)
         return 0
     result = _push(connection, cache)
+    if result.refreshed:
+        print(f"refreshed {', '.join(result.refreshed)} (the server changed them with this edit)", file=sys.stderr)
     entry = cache.outbox.entry(entry_id)
     if entry is None:
         print(f"{verb} {result.confirmed.get(entry_id, '')}".rstrip())

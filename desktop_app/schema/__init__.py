@@ -1,6 +1,7 @@
 """The one description of Stockroom's resources, and the value and query rules derived from it (no Qt)."""
 
 from desktop_app.schema.app import (
+    Action,
     AppType,
     Column,
     Total,
@@ -59,6 +60,7 @@ __all__ = [
     "STOCK_LEVELS",
     "STOCK_LEVEL_DIALECTS",
     "TYPE_ALIASES",
+    "Action",
     "AppType",
     "Column",
     "Condition",

@@ -10,7 +10,7 @@ these entries; none of them keeps its own list of types, so a new type is one en
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -74,6 +74,22 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Action:
+    """A step of a record's life cycle the window offers as a button: it sends ``trigger`` = true (an update
+    like any other edit) and is offered only while the record's state is one of ``states``."""
+
+    trigger: str
+    label: str
+    states: frozenset[str]
+
+
+#: How a related record reads in a heading: ``name_of(type, id)``.
+NameOf = Callable[[str, str], str]
+#: A record's heading in the details pane, from its attributes, its to-one relationship ids and ``name_of``.
+Heading = Callable[[Mapping[str, Any], Mapping[str, Any], NameOf], str]
+
+
+@dataclass(frozen=True)
 class AppType:
     """What Stockroom does with one resource type. Types without an entry are known to the API layer only."""
 
@@ -98,10 +114,30 @@ class AppType:
     not_included: frozenset[str] = frozenset()
     totals: tuple[Total, ...] = ()
     derived: tuple[Column, ...] = ()
+    #: The attribute holding the record's state, and the steps the window offers from each state.
+    state_field: str | None = None
+    actions: tuple[Action, ...] = ()
+    #: Types whose records an action confirmed by the server changes there too (synced again afterwards).
+    affects: tuple[str, ...] = ()
+    #: How the details pane titles a record (default: its name, code or SKU code).
+    heading: Heading | None = None
 
     @property
     def name(self) -> str:
         return self.command_name or self.type
+
+    def actions_for(self, attributes: Mapping[str, Any]) -> tuple[Action, ...]:
+        """The actions a record with ``attributes`` offers now (none for a record without a state)."""
+        if self.state_field is None:
+            return ()
+        state = attributes.get(self.state_field)
+        return tuple(a for a in self.actions if state in a.states)
+
+    def action(self, trigger: str) -> Action:
+        for candidate in self.actions:
+            if candidate.trigger == trigger:
+                return candidate
+        raise KeyError(f"{self.type} has no action {trigger!r}")
 
 
 def _reserved(reserved: int) -> int:
@@ -115,6 +151,34 @@ def _available(quantity: int | None, reserved: int) -> int:
     return (quantity or 0) - reserved
 
 
+def _stock_level_heading(attributes: Mapping[str, Any], relationships: Mapping[str, Any], name_of: NameOf) -> str:
+    """ "Priority 1 · Warehouse Milan": a stock level is its place in the order and its location."""
+    location = name_of("stock_locations", str(relationships.get("stock_location")))
+    return f"Priority {attributes.get('priority')} · {location}"
+
+
+def _transfer_heading(attributes: Mapping[str, Any], relationships: Mapping[str, Any], name_of: NameOf) -> str:
+    """ "Transfer 12 · 5 × TSHIRT-M, Milan → Turin": what moves, how many, from where to where."""
+    quantity = attributes.get("quantity")
+    sku = name_of("skus", str(relationships.get("sku")))
+    origin = name_of("stock_locations", str(relationships.get("origin_stock_location")))
+    destination = name_of("stock_locations", str(relationships.get("destination_stock_location")))
+    title = f"Transfer {attributes['number']}" if attributes.get("number") else "Transfer"
+    count = f"{quantity:,}" if isinstance(quantity, int) else "?"
+    return f"{title} · {count} × {sku}, {origin} → {destination}"
+
+
+#: The steps Commerce Layer's dashboard offers for a stock transfer in each state (API-NOTES, "Stock transfers");
+#: a draft is made upcoming first (the ``_upcoming`` trigger leaves only ``draft``).
+TRANSFER_ACTIONS = (
+    Action("_upcoming", "Mark upcoming", frozenset({"draft"})),
+    Action("_picking", "Start picking", frozenset({"upcoming", "on_hold"})),
+    Action("_on_hold", "Put on hold", frozenset({"picking"})),
+    Action("_in_transit", "Mark in transit", frozenset({"picking"})),
+    Action("_complete", "Complete", frozenset({"in_transit"})),
+    Action("_cancel", "Cancel", frozenset({"upcoming", "on_hold", "in_transit"})),
+)
+
 _ENTRIES = (
     AppType("stock_locations", tab=3, synced=True, command_edits=True, looked_up=True),
     AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True),
@@ -127,6 +191,7 @@ _ENTRIES = (
         inline_edits=frozenset({"priority", "on_hold"}),
         command_edits=True,
         command_name=LEGACY_STOCK_LEVELS,
+        heading=_stock_level_heading,
     ),
     AppType(
         "stock_items",
@@ -154,6 +219,19 @@ _ENTRIES = (
         ),
     ),
     AppType("reserved_stocks", synced=True),
+    AppType(
+        "stock_transfers",
+        tab=5,
+        synced=True,
+        window_edits=True,
+        command_edits=True,
+        hidden=COMMONLY_HIDDEN - {"number"} | {"on_hold_at", "picking_at", "in_transit_at", "cancelled_at"},
+        state_field="status",
+        actions=TRANSFER_ACTIONS,
+        # Picking and transit reserve the quantity at the origin, completing moves it: both change stock there.
+        affects=("stock_items", "reserved_stocks"),
+        heading=_transfer_heading,
+    ),
 )
 
 
@@ -222,6 +300,8 @@ def dependents(type_: str) -> tuple[str, ...]:
 
 __all__ = [
     "COMMONLY_HIDDEN",
+    "TRANSFER_ACTIONS",
+    "Action",
     "AppType",
     "Column",
     "Total",

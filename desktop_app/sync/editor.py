@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import StockroomError, UsageError
-from desktop_app.schema import FieldError, Resource, check_attributes, get_resource
+from desktop_app.schema import FieldError, Resource, check_attributes, get_resource, synced_types
 from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Cache, OutboxEntry, UnknownRecordError
 from desktop_app.store.outbox import base_of
 from desktop_app.store.records import Relationships
@@ -37,6 +37,7 @@ class Editor:
         self.records = cache.records
         self.sync_state = cache.sync_state
         self.client_factory = client_factory
+        self._cache = cache  # what a follow-up sync writes to (a confirmed step's effect on other types)
 
     # -- queueing -----------------------------------------------------------------------------------------------
 
@@ -146,7 +147,25 @@ class Editor:
             result = PushResult(offline=True, messages=[str(error)])
             result.pending = self.outbox.pending_count() - self.outbox.failed_count()
             return result
-        return await Pusher(self.outbox, self.records, client).push()
+        result = await Pusher(self.outbox, self.records, client).push()
+        if result.stale:
+            await self._refresh(client, result)
+        return result
+
+    async def _refresh(self, client: CommerceLayerClient, result: PushResult) -> None:
+        """Sync again the types a confirmed step changed on the server (a completed transfer's stock items), the
+        ones this cache keeps; a failure leaves them for the next sync, the push itself stands."""
+        from desktop_app.api import ApiError, NetworkError
+        from desktop_app.sync.syncer import Syncer
+
+        kept = [t for t in synced_types() if t in result.stale and self.sync_state.get(t).full_synced_at]
+        if not kept:
+            return
+        try:
+            for outcome in await Syncer(self._cache, client).sync(kept):
+                result.refreshed.append(outcome.type)
+        except (NetworkError, ApiError) as error:
+            result.messages.append(f"could not refresh {', '.join(kept)}: {error}")
 
     # -- checks -------------------------------------------------------------------------------------------------
 

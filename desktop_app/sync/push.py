@@ -24,6 +24,7 @@ from desktop_app.api import (
     ServerError,
     ValidationError,
 )
+from desktop_app.schema import app_type, get_resource
 from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Outbox, OutboxEntry, RecordStore
 from desktop_app.store.lease import Holder
 from desktop_app.sync.resources import includes
@@ -54,6 +55,11 @@ class PushResult:
     held: dict[str, str] = field(default_factory=dict)
     #: Outbox entry id → the record's id on the server, for every entry confirmed in this push.
     confirmed: dict[str, str] = field(default_factory=dict)
+    #: Types a confirmed action changed on the server beyond its own record (a completed transfer's stock items):
+    #: the cache's copies are stale until synced again.
+    stale: set[str] = field(default_factory=set)
+    #: Of those, the types synced again after this push.
+    refreshed: list[str] = field(default_factory=list)
 
 
 class _Offline(Exception):
@@ -65,6 +71,12 @@ def _refers_to_local(entry: OutboxEntry) -> bool:
     for value in entry.relationships.values():
         values.extend(value if isinstance(value, list) else [value])
     return any(isinstance(v, str) and v.startswith(LOCAL_ID_PREFIX) for v in values)
+
+
+def _ran_trigger(entry: OutboxEntry) -> bool:
+    """Whether the entry switched on a trigger (``_complete``): a step whose effect reaches other records."""
+    fields = get_resource(entry.type).fields
+    return entry.op == "update" and any(v is True and fields[k].trigger for k, v in entry.attributes.items())
 
 
 def _merged(record: Record, known: dict[str, Any]) -> Record:
@@ -212,6 +224,8 @@ class Pusher:
         self.result.sent += 1
         record_id = self.outbox.confirm(entry, record)
         self.result.confirmed[entry.id] = record_id
+        if _ran_trigger(entry):
+            self.result.stale.update(app_type(entry.type).affects)
         return record_id
 
     async def _create(self, entry: OutboxEntry) -> Record:

@@ -118,6 +118,28 @@ class EditController(QObject):
         label = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in changes.items())
         self.undo_stack.push(UpdateCommand(self.workspace, type_, record_id, before, after, f"Set {label}"))
 
+    def run_action(self, type_: str, record_id: str, trigger: str) -> None:
+        """Send one step of a record's life cycle (a transfer's Start picking) as an update of its trigger, through
+        the one edit path: offline it waits in the outbox like any edit and the row shows it pending. Not undoable:
+        the server keeps no way back from most steps."""
+        action = app_type(type_).action(trigger)
+        try:
+            entry = self.session.editor.update(type_, record_id, attributes={trigger: True}, label=action.label)
+        except (StockroomError, FieldError) as exc:
+            self.message.emit(str(exc))
+            return
+        self.session.records_changed.emit(type_, [record_id])
+        self.session.outbox_changed.emit()
+        self.session.tasks.spawn(self._submit_action(entry, action.label), name=f"{trigger} {type_}")
+
+    async def _submit_action(self, entry: Any, label: str) -> None:
+        errors = await self._push_and_check(entry)
+        if errors is not None:
+            reasons = "; ".join(f"{k} - {v}" if k else v for k, v in errors.items())
+            self.message.emit(f"{label}: the server refused it ({reasons})")
+        elif self.session.cache.entry(entry.id) is None:
+            self.message.emit(f"{label}: done")
+
     # -- submitting dialog results ---------------------------------------------------------------------------
     async def _submit_create(self, type_: str, values: Values) -> None:
         outcome = await self._judged(self.workspace.create(type_, *values))

@@ -416,6 +416,8 @@ class Workspace(QObject):
         touched: dict[str, list[str]] = {}
         for type_, record_id in set(queued.values()) | after | renamed:
             touched.setdefault(type_, []).append(record_id)
+        for type_ in result.refreshed if result is not None else ():  # synced again after a step changed them
+            touched[type_] = []
         self._notify(touched)
         return result
 

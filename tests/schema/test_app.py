@@ -76,3 +76,31 @@ def test_a_change_to_names_or_totals_reaches_the_tables_that_show_them() -> None
 def test_a_type_without_an_entry_is_known_but_unused() -> None:
     entry = app_type("addresses")
     assert entry.tab is None and not entry.synced and not entry.window_edits and not entry.command_edits
+
+
+def test_transfer_actions_send_triggers_from_real_states() -> None:
+    entry = app_type("stock_transfers")
+    resource = get_resource("stock_transfers")
+    assert entry.state_field is not None
+    states = set(resource.field(entry.state_field).enum or ())
+    for action in entry.actions:
+        assert resource.field(action.trigger).trigger and resource.field(action.trigger).updatable
+        assert action.states <= states, action
+
+
+@pytest.mark.parametrize(
+    ("state", "labels"),
+    [
+        ("draft", ["Mark upcoming"]),
+        ("upcoming", ["Start picking", "Cancel"]),
+        ("on_hold", ["Start picking", "Cancel"]),
+        ("picking", ["Put on hold", "Mark in transit"]),
+        ("in_transit", ["Complete", "Cancel"]),
+        ("completed", []),
+        ("cancelled", []),
+        (None, []),
+    ],
+)
+def test_a_transfer_offers_what_commerce_layers_dashboard_offers(state: str | None, labels: list[str]) -> None:
+    assert [a.label for a in app_type("stock_transfers").actions_for({"status": state})] == labels
+    assert app_type("skus").actions_for({"status": state}) == ()

@@ -50,7 +50,8 @@ class RecordDialog(QDialog):
         for rel in resource.to_one:
             if (rel.creatable if self.creating else rel.updatable) and rel.target in lookup_types():
                 required = rel.required and not rel.required_unless
-                label = get_resource(rel.target).label
+                shared = sum(other.target == rel.target for other in resource.to_one) > 1  # origin and destination
+                label = rel.label if shared else get_resource(rel.target).label
                 self._add_row(rel.name, label, RelationshipInput(rel.name, rel.target, lookups, required), required)
         for field in self._fields():
             self._add_row(field.name, field.label, input_for(field), field.required)

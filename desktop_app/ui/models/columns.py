@@ -12,7 +12,8 @@ from functools import cache
 
 from desktop_app.schema import Column, Field, app_type, get_resource, lookup_types
 
-_LEADING = ("code", "name", "priority")
+#: What names a row comes first: its number and state (a transfer), code, name or priority.
+_LEADING = ("number", "status", "code", "name", "priority")
 #: What a row is about reads left to right: the SKU, then the inventory model, then where it is.
 _RELATIONSHIP_ORDER = ("sku", "inventory_model", "stock_location")
 _TRAILING = ("reference", "reference_origin", "metadata", "created_at", "updated_at", "id")
@@ -31,8 +32,12 @@ def _relationship_columns(type_: str) -> list[Column]:
         wanted = [a for a in ("code", "name") if a in target.fields and target.fields[a].required]
         if not wanted:
             wanted = ["name"] if "name" in target.fields else []
+        # Named after the target ("Stock location"), or after the relationship when two point at the same type
+        # ("Origin stock location", "Destination stock location").
+        shared = sum(other.target == rel.target for other in resource.to_one) > 1
+        noun = rel.label if shared else target.label
         for attr in wanted:
-            label = target.label if len(wanted) == 1 else f"{target.label} {attr}"
+            label = noun if len(wanted) == 1 else f"{noun} {attr}"
             out.append(
                 Column(
                     key=f"{rel.name}.{attr}",

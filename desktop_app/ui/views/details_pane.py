@@ -1,7 +1,9 @@
-"""The selected record in full: every attribute, metadata as a key/value table, related records as links.
+"""The selected record in full: every attribute, metadata as a key/value table, related records as links, and the
+steps its life cycle offers now (a stock transfer's Start picking, Complete, ...).
 
 A link reads like the related record ("Warehouse Milan") and carries ``type/id``; activating it asks the window to
 switch to that type's tab and select the record, which is how a manager walks from a stock level to its location.
+An action button asks the window to send the step; which buttons show comes from the type's description.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_app.schema import Resource, display, get_resource, tab_types
+from desktop_app.schema import Resource, app_type, display, get_resource, tab_types
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 if TYPE_CHECKING:
@@ -32,9 +34,11 @@ def escape(text: str) -> str:
 
 
 class DetailsPane(QWidget):
-    """Shows one record; ``link_activated(type, id)`` when a related record is clicked."""
+    """Shows one record; ``link_activated(type, id)`` when a related record is clicked, ``action_requested(trigger)``
+    when one of the record's actions is."""
 
     link_activated = Signal(str, str)
+    action_requested = Signal(str)
 
     def __init__(self, resource: Resource, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +61,14 @@ class DetailsPane(QWidget):
         column = QVBoxLayout(body)
         column.addWidget(self.title)
         column.addWidget(self.subtitle)
+        #: The buttons of the actions the shown record offers, by trigger (types with a life cycle only).
+        self.action_buttons: dict[str, QPushButton] = {}
+        self._actions_row: QHBoxLayout | None = None
+        if app_type(resource.type).actions:
+            host = QWidget()
+            self._actions_row = QHBoxLayout(host)
+            self._actions_row.setContentsMargins(0, 4, 0, 4)
+            column.addWidget(host)
         column.addStretch(1)
         self._column = column
         # The fields form and the metadata table are built for the first record shown: a window opens with no
@@ -88,8 +100,9 @@ class DetailsPane(QWidget):
             self.metadata.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.metadata.setMaximumHeight(140)
             self.metadata_label = QLabel("<b>Metadata</b>")
+            first = self._column.count() - 1  # after the title, subtitle and actions; before the stretch
             for offset, widget in enumerate((self.form_host, self.metadata_label, self.metadata)):
-                self._column.insertWidget(2 + offset, widget)
+                self._column.insertWidget(first + offset, widget)
             self._form = form
         return self._form
 
@@ -98,6 +111,7 @@ class DetailsPane(QWidget):
             while self._form.rowCount():
                 self._form.removeRow(0)
             self.metadata.setRowCount(0)
+        self._show_actions(record)
         if record is None:
             self.record_id = None
             self.title.setText(f"No {self.resource.label.lower()} selected")
@@ -110,10 +124,10 @@ class DetailsPane(QWidget):
         self.record_id = record.id
         self._shown = record
         attrs = record.attributes
+        titled = app_type(self.resource.type).heading
         heading = attrs.get("name") or attrs.get("code") or attrs.get("sku_code") or record.id
-        if self.resource.type == "inventory_stock_locations":
-            location = self.lookups.label("stock_locations", str(record.relationships.get("stock_location")))
-            heading = f"Priority {attrs.get('priority')} · {location}"
+        if titled is not None:
+            heading = titled(attrs, record.relationships, self.lookups.label)
         self.title.setText(escape(str(heading)))
         pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
         self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
@@ -146,6 +160,31 @@ class DetailsPane(QWidget):
             self.metadata.setItem(row, 1, QTableWidgetItem(value if isinstance(value, str) else json.dumps(value)))
         form.activate()
         self.form_host.updateGeometry()
+
+    def _show_actions(self, record: RecordLike | None) -> None:
+        """One button per step the record's state offers; none while an edit of it waits to be sent (its state
+        on the server is not known until then)."""
+        row = self._actions_row
+        if row is None:
+            return
+        for button in self.action_buttons.values():
+            row.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        while row.count():
+            row.takeAt(0)
+        if record is None:
+            return
+        pending = bool(getattr(record, "pending", False))
+        for action in app_type(self.resource.type).actions_for(record.attributes):
+            button = QPushButton(action.label)
+            button.setEnabled(not pending)
+            if pending:
+                button.setToolTip("A change to this record is waiting to be sent")
+            button.clicked.connect(lambda _=False, trigger=action.trigger: self.action_requested.emit(trigger))
+            row.addWidget(button)
+            self.action_buttons[action.trigger] = button
+        row.addStretch(1)
 
     def changeEvent(self, event: Any) -> None:
         """Links take their colour when drawn; redraw them when the palette switches between light and dark."""

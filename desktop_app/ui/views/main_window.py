@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         )
         tab.link_activated.connect(self.show_record)
         tab.edit_requested.connect(lambda record_id, t=type_: self.edits.edit_record(t, record_id))
+        tab.action_requested.connect(lambda record_id, trigger, t=type_: self.edits.run_action(t, record_id, trigger))
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
         if isinstance(tab, StockLevelsTab):

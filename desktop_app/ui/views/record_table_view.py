@@ -15,7 +15,7 @@ from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
 
 #: Bumped whenever the default columns change, so a saved layout never lands on the wrong columns.
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 
 
 class RecordTableView(QTableView):

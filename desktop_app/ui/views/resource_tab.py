@@ -40,9 +40,11 @@ log = logging.getLogger(__name__)
 
 class ResourceTab(QWidget):
     """Signals: ``link_activated(type, id)`` from the details pane, ``edit_requested(id)`` on double-click,
-    ``counts_changed()`` when the shown/total numbers change, ``status(message)`` for the status bar."""
+    ``action_requested(id, trigger)`` from an action of the details pane, ``counts_changed()`` when the shown/total
+    numbers change, ``status(message)`` for the status bar."""
 
     link_activated = Signal(str, str)
+    action_requested = Signal(str, str)
     edit_requested = Signal(str)
     counts_changed = Signal()
     status = Signal(str)
@@ -79,6 +81,7 @@ class ResourceTab(QWidget):
         self.table.current_record_changed.connect(self._show_details)
         self.table.activated_record.connect(self.edit_requested)
         self.details.link_activated.connect(self.link_activated)
+        self.details.action_requested.connect(self._action_requested)
         self.model.edit_rejected.connect(self.status)
         for signal in (
             self.proxy.rowsInserted,
@@ -255,6 +258,10 @@ class ResourceTab(QWidget):
     # -- what is shown ---------------------------------------------------------------------------------------
     def _show_details(self, record_id: str) -> None:
         self.details.show_record(self.model.record(record_id) if record_id else None)
+
+    def _action_requested(self, trigger: str) -> None:
+        if self.details.record_id:
+            self.action_requested.emit(self.details.record_id, trigger)
 
     def _refresh_details(self) -> None:
         if self.details.record_id:
