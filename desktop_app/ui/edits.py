@@ -124,20 +124,20 @@ class EditController(QObject):
         the server keeps no way back from most steps."""
         action = app_type(type_).action(trigger)
         try:
-            entry = self.session.editor.update(type_, record_id, attributes={trigger: True}, label=action.label)
+            entry = self.workspace.editor.update(type_, record_id, attributes={trigger: True}, label=action.label)
         except (StockroomError, FieldError) as exc:
             self.message.emit(str(exc))
             return
-        self.session.records_changed.emit(type_, [record_id])
-        self.session.outbox_changed.emit()
-        self.session.tasks.spawn(self._submit_action(entry, action.label), name=f"{trigger} {type_}")
+        self.workspace.records_changed.emit(type_, [record_id])
+        self.workspace.outbox_changed.emit()
+        self.workspace.tasks.spawn(self._submit_action(entry, action.label), name=f"{trigger} {type_}")
 
     async def _submit_action(self, entry: Any, label: str) -> None:
         errors = await self._push_and_check(entry)
         if errors is not None:
             reasons = "; ".join(f"{k} - {v}" if k else v for k, v in errors.items())
             self.message.emit(f"{label}: the server refused it ({reasons})")
-        elif self.session.cache.entry(entry.id) is None:
+        elif self.workspace.cache.entry(entry.id) is None:
             self.message.emit(f"{label}: done")
 
     # -- submitting dialog results ---------------------------------------------------------------------------
