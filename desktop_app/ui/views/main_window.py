@@ -1,4 +1,5 @@
-"""The window a warehouse manager keeps open all day: five tabs over the cache, kept fresh by the workspace.
+"""The window a warehouse manager keeps open all day: one tab per type its description makes a tab, over the cache,
+kept fresh by the workspace.
 
 It opens from the cache (instant, offline too), starts a sync in the background, and routes every edit through
 the edit controller. Menus and keys follow desktop habits: F5 refresh, Ctrl+F find, Ctrl+N new, Delete, Ctrl+Z.
