@@ -120,24 +120,18 @@ class EditController(QObject):
 
     def run_action(self, type_: str, record_id: str, trigger: str) -> None:
         """Send one step of a record's life cycle (a transfer's Start picking) as an update of its trigger, through
-        the one edit path: offline it waits in the outbox like any edit and the row shows it pending. Not undoable:
-        the server keeps no way back from most steps."""
+        the workspace like any edit: offline it waits in the outbox and the row shows it pending. Not undoable: the
+        server keeps no way back from most steps."""
         action = app_type(type_).action(trigger)
-        try:
-            entry = self.workspace.editor.update(type_, record_id, attributes={trigger: True}, label=action.label)
-        except (StockroomError, FieldError) as exc:
-            self.message.emit(str(exc))
-            return
-        self.workspace.records_changed.emit(type_, [record_id])
-        self.workspace.outbox_changed.emit()
-        self.workspace.tasks.spawn(self._submit_action(entry, action.label), name=f"{trigger} {type_}")
+        queued = self.workspace.update(type_, record_id, {trigger: True})
+        if queued.status is Status.QUEUED:
+            self.workspace.tasks.spawn(self._submit_action(queued, action.label), name=f"{trigger} {type_}")
 
-    async def _submit_action(self, entry: Any, label: str) -> None:
-        errors = await self._push_and_check(entry)
-        if errors is not None:
-            reasons = "; ".join(f"{k} - {v}" if k else v for k, v in errors.items())
-            self.message.emit(f"{label}: the server refused it ({reasons})")
-        elif self.workspace.cache.entry(entry.id) is None:
+    async def _submit_action(self, queued: Outcome, label: str) -> None:
+        outcome = await self._judged(queued)
+        if outcome.status is Status.REFUSED:
+            self.message.emit(f"{label}: the server refused it ({outcome.message})")
+        elif outcome.status is Status.SENT:
             self.message.emit(f"{label}: done")
 
     # -- submitting dialog results ---------------------------------------------------------------------------

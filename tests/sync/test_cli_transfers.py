@@ -36,16 +36,16 @@ def test_sync_status_and_export_include_stock_transfers(cli: Cli) -> None:
     assert "stock_transfers" in cli.run("status", secret=False).stdout
     exported = cli.run("export", "stock_transfers", "--format", "json", secret=False)
     transfers: list[dict[str, Any]] = json.loads(exported.stdout)
-    assert len(transfers) == Cache.open(cli.cache_file).count("stock_transfers") > 0
+    assert len(transfers) == Cache.open(cli.cache_file).records.count("stock_transfers") > 0
     assert {t["attributes"]["status"] for t in transfers} >= {"draft", "in_transit", "completed"}
 
 
 def test_a_transfer_created_and_completed_from_the_command_line_moves_the_stock(cli: Cli) -> None:
     assert cli.run("sync").returncode == 0
     cache = Cache.open(cli.cache_file)
-    item = max(cache.records("stock_items"), key=lambda r: r.attributes["quantity"])
+    item = max(cache.records.find("stock_items"), key=lambda r: r.attributes["quantity"])
     sku, origin = item.relationships["sku"], item.relationships["stock_location"]
-    destination = next(r.id for r in cache.records("stock_locations") if r.id != origin)
+    destination = next(r.id for r in cache.records.find("stock_locations") if r.id != origin)
     cache.close()
     before = quantities(cli, sku)
 
@@ -81,7 +81,7 @@ def test_a_transfer_created_and_completed_from_the_command_line_moves_the_stock(
 
 def test_a_transfer_missing_a_location_is_refused_naming_it(cli: Cli) -> None:
     assert cli.run("sync", "--resources", "skus,stock_locations,stock_transfers").returncode == 0
-    sku = Cache.open(cli.cache_file).records("skus")[0].id
+    sku = Cache.open(cli.cache_file).records.find("skus")[0].id
     done = cli.run("create", "stock_transfers", "--set", "quantity=5", "--rel", f"sku={sku}")
     assert done.returncode == 2
     assert "stock_location" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -29,7 +29,7 @@ OFFERED = {
 
 
 def transfer_in(opened: Any, status: str) -> Any:
-    return next(r for r in opened.workspace.cache.records("stock_transfers") if r.attributes["status"] == status)
+    return next(r for r in opened.workspace.cached.records.find("stock_transfers") if r.attributes["status"] == status)
 
 
 def show(window: Any, record_id: str) -> Any:
@@ -48,7 +48,7 @@ def stock_item(opened: Any, sku: str, location: str) -> Any:
     return next(
         (
             r
-            for r in opened.workspace.cache.records("stock_items")
+            for r in opened.workspace.cached.records.find("stock_items")
             if r.relationships.get("sku") == sku and r.relationships.get("stock_location") == location
         ),
         None,
@@ -65,12 +65,13 @@ async def test_the_tab_shows_transfers_by_name_with_filters_and_details(fresh_sa
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
         tab = window.tab_by_type["stock_transfers"]
         assert window.tabs.tabText(window.tabs.indexOf(tab)) == "Stock transfers"
-        assert tab.model.rowCount() == opened.workspace.cache.count("stock_transfers") == len(OFFERED)
+        records = opened.workspace.cached.records
+        assert tab.model.rowCount() == len(records.find("stock_transfers")) == len(OFFERED)
         record = transfer_in(opened, "picking")
         show(window, record.id)
         row = tab.model.row_of(record.id)
-        origin = opened.workspace.cache.get("stock_locations", record.relationships["origin_stock_location"])
-        destination = opened.workspace.cache.get("stock_locations", record.relationships["destination_stock_location"])
+        origin = records.get("stock_locations", record.relationships["origin_stock_location"])
+        destination = records.get("stock_locations", record.relationships["destination_stock_location"])
 
         def cell(key: str) -> Any:
             return tab.model.index(row, tab.model.column_of(key)).data()
@@ -88,7 +89,7 @@ async def test_the_tab_shows_transfers_by_name_with_filters_and_details(fresh_sa
         tab.filter_bar.set_value("origin_stock_location_id_eq", origin.id)
         assert tab.proxy.rowCount() == sum(
             r.relationships["origin_stock_location"] == origin.id
-            for r in opened.workspace.cache.records("stock_transfers")
+            for r in opened.workspace.cached.records.find("stock_transfers")
         )
         assert not errors
 
@@ -97,7 +98,7 @@ async def test_the_tab_shows_transfers_by_name_with_filters_and_details(fresh_sa
 async def test_each_state_offers_exactly_its_actions(fresh_sandbox: Any, data_dir: Path) -> None:
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
         seen = set()
-        for record in opened.workspace.cache.records("stock_transfers"):
+        for record in opened.workspace.cached.records.find("stock_transfers"):
             tab = show(window, record.id)
             assert offered(tab) == OFFERED[record.attributes["status"]], record.attributes["status"]
             seen.add(record.attributes["status"])
@@ -108,11 +109,11 @@ async def test_each_state_offers_exactly_its_actions(fresh_sandbox: Any, data_di
         tab.details.action_buttons["_picking"].click()
         await settle(window)
         assert (await server_record(window, "stock_transfers", upcoming.id)).attributes["status"] == "picking"
-        assert opened.workspace.cache.get("stock_transfers", upcoming.id).attributes["status"] == "picking"
+        assert opened.workspace.cached.records.get("stock_transfers", upcoming.id).attributes["status"] == "picking"
         assert offered(tab) == OFFERED["picking"]
         patches = [r for r in fresh_sandbox.requests() if r["method"] == "PATCH"]
         assert [r["path"] for r in patches] == [f"/api/stock_transfers/{upcoming.id}"]
-        assert not opened.workspace.cache.outbox()
+        assert not opened.workspace.cached.outbox.entries()
         assert not errors
 
 
@@ -131,7 +132,7 @@ async def test_a_refused_step_says_why_and_the_record_shows_the_server_again(
         window.edits.run_action("stock_transfers", transit.id, "_cancel")
         await settle(window)
         assert any(m.startswith("Cancel: the server refused it") for m in messages), messages
-        assert not opened.workspace.cache.outbox(), "the refused step is discarded, not left to fail again"
+        assert not opened.workspace.cached.outbox.entries(), "the refused step is discarded, not left to fail again"
 
 
 @pytest.mark.asyncio
@@ -144,7 +145,7 @@ async def test_offline_a_step_waits_in_the_outbox_and_shows_pending(fresh_sandbo
         before = len(fresh_sandbox.requests())
         tab.details.action_buttons["_picking"].click()
         await settle(window)
-        (entry,) = opened.workspace.cache.outbox()
+        (entry,) = opened.workspace.cached.outbox.entries()
         assert (entry.op, entry.type, entry.record_id, entry.attributes) == (
             "update",
             "stock_transfers",
@@ -156,7 +157,7 @@ async def test_offline_a_step_waits_in_the_outbox_and_shows_pending(fresh_sandbo
         assert len(fresh_sandbox.requests()) == before
         assert not errors
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
-        await wait_until(lambda: not opened.workspace.cache.outbox(), what="the queued step to be sent")
+        await wait_until(lambda: not opened.workspace.cached.outbox.entries(), what="the queued step to be sent")
         assert (await server_record(window, "stock_transfers", upcoming.id)).attributes["status"] == "picking"
         assert not errors
 
@@ -176,7 +177,7 @@ async def test_a_completed_transfer_moves_the_stock_shown_at_both_locations(fres
         tab = show(window, transit.id)
         tab.details.action_buttons["_complete"].click()
         await settle(window)
-        assert opened.workspace.cache.get("stock_transfers", transit.id).attributes["status"] == "completed"
+        assert opened.workspace.cached.records.get("stock_transfers", transit.id).attributes["status"] == "completed"
         assert offered(tab) == []
         assert shown_quantity(window, origin.id) == origin_before - quantity
         moved = stock_item(opened, sku, destination_id)
@@ -193,10 +194,10 @@ async def test_the_create_dialog_picks_the_sku_and_both_locations_by_name(
     fresh_sandbox: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
 ) -> None:
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
-        item = max(opened.workspace.cache.records("stock_items"), key=lambda r: r.attributes["quantity"])
-        sku = opened.workspace.cache.get("skus", item.relationships["sku"])
-        origin = opened.workspace.cache.get("stock_locations", item.relationships["stock_location"])
-        destination = next(r for r in opened.workspace.cache.records("stock_locations") if r.id != origin.id)
+        item = max(opened.workspace.cached.records.find("stock_items"), key=lambda r: r.attributes["quantity"])
+        sku = opened.workspace.cached.records.get("skus", item.relationships["sku"])
+        origin = opened.workspace.cached.records.get("stock_locations", item.relationships["stock_location"])
+        destination = next(r for r in opened.workspace.cached.records.find("stock_locations") if r.id != origin.id)
 
         dialog = RecordDialog(window.tab_by_type["stock_transfers"].resource, window.lookups)
         qtbot.addWidget(dialog)
@@ -221,7 +222,9 @@ async def test_the_create_dialog_picks_the_sku_and_both_locations_by_name(
         window.new_record()
         await settle(window)
         created = next(
-            r for r in opened.workspace.cache.records("stock_transfers") if r.attributes.get("number") == "ST-TEST"
+            r
+            for r in opened.workspace.cached.records.find("stock_transfers")
+            if r.attributes.get("number") == "ST-TEST"
         )
         server = await server_record(window, "stock_transfers", created.id)
         assert server.attributes["status"] == "draft" and server.attributes["quantity"] == 2
