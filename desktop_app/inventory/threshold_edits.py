@@ -11,22 +11,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.inventory.thresholds import REORDER_POINT, TARGET_LEVEL, with_threshold
-from desktop_app.schema import get_resource
+from desktop_app.schema import app_type, get_resource
 from desktop_app.store import OutboxEntry, UnknownRecordError
 
 if TYPE_CHECKING:
     from desktop_app.sync import Editor
-
-#: The types a threshold can be set on: a stock item's own, or a SKU's default for its stock items.
-THRESHOLD_TYPES = ("stock_items", "skus")
-
 
 def threshold_changes(
     editor: Editor, type_: str, ids: Sequence[str], name: str, value: int | None
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """The metadata updates that set ``name`` to ``value`` on ``ids`` (records already there are left out)."""
     resource = get_resource(type_)
-    if resource.type not in THRESHOLD_TYPES:
+    if not app_type(resource.type).thresholds:  # a stock item's own, or a SKU's default for its stock items
         raise KeyError(f"thresholds are kept on stock items and SKUs, not on {resource.plural_label}")
     if name not in (REORDER_POINT, TARGET_LEVEL):
         raise KeyError(f"not a threshold: {name!r}")

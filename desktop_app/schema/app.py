@@ -121,6 +121,8 @@ class AppType:
     affects: tuple[str, ...] = ()
     #: How the details pane titles a record (default: its name, code or SKU code).
     heading: Heading | None = None
+    #: Reorder points and target levels are kept in its metadata (a stock item's own, a SKU's default).
+    thresholds: bool = False
 
     @property
     def name(self) -> str:
@@ -181,7 +183,7 @@ TRANSFER_ACTIONS = (
 
 _ENTRIES = (
     AppType("stock_locations", tab=3, synced=True, command_edits=True, looked_up=True),
-    AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True),
+    AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True, thresholds=True),
     AppType("inventory_models", tab=0, synced=True, window_edits=True, command_edits=True, looked_up=True),
     AppType(
         STOCK_LEVELS,
@@ -201,6 +203,7 @@ _ENTRIES = (
         inline_edits=frozenset({"quantity"}),
         command_edits=True,
         not_included=frozenset({"reserved_stock"}),
+        thresholds=True,
         totals=(Total("reserved", "reserved_stocks", "stock_item", "quantity"),),
         derived=(
             Column(

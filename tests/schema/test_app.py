@@ -104,3 +104,15 @@ def test_transfer_actions_send_triggers_from_real_states() -> None:
 def test_a_transfer_offers_what_commerce_layers_dashboard_offers(state: str | None, labels: list[str]) -> None:
     assert [a.label for a in app_type("stock_transfers").actions_for({"status": state})] == labels
     assert app_type("skus").actions_for({"status": state}) == ()
+
+
+def test_thresholds_are_kept_on_stock_items_and_skus() -> None:
+    assert {e.type for e in app_types() if e.thresholds} == {"stock_items", "skus"}
+
+
+def test_every_offered_transfer_step_is_one_the_life_cycle_allows() -> None:
+    """The window offers a subset of what the server accepts (the dashboard's choice), never more."""
+    machine = get_resource("stock_transfers").states
+    assert machine is not None and app_type("stock_transfers").state_field == machine.field
+    for action in app_type("stock_transfers").actions:
+        assert action.states <= machine.transitions[action.trigger].sources, action

@@ -105,9 +105,16 @@ async def test_each_state_offers_exactly_its_actions(fresh_sandbox: Any, data_di
         assert seen == set(OFFERED), "the demo holds a transfer in every state"
 
         upcoming = transfer_in(opened, "upcoming")
+        origin = stock_item(opened, upcoming.relationships["sku"], upcoming.relationships["origin_stock_location"])
+        reserved_before = shown_quantity(window, origin.id, "reserved")
+        available_before = shown_quantity(window, origin.id, "available")
         tab = show(window, upcoming.id)
         tab.details.action_buttons["_picking"].click()
         await settle(window)
+        # Picking reserves the quantity at the origin: the stock items tab shows it without a sync of its own.
+        quantity = upcoming.attributes["quantity"]
+        assert shown_quantity(window, origin.id, "reserved") == reserved_before + quantity
+        assert shown_quantity(window, origin.id, "available") == available_before - quantity
         assert (await server_record(window, "stock_transfers", upcoming.id)).attributes["status"] == "picking"
         assert opened.workspace.cached.records.get("stock_transfers", upcoming.id).attributes["status"] == "picking"
         assert offered(tab) == OFFERED["picking"]
