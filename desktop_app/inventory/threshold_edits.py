@@ -17,6 +17,7 @@ from desktop_app.store import OutboxEntry, UnknownRecordError
 if TYPE_CHECKING:
     from desktop_app.sync import Editor
 
+
 def threshold_changes(
     editor: Editor, type_: str, ids: Sequence[str], name: str, value: int | None
 ) -> list[tuple[str, str, dict[str, Any]]]:
