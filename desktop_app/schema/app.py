@@ -43,7 +43,9 @@ class Column:
     ``source`` is ``"attribute"``, ``"relationship"`` (a related record's name or code), ``"id"`` or
     ``"derived"``. A derived column is computed, never stored: ``compute`` is a pure function called with the
     row's values of ``inputs`` in order, each the name of an attribute of the row or of one of its type's
-    :class:`Total`; ``after`` names the attribute it sits beside in the default column order."""
+    :class:`Total`; ``sql`` is the same computation as an SQL expression over ``{input}`` placeholders (the cache
+    sorts a million rows by it without computing it in Python); ``after`` names the attribute it sits beside in the
+    default column order."""
 
     key: str
     label: str
@@ -59,6 +61,7 @@ class Column:
     inline_edit: bool = False
     inputs: tuple[str, ...] = ()
     compute: Callable[..., Any] | None = None
+    sql: str | None = None
     after: str | None = None
     #: Shown in the warning colour when below zero (more promised than held).
     warn_negative: bool = False
@@ -207,7 +210,14 @@ _ENTRIES = (
         totals=(Total("reserved", "reserved_stocks", "stock_item", "quantity"),),
         derived=(
             Column(
-                "reserved", "Reserved", "integer", "derived", inputs=("reserved",), compute=_reserved, after="quantity"
+                "reserved",
+                "Reserved",
+                "integer",
+                "derived",
+                inputs=("reserved",),
+                compute=_reserved,
+                sql="{reserved}",
+                after="quantity",
             ),
             Column(
                 "available",
@@ -216,6 +226,7 @@ _ENTRIES = (
                 "derived",
                 inputs=("quantity", "reserved"),
                 compute=_available,
+                sql="ifnull({quantity}, 0) - {reserved}",
                 after="reserved",
                 warn_negative=True,
             ),

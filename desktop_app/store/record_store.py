@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop_app.schema import get_resource
 from desktop_app.store.core import Database, now_text
+from desktop_app.store.database import GENERATED
 from desktop_app.store.records import CachedRecord, ServerRecord
 from desktop_app.store.upserts import (
     BULK_UPSERT,
@@ -36,9 +37,9 @@ def _column(type_: str, name: str) -> str:
         raise KeyError(f"{type_} has no field {name!r}")
     resource = get_resource(type_)
     if name in resource.relationships:
-        return f"json_extract(relationships, '$.{name}')"
+        return GENERATED.get(("relationships", name), f"json_extract(relationships, '$.{name}')")
     if name in resource.fields:
-        return f"json_extract(attributes, '$.{name}')"
+        return GENERATED.get(("attributes", name), f"json_extract(attributes, '$.{name}')")
     raise KeyError(f"{type_} has no field {name!r}")
 
 
@@ -83,8 +84,11 @@ class RecordStore:
         ``find("inventory_stock_locations", where={"inventory_model": id}, order_by="priority")``.
         """
         type_ = get_resource(type_).type
-        # The type is a catalogue name (letters and underscores), written literally so partial indexes apply.
-        sql = f"SELECT {_COLUMNS} FROM records WHERE type = '{type_}' AND deleted = 0"
+        # The type is a catalogue name (letters and underscores), written literally so partial indexes apply. A
+        # whole type is read through the key index (type, id), in the order asked for; the indexes of the window's
+        # sorts, holding the type too, would read the rows in random order, then sort them.
+        key = "" if where else " INDEXED BY records_key"
+        sql = f"SELECT {_COLUMNS} FROM records{key} WHERE type = '{type_}' AND deleted = 0"
         params: list[Any] = []
         for name, value in (where or {}).items():
             column = _column(type_, name)

@@ -23,7 +23,7 @@ async def test_offline_start_from_the_cache_with_the_sandbox_stopped(data_dir: P
         await sync_into(gone, data_dir)
     async with open_window(gone, data_dir, sync=False) as (window, opened, errors):
         for type_, tab in window.tab_by_type.items():
-            assert tab.model.rowCount() == opened.workspace.cached.records.count(type_) > 0, type_
+            assert tab.model.total == opened.workspace.cached.records.count(type_) > 0, type_
         task = opened.workspace.start_sync()
         assert task is not None
         await settle(window)

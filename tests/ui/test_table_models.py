@@ -21,7 +21,7 @@ def build(cache: Any, type_: str) -> tuple[ResourceTableModel, RecordProxyModel,
     for target in (*lookup_types(), *(t.type for t in all_totals())):
         lookups.set_records(target, cache.records.find(target))
     model = ResourceTableModel(type_, lookups, fetch_record=lambda rid: cache.records.get(type_, rid))
-    model.set_records(cache.records.find(type_))
+    model.open_cache(cache.path)
     proxy = RecordProxyModel()
     proxy.setSourceModel(model)
     return model, proxy, lookups
@@ -88,11 +88,11 @@ def test_quick_find_matches_any_visible_value(synced_cache: Any) -> None:
     model, proxy, _ = build(synced_cache, "stock_items")
     code = model.index(0, model.column_of("sku.code")).data()
     proxy.set_quick_find(code.lower())
-    assert 0 < proxy.rowCount() < model.rowCount()
+    assert 0 < proxy.rowCount() < model.total == synced_cache.records.count("stock_items")
     rows = [proxy.index(r, model.column_of("sku.code")).data() for r in range(proxy.rowCount())]
     assert all(code.lower() in (c or "").lower() for c in rows)
     proxy.set_quick_find("")
-    assert proxy.rowCount() == model.rowCount()
+    assert proxy.rowCount() == model.total
 
 
 def test_updates_are_targeted_data_changes_not_resets(synced_cache: Any) -> None:
@@ -112,9 +112,10 @@ def test_updates_are_targeted_data_changes_not_resets(synced_cache: Any) -> None
     assert changed == [(row, row)]
     assert model.index(row, model.column_of("quantity")).data() == str(attributes["quantity"])
     assert model.index(row, 0).data(ResourceTableModel.PendingRole) is True
+    synced_cache.records.remove_ids("stock_items", {record.id})  # deleted on the server, then the table is told
     model.remove_ids([record.id])
     assert model.row_of(record.id) == -1
-    assert model.rowCount() == synced_cache.records.count("stock_items") - 1
+    assert model.rowCount() == synced_cache.records.count("stock_items")
 
 
 def test_inline_edit_is_checked_then_requested(synced_cache: Any) -> None:
@@ -142,17 +143,23 @@ def test_columns_come_from_the_resource_description() -> None:
 
 @pytest.mark.parametrize("type_", TYPES)
 def test_a_first_screenful_shows_what_the_whole_table_shows(synced_cache: Any, type_: str) -> None:
-    """The screenful read before the first frame takes related names and reserved quantities from SQLite, not from
-    the lookups (still loading then): the same values the whole table, built from the lookups, shows."""
-    from desktop_app.ui.loading import build_table
-
-    model, _, lookups = build(synced_cache, type_)
-    screen, _ = build_table(synced_cache.path, model, Lookups(), limit=50)  # empty lookups: it must not need them
-    whole, _ = build_table(synced_cache.path, model, lookups)
-    assert len(screen) == min(50, synced_cache.records.count(type_)) > 0
-    for slot, record_id in enumerate(screen.ids):
-        other = whole.slot_of[record_id]
-        assert [v[slot] for v in screen.values] == [v[other] for v in whole.values], record_id
+    """The screenful read before the first frame (a limited read in the table's order) holds the first rows of the
+    whole order, with the same values."""
+    model, _, _ = build(synced_cache, type_)
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    whole = [
+        [model.index(r, c).data(ResourceTableModel.SortRole) for c in range(model.columnCount())]
+        for r in range(min(50, model.rowCount()))
+    ]
+    screen = ResourceTableModel(type_, Lookups())  # empty lookups: it must not need them
+    screen.sort(0, Qt.SortOrder.AscendingOrder)
+    assert screen.open_cache(synced_cache.path, first=50) == (synced_cache.records.count(type_) > 50)
+    assert screen.rowCount() == min(50, synced_cache.records.count(type_)) > 0
+    shown = [
+        [screen.index(r, c).data(ResourceTableModel.SortRole) for c in range(screen.columnCount())]
+        for r in range(screen.rowCount())
+    ]
+    assert shown == whole
     if type_ == "stock_items":
         reserved = model.column_of("reserved")
-        assert any(screen.values[reserved]), "the demo's reservations appear in the first screenful"
+        assert any(model.index(r, reserved).data() != "0" for r in range(model.rowCount())), "the demo reserves"

@@ -1,16 +1,20 @@
-"""One table model for every resource, driven by the resource description.
+"""One table model for every resource, driven by the resource description, paged from the cache.
 
-Rows come from the cache first (instant and offline) and are kept current by targeted ``dataChanged``, inserts and
-removals as syncs and edits land; a table the cache does not hold yet loads page by page from the server as the
-person scrolls (``canFetchMore``/``fetchMore``). Sorting happens here on typed column values (one ``sorted`` over
-row indices), because a proxy comparing through ``data()`` would cost millions of Python calls on 100,000 rows.
+A table of a million stock items never sits in Python lists: the model holds the ``rowid`` of each shown row in
+the shown order (an ``array('q')``: 8 bytes a row) and reads only the rows being painted, a block around the
+viewport at a time (:mod:`desktop_app.store.table_query`). Sorting, the filter bar and the quick find are SQL run
+in a worker thread (:mod:`query_worker`); their answer replaces the order in one layout change, which keeps the
+selection on the same records. Edits and syncs repaint the rows they touched. A table the cache does not hold yet
+loads page by page from the server as the person scrolls (``canFetchMore``/``fetchMore``), its rows held in memory.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from array import array
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,7 +23,9 @@ from PySide6.QtGui import QBrush, QColor
 from desktop_app.schema import Column, FieldError, coerce, get_resource, parse_text
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
-from desktop_app.ui.models.table_data import TableData
+from desktop_app.ui.models.query_worker import INLINE_ROWS, QueryWorker
+from desktop_app.ui.models.row_order import Plan, RowOrder
+from desktop_app.ui.models.table_rows import Row, record_row
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -29,7 +35,6 @@ Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _CHECK = Qt.ItemDataRole.CheckStateRole
-_MASK = Qt.ItemDataRole.UserRole + 5
 PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
 
@@ -93,12 +98,13 @@ class ResourceTableModel(QAbstractTableModel):
     ObjectRole = Qt.ItemDataRole.UserRole + 2
     IdRole = Qt.ItemDataRole.UserRole + 3
     PendingRole = Qt.ItemDataRole.UserRole + 4
-    MaskRole = _MASK
 
     inline_edit_requested = Signal(str, dict)
     edit_rejected = Signal(str)
     loading_changed = Signal(bool)
     sorted_by = Signal(int, Qt.SortOrder)
+    #: The shown order was replaced (a sort, a filter or a find answered, or the whole table was read).
+    order_ready = Signal()
 
     def __init__(
         self,
@@ -116,8 +122,9 @@ class ResourceTableModel(QAbstractTableModel):
         self.lookups = lookups
         self._fetch_record = fetch_record
         self._tasks = tasks or TaskSet()
-        rels = [r.name for r in self.resource.to_one]
-        self._data = TableData(self.columns, rels)
+        self.relationship_names = tuple(r.name for r in self.resource.to_one)
+        self._rows = RowOrder(self.type, self.columns, self.relationship_names)
+        self._first_value = 2 + len(self.relationship_names)
         self._formatters = [_formatter(c) for c in self.columns]
         self._checkable = [c.type == "boolean" and c.inline_edit for c in self.columns]
         self._right = [c.numeric for c in self.columns]
@@ -126,59 +133,54 @@ class ResourceTableModel(QAbstractTableModel):
         self._loading = False
         self._paged: dict[str, RecordLike] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._mask: bytearray | None = None
+        self._conditions: tuple[tuple[Any, Any], ...] = ()
+        self._find = ""
+        self._find_in: frozenset[str] | None = None
+        self._worker = QueryWorker(self)
+        self._asked = 0  # number of the latest order asked for: older answers are dropped
+        self._answer: Any = None
+        self._partial = False
 
     # -- Qt model interface ----------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._data.order)
+        return 0 if parent.isValid() else len(self._rows.order)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        if role == _MASK:  # asked once per row by the proxy's filter: keep it the shortest path
-            mask = self._mask
-            if mask is None:
-                return "1"
-            slot = self._data.order[index.row()]
-            return "1" if slot >= len(mask) or mask[slot] else "0"
         if not index.isValid():
             return None
-        slot = self._data.order[index.row()]
+        row = self._rows.row(index.row())
         column = index.column()
+        value = row[self._first_value + column]
         if role == _DISPLAY:
-            if self._checkable[column]:
-                return None
-            return self._formatters[column](self._data.values[column][slot])
+            return None if self._checkable[column] else self._formatters[column](value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if self._right[column]:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == _EDIT:
-            return self._data.values[column][slot]
-        if role == self.SortRole:
-            return self._data.values[column][slot]
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if self._right[column] else None
+        if role in (_EDIT, self.SortRole):
+            return value
         if role == _CHECK and self._checkable[column]:
-            value = self._data.values[column][slot]
             return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        pending = row[1]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if slot in self._data.pending:
+            if pending:
                 return QBrush(PENDING_COLOUR)
-            if self._warn_negative[column] and (self._data.values[column][slot] or 0) < 0:
+            if self._warn_negative[column] and (value or 0) < 0:
                 return QBrush(NEGATIVE_COLOUR)
             return None
-        if role == Qt.ItemDataRole.DecorationRole and column == 0 and slot in self._data.pending:
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and pending:
             return _pending_icon()
-        if role == Qt.ItemDataRole.FontRole and slot in self._data.pending:
+        if role == Qt.ItemDataRole.FontRole and pending:
             return _pending_font()
-        if role == Qt.ItemDataRole.ToolTipRole and slot in self._data.pending:
+        if role == Qt.ItemDataRole.ToolTipRole and pending:
             return "Changed here, not yet confirmed by the server"
         if role == self.IdRole:
-            return self._data.ids[slot]
+            return row[0]
         if role == self.PendingRole:
-            return slot in self._data.pending
+            return pending
         if role == self.ObjectRole:
-            return self.record(self._data.ids[slot])
+            return self.record(row[0])
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
@@ -220,35 +222,21 @@ class ResourceTableModel(QAbstractTableModel):
         except FieldError as exc:
             self.edit_rejected.emit(f"{column.label}: {exc.message}")
             return False
-        slot = self._data.order[index.row()]
-        if parsed == self._data.values[index.column()][slot]:
+        row = self._rows.row(index.row())
+        if parsed == row[self._first_value + index.column()]:
             return False
-        self.inline_edit_requested.emit(self._data.ids[slot], {column.key: parsed})
+        self.inline_edit_requested.emit(row[0], {column.key: parsed})
         return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or not self.columns[column].sortable:
             return
         self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        slots = [self._data.order[i.row()] for i in persistent]
-        self._data.order = self._data.sorted_order(column, order == Qt.SortOrder.DescendingOrder)
-        if persistent:
-            position = {slot: row for row, slot in enumerate(self._data.order)}
-            moved = [self.index(position[s], i.column()) for s, i in zip(slots, persistent, strict=True)]
-            self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged.emit()
+        if self._rows.cached:
+            self._ask()
+        else:
+            self._sort_held()
         self.sorted_by.emit(column, order)
-
-    def set_row_mask(self, mask: bytearray | None) -> None:
-        """Which row slots the proxy shows (``None``: all); read through ``MaskRole``."""
-        self._mask = mask
-
-    def resort(self) -> None:
-        """Put rows added since the last sort in their place (after a reload appended them at the end)."""
-        if self._sort is not None:
-            self.sort(*self._sort)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._pager is not None and self._pager.has_more and not self._loading
@@ -258,79 +246,225 @@ class ResourceTableModel(QAbstractTableModel):
             self._set_loading(True)
             self._tasks.spawn(self._fetch_page(), name=f"next page of {self.type}")
 
-    # -- filling and updating --------------------------------------------------------------------------------
-    def set_records(self, records: Sequence[RecordLike], *, pager: Pager | None = None) -> None:
-        """Replace every row (opening a tab, switching organisation)."""
+    # -- ordering, filtering, finding -------------------------------------------------------------------------
+    def _plan(self, limit: int | None = None) -> Plan:
+        key = None if self._sort is None else self.columns[self._sort[0]].key
+        descending = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+        return Plan(key, descending, self._conditions, self._find, self._find_in, limit)
+
+    def _ask(self, *, refilter_only: bool = False) -> None:
+        """Compute the shown order again (in the worker for a big table); the answer replaces the order."""
+        self._asked += 1
+        number = self._asked
+        plan = self._plan()
+        wanted = {self._rows.order[i.row()] for i in self.persistentIndexList() if 0 <= i.row() < self.rowCount()}
+        reuse = self._answer if refilter_only else None
+        rows = self._rows
+
+        def job() -> Any:
+            return rows.compute(plan, wanted, reuse=reuse)
+
+        inline = len(self._rows.every) <= INLINE_ROWS and not self._partial
+        self._worker.run(job, lambda answer: self._take(number, answer), inline=inline)
+
+    @property
+    def busy(self) -> bool:
+        """An order asked for has not been answered yet."""
+        return self._worker.running > 0
+
+    def _take(self, number: int, answer: Any) -> None:
+        if number != self._asked or not self._rows.cached:
+            return  # a newer sort or filter was asked for meanwhile, or the table was replaced
+        self._answer = answer
+        old = self._rows.order
+        self._rows.every, self._rows.matching = answer.every, answer.matching
+        new = answer.order
+        if not old and not new:
+            self._partial = False
+            self.order_ready.emit()
+            return
+        if len(new) == len(old):
+            if new != old:
+                self._relayout(new, answer.positions)
+        elif self._partial and new[: len(old)] == old:
+            self.beginInsertRows(QModelIndex(), len(old), len(new) - 1)
+            self._rows.order = new
+            self.endInsertRows()
+        else:
+            self.beginResetModel()
+            self._rows.order = new
+            self.endResetModel()
+        self._partial = False
+        self.order_ready.emit()
+
+    def _relayout(self, new: array[int], positions: Mapping[int, int]) -> None:
+        """Replace the order with ``new``; persistent indexes (the selection, the current row) follow their rows."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        keys = [self._rows.order[i.row()] if 0 <= i.row() < len(self._rows.order) else -1 for i in persistent]
+        self._rows.order = new
+        moved = []
+        for key, index in zip(keys, persistent, strict=True):
+            row = positions.get(key)
+            if row is None:
+                row = self._rows.position_of(key) if key >= 0 else -1
+            moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _sort_held(self) -> None:
+        """Rows from the server are few: sorted here, by their typed values."""
+        from desktop_app.ui.models.table_rows import sorted_keys
+
+        if self._sort is None:
+            return
+        offset = self._first_value + self._sort[0]
+        new = array(
+            "q", sorted_keys(self._rows.rows, self._rows.order, offset, self._sort[1] != Qt.SortOrder.AscendingOrder)
+        )
+        positions = {key: row for row, key in enumerate(new)}
+        self._relayout(new, positions)
+
+    def set_filters(self, conditions: Sequence[tuple[Any, Any]]) -> None:
+        """Parsed filter-bar conditions ``(Condition, value)`` the cache can answer (the rest go to the server)."""
+        if tuple(conditions) != self._conditions:
+            self._conditions = tuple(conditions)
+            if self._rows.cached:
+                self._ask(refilter_only=True)
+
+    def set_quick_find(self, text: str, columns: Iterable[str] | None = None) -> None:
+        """Show only rows with ``text`` in a text column (the ``columns`` keyed, when given: the ones shown)."""
+        find_in = None if columns is None else frozenset(columns)
+        if (text.strip(), find_in) == (self._find, self._find_in):
+            return
+        self._find, self._find_in = text.strip(), find_in
+        if self._rows.cached:
+            self._ask(refilter_only=True)
+        else:
+            self._find_held()
+
+    def _find_held(self) -> None:
+        needle = self._find.casefold()
+        keys = (
+            sorted(self._rows.rows)
+            if not needle
+            else [
+                key
+                for key, row in sorted(self._rows.rows.items())
+                if any(isinstance(v, str) and needle in v.casefold() for v in row[self._first_value :])
+            ]
+        )
         self.beginResetModel()
-        self._data = TableData(self.columns, self._data.relationship_names)
-        self._data.append(records, self.lookups)
-        self._paged = {}
-        self._pager = pager
+        self._rows.order = array("q", keys)
+        self.endResetModel()
         if self._sort is not None:
-            self._data.order = self._data.sorted_order(self._sort[0], self._sort[1] == Qt.SortOrder.DescendingOrder)
-        self.endResetModel()
+            self._sort_held()
 
-    def new_table(self) -> TableData:
-        """An empty :class:`TableData` with this model's columns (filled off the Qt thread, then installed)."""
-        return TableData(self.columns, self._data.relationship_names)
-
-    def install(self, table: TableData, *, pager: Pager | None = None, sorted_already: bool = False) -> None:
-        """Replace every row with ``table`` (built by :func:`loading.build_table`); keeps the current sort."""
+    # -- filling and updating --------------------------------------------------------------------------------
+    def open_cache(self, path: Path, *, first: int | None = None) -> bool:
+        """Show the cache's rows of this type. With ``first``, the first rows now (a first screenful, found through
+        an index without reading the rest) and the whole order from the worker after; without, the whole order
+        now (a small table). Returns whether more rows follow."""
         self.beginResetModel()
-        self._data = table
-        self._paged = {}
-        self._pager = pager
-        if self._sort is not None and not sorted_already:
-            self._data.order = self._data.sorted_order(self._sort[0], self._sort[1] == Qt.SortOrder.DescendingOrder)
+        self._rows.open(path)
+        self._pager, self._paged, self._answer = None, {}, None
+        if first is None:
+            self._install(self._rows.compute(self._plan()))
+            self._partial = False
+            self.endResetModel()
+            self.order_ready.emit()
+            return False
+        screen = self._rows.compute(self._plan(first)).order
+        self._rows.order = self._rows.every = screen
+        self._partial = True
         self.endResetModel()
+        if len(screen) < first and not self._conditions and not self._find:
+            self._partial = False  # the whole table fitted in the first screenful
+            self.order_ready.emit()
+            return False
+        self._ask()
+        return True
+
+    def _install(self, answer: Any) -> None:
+        self._answer = answer
+        self._rows.every, self._rows.matching, self._rows.order = answer.every, answer.matching, answer.order
+
+    def set_records(self, records: Sequence[RecordLike], *, pager: Pager | None = None) -> None:
+        """Show these records (pages from the server) instead of the cache's rows."""
+        self.beginResetModel()
+        self._rows.hold(self._row_of(r) for r in records)
+        self._paged = {r.id: r for r in records}
+        self._pager = pager
+        self._partial = False
+        self.endResetModel()
+        if self._sort is not None:
+            self._sort_held()
+
+    def _row_of(self, record: RecordLike) -> Row:
+        return record_row(self.columns, self.relationship_names, record, self.lookups)
 
     def append_records(self, records: Sequence[RecordLike], *, remember: bool = False) -> None:
-        fresh = [r for r in records if r.id not in self._data.slot_of]
-        self.upsert([r for r in records if r.id in self._data.slot_of])
+        """Pages from the server added at the end."""
+        fresh = [r for r in records if self._rows.key_of(r.id) is None]
         if not fresh:
             return
-        start = len(self._data.order)
+        start = len(self._rows.order)
         self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self._data.append(fresh, self.lookups)
+        self._rows.extend(self._row_of(r) for r in fresh)
         self.endInsertRows()
         if remember:
             self._paged.update((r.id, r) for r in fresh)
 
     def upsert(self, records: Sequence[RecordLike]) -> None:
-        """Changed or new records (after a sync or an edit): targeted ``dataChanged`` for rows already shown."""
-        new: list[RecordLike] = []
+        """Changed records (an edit, a sync): their rows show these values now (targeted ``dataChanged``); a
+        record the table does not show yet makes the order be read again."""
+        keys = self._rows.keys_of([r.id for r in records])
         last = len(self.columns) - 1
-        position: dict[int, int] | None = None
+        new = False
         for record in records:
-            slot = self._data.slot_of.get(record.id)
-            if slot is None:
-                new.append(record)
+            key = keys.get(record.id)
+            if key is None:
+                new = True
                 continue
-            self._data.replace(slot, record, self.lookups)
-            if position is None:
-                position = {s: r for r, s in enumerate(self._data.order)} if len(records) > 8 else {}
-            row = position[slot] if position else self._data.order.index(slot)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
-        if new:
-            self.append_records(new)
+            self._rows.put(key, self._row_of(record))
+            row = self._rows.position_of(key)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        if new and self._rows.cached:
+            self.refresh()
+        elif new:
+            self.append_records([r for r in records if r.id not in keys])
 
     def remove_ids(self, ids: Sequence[str]) -> None:
+        if self._rows.cached:
+            self.refresh()
+            return
         for record_id in ids:
-            slot = self._data.slot_of.get(record_id)
-            if slot is None:
+            key = self._rows.key_of(record_id)
+            row = -1 if key is None else self._rows.position_of(key)
+            if row < 0:
                 continue
-            row = self._data.order.index(slot)
             self.beginRemoveRows(QModelIndex(), row, row)
-            self._data.remove_slot(slot)
+            del self._rows.order[row]
             self.endRemoveRows()
             self._paged.pop(record_id, None)
 
-    def refresh_lookups(self) -> None:
-        """Names of related records changed: recompute those columns and repaint only them."""
-        if not self._data.order:
+    def refresh(self) -> None:
+        """The cache changed (a sync, records added or removed): read the order and the rows again."""
+        if not self._rows.cached:
             return
-        for column in self._data.recompute_relationship_columns(self.lookups):
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._data.order) - 1, column))
+        self._rows.changed()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.columns) - 1))
+        self._ask()
+
+    def refresh_lookups(self) -> None:
+        """Names of related records changed: read the shown rows again and repaint them."""
+        if self._rows.cached:
+            self.refresh()
+        elif self.rowCount():
+            self._rows.hold(self._row_of(r) for r in self._paged.values())
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.columns) - 1))
 
     async def _fetch_page(self) -> None:
         assert self._pager is not None
@@ -344,11 +478,12 @@ class ResourceTableModel(QAbstractTableModel):
         self._loading = loading
         self.loading_changed.emit(loading)
 
-    # -- reading ---------------------------------------------------------------------------------------------
-    @property
-    def table(self) -> TableData:
-        return self._data
+    def close(self) -> None:
+        """Close the connections to the cache file."""
+        self._asked += 1
+        self._rows.close()
 
+    # -- reading ---------------------------------------------------------------------------------------------
     @property
     def paging(self) -> bool:
         """Rows came page by page from the server (the cache did not hold this type when the tab opened)."""
@@ -358,6 +493,21 @@ class ResourceTableModel(QAbstractTableModel):
     def loading(self) -> bool:
         return self._loading
 
+    @property
+    def cached(self) -> bool:
+        """Rows come from the cache file (not pages from the server)."""
+        return self._rows.cached
+
+    @property
+    def partial(self) -> bool:
+        """Only a first screenful is shown; the whole order is being read."""
+        return self._partial
+
+    @property
+    def total(self) -> int:
+        """Rows of the table before the filter and the quick find."""
+        return len(self._rows.every) if self._rows.cached else len(self._rows.rows)
+
     def record(self, record_id: str) -> RecordLike | None:
         """The whole record behind a row (read from the cache on demand; rows keep only their column values)."""
         if record_id in self._paged:
@@ -365,11 +515,15 @@ class ResourceTableModel(QAbstractTableModel):
         return self._fetch_record(record_id) if self._fetch_record else None
 
     def row_of(self, record_id: str) -> int:
-        slot = self._data.slot_of.get(record_id)
-        return -1 if slot is None else self._data.order.index(slot)
+        key = self._rows.key_of(record_id)
+        return -1 if key is None else self._rows.position_of(key)
 
     def id_at(self, row: int) -> str:
-        return self._data.ids[self._data.order[row]]
+        return str(self._rows.row(row)[0])
+
+    def relationship_at(self, row: int, name: str) -> Any:
+        """The id a row's to-one relationship ``name`` points at."""
+        return self._rows.row(row)[2 + self.relationship_names.index(name)]
 
     def column_of(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)

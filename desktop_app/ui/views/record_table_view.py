@@ -171,6 +171,10 @@ class RecordTableView(QTableView):
         if not column.inline_edit:
             self.activated_record.emit(index.data(ResourceTableModel.IdRole))
 
+    def shown_keys(self) -> list[str]:
+        """Keys of the columns not hidden (what the quick find searches)."""
+        return [c.key for i, c in enumerate(self.source.columns) if not self.isColumnHidden(i)]
+
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
         return [self.proxy.index(r, 0).data(ResourceTableModel.IdRole) for r in rows]

@@ -15,13 +15,7 @@ from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.schema import get_resource
-from desktop_app.ui.loading import (
-    FIRST_SCREEN,
-    ServerPager,
-    apply_table,
-    build_table,
-    build_table_async,
-)
+from desktop_app.ui.loading import FIRST_SCREEN, ServerPager
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
@@ -29,8 +23,6 @@ from desktop_app.ui.views.details_pane import DetailsPane
 from desktop_app.ui.views.record_table_view import RecordTableView
 
 if TYPE_CHECKING:
-    import asyncio
-
     from desktop_app.store import CachedRecord
     from desktop_app.ui.views.filter_bar import FilterBar
     from desktop_app.ui.workspace import Workspace
@@ -71,8 +63,7 @@ class ResourceTab(QWidget):
         self.filters_button.toggled.connect(self._show_filters)
         self.count_label = QLabel()
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._reloading: asyncio.Task[Any] | None = None
-        self._partial = False
+        self._loaded = False
         self._build()
         # Typing "TSH" is one filter pass, not three: the find waits for a short pause in the typing.
         self._find_timer = QTimer(self, singleShot=True, interval=150)
@@ -91,6 +82,8 @@ class ResourceTab(QWidget):
         ):
             signal.connect(self._update_count)
         self.model.dataChanged.connect(self._row_changed)
+        self.model.order_ready.connect(self._order_ready)
+        self.model.sorted_by.connect(self._update_count)
 
     @property
     def noun(self) -> str:
@@ -141,36 +134,33 @@ class ResourceTab(QWidget):
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load_from_cache(self) -> None:
-        """Paint from the first screenful now and read the rest in a thread; when the cache has never held this
-        type, page the server instead.
-
-        The first screenful is read in storage order (ordering 100,000 rows in SQL first costs more than the whole
-        paint) and sorted here; a table bigger than that is replaced by the whole, sorted table a moment later."""
-        first, total = build_table(self.workspace.cache_file, self.model, self.lookups, limit=FIRST_SCREEN)
-        pager = None
-        if total == 0 and self.workspace.synced_at(self.type) is None and not self.workspace.forced_offline:
-            pager = ServerPager(self.workspace, self.type)
-        self.model.install(first, pager=pager)
-        self.table.restore_layout()
+        """Paint from the first screenful now (found through an index in the table's order) while the worker
+        reads the whole order; when the cache has never held this type, page the server instead."""
+        self.table.restore_layout()  # the sort the person left, set before any row is read
+        self.model.open_cache(self.workspace.cache_file, first=FIRST_SCREEN)
+        never_held = self.workspace.synced_at(self.type) is None and not self.workspace.forced_offline
+        if self.model.rowCount() == 0 and never_held:
+            self.model.set_records([], pager=ServerPager(self.workspace, self.type))
         self._refresh_filter_choices()
         self._update_count()
-        if total > len(first):
-            self._partial = True
-            self._update_count()
-            self._reloading = self.workspace.tasks.spawn(self._load_rest(), name=f"load {self.type}")
-        else:
-            self.fully_loaded.emit()
+        if not self.model.partial:
+            self._order_ready()
 
-    async def _load_rest(self) -> None:
-        sort = self.model.sort_state
-        wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
-        table = await build_table_async(self.workspace.cache_file, self.model, self.lookups, wanted)
-        self.model.install(table, sorted_already=self.model.sort_state == sort)
-        self._partial = False
+    def _order_ready(self) -> None:
+        """The model's order is complete (the whole table read, or a sort, filter or find answered)."""
         if not self.table.fitted:
             self.table.fit_text_columns()
+        self._restore_current()
         self._update_count()
-        self.fully_loaded.emit()
+        if not self._loaded:
+            self._loaded = True
+            self.fully_loaded.emit()
+
+    def _restore_current(self) -> None:
+        """After a filter or find replaced the rows, the record that was current stays current when shown."""
+        wanted = self.details.record_id
+        if wanted and self.table.current_id() != wanted:
+            self.table.select_record(wanted)
 
     def reload(self, ids: list[str]) -> None:
         """The workspace says these records changed (all of them when ``ids`` is empty)."""
@@ -183,33 +173,23 @@ class ResourceTab(QWidget):
                     gone.append(record_id)
                 else:
                     found.append(record)
-            new = any(self.model.row_of(r.id) < 0 for r in found)
             self.model.upsert(found)
-            self.model.remove_ids(gone)
-            if new:
-                self.model.resort()
+            if gone:
+                self.model.remove_ids(gone)
             self._refresh_details()
             return
-        if self._reloading is not None and not self._reloading.done():
-            self._reloading.cancel()
-        self._reloading = self.workspace.tasks.spawn(self._reload_all(), name=f"reload {self.type}")
-
-    async def _reload_all(self) -> None:
-        sort = self.model.sort_state
-        wanted = None if sort is None else (sort[0], sort[1] == Qt.SortOrder.DescendingOrder)
-        table = await build_table_async(self.workspace.cache_file, self.model, self.lookups, wanted)
-        changed, fresh, gone = await apply_table(self.model, table)
-        del table
-        log.info("%s: %d changed, %d new, %d gone", self.type, changed, fresh, gone)
-        if not self.table.fitted:
-            self.table.fit_text_columns()
+        if self.model.paging or not self.model.cached:
+            self.model.open_cache(self.workspace.cache_file, first=FIRST_SCREEN)
+        else:
+            self.model.refresh()
         self._refresh_filter_choices()
         self._refresh_details()
         self._update_count()
 
     @property
     def reloading(self) -> bool:
-        return self._reloading is not None and not self._reloading.done()
+        """The model is still reading an order (the whole table, or a sort, filter or find)."""
+        return self.model.busy or self.model.partial
 
     def lookups_changed(self) -> None:
         self.model.refresh_lookups()
@@ -225,13 +205,13 @@ class ResourceTab(QWidget):
         self.quick_find.selectAll()
 
     def _find_typed(self, text: str) -> None:
-        if len(self.model.table) <= 5000:
+        if self.model.total <= 5000:
             self._quick_find_changed(text)  # small tables filter as you type, with no pause at all
         else:
             self._find_timer.start()
 
     def _quick_find_changed(self, text: str) -> None:
-        self.proxy.set_quick_find(text)
+        self.proxy.set_quick_find(text, self.table.shown_keys())
         self._update_count()
 
     def _filters_changed(self, filters: dict[str, Any]) -> None:
@@ -240,7 +220,7 @@ class ResourceTab(QWidget):
     def apply_filters(self, filters: dict[str, Any]) -> None:
         if self.model.paging and not self.workspace.forced_offline:
             # The cache does not hold this table: ask the server for the matching pages instead.
-            self.model.install(self.model.new_table(), pager=ServerPager(self.workspace, self.type, filters))
+            self.model.set_records([], pager=ServerPager(self.workspace, self.type, filters))
             self.model.fetchMore()
         self.proxy.set_filters(filters)
         active = len(filters)
@@ -273,11 +253,13 @@ class ResourceTab(QWidget):
             self._refresh_details()
 
     def _update_count(self, *args: Any) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.proxy.rowCount(), self.model.total
         label = self.noun
         text = f"{total:,} {label}" if shown == total else f"{shown:,} of {total:,} {label}"
-        if self._partial:
+        if self.model.partial:
             text = f"Reading all {self.noun} from the cache…"
+        elif self.model.busy:
+            text += " · sorting…"
         if self.model.canFetchMore():
             text += " · more on the server, scroll to load"
         self.count_label.setText(text)

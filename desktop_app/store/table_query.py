@@ -1,0 +1,327 @@
+"""A table of a million rows read from the cache as the window needs it: an order of row ids, then screenfuls.
+
+The window never holds a table's values: it holds the ``rowid`` of each shown row, in the order shown (8 bytes a
+row in an ``array('q')``), and reads the few rows being painted. Sorting, the filter bar's conditions and the quick
+find are SQL here, each choosing the plan that an index makes cheap:
+
+* an attribute with an index on it is read in index order (quantity: no table row is touched);
+* a related name (a stock item's SKU code, its location's name) walks the related records in name order and takes
+  each one's rows from the relationship's index (100,000 SKUs, not a million items, are sorted);
+* anything else (derived quantities, attributes without an index) is one ``ORDER BY`` over the rows, still in
+  SQLite and still off the window's thread.
+
+An order comes back as one hex string built inside SQLite and turned into an array in C: a million ``rowid``s cost
+no Python object each. A :class:`TableQuery` owns its read-only connection; use it from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from array import array
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.schema import Total
+from desktop_app.store.database import GENERATED, sort_index
+from desktop_app.store.filters import condition_sql
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: Rows read per statement when painting (one ``IN`` list).
+BLOCK = 400
+#: Characters of an order's text parsed in one call.
+PIECE = 1 << 20
+
+
+def _name(text: str) -> str:
+    """A type or field name, safe to write into SQL (names come from the catalogue, never from input)."""
+    if not _NAME.match(text):
+        raise ValueError(f"not a name: {text!r}")
+    return text
+
+
+def _json(document: str, name: str, alias: str = "r") -> str:
+    """A JSON value of the row ``alias``: its virtual column when it has one (the indexes are on those)."""
+    column = GENERATED.get((document, name))
+    return f"{alias}.{column}" if column else f"json_extract({alias}.{document}, '$.{_name(name)}')"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one column's value comes from, in the cache's terms.
+
+    ``kind``: ``"id"``; ``"attribute"`` (``name``); ``"related"`` (``name`` is the relationship, ``target`` and
+    ``target_attribute`` the related record's type and attribute); ``"total"`` (``total``); ``"derived"``: ``sql``
+    is an expression over ``{input}`` placeholders, each an attribute of the row or the name of a ``total``."""
+
+    key: str
+    kind: str
+    name: str = ""
+    target: str = ""
+    target_attribute: str = ""
+    total: Total | None = None
+    sql: str = ""
+    inputs: tuple[str, ...] = ()
+    totals: tuple[Total, ...] = ()
+    text: bool = False  # compared without regard to case when sorted, and searched by the quick find
+    boolean: bool = False
+
+
+def expression(source: Source) -> str:
+    """The SQL value of ``source`` for the row ``r``."""
+    if source.kind == "id":
+        return "r.id"
+    if source.kind == "attribute":
+        return _json("attributes", source.name)
+    if source.kind == "related":
+        return (
+            f"(SELECT {_json('attributes', source.target_attribute, 't')} FROM records AS t "
+            f"WHERE t.type = '{_name(source.target)}' AND t.id = {_json('relationships', source.name)} "
+            "AND t.deleted = 0)"
+        )
+    if source.kind == "total":
+        assert source.total is not None
+        total = source.total
+        return (
+            f"(SELECT ifnull(sum({_json('attributes', total.attribute, 't')}), 0) FROM records AS t "
+            f"WHERE t.type = '{_name(total.type)}' AND t.deleted = 0 "
+            f"AND {_json('relationships', total.via, 't')} = r.id)"
+        )
+    if source.kind == "derived":
+        totals = {t.name: t for t in source.totals}
+        values = {
+            name: expression(Source(name, "total", total=totals[name])) if name in totals else _json("attributes", name)
+            for name in source.inputs
+        }
+        return source.sql.format(**values)
+    raise ValueError(f"unknown column source {source.kind!r}")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows read for painting: per row id, the id, the pending flag, the to-one ids and each column's value."""
+
+    values: dict[int, tuple[Any, ...]]
+
+
+def _ids(text: str | None) -> array[int]:
+    """The comma-separated rowids of :func:`_listed` as an array. Parsed a megabyte at a time: each piece is one C
+    call holding the interpreter lock for a few milliseconds, so the window's thread gets it back in between."""
+    out = array("q")
+    if not text:
+        return out
+    start = 0
+    while start < len(text):
+        end = text.find(",", start + PIECE)
+        end = len(text) if end < 0 else end
+        out.extend(json.loads("[" + text[start:end] + "]"))
+        start = end + 1
+    return out
+
+
+def _listed(select: str) -> str:
+    """A statement returning one column ``rid`` of rowids as one comma-separated text, in the same order: built
+    inside SQLite, which holds no interpreter lock while it runs (a row at a time, Python would build a million
+    objects, holding it)."""
+    return f"SELECT group_concat(rid) FROM ({select})"
+
+
+class TableQuery:
+    """Orders, filters and screenfuls of one type's visible rows (pending deletes hidden)."""
+
+    def __init__(self, path: Path | str, type_: str, sources: Sequence[Source], relationships: Sequence[str]) -> None:
+        self.path = str(path)
+        self.type = _name(type_)
+        self.sources = tuple(sources)
+        self.relationships = tuple(_name(r) for r in relationships)
+        self._db: sqlite3.Connection | None = None
+        self._count: int | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA query_only = ON")
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _base(self) -> str:
+        # The type written literally, so the partial indexes of this type apply.
+        return f"records AS r WHERE r.type = '{self.type}'"
+
+    # -- orders ----------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        """Visible rows (for stock items, read from an index holding the type and deleted flag); kept until
+        :meth:`changed`."""
+        if self._count is None:
+            self._count = int(self.db.execute(f"SELECT count(*) FROM {self._base()} AND r.deleted = 0").fetchone()[0])
+        return self._count
+
+    def changed(self) -> None:
+        """Rows were added, changed or removed since the last read."""
+        self._count = None
+
+    def _run(self, select: str, params: Sequence[Any] = ()) -> array[int]:
+        return _ids(self.db.execute(_listed(select), params).fetchone()[0])
+
+    def order(self, key: str | None, descending: bool = False, *, limit: int | None = None) -> array[int]:
+        """Every visible row id, sorted by column ``key`` (``None``: storage order); empty values last either way,
+        ties in storage order (reversed with the order where an index gives them so). ``limit``: only the first
+        rows (a first screenful, which an index or a related-name walk finds without reading the rest)."""
+        source = next((s for s in self.sources if s.key == key), None)
+        if source is not None and source.kind == "related":
+            return self._related_order(source, descending, limit)
+        way = "DESC" if descending else "ASC"
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        if source is None:
+            return self._run(f"SELECT r.rowid AS rid FROM {self._scan()} ORDER BY r.rowid{tail}")
+        value = expression(source)
+        collate = " COLLATE NOCASE" if source.text else ""
+        if source.kind == "attribute" and sort_index(self.type, value.removeprefix("r.")):
+            # Present values from the index in its order, then the empty ones: two range reads of one index.
+            present = self._run(
+                f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND {value} IS NOT NULL "
+                f"ORDER BY {value}{collate} {way}, r.rowid {way}{tail}"
+            )
+            if limit is None or len(present) < limit:
+                rest = "" if limit is None else f" LIMIT {int(limit) - len(present)}"
+                present.extend(
+                    self._run(
+                        f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND {value} IS NULL "
+                        f"ORDER BY r.rowid{rest}"
+                    )
+                )
+            return present
+        return self._run(
+            f"SELECT r.rowid AS rid FROM {self._scan()} ORDER BY {value} IS NULL, {value}{collate} {way}, r.rowid{tail}"
+        )
+
+    def _scan(self) -> str:
+        """The visible rows read in storage order: the ``+`` keeps SQLite from reaching them through an index on the
+        type, which for a value the index lacks means a million reads in random order instead of one pass."""
+        return f"records AS r WHERE +r.type = '{self.type}' AND r.deleted = 0"
+
+    def _related_order(self, source: Source, descending: bool, limit: int | None) -> array[int]:
+        """Related records in name order, each one's rows through the relationship's index (``CROSS JOIN`` keeps
+        the related records the outer loop); then the rows whose related record has no such name."""
+        way = "DESC" if descending else "ASC"
+        name = _json("attributes", source.target_attribute, "t")
+        link = _json("relationships", source.name)
+        named = self._run(
+            f"SELECT r.rowid AS rid FROM (SELECT t.id AS tid FROM records AS t WHERE t.type = '{_name(source.target)}' "
+            f"AND t.deleted = 0 AND {name} IS NOT NULL ORDER BY {name} COLLATE NOCASE {way}) AS o "
+            f"CROSS JOIN records AS r WHERE r.type = '{self.type}' AND {link} = o.tid AND r.deleted = 0"
+            + ("" if limit is None else f" LIMIT {int(limit)}")
+        )
+        if limit is not None and len(named) == limit:
+            return named
+        if len(named) < self.count():
+            # Rows pointing at nothing, or at a record without that name (rare): found by a pass over the rows.
+            value = expression(source)
+            rest = "" if limit is None else f" LIMIT {int(limit) - len(named)}"
+            named.extend(
+                self._run(f"SELECT r.rowid AS rid FROM {self._scan()} AND {value} IS NULL ORDER BY r.rowid{rest}")
+            )
+        return named
+
+    # -- which rows ------------------------------------------------------------------------------------------
+    def matching(
+        self, conditions: Sequence[tuple[Any, Any]], find: str = "", find_in: Collection[str] | None = None
+    ) -> set[int] | None:
+        """Row ids meeting every parsed filter condition (``(Condition, value)`` pairs) and, with ``find``, having
+        it in a text column (those keyed in ``find_in``, when given: the ones shown); ``None`` when nothing narrows
+        the rows."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for condition, value in conditions:
+            clause, values = condition_sql(self.type, condition, value)
+            clauses.append(clause)
+            params.extend(values)
+        found = self._found(find, find_in) if find.strip() else None
+        if not clauses:
+            return found
+        sql = f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND " + " AND ".join(f"({c})" for c in clauses)
+        rows = {int(row[0]) for row in self.db.execute(sql, params)}
+        return rows if found is None else rows & found
+
+    def _found(self, text: str, keys: Collection[str] | None) -> set[int]:
+        """Rows with ``text`` in a text column: each column read the cheapest way (a related name through the
+        related records, which are far fewer, and the relationship's index; an attribute by a scan of its index
+        or of the rows)."""
+        needle = text.strip().lower()
+        parts: list[str] = []
+        params: list[Any] = []
+        for source in self.sources:
+            if not source.text or (keys is not None and source.key not in keys):
+                continue
+            if source.kind == "related":
+                name = _json("attributes", source.target_attribute, "t")
+                parts.append(
+                    f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND {_json('relationships', source.name)} "
+                    f"IN (SELECT t.id FROM records AS t WHERE t.type = '{_name(source.target)}' AND t.deleted = 0 "
+                    f"AND {name} IS NOT NULL AND instr(lower({name}), ?) > 0)"
+                )
+            else:
+                # ``IS NOT NULL`` first: a partial index of the values present (a reference) then holds the few rows.
+                value = expression(source)
+                parts.append(
+                    f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND {value} IS NOT NULL "
+                    f"AND instr(lower({value}), ?) > 0"
+                )
+            params.append(needle)
+        if not parts:
+            return set()
+        return {int(row[0]) for row in self.db.execute(" UNION ".join(parts), params)}
+
+    # -- painting --------------------------------------------------------------------------------------------
+    def rows(self, rowids: Iterable[int]) -> Rows:
+        """The values of these rows: ``(id, pending, *relationship ids, *column values)`` by row id (a row gone
+        since the order was read is simply missing)."""
+        wanted = list(rowids)
+        selects = ["r.rowid", "r.id", "r.pending"]
+        selects += [_json("relationships", name) for name in self.relationships]
+        selects += [expression(s) for s in self.sources]
+        out: dict[int, tuple[Any, ...]] = {}
+        booleans = [i + 2 + len(self.relationships) for i, s in enumerate(self.sources) if s.boolean]
+        for start in range(0, len(wanted), BLOCK):
+            chunk = wanted[start : start + BLOCK]
+            sql = (
+                f"SELECT {', '.join(selects)} FROM records AS r WHERE r.rowid IN ({','.join('?' * len(chunk))}) "
+                "AND r.deleted = 0"
+            )
+            for row in self.db.execute(sql, chunk):
+                values = list(row[1:])
+                values[1] = bool(values[1])
+                for i in booleans:
+                    values[i] = None if values[i] is None else bool(values[i])
+                out[int(row[0])] = tuple(values)
+        return Rows(out)
+
+    def rowids_of(self, ids: Iterable[str]) -> dict[str, int]:
+        """Row ids of these record ids (visible ones only)."""
+        wanted = list(ids)
+        out: dict[str, int] = {}
+        for start in range(0, len(wanted), BLOCK):
+            chunk = wanted[start : start + BLOCK]
+            sql = (
+                f"SELECT id, rowid FROM records WHERE type = '{self.type}' AND deleted = 0 "
+                f"AND id IN ({','.join('?' * len(chunk))})"
+            )
+            out.update((str(i), int(r)) for i, r in self.db.execute(sql, chunk))
+        return out
+
+
+def shown(order: array[int], rows: set[int] | None) -> array[int]:
+    """``order`` narrowed to ``rows`` (``None``: all), keeping its order; C-speed for a million rows."""
+    if rows is None:
+        return order
+    from itertools import compress
+
+    return array("q", compress(order, map(rows.__contains__, order)))

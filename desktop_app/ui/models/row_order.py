@@ -1,0 +1,201 @@
+"""The shown rows of one table: their order as row ids, and the few rows around the viewport.
+
+Two kinds of table: one read from the cache file (a million rows: the order is an ``array('q')`` of ``rowid`` read
+from SQL, the values are read a block at a time as rows are painted, and at most :data:`KEEP` rows are held), and
+one paged from the server because the cache does not hold the type yet (a few pages: every row is held, and keys are
+counted from 1). :class:`Plan` is what a sort, filter or find asks for; :meth:`RowOrder.compute` answers it with plain
+data and touches nothing shared, so it runs in the worker thread.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.schema import Column
+from desktop_app.store.table_query import TableQuery, shown
+from desktop_app.ui.models.table_rows import Row, source_of
+
+#: Rows read per block around the one being painted (before it and after it).
+BEFORE, AFTER = 60, 140
+#: Rows held at most (values of a screenful or two, plus whatever was just edited).
+KEEP = 4000
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the shown order should be: the sort column's key, the filter conditions, the quick find."""
+
+    key: str | None = None
+    descending: bool = False
+    conditions: tuple[tuple[Any, Any], ...] = ()
+    find: str = ""
+    find_in: frozenset[str] | None = None
+    limit: int | None = None
+
+
+@dataclass
+class Answer:
+    """A computed order: every row in sort order, the matching ones (``None``: all) and the shown ones; the new
+    position of each row id asked about (the rows persistent indexes point at)."""
+
+    plan: Plan
+    every: array[int]
+    matching: set[int] | None
+    order: array[int]
+    positions: dict[int, int]
+
+
+class RowOrder:
+    """The rows of one table, read from the cache file (:meth:`open`) or held in memory (:meth:`hold`)."""
+
+    def __init__(self, type_: str, columns: Sequence[Column], relationships: Sequence[str]) -> None:
+        self.type = type_
+        self.columns = tuple(columns)
+        self.relationships = tuple(relationships)
+        self.sources = tuple(source_of(type_, c) for c in self.columns)
+        self.order: array[int] = array("q")
+        self.every: array[int] = array("q")
+        self.matching: set[int] | None = None
+        self.rows: dict[int, Row] = {}
+        self.path: Path | None = None
+        self._read: TableQuery | None = None  # the window's thread reads rows through it
+        self._work: TableQuery | None = None  # the worker thread runs orders through it
+        self._keys: dict[str, int] = {}  # record id -> key, for the rows held
+
+    # -- where rows come from --------------------------------------------------------------------------------
+    @property
+    def cached(self) -> bool:
+        return self.path is not None
+
+    def open(self, path: Path) -> None:
+        """Read from the cache file at ``path`` (nothing is read yet). The connections of a file read before are
+        left to close when the worker is done with them."""
+        self._read = self._work = None
+        self.path = Path(path)
+        self._read = TableQuery(path, self.type, self.sources, self.relationships)
+        self._work = TableQuery(path, self.type, self.sources, self.relationships)
+        self.order, self.every, self.matching = array("q"), array("q"), None
+        self.rows, self._keys = {}, {}
+
+    def hold(self, rows: Iterable[Row]) -> None:
+        """Show ``rows`` (records from the server) instead of the cache's, in this order."""
+        self._read = self._work = None
+        self.path = None
+        self.order = array("q")
+        self.rows, self._keys = {}, {}
+        self.extend(rows)
+        self.every = array("q", self.order)
+
+    def extend(self, rows: Iterable[Row]) -> range:
+        """Held rows added at the end; returns the positions they take."""
+        start = len(self.order)
+        for row in rows:
+            key = len(self.rows) + 1
+            self.rows[key] = row
+            self._keys[row[0]] = key
+            self.order.append(key)
+        return range(start, len(self.order))
+
+    def close(self) -> None:
+        for query in (self._read, self._work):
+            if query is not None:
+                query.close()
+        self._read = self._work = None
+        self.path = None
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def row(self, position: int) -> Row:
+        key = self.order[position]
+        found = self.rows.get(key)
+        if found is None:
+            found = self._load(position).get(key)
+        if found is None:  # gone from the cache since the order was read: blank until the next order
+            found = ("", False, *([None] * len(self.relationships)), *([None] * len(self.columns)))
+        return found
+
+    def _load(self, position: int) -> dict[int, Row]:
+        assert self._read is not None
+        if len(self.rows) > KEEP:
+            self.rows = {}
+            self._keys = {}
+        keys = [k for k in self.order[max(0, position - BEFORE) : position + AFTER] if k not in self.rows]
+        read = self._read.rows(keys).values
+        self.rows.update(read)
+        self._keys.update((row[0], key) for key, row in read.items())
+        return read
+
+    def key_of(self, record_id: str) -> int | None:
+        """The key of a record's row (read from the cache when not held), ``None`` when it has none."""
+        key = self._keys.get(record_id)
+        if key is None and self._read is not None:
+            key = self._read.rowids_of([record_id]).get(record_id)
+        return key
+
+    def keys_of(self, ids: Collection[str]) -> dict[str, int]:
+        found = {i: self._keys[i] for i in ids if i in self._keys}
+        missing = [i for i in ids if i not in found]
+        if missing and self._read is not None:
+            found.update(self._read.rowids_of(missing))
+        return found
+
+    def position_of(self, key: int) -> int:
+        try:
+            return self.order.index(key)
+        except ValueError:
+            return -1
+
+    def forget(self, keys: Iterable[int]) -> None:
+        """Read these rows again when next painted."""
+        for key in keys:
+            row = self.rows.pop(key, None)
+            if row is not None:
+                self._keys.pop(row[0], None)
+
+    def put(self, key: int, row: Row) -> None:
+        self.rows[key] = row
+        self._keys[row[0]] = key
+
+    def changed(self) -> None:
+        """The cache's rows changed: counts are read again and every row when next painted."""
+        for query in (self._read, self._work):
+            if query is not None:
+                query.changed()
+        if self.cached:
+            self.rows, self._keys = {}, {}
+
+    # -- ordering --------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        assert self._read is not None
+        return self._read.count()
+
+    def compute(self, plan: Plan, wanted: Collection[int] = (), *, reuse: Answer | None = None) -> Answer:
+        """The order ``plan`` asks for, from the cache (pure data: safe in the worker thread). ``reuse``: an
+        earlier answer whose sort still holds, so only the filter is run again."""
+        query = self._work
+        assert query is not None
+        if reuse is not None and (reuse.plan.key, reuse.plan.descending) == (plan.key, plan.descending):
+            every = reuse.every
+        else:
+            every = query.order(plan.key, plan.descending, limit=plan.limit)
+        matching = query.matching(plan.conditions, plan.find, plan.find_in) if plan.limit is None else None
+        order = shown(every, matching)
+        return Answer(plan, every, matching, order, _positions(order, wanted))
+
+
+def _positions(order: array[int], wanted: Collection[int]) -> dict[int, int]:
+    """Where each of ``wanted`` sits in ``order`` (in the worker thread): a search in C each for a few, one pass
+    for many."""
+    if len(wanted) >= 8:
+        chosen = set(wanted)
+        return {key: position for position, key in enumerate(order) if key in chosen}
+    out: dict[int, int] = {}
+    for key in wanted:
+        try:
+            out[key] = order.index(key)
+        except ValueError:
+            continue
+    return out
