@@ -28,7 +28,7 @@ def _write(path: Path, rows: int) -> None:
     with Cache.open(path) as cache:
         for type_ in TYPES:
             records = seed.pop(type_, [])
-            generation = cache.begin_full_sync(type_)
+            generation = cache.sync_state.begin_full_sync(type_)
             for start in range(0, len(records), BATCH):
                 page = [
                     SimpleNamespace(
@@ -36,8 +36,8 @@ def _write(path: Path, rows: int) -> None:
                     )
                     for r in records[start : start + BATCH]
                 ]
-                cache.store_pages([page], generation)
-            cache.finish_full_sync(type_, generation, server_count=len(records))
+                cache.records.store_pages([page], generation)
+            cache.sync_state.finish_full_sync(type_, generation, server_count=len(records))
             del records
 
 

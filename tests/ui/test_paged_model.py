@@ -30,11 +30,11 @@ def big_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seed = generate(f"bench:{ITEMS}")
     with Cache.open(path) as cache:
         for type_ in ("stock_locations", "skus", "stock_items"):
-            generation = cache.begin_full_sync(type_)
+            generation = cache.sync_state.begin_full_sync(type_)
             records = [SimpleNamespace(type=type_, **r) for r in seed[type_]]
             for start in range(0, len(records), 5000):
-                cache.store_pages([records[start : start + 5000]], generation)
-            cache.finish_full_sync(type_, generation, server_count=len(records))
+                cache.records.store_pages([records[start : start + 5000]], generation)
+            cache.sync_state.finish_full_sync(type_, generation, server_count=len(records))
     return path
 
 
@@ -88,12 +88,12 @@ def test_sorting_by_quantity_code_and_location(qtbot: Any, big_cache: Path, cach
         folded = [v.casefold() if isinstance(v, str) else v for v in values]
         assert folded == sorted(folded, reverse=descending), key
     ids = {model.id_at(r) for r in range(model.rowCount())}
-    assert ids == {r.id for r in cache.records("stock_items")}
+    assert ids == {r.id for r in cache.records.find("stock_items")}
 
 
 def test_filters_and_quick_find_are_sql(qtbot: Any, big_cache: Path, cache: Any) -> None:
     model, proxy = opened(qtbot, big_cache)
-    items = cache.records("stock_items")
+    items = cache.records.find("stock_items")
     proxy.set_filters({"quantity_gt": 150})
     settle(qtbot, model)
     assert proxy.rowCount() == sum(1 for r in items if r.attributes["quantity"] > 150) > 0
@@ -107,7 +107,7 @@ def test_filters_and_quick_find_are_sql(qtbot: Any, big_cache: Path, cache: Any)
     wanted = [r for r in items if r.attributes["quantity"] > 150 and r.relationships["stock_location"] == location]
     assert {model.id_at(r) for r in range(model.rowCount())} == {r.id for r in wanted}
     proxy.set_filters({})
-    code = cache.get("skus", items[123].relationships["sku"]).attributes["code"]
+    code = cache.records.get("skus", items[123].relationships["sku"]).attributes["code"]
     proxy.set_quick_find(code[-6:].lower(), ["sku.code", "stock_location.name"])
     settle(qtbot, model)
     found = column(model, "sku.code")
@@ -145,7 +145,7 @@ def test_edits_repaint_their_row_and_go_to_the_edit_path(qtbot: Any, big_cache: 
     assert requests == [(record_id, {"quantity": 4321})]
     changed: list[int] = []
     model.dataChanged.connect(lambda top, bottom, roles=None: changed.append(top.row()))
-    record = cache.get("stock_items", record_id)
+    record = cache.records.get("stock_items", record_id)
     edited = SimpleNamespace(
         id=record.id,
         attributes=dict(record.attributes, quantity=4321),
