@@ -87,6 +87,25 @@ def test_update_of_unknown_record_is_refused_and_writes_nothing(cache: Cache) ->
     assert cache.records.get("stock_levels", "a").attributes["priority"] == 1  # type: ignore[union-attr]
 
 
+def test_the_parts_share_one_transaction(cache: Cache) -> None:
+    """Records, sync state and outbox are parts over one connection: what they write inside one transaction
+    commits, or rolls back, together (an edit is never queued without its row, nor a listing kept without its
+    generation)."""
+    with pytest.raises(RuntimeError), cache.database.transaction():
+        generation = cache.sync_state.begin_full_sync("stock_levels")
+        cache.records.store_page([level("a", "m", 1)], generation)
+        cache.outbox.queue_updates([("inventory_stock_locations", "a", {"priority": 5}, {})], ["e1"])
+        assert cache.records.get("stock_levels", "a").pending  # type: ignore[union-attr]
+        raise RuntimeError("the caller failed half-way")
+    assert cache.records.count("stock_levels") == 0 and cache.outbox.entries() == []
+    assert cache.sync_state.get("stock_levels").generation == 0
+    with cache.database.transaction():
+        cache.records.store_page([level("a", "m", 1)])
+        cache.outbox.queue_updates([("inventory_stock_locations", "a", {"priority": 5}, {})], ["e1"])
+    shown = cache.records.get("stock_levels", "a")
+    assert shown is not None and shown.pending and shown.attributes["priority"] == 5
+
+
 def test_confirmed_create_replaces_temporary_id_everywhere(cache: Cache) -> None:
     cache.outbox.queue_create("c1", "stock_locations", "local-1", attributes={"name": "Depot"}, relationships={})
     cache.outbox.queue_create(
