@@ -8,14 +8,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from desktop_app.inventory import LowStockItem, ModelAvailability, SkuAvailability
-
-STRATEGY_WORDS = {
-    "no_split": "no split",
-    "split_shipments": "split shipments",
-    "split_by_line_items": "split by line items",
-    "ship_from_primary": "ship from primary",
-    "ship_from_first_available_or_primary": "ship from first available or primary",
-}
+from desktop_app.inventory.shipping import STRATEGY_NAMES
 
 
 def _place(name: str, code: str | None) -> str:
@@ -40,7 +33,7 @@ def _model_lines(model: ModelAvailability, order_quantity: int) -> list[str]:
         if total > model.cutoff
         else (f"counts all {total:,} of its locations")
     )
-    lines = ["", f"{model.name} — {STRATEGY_WORDS.get(model.strategy, model.strategy)}; {counts}"]
+    lines = ["", f"{model.name} — {STRATEGY_NAMES.get(model.strategy, model.strategy)}; {counts}"]
     if not model.locations:
         return [*lines, "  no stock locations"]
     rows = []

@@ -29,6 +29,14 @@ STRATEGIES: tuple[str, ...] = (
     "ship_from_primary",
     "ship_from_first_available_or_primary",
 )
+#: How a person reads each strategy.
+STRATEGY_NAMES = {
+    "no_split": "no split",
+    "split_shipments": "split shipments",
+    "split_by_line_items": "split by line items",
+    "ship_from_primary": "ship from primary",
+    "ship_from_first_available_or_primary": "ship from first available or primary",
+}
 #: Commerce Layer's default since July 2022, for a model that names none.
 DEFAULT_STRATEGY = "no_split"
 

@@ -8,18 +8,25 @@ threshold changed. One change of many rows is one user action (all queued, or no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop_app.inventory.thresholds import REORDER_POINT, TARGET_LEVEL, with_threshold
 from desktop_app.schema import app_type, get_resource
-from desktop_app.store import OutboxEntry, UnknownRecordError
+from desktop_app.store import CachedRecord, OutboxEntry, UnknownRecordError
 
 if TYPE_CHECKING:
     from desktop_app.sync import Editor
 
 
+class RecordReader(Protocol):
+    """Where the records are read from: the cache's records part (the Editor's, or the window's read-only view)."""
+
+    def get(self, type_: str, record_id: str) -> CachedRecord | None: ...
+
+
+
 def threshold_changes(
-    editor: Editor, type_: str, ids: Sequence[str], name: str, value: int | None
+    records: RecordReader, type_: str, ids: Sequence[str], name: str, value: int | None
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """The metadata updates that set ``name`` to ``value`` on ``ids`` (records already there are left out)."""
     resource = get_resource(type_)
@@ -29,7 +36,7 @@ def threshold_changes(
         raise KeyError(f"not a threshold: {name!r}")
     changes: list[tuple[str, str, dict[str, Any]]] = []
     for record_id in dict.fromkeys(ids):
-        record = editor.records.get(resource.type, record_id)
+        record = records.get(resource.type, record_id)
         if record is None:
             raise UnknownRecordError(resource.type, record_id)
         metadata = record.attributes.get("metadata")
@@ -51,7 +58,7 @@ def set_threshold(
 ) -> list[OutboxEntry]:
     """Queue the change on every record of ``ids`` as one action; returns the entries (none when nothing changes).
     Sending is the caller's (``editor.push()``, or the window's session)."""
-    changes = threshold_changes(editor, type_, ids, name, value)
+    changes = threshold_changes(editor.records, type_, ids, name, value)
     if not changes:
         return []
     what = name.replace("_", " ")

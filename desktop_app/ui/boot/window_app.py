@@ -88,7 +88,7 @@ class WindowApp:
         self._early = opened
         self.show(opened)
         painted: list[bool] = []
-        viewport = self.window.current_tab().table.viewport()
+        viewport = self.window.start_tab().table.viewport()
         from desktop_app.ui.boot.first_paint import FirstPaint
 
         self._first_frame = FirstPaint(viewport, lambda: True, lambda: painted.append(True))
@@ -155,7 +155,7 @@ class WindowApp:
             if not self.args.self_test:
                 QTimer.singleShot(0, window.report_cache_recovery)
 
-        after_first_frame(window.current_tab().table.viewport(), go_online)
+        after_first_frame(window.start_tab().table.viewport(), go_online)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
             QTimer.singleShot(0, _set_application_version)
         self.window = window
@@ -200,9 +200,8 @@ class WindowApp:
                     await asyncio.sleep(0.05)
                 if finished and not finished[-1][0]:
                     problems.append(f"sync: {finished[-1][1]}")
-                for index in range(window.tabs.count()):
-                    window.tabs.setCurrentIndex(index)
-                    tab = window.current_tab()
+                for tab in window.tab_by_type.values():
+                    window.tabs.setCurrentWidget(tab)
                     QApplication.processEvents()
                     rows = tab.proxy.rowCount()
                     image = tab.grab()

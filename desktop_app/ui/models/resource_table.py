@@ -31,12 +31,16 @@ from desktop_app.ui.tasks import TaskSet
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont, QIcon
 
+    from desktop_app.inventory import LowMarks
+
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _CHECK = Qt.ItemDataRole.CheckStateRole
 PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
+#: Behind a low-stock row: an amber translucent enough to read on light and dark bases alike.
+LOW_STOCK_TINT = QColor(230, 150, 30, 60)
 
 
 @cache
@@ -98,6 +102,8 @@ class ResourceTableModel(QAbstractTableModel):
     ObjectRole = Qt.ItemDataRole.UserRole + 2
     IdRole = Qt.ItemDataRole.UserRole + 3
     PendingRole = Qt.ItemDataRole.UserRole + 4
+    #: True on a row at or below its reorder point (a stock item), or holding one (its SKU, its location).
+    LowStockRole = Qt.ItemDataRole.UserRole + 6
 
     inline_edit_requested = Signal(str, dict)
     edit_rejected = Signal(str)
@@ -140,6 +146,7 @@ class ResourceTableModel(QAbstractTableModel):
         self._asked = 0  # number of the latest order asked for: older answers are dropped
         self._answer: Any = None
         self._partial = False
+        self._low: LowMarks | None = None
 
     # -- Qt model interface ----------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -175,6 +182,10 @@ class ResourceTableModel(QAbstractTableModel):
             return _pending_font()
         if role == Qt.ItemDataRole.ToolTipRole and pending:
             return "Changed here, not yet confirmed by the server"
+        if role == self.LowStockRole:
+            return self._low is not None and self._low.marks(self.type, row[0])
+        if role == Qt.ItemDataRole.BackgroundRole and self._low is not None:
+            return QBrush(LOW_STOCK_TINT) if self._low.marks(self.type, row[0]) else None
         if role == self.IdRole:
             return row[0]
         if role == self.PendingRole:
@@ -237,6 +248,13 @@ class ResourceTableModel(QAbstractTableModel):
         else:
             self._sort_held()
         self.sorted_by.emit(column, order)
+
+    def set_low_marks(self, marks: LowMarks) -> None:
+        """Which rows are low on stock (the Overview's figures); repaints the rows."""
+        self._low = marks
+        if self.rowCount():
+            roles = [self.LowStockRole, Qt.ItemDataRole.BackgroundRole]
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._pager is not None and self._pager.has_more and not self._loading

@@ -24,6 +24,7 @@ from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from desktop_app.inventory import LowMarks
     from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.lookups = Lookups()
         self.undo_stack = QUndoStack(self)
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
+        self.low_marks: LowMarks | None = None  # rows each table marks as low on stock, once figured out
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self._build_menus()
+        from desktop_app.ui.stock import install as install_stock_views
+
+        self.stock = install_stock_views(self)  # Overview first, Low stock and Find SKU last
         self._connect_workspace()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
@@ -104,6 +109,8 @@ class MainWindow(QMainWindow):
         tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
         if isinstance(tab, StockLevelsTab):
             tab.set_undo_stack(self.undo_stack)
+        if self.low_marks is not None:
+            tab.model.set_low_marks(self.low_marks)
         self.tab_by_type.built[type_] = tab
         page = self._waiting.pop(type_)
         index, current = self.tabs.indexOf(page), self.tabs.currentIndex()
@@ -149,12 +156,22 @@ class MainWindow(QMainWindow):
         self.status.showMessage(message, 30000)
         Messages.error(self, "The cache was set aside", message)
 
-    def current_tab(self) -> ResourceTab:
+    def current_tab(self) -> ResourceTab | None:
+        """The resource tab shown; ``None`` on a view that is not one (Overview, Low stock, Find SKU)."""
         page = self.tabs.currentWidget()
         waiting = next((type_ for type_, widget in self._waiting.items() if widget is page), None)
         tab = self.tab_by_type[waiting] if waiting is not None else page
-        assert isinstance(tab, ResourceTab)
-        return tab
+        return tab if isinstance(tab, ResourceTab) else None
+
+    def start_tab(self) -> ResourceTab:
+        """The resource tab shown, or the one the window opens on: the table whose first frame the start waits for."""
+        return self.current_tab() or self.tab_by_type[FIRST_TAB]
+
+    def low_marks_changed(self, marks: LowMarks) -> None:
+        """New low-stock figures: every table marks its low rows (``LowStockRole``)."""
+        self.low_marks = marks
+        for tab in self.tab_by_type.built.values():
+            tab.model.set_low_marks(marks)
 
     def show_record(self, type_: str, record_id: str) -> None:
         tab = self.tab_by_type.get(type_)
@@ -209,9 +226,10 @@ class MainWindow(QMainWindow):
         tab = self.current_tab() if self.tabs.count() else None
         if isinstance(tab, ResourceTab):
             self.status.set_as_of(tab.synced_at())
-            editable = app_type(tab.type).window_edits
-            for action in (self.new_action, self.edit_action, self.delete_action):
-                action.setEnabled(editable)
+        editable = tab is not None and app_type(tab.type).window_edits
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            action.setEnabled(editable)
+        self.export_action.setEnabled(tab is not None)
 
     # -- actions ---------------------------------------------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
@@ -249,7 +267,7 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.edit_action, self.delete_action):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
-        edit_menu.addAction(self._action("Find…", lambda: self.current_tab().focus_find(), "Ctrl+F"))
+        edit_menu.addAction(self._action("Find…", self._focus_find, "Ctrl+F"))
         edit_menu.addAction(self._action("Pending edits…", self.open_pending))
         view_menu = bar.addMenu("&View")
         self.columns_menu = view_menu.addMenu("Columns")
@@ -268,14 +286,22 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("About Stockroom", self.about))
 
+    def _focus_find(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.focus_find()
+
     def _fill_columns_menu(self) -> None:
         self.columns_menu.clear()
-        for action in self.current_tab().table.column_menu(self.columns_menu).actions():
-            self.columns_menu.addAction(action)
+        tab = self.current_tab()
+        if tab is not None:
+            for action in tab.table.column_menu(self.columns_menu).actions():
+                self.columns_menu.addAction(action)
 
     def _toggle_filters(self) -> None:
-        button = self.current_tab().filters_button
-        button.setChecked(not button.isChecked())
+        tab = self.current_tab()
+        if tab is not None:
+            tab.filters_button.setChecked(not tab.filters_button.isChecked())
 
     def refresh(self, full: bool = False) -> None:
         if self.workspace.forced_offline:
@@ -285,6 +311,8 @@ class MainWindow(QMainWindow):
 
     def new_record(self) -> None:
         tab = self.current_tab()
+        if tab is None:
+            return
         if isinstance(tab, StockLevelsTab) and tab.selected_inventory_model():
             # A new stock level of the inventory model on screen, placed after its last one.
             self.edits.new_record(tab.type, ({}, {"inventory_model": tab.selected_inventory_model()}))
@@ -293,13 +321,14 @@ class MainWindow(QMainWindow):
 
     def edit_current(self) -> None:
         tab = self.current_tab()
-        record_id = tab.current_id()
-        if record_id:
+        record_id = tab.current_id() if tab is not None else None
+        if tab is not None and record_id:
             self.edits.edit_record(tab.type, record_id)
 
     def delete_selected(self) -> None:
         tab = self.current_tab()
-        self.edits.delete_records(tab.type, tab.selected_ids())
+        if tab is not None:
+            self.edits.delete_records(tab.type, tab.selected_ids())
 
     def about(self) -> None:
         from desktop_app.ui.dialogs.messages import Messages
@@ -311,6 +340,8 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.export import ExportDialog, export_csv
 
         tab = self.current_tab()
+        if tab is None:
+            return
         path = ExportDialog.ask_path(self, f"{tab.type}.csv")
         if path is not None:
             count = export_csv(tab.table, path)
@@ -331,5 +362,6 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/geometry", self.saveGeometry())
         for tab in self.tab_by_type.built.values():
             tab.table.save_layout()
+        self.stock.watcher.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -1,0 +1,96 @@
+"""The Overview's figures and the low-stock list, computed in a worker thread whenever the stock changes.
+
+With 100,000 stock items the computation takes a good part of a second on a busy machine: on the UI thread that
+would freeze the window, so a plain thread reads the cache (its own read-only connection; WAL lets it read while a
+sync writes) and hands back plain data, which a queued signal brings to the UI thread. Changes arriving while it
+runs are gathered into one more run; bursts of changes (a sync writing page after page) wait for a quiet moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_app.inventory import LowMarks, Overview, StockFigures, marks_of, overview
+
+log = logging.getLogger(__name__)
+
+#: Types whose changes move the figures (names of locations and SKUs included).
+STOCK_TYPES = frozenset({"stock_items", "reserved_stocks", "skus", "stock_locations", "inventory_models"})
+QUIET_MS = 300
+
+
+class StockFiguresWatcher(QObject):
+    """``ready(overview)`` after each computation; ``overview`` and ``marks`` hold the latest."""
+
+    ready = Signal(object)
+    _computed = Signal(object, float)
+
+    def __init__(self, cache_file: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cache_file = cache_file
+        self.overview: Overview | None = None
+        self.marks = LowMarks()
+        #: Seconds the last computation took (in its thread).
+        self.last_seconds = 0.0
+        self._running = False
+        self._again = False
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(QUIET_MS)
+        self._timer.timeout.connect(self._start)
+        self._computed.connect(self._finished)
+
+    @property
+    def busy(self) -> bool:
+        """A computation is running in its thread."""
+        return self._running
+
+    def changed(self, type_: str, ids: list[str] | None = None) -> None:
+        """The workspace's ``records_changed``: recompute after a quiet moment when stock moved."""
+        if type_ in STOCK_TYPES:
+            self._timer.start()
+
+    def refresh(self) -> None:
+        """Compute now (in the thread)."""
+        self._timer.stop()
+        self._start()
+
+    def close(self) -> None:
+        self._closed = True
+        self._timer.stop()
+
+    def _start(self) -> None:
+        if self._closed:
+            return
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        threading.Thread(target=self._compute, name="stockroom-stock-figures", daemon=True).start()
+
+    def _compute(self) -> None:
+        started = time.perf_counter()
+        try:
+            with StockFigures(self.cache_file) as figures:
+                result: object = overview(figures)
+        except Exception as exc:  # a cache closed or replaced meanwhile: the next change computes again
+            log.warning("stock figures: %s", exc)
+            result = None
+        self._computed.emit(result, time.perf_counter() - started)
+
+    def _finished(self, result: object, seconds: float) -> None:
+        self._running = False
+        self.last_seconds = seconds
+        if isinstance(result, Overview) and not self._closed:
+            self.overview = result
+            self.marks = marks_of(result.low_items)
+            self.ready.emit(result)
+        if self._again:
+            self._again = False
+            self._start()

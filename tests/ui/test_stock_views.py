@@ -1,0 +1,174 @@
+"""The Overview, Low stock and Find SKU views in the window, over a cache synced from the demo sandbox."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from desktop_app.inventory import StockFigures, low_stock, overview
+from desktop_app.sandbox.seeds import SAMPLE_SKU_CODE
+from desktop_app.ui.stock.tables import FiguresModel, KeyRole, ValueRole
+from desktop_app.ui.stock.thresholds import ThresholdDialog
+from tests.ui.conftest import open_window, settle, wait_until
+
+
+async def figures_ready(window: Any) -> None:
+    """Figures of the cache as it is now (the ones computed during the sync may be older)."""
+    seen: list[Any] = []
+    window.stock.watcher.ready.connect(seen.append)
+    busy = window.stock.watcher.busy  # a run already going reports first, then the one asked for here
+    window.stock.watcher.refresh()
+    await wait_until(lambda: len(seen) >= (2 if busy else 1), what="the stock figures")
+    window.stock.watcher.ready.disconnect(seen.append)
+
+
+def column(model: FiguresModel, index: int) -> list[Any]:
+    return [model.index(row, index).data(ValueRole) for row in range(model.rowCount())]
+
+
+@pytest.mark.asyncio
+async def test_overview_is_the_first_tab_with_figures_per_location(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        assert window.tabs.widget(0) is window.stock.overview and window.tabs.tabText(0) == "Overview"
+        assert window.current_tab() is not None, "the window still opens on its first table"
+        await figures_ready(window)
+        with StockFigures(opened.workspace.cache_file) as figures:
+            expected = overview(figures)
+        model = window.stock.overview.model
+        assert model.rowCount() == len(expected.locations) + 1, "one row per location and the total"
+        assert column(model, 1)[-1] == sum(loc.quantity for loc in expected.locations) > 0
+        assert column(model, 5)[-1] == len(expected.low_items) > 0
+        assert model.index(0, 1).data() == f"{column(model, 1)[0]:,}", "thousands separators"
+        assert len(window.stock.overview.chart.bars) == sum(1 for loc in expected.locations if loc.items)
+        assert "Stock items: as of" in window.stock.overview.ages.text()
+        assert "edits wait to be sent" in window.stock.overview.pending.text()
+        window.tabs.setCurrentWidget(window.stock.overview)
+        assert window.current_tab() is None and not window.delete_action.isEnabled()
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_low_stock_view_filters_and_every_table_marks_low_rows(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        await figures_ready(window)
+        with StockFigures(opened.workspace.cache_file) as figures:
+            expected = low_stock(figures)
+        view = window.stock.low_stock
+        ids = [view.model.index(row, 0).data(KeyRole) for row in range(view.model.rowCount())]
+        assert ids == [item.stock_item_id for item in expected]
+        berlin = view.location.findText("Berlin Hub")
+        view.location.setCurrentIndex(berlin)
+        assert 0 < view.model.rowCount() < len(expected)
+        assert set(column(view.model, 0)) == {"Berlin Hub"}
+        view.location.setCurrentIndex(0)
+        view.inventory_model.setCurrentIndex(view.inventory_model.findText("US Fulfilment"))
+        us = set(column(view.model, 0))
+        assert us and us <= {"Newark Fulfilment Center", "Reno Fulfilment Center", "Manchester Depot"}
+
+        items = window.tab_by_type["stock_items"]
+        role = items.model.LowStockRole
+        low_ids = {item.stock_item_id for item in expected}
+        marked = {
+            items.model.index(r, 0).data(items.model.IdRole)
+            for r in range(items.model.rowCount())
+            if items.model.index(r, 0).data(role)
+        }
+        assert marked == low_ids
+        skus = window.tab_by_type["skus"]
+        sku_marked = {
+            skus.model.index(r, 0).data(skus.model.IdRole)
+            for r in range(skus.model.rowCount())
+            if skus.model.index(r, 0).data(skus.model.LowStockRole)
+        }
+        assert sku_marked == {item.sku_id for item in expected}
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_scanned_code_and_enter_shows_each_model_in_shipping_order(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, _opened, errors):
+        QTest.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+        find = window.stock.find_sku
+        assert window.tabs.currentWidget() is find
+        QTest.keyClicks(find.code, SAMPLE_SKU_CODE.lower())
+        started = time.perf_counter()
+        QTest.keyClick(find.code, Qt.Key.Key_Return)
+        elapsed = time.perf_counter() - started
+        assert find.result is not None and find.result.sku.code == SAMPLE_SKU_CODE
+        assert elapsed < 0.5, f"the answer took {elapsed * 1000:.0f} ms"
+        assert len(find.tables) == 3
+        eu = find.tables[[m.name for m in find.result.models].index("EU Warehouses")]
+        priorities = [p for p in column(eu.model(), 2) if p is not None]
+        assert priorities == sorted(priorities)
+        assert "ships from" in " ".join(str(v) for v in column(eu.model(), 8))
+        eu.selectRow(1)
+        find._select(eu)
+        item, location = find.selected()
+        assert item and location and find.open_button.isEnabled()
+        opened_rows: list[tuple[str, str]] = []
+        find.open_record.connect(lambda t, i: opened_rows.append((t, i)))
+        find.open_button.click()
+        assert opened_rows == [("stock_items", item)]
+
+        window.stock.search.setText("NO-SUCH-CODE")
+        QTest.keyClick(window.stock.search, Qt.Key.Key_Return)
+        assert find.result is None and "no sku with code" in find.heading.text().lower()
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_reorder_points_for_many_rows_go_through_the_workspace_and_undo(
+    fresh_sandbox: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        await figures_ready(window)
+        records = opened.workspace.cached.records
+        chosen = [r for r in records.find("stock_items") if (r.attributes.get("metadata") or {}).get("bin")][:1]
+        chosen += records.find("stock_items", where={"sku": chosen[0].relationships["sku"]})[:2]
+        ids = list(dict.fromkeys(r.id for r in chosen))
+        monkeypatch.setattr(ThresholdDialog, "ask", classmethod(lambda cls, parent, what, current: "100,000"))
+        window.stock.low_stock.set_reorder_point.emit(ids)
+        await settle(window)
+        assert not opened.workspace.cached.outbox.entries(), "sent"
+        for record_id in ids:
+            metadata = records.get("stock_items", record_id).attributes["metadata"]
+            assert metadata["reorder_point"] == 100_000
+        bin_item = records.get("stock_items", chosen[0].id)
+        assert bin_item.attributes["metadata"]["bin"] == chosen[0].attributes["metadata"]["bin"]
+        await wait_until(
+            lambda: set(ids) <= window.stock.watcher.marks.items, what="the new points in the low-stock marks"
+        )
+        window.undo_stack.undo()
+        await settle(window)
+        assert records.get("stock_items", chosen[0].id).attributes["metadata"] == chosen[0].attributes["metadata"]
+        monkeypatch.setattr(ThresholdDialog, "ask", classmethod(lambda cls, parent, what, current: "lots"))
+        window.stock.find_sku.set_reorder_point.emit(ids[:1])
+        assert "reorder point - must be a whole number" in window.status.currentMessage()
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_the_figures_are_computed_off_the_ui_thread(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir, sync=False) as (window, _opened, errors):
+        await figures_ready(window)
+        watcher = window.stock.watcher
+        seen: list[Any] = []
+        watcher.ready.connect(seen.append)
+        started = time.perf_counter()
+        watcher.refresh()
+        assert time.perf_counter() - started < 0.05, "refresh only starts the thread"
+        await wait_until(lambda: bool(seen), what="the next figures")
+        assert watcher.last_seconds > 0
+        assert not errors
+
+
+def test_figures_model_passes_the_model_tester(qtmodeltester: Any) -> None:
+    model = FiguresModel(("Name", "Units"))
+    model.set_rows([["Milan", 1_200], ["Berlin", None]], ["a", "b"], marked={0}, bold={1})
+    qtmodeltester.check(model)
+    assert model.index(0, 1).data() == "1,200" and model.index(0, 1).data(ValueRole) == 1200
