@@ -24,7 +24,6 @@ class RecordReader(Protocol):
     def get(self, type_: str, record_id: str) -> CachedRecord | None: ...
 
 
-
 def threshold_changes(
     records: RecordReader, type_: str, ids: Sequence[str], name: str, value: int | None
 ) -> list[tuple[str, str, dict[str, Any]]]:
