@@ -217,6 +217,13 @@ def test_versions_filter_sort_page_and_include(api: httpx.Client) -> None:
         "versions", params={"filter[q][created_at_gteq]": stamp, "filter[q][resource_type_eq]": "stock_items"}
     )
     assert later.json()["meta"]["record_count"] >= 6
+    window = {
+        "filter[q][created_at_from]": stamp,
+        "filter[q][created_at_to]": stamp,
+        "filter[q][resource_id_eq]": "ItemTshMil",
+    }
+    assert newest[5]["id"] in ids(api.get("versions", params=window))
+    assert ids(api.get("versions", params={"filter[q][created_at_to]": "2000-01-01T00:00:00.000Z"})) == []
     assert (
         len(ids(api.get("versions", params={"filter[q][resource_type_in]": "skus,stock_items", "page[size]": "25"})))
         == 13
