@@ -22,6 +22,7 @@ from desktop_app.sandbox.seed_data import (
     Site,
     sku_matrix,
 )
+from desktop_app.sandbox.seed_history import history_records
 from desktop_app.sandbox.transfers import HOLDING
 from desktop_app.schema import STOCK_LEVELS, format_datetime, get_resource
 
@@ -39,6 +40,7 @@ TYPES: tuple[str, ...] = (
     "stock_items",
     "reserved_stocks",
     "stock_transfers",
+    "versions",
 )
 
 DEMO_SKU_COUNT = 300
@@ -311,6 +313,7 @@ class _Builder:
         self.transfers(items, sku_ids, codes, site_ids)
         self.transfer_reservations()
         self.thresholds()
+        history_records(self.out, self.rng, self.new_id, SAMPLE_SKU_CODE)
         return self.out
 
     def thresholds(self) -> None:

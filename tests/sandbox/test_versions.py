@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from desktop_app.sandbox import start_background
+from desktop_app.sandbox.seeds import SAMPLE_SKU_CODE, generate
+from desktop_app.schema import get_resource
 from tests.sandbox.core_support import T0, client_for, ids, one_error, small_company
 
 TIMESTAMP_LENGTH = len("2018-01-01T12:00:00.000Z")
@@ -270,3 +272,29 @@ def test_versions_survive_a_restart_of_a_sandbox_on_disk(tmp_path: Path) -> None
             assert len(before) == 1
     finally:
         second.stop()
+
+
+def test_the_demo_history_replays_to_the_records_it_describes() -> None:
+    demo = generate("demo")
+    records = {(type_, r["id"]): r for type_ in ("stock_items", "stock_transfers") for r in demo[type_]}
+    trails: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for version in demo["versions"]:
+        values = version["attributes"]
+        trails.setdefault((values["resource_type"], values["resource_id"]), []).append(values)
+    sample = {r["id"] for r in demo["stock_items"] if r["attributes"]["sku_code"] == SAMPLE_SKU_CODE}
+    assert sample and {("stock_items", id_) for id_ in sample} <= set(trails)
+    assert {("stock_transfers", r["id"]) for r in demo["stock_transfers"]} <= set(trails)
+    machine = get_resource("stock_transfers").states
+    assert machine is not None
+    for key, trail in trails.items():
+        record = records[key]["attributes"]
+        assert [v["event"] for v in trail] == ["create"] + ["update"] * (len(trail) - 1)
+        replayed = {name: new for name, (_, new) in trail[0]["changes"].items()}
+        for version in trail[1:]:
+            assert all(replayed.get(name) == old for name, (old, _) in version["changes"].items()), version
+            replayed |= {name: new for name, (_, new) in version["changes"].items()}
+        assert {name: replayed.get(name) for name in record} == record
+        times = [v["created_at"] for v in trail]
+        assert times == sorted(times) and times[0] == record["created_at"] and times[-1] == record["updated_at"]
+        steps = [v["changes"]["status"] for v in trail[1:] if "status" in v["changes"]]
+        assert all(any(t.target == new for t in machine.allowed(old)) for old, new in steps), steps
