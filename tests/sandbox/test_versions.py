@@ -82,6 +82,7 @@ def test_a_create_names_every_value_and_the_client(api: httpx.Client) -> None:
     assert values["changes"]["created_at"] == [None, item["attributes"]["created_at"]]
     claims = application_of(api)
     assert values["who"] == {"application": {"id": claims["id"], "kind": "integration", "public": False}}
+    assert values["who"]["application"]["id"] == api.get("application").json()["data"]["id"]
     assert len(values["created_at"]) == TIMESTAMP_LENGTH and values["created_at"] >= item["attributes"]["created_at"]
     assert api.get(f"versions/{version['id']}").json()["data"]["attributes"] == values
 
