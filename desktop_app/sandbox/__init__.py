@@ -1,9 +1,10 @@
 """A local server that behaves like Commerce Layer's inventory API, for the demo and for every integration test.
 
 Served: ``POST /oauth/token``; ``/api/<type>`` for addresses, inventory_models, inventory_stock_locations (also as
-``stock_levels``), stock_items, stock_locations, skus, reserved_stocks (read-only), stock_transfers and
-shipping_categories, with every relationship the catalogue lists as ``/api/<type>/<id>/<relationship>``; the
-singletons ``/api/organization`` and ``/api/application``; the test surface ``/_sandbox/{requests,faults,reset}``.
+``stock_levels``), stock_items, stock_locations, skus, reserved_stocks (read-only), stock_transfers,
+shipping_categories and versions (read-only), with every relationship the catalogue lists as
+``/api/<type>/<id>/<relationship>`` (a record's own versions too); the singletons ``/api/organization`` and
+``/api/application``; the test surface ``/_sandbox/{requests,faults,reset}``.
 
 Where Commerce Layer's documentation is silent the sandbox chooses, consistently:
 - unknown, read-only, non-creatable or non-updatable keys in a body → 400 ``PARAM_NOT_ALLOWED``; triggers only in PATCH;
@@ -23,7 +24,8 @@ Where Commerce Layer's documentation is silent the sandbox chooses, consistently
   thousands of digits, nesting beyond 100) → 400 ``INVALID_DATA_FORMAT``; bodies over 1 MiB → 413: see
   :mod:`desktop_app.sandbox.bodies`;
 - booleans take Rails' wire spellings (``1``/``0``, ``t``/``f``, ``on``/``off``, ``true``/``false``) but not other
-  text, which Rails would silently read as true.
+  text, which Rails would silently read as true;
+- what a version records and when: see :mod:`desktop_app.sandbox.history`.
 """
 
 from desktop_app.sandbox.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, create_app
