@@ -181,10 +181,12 @@ class Sandbox:
         if path == "/oauth/token":
             return self.limiter.check_token(client)
         parts = path.split("/")
-        resource = resource_for_path(parts[2]) if len(parts) > 2 and parts[1] == "api" else None
-        if resource is None:
+        segment = parts[2] if len(parts) > 2 and parts[1] == "api" else ""
+        resource = resource_for_path(segment)
+        if resource is None and segment not in singletons():
             return {}
-        klass = request_class(scope["method"], resource.cacheable)
+        # The singletons are not among the cacheable resources Commerce Layer lists.
+        klass = request_class(scope["method"], resource.cacheable if resource is not None else False)
         return self.limiter.check(client, klass, f"{scope['method'] if klass == 'write' else 'GET'} /api/{parts[2]}")
 
     async def _apply_fault(self, fault: Fault, scope: Scope, receive: Receive, send: Send, observed: Send) -> bool:

@@ -166,13 +166,17 @@ def _query_key(type_: str) -> st.SearchStrategy[str]:
 @st.composite
 def requests(draw: st.DrawFn) -> tuple[str, str, list[tuple[str, str]], bytes | None]:
     type_ = draw(st.sampled_from(TYPES))
-    method = draw(st.sampled_from(["GET", "GET", "POST", "PATCH", "DELETE", "HEAD"]))
-    target = draw(st.sampled_from(["", "/SkuTshirt0", "/ItemTshMil", "/LevelMil00", "/nope", "/x/sku", "/x/y/z"]))
+    method = draw(st.sampled_from(["GET", "GET", "POST", "PATCH", "DELETE", "HEAD", "PUT", "OPTIONS"]))
+    targets = ["", "/SkuTshirt0", "/ItemTshMil", "/LevelMil00", "/nope", "/x/sku", "/x/y/z"]
+    targets += ["/ItemTshMil/stock_reservations", "/SkuTshirt0/tags", "/TransfDrft/shipment", "/SkuTshirt0/versions"]
+    target = draw(st.sampled_from(targets))
     path = f"/api/{type_}{'' if method == 'POST' else target}"
+    if draw(st.integers(0, 9)) == 0:  # now and then a path outside the resources
+        path = draw(st.sampled_from(["/api/organization", "/api/application", "/api/markets", "/api"]))
     query_values = st.one_of(TEXT, st.sampled_from(["sku,stock_location", "-created_at", "1", "25", "{}"]))
     query = draw(st.lists(st.tuples(_query_key(type_), query_values), max_size=3))
     body = None
-    if method in ("POST", "PATCH"):
+    if method in ("POST", "PATCH", "PUT"):
         body = json.dumps(draw(documents(type_))).encode()
     return method, path, query, body
 
@@ -193,6 +197,7 @@ def test_no_generated_request_gets_a_500(api: httpx.Client, request: Any) -> Non
     if response.status_code >= 400 and method != "HEAD":
         assert response.json()["errors"][0]["status"] == str(response.status_code)
     # A write that got through must not have stored anything a page then fails to print.
-    newest = {"page[size]": "25", "sort": "-updated_at"}
-    after = api.get(path.split("/")[2], params=newest)
-    assert after.status_code == 200, after.text
+    if path.count("/") >= 2 and path.split("/")[2] in TYPES:
+        newest = {"page[size]": "25", "sort": "-updated_at"}
+        after = api.get(path.split("/")[2], params=newest)
+        assert after.status_code == 200, after.text

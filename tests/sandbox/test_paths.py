@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from desktop_app.sandbox import RunningSandbox
+from desktop_app.sandbox import RunningSandbox, start_background
 from desktop_app.schema import get_resource, singletons
-from tests.sandbox.core_support import JSONAPI, ids, one_error
+from tests.sandbox.core_support import JSONAPI, client_for, ids, one_error, small_company
 
 
 def test_organization_and_application_are_served_as_singletons(api: httpx.Client) -> None:
@@ -90,3 +90,13 @@ def test_head_is_served_like_get(api: httpx.Client) -> None:
         assert head.headers["content-type"] == get.headers["content-type"]
     assert api.head("skus/NoSuchSku").status_code == 404
     assert "HEAD" in api.post("reserved_stocks", json={}).headers["allow"]
+
+
+def test_the_singletons_count_against_the_rate_limits() -> None:
+    with (
+        start_background(seed="empty", records=small_company(), rate_limits="live") as live,
+        client_for(live) as client,
+    ):
+        for path in ("organization", "application"):
+            headers = client.get(path).headers
+            assert (headers["x-ratelimit-limit"], headers["x-ratelimit-interval"]) == ("200", "60"), path
