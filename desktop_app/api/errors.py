@@ -151,6 +151,9 @@ class RateLimitedError(ApiError):
         wait = f"; try again in {round(self.wait)} s" if self.wait else "; try again in a minute"
         return f"the server is limiting {what} and refused this one{wait}"
 
+    def __str__(self) -> str:
+        return self.describe()
+
 
 class ServerError(ApiError):
     """5xx: the server failed; reads were retried before this was raised."""
