@@ -126,6 +126,10 @@ class AppType:
     heading: Heading | None = None
     #: Reorder points and target levels are kept in its metadata (a stock item's own, a SKU's default).
     thresholds: bool = False
+    #: Its changes move the stock figures (the Overview and Low stock; names of locations and SKUs included).
+    in_figures: bool = False
+    #: Its changes move a SKU's availability per inventory model (Find SKU).
+    in_availability: bool = False
 
     @property
     def name(self) -> str:
@@ -185,9 +189,18 @@ TRANSFER_ACTIONS = (
 )
 
 _ENTRIES = (
-    AppType("stock_locations", tab=3, synced=True, command_edits=True, looked_up=True),
-    AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True, thresholds=True),
-    AppType("inventory_models", tab=0, synced=True, window_edits=True, command_edits=True, looked_up=True),
+    AppType("stock_locations", tab=3, synced=True, command_edits=True, looked_up=True, in_figures=True),
+    AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True, thresholds=True, in_figures=True),
+    AppType(
+        "inventory_models",
+        tab=0,
+        synced=True,
+        window_edits=True,
+        command_edits=True,
+        looked_up=True,
+        in_figures=True,
+        in_availability=True,
+    ),
     AppType(
         STOCK_LEVELS,
         tab=1,
@@ -197,6 +210,7 @@ _ENTRIES = (
         command_edits=True,
         command_name=LEGACY_STOCK_LEVELS,
         heading=_stock_level_heading,
+        in_availability=True,
     ),
     AppType(
         "stock_items",
@@ -207,6 +221,8 @@ _ENTRIES = (
         command_edits=True,
         not_included=frozenset({"reserved_stock"}),
         thresholds=True,
+        in_figures=True,
+        in_availability=True,
         totals=(Total("reserved", "reserved_stocks", "stock_item", "quantity"),),
         derived=(
             Column(
@@ -232,7 +248,7 @@ _ENTRIES = (
             ),
         ),
     ),
-    AppType("reserved_stocks", synced=True),
+    AppType("reserved_stocks", synced=True, in_figures=True, in_availability=True),
     AppType(
         "stock_transfers",
         tab=5,
@@ -287,6 +303,16 @@ def command_types() -> tuple[str, ...]:
     return tuple(e.type for e in _ENTRIES if e.command_edits)
 
 
+def figure_types() -> tuple[str, ...]:
+    """Types whose changes move the stock figures (Overview, Low stock)."""
+    return tuple(e.type for e in _ENTRIES if e.in_figures)
+
+
+def availability_types() -> tuple[str, ...]:
+    """Types whose changes move a SKU's availability per inventory model (Find SKU)."""
+    return tuple(e.type for e in _ENTRIES if e.in_availability)
+
+
 def all_totals() -> tuple[Total, ...]:
     """Every :class:`Total` any type shows, in entry order (the lookups keep them all)."""
     return tuple(total for e in _ENTRIES for total in e.totals)
@@ -322,9 +348,11 @@ __all__ = [
     "all_totals",
     "app_type",
     "app_types",
+    "availability_types",
     "command_types",
     "dependents",
     "feeds_lookups",
+    "figure_types",
     "lookup_types",
     "synced_types",
     "tab_types",

@@ -116,3 +116,17 @@ def test_every_offered_transfer_step_is_one_the_life_cycle_allows() -> None:
     assert machine is not None and app_type("stock_transfers").state_field == machine.field
     for action in app_type("stock_transfers").actions:
         assert action.states <= machine.transitions[action.trigger].sources, action
+
+
+def test_what_moves_the_stock_views() -> None:
+    """The Overview and Low stock follow stock, reservations and the names they show; Find SKU follows what a
+    SKU's availability per inventory model reads (its stock, reservations and the models' shipping order)."""
+    from desktop_app.schema import availability_types, figure_types
+
+    assert set(figure_types()) == {"stock_items", "reserved_stocks", "skus", "stock_locations", "inventory_models"}
+    assert set(availability_types()) == {
+        "stock_items",
+        "reserved_stocks",
+        "inventory_stock_locations",
+        "inventory_models",
+    }

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QToolBar, QWidget
 
-from desktop_app.schema import tab_types
+from desktop_app.schema import availability_types, tab_types
 from desktop_app.ui.stock.figures import StockFiguresWatcher
 from desktop_app.ui.stock.find_sku_view import FindSkuView
 from desktop_app.ui.stock.low_stock_view import LowStockView
@@ -102,7 +102,7 @@ def install(window: MainWindow) -> StockViews:
 
     def stock_changed(type_: str, ids: list[str]) -> None:
         watcher.changed(type_, ids)
-        if type_ in ("stock_items", "reserved_stocks", "inventory_stock_locations", "inventory_models"):
+        if type_ in availability_types():
             find.refresh()
 
     workspace.records_changed.connect(stock_changed)

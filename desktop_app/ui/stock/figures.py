@@ -16,11 +16,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.inventory import LowMarks, Overview, StockFigures, marks_of, overview
+from desktop_app.schema import figure_types
 
 log = logging.getLogger(__name__)
 
-#: Types whose changes move the figures (names of locations and SKUs included).
-STOCK_TYPES = frozenset({"stock_items", "reserved_stocks", "skus", "stock_locations", "inventory_models"})
 QUIET_MS = 300
 
 
@@ -53,7 +52,7 @@ class StockFiguresWatcher(QObject):
 
     def changed(self, type_: str, ids: list[str] | None = None) -> None:
         """The workspace's ``records_changed``: recompute after a quiet moment when stock moved."""
-        if type_ in STOCK_TYPES:
+        if type_ in figure_types():  # its changes move the figures (names of locations and SKUs included)
             self._timer.start()
 
     def refresh(self) -> None:
