@@ -19,19 +19,17 @@ def _platform_dir(kind: str) -> str:
 
 
 def private_folder(folder: Path) -> None:
-    """Create ``folder`` (and its missing parents) readable by its owner only, as ``profiles.json`` is: a cache
-    holds a whole organisation's inventory. A folder that exists already keeps the permissions it was given."""
-    missing = []
-    for parent in (folder, *folder.parents):
-        if parent.exists():
-            break
-        missing.append(parent)
-    for created in reversed(missing):
-        try:
-            created.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        created.chmod(0o700)  # mkdir's mode passes through the umask
+    """Create ``folder`` readable by its owner only, as ``profiles.json`` is: a cache holds a whole organisation's
+    inventory. Missing parents are created as usual (``~/.local/share`` is not ours to lock); a folder that exists
+    already keeps the permissions it was given."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    folder.chmod(0o700)  # mkdir's mode passes through the umask
 
 
 def _folder(chosen: str | os.PathLike[str], flag: str) -> Path:

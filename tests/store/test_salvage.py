@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -134,8 +135,9 @@ def test_an_empty_cache_file_is_reported(fresh_sandbox: SandboxProcess, tmp_path
 
 def test_cache_and_data_folders_are_owner_only(fresh_sandbox: SandboxProcess, tmp_path: Path) -> None:
     cli = Cli(fresh_sandbox, tmp_path)
-    assert cli.run("sync", "--resources", "skus").returncode == 0
     data = Path(cli.env["STOCKROOM_DATA_DIR"])
+    shutil.rmtree(data)  # made by the helper that names the cache file: the command must make it
+    assert cli.run("sync", "--resources", "skus").returncode == 0
     for folder in (data, cli.cache_file.parent):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
     files = [p for p in cli.cache_file.parent.iterdir() if p.is_file()]
