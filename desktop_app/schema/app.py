@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type
 
@@ -86,10 +86,16 @@ class Action:
     states: frozenset[str]
 
 
-#: How a related record reads in a heading: ``name_of(type, id)``.
-NameOf = Callable[[str, str], str]
-#: A record's heading in the details pane, from its attributes, its to-one relationship ids and ``name_of``.
-Heading = Callable[[Mapping[str, Any], Mapping[str, Any], NameOf], str]
+class Names(Protocol):
+    """How related records read (the window's lookups): ``label`` is "code — name", ``value`` one attribute."""
+
+    def label(self, type_: str, record_id: str) -> str: ...
+
+    def value(self, type_: str, record_id: Any, attribute: str) -> str | None: ...
+
+
+#: A record's heading in the details pane, from its attributes, its to-one relationship ids and the names.
+Heading = Callable[[Mapping[str, Any], Mapping[str, Any], Names], str]
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,8 @@ class AppType:
     affects: tuple[str, ...] = ()
     #: How the details pane titles a record (default: its name, code or SKU code).
     heading: Heading | None = None
+    #: The column a table sorts by until the person picks one (default: priority, SKU code, code or name).
+    sort: str | None = None
     #: Reorder points and target levels are kept in its metadata (a stock item's own, a SKU's default).
     thresholds: bool = False
     #: Its changes move the stock figures (the Overview and Low stock; names of locations and SKUs included).
@@ -160,18 +168,23 @@ def _available(quantity: int | None, reserved: int) -> int:
     return (quantity or 0) - reserved
 
 
-def _stock_level_heading(attributes: Mapping[str, Any], relationships: Mapping[str, Any], name_of: NameOf) -> str:
-    """ "Priority 1 · Warehouse Milan": a stock level is its place in the order and its location."""
-    location = name_of("stock_locations", str(relationships.get("stock_location")))
+def _stock_level_heading(attributes: Mapping[str, Any], relationships: Mapping[str, Any], names: Names) -> str:
+    """A stock level is its place in the order and its location: "Priority 1 · MIL-01 — Warehouse Milan"."""
+    location = names.label("stock_locations", str(relationships.get("stock_location")))
     return f"Priority {attributes.get('priority')} · {location}"
 
 
-def _transfer_heading(attributes: Mapping[str, Any], relationships: Mapping[str, Any], name_of: NameOf) -> str:
-    """ "Transfer 12 · 5 × TSHIRT-M, Milan → Turin": what moves, how many, from where to where."""
+def _transfer_heading(attributes: Mapping[str, Any], relationships: Mapping[str, Any], names: Names) -> str:
+    """What moves, how many, from where to where: "Transfer ST-2401 · 5 × TSHIRT-M, Warehouse Milan → Turin"."""
+
+    def called(type_: str, relationship: str, attribute: str) -> str:
+        record_id = relationships.get(relationship)
+        return names.value(type_, record_id, attribute) or str(record_id)
+
     quantity = attributes.get("quantity")
-    sku = name_of("skus", str(relationships.get("sku")))
-    origin = name_of("stock_locations", str(relationships.get("origin_stock_location")))
-    destination = name_of("stock_locations", str(relationships.get("destination_stock_location")))
+    sku = called("skus", "sku", "code")
+    origin = called("stock_locations", "origin_stock_location", "name")
+    destination = called("stock_locations", "destination_stock_location", "name")
     title = f"Transfer {attributes['number']}" if attributes.get("number") else "Transfer"
     count = f"{quantity:,}" if isinstance(quantity, int) else "?"
     return f"{title} · {count} × {sku}, {origin} → {destination}"
@@ -261,6 +274,7 @@ _ENTRIES = (
         # Picking and transit reserve the quantity at the origin, completing moves it: both change stock there.
         affects=("stock_items", "reserved_stocks"),
         heading=_transfer_heading,
+        sort="number",
     ),
 )
 

@@ -202,10 +202,17 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def enum_label(value: str) -> str:
+    """An enumeration value in words: ``in_transit`` reads "In transit"; codes in capitals (``PDF``) stay."""
+    return value.replace("_", " ").capitalize() if value.islower() else value
+
+
 def display(field: Field, value: Any) -> str:
     """A value as a person reads it in a table or an export."""
     if value is None:
         return ""
+    if field.enum and isinstance(value, str):
+        return enum_label(value)
     if field.type == "boolean":
         return "yes" if value else "no"
     if field.type in ("object", "array"):

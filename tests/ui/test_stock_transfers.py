@@ -79,9 +79,17 @@ async def test_the_tab_shows_transfers_by_name_with_filters_and_details(fresh_sa
         assert cell("origin_stock_location.name") == origin.attributes["name"]
         assert cell("destination_stock_location.name") == destination.attributes["name"]
         assert cell("number") == record.attributes["number"]
+        assert cell("status") == "Picking", "an enumeration reads in words"
+        assert tab.table.source.type == "stock_transfers" and tab.model.sort_state is not None
+        assert tab.model.sort_state[0] == tab.model.column_of("number"), "sorted by number until the person sorts"
         header = tab.model.headerData(tab.model.column_of("origin_stock_location.name"), Qt.Orientation.Horizontal)
         assert header == "Origin stock location"
         assert origin.attributes["name"] in tab.details.title.text()
+        captions = [
+            tab.details.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
+            for row in range(tab.details.form.rowCount())
+        ]
+        assert "Origin stock location:" in captions and "Destination stock location:" in captions
         assert ("stock_locations", origin.id) in tab.details.links()
         tab.filter_bar.set_value("status_eq", "picking")
         assert tab.proxy.rowCount() == 1

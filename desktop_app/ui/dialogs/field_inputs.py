@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.schema import Field, FieldError, display, parse_text
+from desktop_app.schema import Field, FieldError, display, enum_label, parse_text
 from desktop_app.ui.models.lookups import Lookups
 
 
@@ -77,7 +77,7 @@ class ChoiceInput(FieldInput):
         if not field.required:
             self.combo.addItem("(none)", None)
         for option in field.enum or ():
-            self.combo.addItem(option, option)
+            self.combo.addItem(enum_label(option), option)
 
     def value(self) -> Any:
         return self.combo.currentData()

@@ -94,6 +94,9 @@ def column_index(type_: str, key: str) -> int:
 def default_sort(type_: str) -> str:
     """The column a table sorts by when the person has not chosen one: priority, else code, else name."""
     keys = {c.key for c in columns_for(type_)}
+    chosen = app_type(type_).sort
+    if chosen in keys:
+        return chosen
     for key in ("priority", "sku.code", "code", "name"):
         if key in keys:
             return key

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.schema import Column, FieldError, coerce, get_resource, parse_text
+from desktop_app.schema import Column, FieldError, coerce, enum_label, get_resource, parse_text
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.query_worker import INLINE_ROWS, QueryWorker
@@ -77,6 +77,8 @@ class Pager(Protocol):
 
 
 def _formatter(column: Column) -> Callable[[Any], Any]:
+    if column.field is not None and column.field.enum:  # "In transit", not in_transit
+        return lambda v: v if not isinstance(v, str) else enum_label(v)
     if column.type == "datetime":
         return lambda v: None if v is None else str(v)[:16].replace("T", " ")
     if column.type == "boolean":

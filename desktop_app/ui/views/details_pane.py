@@ -127,14 +127,16 @@ class DetailsPane(QWidget):
         titled = app_type(self.resource.type).heading
         heading = attrs.get("name") or attrs.get("code") or attrs.get("sku_code") or record.id
         if titled is not None:
-            heading = titled(attrs, record.relationships, self.lookups.label)
+            heading = titled(attrs, record.relationships, self.lookups)
         self.title.setText(escape(str(heading)))
         pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
         self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
         for rel in self.resource.relationships.values():
             value = record.relationships.get(rel.name)
             if rel.to_one and isinstance(value, str):
-                form.addRow(get_resource(rel.target).label + ":", self._link(rel.target, value))
+                shared = sum(other.target == rel.target for other in self.resource.to_one) > 1
+                caption = rel.label if shared else get_resource(rel.target).label  # "Origin stock location"
+                form.addRow(caption + ":", self._link(rel.target, value))
         for name, field in self.resource.fields.items():
             if field.trigger or name in ("id", "metadata"):
                 continue

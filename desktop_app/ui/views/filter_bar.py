@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from desktop_app.schema import Resource, lookup_types
+from desktop_app.schema import Resource, enum_label, lookup_types
 from desktop_app.ui.models.lookups import Lookups
 
 _FAR_PAST = QDate(2000, 1, 1)
@@ -117,7 +117,7 @@ class FilterBar(QWidget):
             combo.addItem("No", False)
         elif spec.kind == "enum":
             for option in spec.options:
-                combo.addItem(option, option)
+                combo.addItem(enum_label(option), option)
         combo.currentIndexChanged.connect(lambda _: self._emit())
         return combo
 
