@@ -37,6 +37,8 @@ DEFAULT_CLIENT_SECRET = "stockroom-demo-secret"
 ORGANIZATION_SLUG = "stockroom-demo"
 ORGANIZATION_ID = "StckrmDemo"
 SeedData = dict[str, list[dict[str, Any]]]
+#: Methods whose request body the sandbox reads (and holds to :data:`MAX_BODY_BYTES`).
+BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
 
 
 def generate_seed(seed: str) -> SeedData:
@@ -115,25 +117,30 @@ class Sandbox:
         else:
             self.store.load_from_disk()
         _settle_heap()
-        endpoints = ResourceEndpoints(self.store, self.authority)
+        self.endpoints = endpoints = ResourceEndpoints(self.store, self.authority)
+        self.singletons = {name: SingletonEndpoint(spec, self.authority) for name, spec in singletons().items()}
         any_method = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"]
+        # The /api routes come first: Starlette tries routes in order, and list pages are the hot path.
         self.router = Starlette(
             routes=[
+                Route("/api/{segment}", self.collection, methods=any_method),
+                Route("/api/{segment}/{id}", endpoints.member, methods=any_method),
+                Route("/api/{segment}/{id}/{relationship}", endpoints.nested, methods=any_method),
+                Route("/api/{segment}/{id}/relationships/{relationship}", endpoints.linkage, methods=any_method),
                 Route("/oauth/token", self.token, methods=any_method),
                 Route("/_sandbox/requests", self.requests_endpoint, methods=any_method),
                 Route("/_sandbox/faults", self.faults_endpoint, methods=any_method),
                 Route("/_sandbox/reset", self.reset_endpoint, methods=any_method),
-                *(
-                    Route(f"/api/{name}", SingletonEndpoint(singleton, self.authority).handle, methods=any_method)
-                    for name, singleton in singletons().items()
-                ),
-                Route("/api/{segment}", endpoints.collection, methods=any_method),
-                Route("/api/{segment}/{id}", endpoints.member, methods=any_method),
-                Route("/api/{segment}/{id}/{relationship}", endpoints.nested, methods=any_method),
-                Route("/api/{segment}/{id}/relationships/{relationship}", endpoints.linkage, methods=any_method),
                 Route("/{path:path}", self.unknown_path, methods=any_method),
             ]
         )
+
+    async def collection(self, request: Request) -> Response:
+        """``/api/<segment>``: a resource's collection, or one of the singletons (``/api/organization``)."""
+        singleton = self.singletons.get(request.path_params["segment"])
+        if singleton is not None:
+            return await singleton.handle(request)
+        return await self.endpoints.collection(request)
 
     def _load_seed(self) -> None:
         records = seed_records(self.seed_data())
@@ -163,12 +170,12 @@ class Sandbox:
                 return
             try:
                 extra_headers.extend((k.lower().encode(), v.encode()) for k, v in self._rate_limit(scope).items())
-                if _declared_length(scope) > MAX_BODY_BYTES:
+                if method in BODY_METHODS and _declared_length(scope) > MAX_BODY_BYTES:
                     raise too_large()
             except ApiError as exc:
                 await error_response(exc)(scope, receive, observed)
                 return
-            await self.router(scope, _limited(receive) if method in ("POST", "PATCH", "PUT") else receive, observed)
+            await self.router(scope, _limited(receive) if method in BODY_METHODS else receive, observed)
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
             self.log.add(method, path, query, seen["status"])
