@@ -266,6 +266,8 @@ class MainWindow(QMainWindow):
         self.tabs.addAction(self.delete_action)
         for action in (self.new_action, self.edit_action, self.delete_action):
             edit_menu.addAction(action)
+        self.steps_menu = edit_menu.addMenu("Steps")
+        self.steps_menu.aboutToShow.connect(self._fill_steps_menu)
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("Find…", self._focus_find, "Ctrl+F"))
         edit_menu.addAction(self._action("Pending edits…", self.open_pending))
@@ -297,6 +299,18 @@ class MainWindow(QMainWindow):
         if tab is not None:
             for action in tab.table.column_menu(self.columns_menu).actions():
                 self.columns_menu.addAction(action)
+
+    def _fill_steps_menu(self) -> None:
+        """The selected record's life-cycle steps (a transfer's Start picking), as the details pane offers them."""
+        self.steps_menu.clear()
+        tab = self.current_tab()
+        buttons = tab.details.action_buttons if tab is not None else {}
+        for button in buttons.values():
+            action = self.steps_menu.addAction(button.text())
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        if not buttons:
+            self.steps_menu.addAction("No steps for this record").setEnabled(False)
 
     def _toggle_filters(self) -> None:
         tab = self.current_tab()
