@@ -20,7 +20,8 @@ Reporter = Callable[[BaseException], None]
 
 
 class Deferred:
-    """Work spawned while the window paints its first frame, before the loop runs; :func:`release` starts it.
+    """Work spawned while the window paints its first frame, before the loop runs; :meth:`TaskSet.release`
+    starts it.
 
     It answers ``done()`` and ``cancel()`` like the task it becomes, so the holder need not know the difference."""
 
@@ -43,41 +44,42 @@ class Deferred:
         return True
 
 
-class _Hold:
-    """While ``waiting`` is a list, :meth:`TaskSet.spawn` holds work back in it."""
+class _Holding:
+    """Work held back while the window paints its first frame, shared by a set and the sets made from it."""
 
-    waiting: list[Deferred] | None = None
-
-
-def hold() -> None:
-    """Hold back every spawn until :func:`release`: the window is being painted before the loop exists."""
-    if _Hold.waiting is None:
-        _Hold.waiting = []
-
-
-def release() -> None:
-    """Start what was held back, in the order it was spawned; call it with the loop running."""
-    waiting, _Hold.waiting = _Hold.waiting or [], None
-    for later in waiting:
-        if later.coro is not None:
-            later.task = later.owner.spawn(later.coro, name=later.name)
-            later.coro = None
+    def __init__(self) -> None:
+        self.waiting: list[Deferred] | None = None
 
 
 class TaskSet:
     """A small TaskGroup for a long-lived owner: tasks start at once, failures are logged and reported."""
 
-    def __init__(self, reporter: Reporter | None = None) -> None:
+    def __init__(self, reporter: Reporter | None = None, *, holding: _Holding | None = None) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reporter = reporter
+        self._holding = holding or _Holding()
+
+    def hold(self) -> None:
+        """Hold back every spawn (of this set and the sets made from it) until :meth:`release`: the window is
+        being painted before the loop exists."""
+        if self._holding.waiting is None:
+            self._holding.waiting = []
+
+    def release(self) -> None:
+        """Start what was held back, in the order it was spawned; call it with the loop running."""
+        waiting, self._holding.waiting = self._holding.waiting or [], None
+        for later in waiting:
+            if later.coro is not None:
+                later.task = later.owner.spawn(later.coro, name=later.name)
+                later.coro = None
 
     def set_reporter(self, reporter: Reporter | None) -> None:
         self._reporter = reporter
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
-        if _Hold.waiting is not None:
+        if self._holding.waiting is not None:
             later = Deferred(self, coro, name)
-            _Hold.waiting.append(later)
+            self._holding.waiting.append(later)
             return later  # type: ignore[return-value]  # answers done() and cancel() like the task it becomes
         import asyncio
 
@@ -100,8 +102,9 @@ class TaskSet:
             self._reporter(exc)
 
     def child(self) -> TaskSet:
-        """A separate set reporting to the same place, for a part that needs to know when *its* work is done."""
-        return TaskSet(self._reporter)
+        """A separate set reporting to the same place (and held with this one), for a part that needs to know when
+        *its* work is done."""
+        return TaskSet(self._reporter, holding=self._holding)
 
     @property
     def running(self) -> int:

@@ -141,7 +141,7 @@ async def _sort_in_window(config_dir: Path, data_dir: Path) -> list[float]:
 
     from desktop_app.connection import connection_for_profile
     from desktop_app.credentials.profiles import ProfileStore
-    from desktop_app.ui.boot.plan import open_workspace
+    from desktop_app.ui.boot.opening import open_workspace
     from desktop_app.ui.tasks import TaskSet
     from desktop_app.ui.views.main_window import MainWindow
 
@@ -188,7 +188,7 @@ async def _sync_with_window(sandbox: Any, data_dir: Path) -> tuple[float, int, f
 
     from desktop_app.api import Credentials, Endpoint
     from desktop_app.connection import Connection
-    from desktop_app.ui.boot.plan import open_workspace
+    from desktop_app.ui.boot.opening import open_workspace
     from desktop_app.ui.boot.window_app import warm_up_network
     from desktop_app.ui.tasks import TaskSet
     from desktop_app.ui.views.main_window import MainWindow

@@ -18,7 +18,7 @@ from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
 from desktop_app.connection import Connection
 from desktop_app.store import Cache, cache_path
 from desktop_app.sync import Syncer
-from desktop_app.ui.boot.plan import Opened, open_workspace
+from desktop_app.ui.boot.opening import Opened, open_workspace
 from desktop_app.ui.tasks import TaskSet
 
 CACHE_KEY = "ui-tests"

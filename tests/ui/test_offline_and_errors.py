@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from desktop_app.schema import STOCK_LEVELS, get_resource
-from desktop_app.ui.boot.plan import open_workspace
+from desktop_app.ui.boot.opening import open_workspace
 from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
 from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.models.resource_table import ResourceTableModel

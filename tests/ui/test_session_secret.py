@@ -13,7 +13,7 @@ import pytest
 from desktop_app.api import Credentials
 from desktop_app.connection import Connection
 from desktop_app.errors import UsageError
-from desktop_app.ui.boot.plan import open_workspace
+from desktop_app.ui.boot.opening import open_workspace
 from desktop_app.ui.tasks import TaskSet
 from tests.ui.conftest import connection_to, workspace_open
 

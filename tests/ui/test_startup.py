@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from desktop_app.errors import UsageError
-from desktop_app.ui.boot.plan import open_from_args
+from desktop_app.ui.boot.opening import open_from_args
 from desktop_app.ui.dialogs.sign_in import SignInDialog
 from desktop_app.ui.tasks import TaskSet
 
@@ -124,10 +124,10 @@ def test_the_start_plan_resolves_the_cache_file_without_qt_or_the_keyring(tmp_pa
     script = (
         "import json, sys, argparse\n"
         "from desktop_app.ui.boot.plan import plan_now\n"
-        "from desktop_app.ui.models.lookups import prefetch\n"
+        "from desktop_app.ui.models.lookups import NamesRead\n"
         f"args = argparse.Namespace(**json.loads({flags}))\n"
         "plan = plan_now(args)\n"
-        "prefetch(plan.cache_file)\n"
+        "ahead = NamesRead.ahead_of(plan.cache_file)\n"
         "c = plan.connection\n"
         "print(json.dumps([str(plan.cache_file), plan.offline, c.name, c.credentials is None, c.can_load_secret,\n"
         "                  [m for m in ('PySide6', 'keyring', 'httpx') if m in sys.modules]]))\n"
@@ -149,14 +149,15 @@ def test_no_plan_when_the_start_must_wait_for_the_loop(tmp_path: Path) -> None:
 
 def _names_after_opening(plan: Any) -> tuple[Any, str | None]:
     """Read ahead as the window's start does, open the cache, take the names: the lookups and the recovery message."""
-    from desktop_app.ui.boot.plan import open_cache_file
-    from desktop_app.ui.models.lookups import Lookups, prefetch
+    from desktop_app.ui.boot.plan import names_for, open_planned
+    from desktop_app.ui.models.lookups import Lookups, NamesRead
 
-    prefetch(plan.cache_file)
-    opened = open_cache_file(plan.connection, plan.cache_file, offline=True, tasks=TaskSet())
+    ahead = NamesRead.ahead_of(plan.cache_file)
+    opened = open_planned(plan, TaskSet())
+    assert opened is not None
     try:
         lookups = Lookups()
-        lookups.start_loading(plan.cache_file)
+        lookups.start_loading(plan.cache_file, names_for(opened, ahead))
         lookups.wait()
         return lookups, opened.workspace.cached.recovery_message
     finally:

@@ -10,9 +10,13 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from desktop_app.ui.views.main_window import MainWindow
 
 ENV = "STOCKROOM_REPORT_FIRST_PAINT"
 
@@ -50,7 +54,7 @@ _IMPORTED = time.perf_counter()
 class FirstPaint(QObject):
     """Calls ``callback()`` the first time ``widget`` paints while ``ready()`` holds (rows are there)."""
 
-    def __init__(self, widget: Any, ready: Callable[[], bool], callback: Callable[[], None]) -> None:
+    def __init__(self, widget: QWidget, ready: Callable[[], bool], callback: Callable[[], None]) -> None:
         super().__init__(widget)
         self._ready = ready
         self._callback = callback
@@ -65,11 +69,9 @@ class FirstPaint(QObject):
         return False
 
 
-def after_first_frame(widget: Any, callback: Callable[[], None], *, wait_ms: int = 2000) -> None:
+def after_first_frame(widget: QWidget, callback: Callable[[], None], *, wait_ms: int = 2000) -> None:
     """Run ``callback`` once, on the event loop's next turn after ``widget`` has painted (or after ``wait_ms`` when
     it does not paint: a hidden or minimised window), so work started now never delays the first frame."""
-    from PySide6.QtCore import QTimer
-
     done: list[bool] = []
 
     def run() -> None:
@@ -82,7 +84,7 @@ def after_first_frame(widget: Any, callback: Callable[[], None], *, wait_ms: int
     QTimer.singleShot(wait_ms, run)
 
 
-def watch_first_paint(window: Any, on_quit: Callable[[], None]) -> FirstPaint | None:
+def watch_first_paint(window: MainWindow, on_quit: Callable[[], None]) -> FirstPaint | None:
     """Install the probe on the Stock items table when ``STOCKROOM_REPORT_FIRST_PAINT`` asks for it; after the
     first paint it also reports when the whole table has loaded (``loaded <seconds> rss-mb <n>``)."""
     mode = os.environ.get(ENV, "")

@@ -1,109 +1,90 @@
-"""Which organisation the window opens on: the embedded demo, the cache only, the last profile, or a sign-in.
+"""How the window starts, top to bottom. The order is the point: each step overlaps or defers work the first frame
+does not need, and :func:`run_window` does them in this order.
 
-Each path ends in a :class:`Session` over a cache file; the demo's cache lives in a temporary folder (its sandbox
-starts from the same seed every run, so yesterday's demo edits must not reappear), a profile's under the data dir.
-This module loads no Qt until a workspace is opened: :func:`plan_now` runs before PySide6 is imported, so the cache's
-first reads overlap that import.
+1. **Which organisation, which cache file** (:func:`plan_now`): the profile resolved without the keyring (it takes
+   ~0.1 s, or waits for an unlock prompt; the workspace reads the secret after the first frame). No Qt yet.
+2. **The names tables show, read ahead**: a thread reads them from SQLite (:class:`NamesRead`) while PySide6 loads.
+3. **Qt**: the QApplication, the theme, the error reporter.
+4. **Tasks held**: what the window spawns before the loop exists (reading the rest of a table, the sync) waits in
+   the workspace's :class:`TaskSet` until the loop runs.
+5. **The first frame**: the planned cache is opened and the window paints its first tab before asyncio and qasync
+   are even imported (:meth:`WindowApp.paint_first_frame`).
+6. **The loop**: the held tasks start, then the window's life (:meth:`WindowApp.main`). After the first frame
+   (:meth:`WindowApp.show`) the other tabs are built one per turn of the loop, the HTTP stack is imported in a thread,
+   the sync starts and the version is read.
+
+Without a plan (the demo, a sign-in, an error to report) steps 1, 2 and 5 are skipped: the loop opens the
+organisation and shows the window.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import tempfile
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop_app import config
-from desktop_app.connection import Connection
-from desktop_app.errors import StockroomError, UsageError
+from desktop_app.connection import Connection, resolve_connection
+from desktop_app.errors import StockroomError
+from desktop_app.store import cache_path
+from desktop_app.ui.boot.opening import Opened, open_cache_file
+from desktop_app.ui.models.lookups import NamesRead
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
-    from desktop_app.ui.workspace import Workspace
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.boot.window_app import WindowApp
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Opened:
-    """A workspace plus what must stop with it (the demo sandbox, a temporary folder)."""
+def run_window(args: argparse.Namespace) -> int:
+    """Open the window (or run the self-test); returns the process exit code."""
+    if getattr(args, "self_test", False):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    plan = plan_now(args)  # 1
+    names = NamesRead.ahead_of(plan.cache_file) if plan is not None else None  # 2
+    # Imported only now (3): SQLite reads the names while PySide6 loads; the start plan test checks it waits.
+    from PySide6.QtWidgets import QApplication
 
-    workspace: Workspace
-    full_sync: bool = False
-    cleanups: list[Callable[[], None]] = field(default_factory=list)
+    from desktop_app.ui.boot.window_app import WindowApp
+    from desktop_app.ui.errors import ErrorReporter
+    from desktop_app.ui.theme import STYLE_ARGUMENTS, follow_system_theme
 
-    def close(self) -> None:
-        for cleanup in reversed(self.cleanups):
-            try:
-                cleanup()
-            except Exception:  # closing must go on; the log keeps what failed
-                log.exception("cleanup failed")
-        self.cleanups.clear()
-
-
-async def in_thread(work: Callable[[], Any]) -> Any:
-    """Run blocking start-up work (starting the sandbox) in a plain thread, polling for the result."""
+    existing = QApplication.instance()
+    app = existing or QApplication(sys.argv[:1] + STYLE_ARGUMENTS)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("Stockroom")
+    app.setApplicationName("Stockroom")
+    app.setQuitOnLastWindowClosed(False)
+    follow_system_theme(style_chosen=existing is None)
+    reporter = ErrorReporter(interactive=not getattr(args, "self_test", False))
+    sys.excepthook = reporter.excepthook  # the early window's slots run before the loop's handler exists
+    tasks = TaskSet(reporter.report)
+    tasks.hold()  # 4
+    window_app = WindowApp(args, reporter, tasks)
+    early = open_planned(plan, tasks) if plan is not None else None
+    if early is not None:  # 5
+        window_app.paint_first_frame(early, names_for(early, names))
+    _set_icon(app)  # after the first frame; Qt hands it to windows already shown
+    # Imported only now (6), after the first frame; after PySide6, qasync takes the binding already loaded.
     import asyncio
 
-    outcome: dict[str, Any] = {}
+    import qasync
 
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="stockroom-start", daemon=True)
-    thread.start()
-    while thread.is_alive():  # noqa: ASYNC110 - a plain thread has no awaitable to wait on
-        await asyncio.sleep(0.02)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        reporter.install(runner.get_loop())
+        return runner.run(_on_the_loop(window_app, tasks))
 
 
-def open_workspace(connection: Connection, cache_dir: Any, *, offline: bool, tasks: TaskSet) -> Opened:
-    from desktop_app.store import cache_path
-
-    return open_cache_file(connection, cache_path(cache_dir, connection.cache_key), offline=offline, tasks=tasks)
-
-
-def open_cache_file(connection: Connection, path: Path, *, offline: bool, tasks: TaskSet) -> Opened:
-    from desktop_app.store import Cache
-    from desktop_app.ui.models.lookups import forget_prefetch
-    from desktop_app.ui.workspace import Workspace
-
-    cache = Cache.open(path)
-    if cache.recovery_message:  # the file read ahead was set aside: what was read from it must not be shown
-        forget_prefetch(path)
-    workspace = Workspace(connection, cache, path, offline=offline, tasks=tasks)
-    opened = Opened(workspace)
-    opened.cleanups.append(cache.close)
-    return opened
-
-
-async def open_demo(tasks: TaskSet, sandbox: Any = None) -> Opened:
-    """The embedded sandbox with the demo data, signed in with its public demo credentials."""
-    from desktop_app.api import Credentials, Endpoint
-    from desktop_app.sandbox import start_background
-
-    if sandbox is None:
-        sandbox = await in_thread(lambda: start_background(seed="demo"))
-    folder = tempfile.TemporaryDirectory(prefix="stockroom-demo-")
-    connection = Connection(
-        name="demo",
-        endpoint=Endpoint.custom(sandbox.url),
-        credentials=Credentials(client_id=sandbox.client_id, client_secret=sandbox.client_secret),
-        cache_key="demo",
-    )
-    opened = open_workspace(connection, folder.name, offline=False, tasks=tasks)
-    opened.full_sync = True
-    opened.cleanups[:0] = [folder.cleanup, sandbox.stop]
-    return opened
+async def _on_the_loop(window_app: WindowApp, tasks: TaskSet) -> int:
+    tasks.release()  # what the early window spawned starts now, on the running loop
+    return await window_app.main()
 
 
 @dataclass
@@ -117,11 +98,8 @@ class Plan:
 
 def plan_now(args: argparse.Namespace) -> Plan | None:
     """The opening that needs no waiting (``--offline``, or a profile that resolves), so the window can paint
-    before the loop starts; ``None`` when :func:`open_from_args` must do it (demo, sign-in, or an error it reports).
-    Loads no Qt: it runs before PySide6 is imported."""
-    from desktop_app.connection import resolve_connection
-    from desktop_app.store import cache_path
-
+    before the loop starts; ``None`` when :func:`~desktop_app.ui.boot.opening.open_from_args` must do it (demo,
+    sign-in, or an error it reports). Loads no Qt: it runs before PySide6 is imported."""
     if getattr(args, "demo", False) or getattr(args, "self_test", False):
         return None
     offline = bool(getattr(args, "offline", False))
@@ -136,8 +114,8 @@ def plan_now(args: argparse.Namespace) -> Plan | None:
 
 
 def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
-    """Open the workspace :func:`plan_now` resolved; ``None`` when the cache cannot be opened now (the loop's
-    :func:`open_from_args` then opens it again and reports what is wrong)."""
+    """Open the workspace :func:`plan_now` resolved; ``None`` when the cache cannot be opened now (the loop then
+    opens it again and reports what is wrong)."""
     try:
         return open_cache_file(plan.connection, plan.cache_file, offline=plan.offline, tasks=tasks)
     except StockroomError as exc:
@@ -145,34 +123,16 @@ def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
         return None
 
 
-async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | None:
-    """``--demo``, ``--offline``, the last (or named) profile, else the sign-in dialog; ``None`` when cancelled."""
-    from desktop_app.connection import resolve_connection
+def names_for(opened: Opened, names: NamesRead | None) -> NamesRead | None:
+    """The names read ahead, unless opening set their file aside (damaged, or from a newer version): then they are
+    not this cache's, and the window reads its own."""
+    return None if opened.workspace.cached.recovery_message is not None else names
 
-    data_dir = config.data_dir(getattr(args, "data_dir", None))
-    if getattr(args, "demo", False) or getattr(args, "self_test", False):
-        return await open_demo(tasks)
-    if getattr(args, "offline", False):
-        connection = resolve_connection(args, need_secret=False)
-        return open_workspace(connection, data_dir, offline=True, tasks=tasks)
+
+def _set_icon(app: QApplication) -> None:
     try:
-        connection = resolve_connection(args)
-    except UsageError as exc:
-        if getattr(args, "profile", None):
-            raise
-        log.info("no usable profile (%s); asking to sign in", exc)
-        return await sign_in(args, tasks)
-    return open_workspace(connection, data_dir, offline=False, tasks=tasks)
+        from desktop_app.ui.assets import app_icon  # ~8 ms (-X importtime): after the first frame, which has no icon
 
-
-async def sign_in(args: argparse.Namespace, tasks: TaskSet, parent: Any = None) -> Opened | None:
-    """The sign-in dialog (profile fields, Test connection, Try the demo); ``None`` when cancelled."""
-    from desktop_app.ui.dialogs.sign_in import SignInDialog
-
-    result = await SignInDialog.ask_async(parent, config_dir=getattr(args, "config_dir", None))
-    if result is None:
-        return None
-    if result.sandbox is not None:
-        return await open_demo(tasks, result.sandbox)
-    data_dir = config.data_dir(getattr(args, "data_dir", None))
-    return open_workspace(result.connection(), data_dir, offline=False, tasks=tasks)
+        app.setWindowIcon(app_icon())
+    except (ImportError, FileNotFoundError) as exc:
+        log.info("no application icon: %s", exc)

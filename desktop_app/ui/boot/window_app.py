@@ -1,9 +1,9 @@
 """The application's life on the qasync loop: open a workspace, show the window, switch organisation, self-test.
 
 It runs as one coroutine (``asyncio.Runner.run``), so waiting for the window to close, for a sign-in or for a sync
-is an ``await``, and background work hangs off one :class:`TaskSet` whose failures reach the error reporter. When
-the organisation opens without waiting (the cache, a saved profile), :meth:`WindowApp.paint_early` shows the window
-and lets it paint before asyncio and qasync are even imported; what it spawns meanwhile starts with the loop.
+is an ``await``, and background work hangs off one :class:`TaskSet` whose failures reach the error reporter. The
+start plan (:mod:`desktop_app.ui.boot.plan`) decides what happens before the loop; :meth:`WindowApp.show` holds what
+a window does after its first frame.
 """
 
 from __future__ import annotations
@@ -11,16 +11,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.errors import StockroomError
-from desktop_app.ui import tasks as task_sets
-from desktop_app.ui.boot.plan import Opened, Plan, open_from_args, open_planned, sign_in
+from desktop_app.ui.boot.first_paint import FirstPaint, after_first_frame, watch_first_paint
+from desktop_app.ui.boot.opening import Opened, open_from_args, sign_in
 from desktop_app.ui.errors import ErrorReporter, sentence
+from desktop_app.ui.models.lookups import NamesRead
 from desktop_app.ui.tasks import TaskSet
+from desktop_app.ui.views.main_window import MainWindow
 
 if TYPE_CHECKING:
     import asyncio
@@ -60,13 +62,14 @@ def warm_up_network() -> None:
 
 
 class WindowApp:
-    def __init__(self, args: argparse.Namespace, reporter: ErrorReporter) -> None:
+    def __init__(self, args: argparse.Namespace, reporter: ErrorReporter, tasks: TaskSet | None = None) -> None:
         self.args = args
         self.reporter = reporter
-        self.tasks = TaskSet(reporter.report)
-        self.window: Any = None
+        self.tasks = tasks or TaskSet(reporter.report)
+        self.window: MainWindow | None = None
         self._event: asyncio.Queue[str] | None = None
         self._early: Opened | None = None
+        self._probes: list[FirstPaint | None] = []
 
     def _post(self, choice: str) -> None:
         self._events().put_nowait(choice)
@@ -78,26 +81,19 @@ class WindowApp:
             self._event = asyncio.Queue()
         return self._event
 
-    def paint_early(self, plan: Plan | None) -> None:
-        """Open what ``plan`` resolved, show the window and let it paint, before the loop exists; nothing without
-        a plan (opening must wait for the loop: the demo, a sign-in)."""
-        task_sets.hold()
-        opened = open_planned(plan, self.tasks) if plan is not None else None
-        if opened is None:
-            return
+    def paint_first_frame(self, opened: Opened, names: NamesRead | None) -> None:
+        """Show the window on ``opened`` and let it paint, before the loop exists (the plan opened it without
+        waiting); :meth:`main` then carries on with it."""
         self._early = opened
-        self.show(opened)
+        window = self.show(opened, names)
         painted: list[bool] = []
-        viewport = self.window.start_tab().table.viewport()
-        from desktop_app.ui.boot.first_paint import FirstPaint
-
-        self._first_frame = FirstPaint(viewport, lambda: True, lambda: painted.append(True))
+        viewport = window.start_tab().table.viewport()
+        self._probes.append(FirstPaint(viewport, lambda: True, lambda: painted.append(True)))
         QTimer.singleShot(FIRST_FRAME_WAIT_MS, lambda: painted.append(False))
         while not painted:
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
     async def main(self) -> int:
-        task_sets.release()  # what the early window spawned starts now, on the running loop
         if self._early is not None:
             QTimer.singleShot(0, _set_application_version)
         try:
@@ -128,24 +124,18 @@ class WindowApp:
         finally:
             await self._close(opened)
 
-    def show(self, opened: Opened) -> None:
+    def show(self, opened: Opened, names: NamesRead | None = None) -> MainWindow:
+        """The window on ``opened``: its first tab now, everything else once that tab has painted."""
         if self.window is not None and self.window.workspace is opened.workspace:
-            return
-        from desktop_app.ui.models.lookups import prefetch
-
-        prefetch(opened.workspace.cache_file)  # SQLite reads the related names while the window's code loads
-        from desktop_app.ui.views.main_window import MainWindow
-
+            return self.window
         if self.window is not None:
             self.window.deleteLater()
-        window = MainWindow(opened.workspace)
+        window = MainWindow(opened.workspace, names)
         window.switch_requested.connect(lambda: self._post("switch"))
         opened.workspace.secret_unavailable.connect(self._secret_unavailable)
         window.closed.connect(lambda: self._post("closed"))
-        from desktop_app.ui.boot.first_paint import after_first_frame, watch_first_paint
-
-        self._probe = watch_first_paint(window, lambda: QTimer.singleShot(0, window.close))
-        window.load(rest_later=True)
+        self._probes.append(watch_first_paint(window, lambda: QTimer.singleShot(0, window.close)))
+        window.load_first()
         window.show()
 
         def go_online() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
@@ -155,10 +145,13 @@ class WindowApp:
             if not self.args.self_test:
                 QTimer.singleShot(0, window.report_cache_recovery)
 
-        after_first_frame(window.start_tab().table.viewport(), go_online)
+        viewport = window.start_tab().table.viewport()
+        after_first_frame(viewport, window.load_rest)  # the other tabs, one per turn of the loop
+        after_first_frame(viewport, go_online)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
             QTimer.singleShot(0, _set_application_version)
         self.window = window
+        return window
 
     def _secret_unavailable(self, message: str) -> None:
         """The keyring did not give the profile's secret: the window stays on the cache, offline (the status bar
@@ -181,8 +174,6 @@ class WindowApp:
     async def self_test(self, opened: Opened) -> int:
         """Open the window offscreen on the demo, sync, load every tab, check each has rows; 0 when all do."""
         import asyncio
-
-        from desktop_app.ui.views.main_window import MainWindow
 
         window = MainWindow(opened.workspace)
         self.window = window

@@ -92,23 +92,13 @@ class Lookups:
             self._by_type, self._totals = parsed
             self._pending = None  # a read still running is older than this one
 
-    def start_loading(self, cache_file: Any) -> None:
-        """Begin reading in a worker thread (or take over the :func:`prefetch` of the same file); the first use of
-        the lookups, or :meth:`wait`, takes the result, so the window builds its widgets while SQLite reads."""
-        started = _prefetched.pop(str(cache_file), None)
-        thread, outcome = started if started is not None else _start_reading(cache_file)
-
-        def finish() -> Parsed:
-            thread.join()
-            if "error" in outcome and started is not None:
-                # Read ahead before the cache was opened (and migrated or repaired): read again, now it is.
-                return _read_now(cache_file)
-            if "error" in outcome:
-                raise outcome["error"]
-            return parse_names(outcome["value"])
-
+    def start_loading(self, cache_file: Path, ahead: NamesRead | None = None) -> None:
+        """Begin reading in a worker thread (or take over ``ahead``, a read of the same file begun before the window
+        existed); the first use of the lookups, or :meth:`wait`, takes the result, so the window builds its widgets
+        while SQLite reads."""
+        read = ahead if ahead is not None and ahead.cache_file == cache_file else NamesRead(cache_file)
         with self._lock:
-            self._pending = finish
+            self._pending = read.result
 
     def value(self, type_: str, record_id: Any, attribute: str) -> str | None:
         if not isinstance(record_id, str):
@@ -134,37 +124,42 @@ class Lookups:
         return out[:limit]
 
 
-#: Reads started by :func:`prefetch`, by cache file, until a :class:`Lookups` takes them over.
-_prefetched: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
+class NamesRead:
+    """A read of a cache file's names and totals in a worker thread, handed to :meth:`Lookups.start_loading`.
 
+    The start begins one before PySide6 is even imported (SQLite works without the interpreter lock while Qt
+    loads); a window built later begins its own."""
 
-def prefetch(cache_file: Any) -> None:
-    """Start reading ``cache_file``'s lookups now, for the window about to be built on it: the start reads them
-    before PySide6 is even imported, and SQLite works without the interpreter lock while Qt loads. Nothing when
-    the file does not exist yet (the window then reads an empty cache itself)."""
-    if str(cache_file) not in _prefetched and Path(cache_file).is_file():
-        _prefetched[str(cache_file)] = _start_reading(cache_file)
+    def __init__(self, cache_file: Path, *, ahead: bool = False) -> None:
+        from desktop_app.store.columns import read_names
 
+        self.cache_file = cache_file
+        #: Started before the cache was opened (and maybe migrated or repaired): a failed read is done again.
+        self.ahead = ahead
+        self._outcome: dict[str, Any] = {}
 
-def forget_prefetch(cache_file: Any) -> None:
-    """Drop a read started by :func:`prefetch` (the file it read was set aside as damaged or too new)."""
-    _prefetched.pop(str(cache_file), None)
+        def read() -> None:
+            try:
+                self._outcome["value"] = read_names(cache_file, lookup_types(), all_totals())
+            except BaseException as exc:  # handed to the waiting thread, which raises it
+                self._outcome["error"] = exc
 
+        self._thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
+        self._thread.start()
 
-def _start_reading(cache_file: Any) -> tuple[threading.Thread, dict[str, Any]]:
-    from desktop_app.store.columns import read_names
+    @classmethod
+    def ahead_of(cls, cache_file: Path) -> NamesRead | None:
+        """Start reading ``cache_file`` ahead of the window; nothing when the file does not exist yet (the window
+        then reads the empty cache it creates itself)."""
+        return cls(cache_file, ahead=True) if Path(cache_file).is_file() else None
 
-    outcome: dict[str, Any] = {}
-
-    def read() -> None:
-        try:
-            outcome["value"] = read_names(cache_file, lookup_types(), all_totals())
-        except BaseException as exc:  # handed to the waiting thread, which raises it
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=read, name="stockroom-lookups", daemon=True)
-    thread.start()
-    return thread, outcome
+    def result(self) -> Parsed:
+        self._thread.join()
+        if "error" in self._outcome and self.ahead:
+            return _read_now(self.cache_file)
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return parse_names(self._outcome["value"])
 
 
 def _read_now(cache_file: Any) -> Parsed:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
 from desktop_app.ui.edits import EditController
-from desktop_app.ui.models.lookups import Lookups
+from desktop_app.ui.models.lookups import Lookups, NamesRead
 from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.theme import current_theme, set_theme
 from desktop_app.ui.views.resource_tab import ResourceTab
@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
     switch_requested = Signal()
     closed = Signal()
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, names: NamesRead | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.lookups = Lookups()
@@ -70,9 +70,9 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
-        # Names of related records, read in a thread; the first tab's first screenful reads its own from SQLite,
-        # and whatever first needs them all (another tab, the whole table) waits for this read.
-        self.lookups.start_loading(workspace.cache_file)
+        # Names of related records, read in a thread (``names``: begun before the window); the first tab's first
+        # screenful reads its own from SQLite, and whatever first needs them all (another tab, the whole table) waits.
+        self.lookups.start_loading(workspace.cache_file, names)
         for type_ in tab_types():
             self._waiting[type_] = QWidget()
             self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
@@ -123,12 +123,22 @@ class MainWindow(QMainWindow):
         return tab
 
     # -- opening ---------------------------------------------------------------------------------------------
-    def load(self, first: str = FIRST_TAB, *, rest_later: bool = False) -> None:
-        """Fill the tabs from the cache; the tab shown is read first so it paints first. With ``rest_later`` the
-        other tabs are built and filled once the window has painted its first frame (start-up), one per turn of the
-        event loop, otherwise now."""
+    def load(self, first: str = FIRST_TAB) -> None:
+        """Fill every tab from the cache now, the one shown first."""
+        self.load_first(first)
+        for type_ in tab_types():
+            if type_ != first:
+                self.tab_by_type[type_].load_from_cache()
+        self._tab_changed()
+
+    def load_first(self, first: str = FIRST_TAB) -> None:
+        """Build and fill only the tab shown, so it paints first (the start; :meth:`load_rest` follows its frame)."""
         self.tabs.setCurrentWidget(self.tab_by_type[first])
         self.tab_by_type[first].load_from_cache()
+        self._tab_changed()
+
+    def load_rest(self, first: str = FIRST_TAB) -> None:
+        """Build and fill the other tabs, one per turn of the event loop."""
         others = [type_ for type_ in tab_types() if type_ != first]
 
         def load_next() -> None:
@@ -136,14 +146,7 @@ class MainWindow(QMainWindow):
                 self.tab_by_type[others.pop(0)].load_from_cache()
                 QTimer.singleShot(0, load_next)
 
-        if rest_later:
-            from desktop_app.ui.boot.first_paint import after_first_frame
-
-            after_first_frame(self.tab_by_type[first].table.viewport(), load_next)
-        else:
-            for type_ in others:
-                self.tab_by_type[type_].load_from_cache()
-        self._tab_changed()
+        load_next()
 
     def report_cache_recovery(self) -> None:
         """Say once that the cache file was set aside, with how many queued edits came back from it and where the
