@@ -15,9 +15,9 @@ No Qt here: the window reaches it through its workspace (``Workspace.reorder``),
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.reorder.levels import StockLevelRow, in_priority_order
 from desktop_app.reorder.planner import Plan, PlanError, check_order, plan_priorities
@@ -26,7 +26,7 @@ from desktop_app.schema import STOCK_LEVELS
 if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient
     from desktop_app.store import Cache, OutboxEntry, RecordStore
-    from desktop_app.sync import PushResult
+    from desktop_app.sync import Editor, PushResult
 
 log = logging.getLogger(__name__)
 
@@ -54,25 +54,24 @@ class ReorderOutcome:
         return self.error is not None
 
 
-class EditPath(Protocol):
-    """What the controller needs of the edit path: the Editor itself, or the window's workspace around it."""
-
-    def update_many(
-        self, changes: Sequence[tuple[str, str, Mapping[str, Any]]], *, label: str | None = None
-    ) -> list[OutboxEntry]: ...
-
-    def discard(self, entry_id: str) -> None: ...
-
-    async def push(self) -> PushResult: ...
-
-
 class ReorderController:
-    """Reorders the stock levels of one inventory model through the cache, the outbox and the server."""
+    """Reorders the stock levels of one inventory model through the cache, the outbox and the server.
 
-    def __init__(self, cache: Cache, editor: EditPath, inventory_model_id: str) -> None:
+    ``push`` sends the outbox (the editor's own by default); the window passes its workspace's, which also keeps
+    track of being online and of the ids the server gave."""
+
+    def __init__(
+        self,
+        cache: Cache,
+        editor: Editor,
+        inventory_model_id: str,
+        *,
+        push: Callable[[], Awaitable[PushResult]] | None = None,
+    ) -> None:
         self._records = cache.records
         self._outbox = cache.outbox
         self._editor = editor
+        self._push = push or editor.push
         self.inventory_model_id = inventory_model_id
 
     # --- reading -------------------------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ class ReorderController:
         """Send what is queued and sort out this reorder's entries; see the module docstring for the endings."""
         outcome = ReorderOutcome(plan=queued.plan)
         if queued.entry_ids:
-            result = await self._editor.push()
+            result = await self._push()
             outcome.offline = result.offline
         refused: list[OutboxEntry] = []
         waiting: list[OutboxEntry] = []
@@ -172,7 +171,7 @@ class ReorderController:
         if not restore:
             return 0
         entries = self._editor.update_many(restore, label="Put back a refused reorder")
-        await self._editor.push()
+        await self._push()
         return sum(1 for entry in entries if self._outbox.entry(entry.id) is None)
 
 

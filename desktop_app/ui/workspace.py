@@ -19,8 +19,9 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.connection import Connection
 from desktop_app.errors import StockroomError
-from desktop_app.reorder.planner import PlanError
 from desktop_app.schema import STOCK_LEVELS, FieldError, synced_types
+from desktop_app.store.records import OP_KEY
+from desktop_app.ui.link import Link
 from desktop_app.ui.outcome import CacheView, Outcome, Status, outcome_of, refusal, reorder_outcome
 from desktop_app.ui.tasks import TaskSet
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient, Page, Token
     from desktop_app.reorder.controller import QueuedReorder, ReorderController
     from desktop_app.reorder.levels import StockLevelRow
-    from desktop_app.store import Cache, OutboxEntry
+    from desktop_app.store import Cache, EntryState
     from desktop_app.store.records import Relationships
     from desktop_app.sync import Editor, PushResult
 
@@ -68,19 +69,14 @@ class Workspace(QObject):
         self._cache = cache
         self.cache_file = cache_file
         self.tasks = tasks or TaskSet()
-        # A profile opened without its secret reads it from the keyring with its first request (see _unlock).
-        self.forced_offline = offline or (connection.credentials is None and not connection.can_load_secret)
+        self._link = Link(connection, offline=offline, on_token=self._token_issued, on_refused=self._secret_refused)
         self.online = not self.forced_offline
         self.mode = "test" if connection.token is None or connection.token.test else "live"
         self._editor: Editor | None = None
         self._sync_task: asyncio.Task[None] | None = None
-        self._client: CommerceLayerClient | None = None
-        self._unlocking: asyncio.Future[bool] | None = None
         self._push_lock: asyncio.Lock | None = None
         #: Reorders queued and not yet judged, by their first outbox entry: their planner and what it queued.
         self._reorders: dict[str, tuple[ReorderController, QueuedReorder]] = {}
-        #: Why the workspace works offline when it was not asked to (the keyring did not give the secret).
-        self.offline_reason: str | None = None
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
         self.confirmed_ids: dict[str, str] = {}
         self._on_close = on_close
@@ -104,20 +100,32 @@ class Workspace(QObject):
         return self.connection.name
 
     # -- network ---------------------------------------------------------------------------------------------
-    def make_client(self) -> CommerceLayerClient:
-        """The workspace's one client (one connection pool per organisation); closed by :meth:`aclose`."""
-        if self.connection.credentials is None:
-            from desktop_app.api import NetworkError
+    @property
+    def forced_offline(self) -> bool:
+        """Working from the cache only: asked to, or the keyring gave no secret."""
+        return self._link.forced_offline
 
-            raise NetworkError("working offline: no credentials for this session")
-        if self._client is None:
-            self._client = self.connection.client(on_token=self._token_issued)
-        return self._client
+    @forced_offline.setter
+    def forced_offline(self, value: bool) -> None:
+        self._link.forced_offline = value
+
+    @property
+    def offline_reason(self) -> str | None:
+        """Why the workspace works offline when it was not asked to (the keyring did not give the secret)."""
+        return self._link.offline_reason
+
+    def make_client(self) -> CommerceLayerClient:
+        return self._link.client()
+
+    async def ready_client(self) -> CommerceLayerClient:
+        return await self._link.ready_client()
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
+        await self._link.aclose()
+
+    def _secret_refused(self, message: str) -> None:
+        self._set_online(False)
+        self.secret_unavailable.emit(message)
 
     def _token_issued(self, token: Token) -> None:
         self.connection.save_token(token)
@@ -139,44 +147,6 @@ class Workspace(QObject):
     @property
     def syncing(self) -> bool:
         return self._sync_task is not None and not self._sync_task.done()
-
-    async def ready_client(self) -> CommerceLayerClient:
-        """:meth:`make_client`, once the profile's secret has been read; ``NetworkError`` when working offline."""
-        if not await self._unlock():
-            from desktop_app.api import NetworkError
-
-            raise NetworkError("working offline: no client secret for this session")
-        return self.make_client()
-
-    async def _unlock(self) -> bool:
-        """The profile's secret, read from the keyring in a thread on first need: after the window has painted
-        from the cache, and without freezing it while the keyring answers (or asks to be unlocked). ``False``
-        (and offline from then on) when the keyring cannot give it; one read serves every caller."""
-        import asyncio
-
-        if self.connection.credentials is not None:
-            return True
-        if self.forced_offline or not self.connection.can_load_secret:
-            return False
-        if self._unlocking is None:
-            self._unlocking = asyncio.ensure_future(self._read_secret())
-        return await asyncio.shield(self._unlocking)
-
-    async def _read_secret(self) -> bool:
-        import asyncio
-
-        from desktop_app.errors import StockroomError
-
-        try:
-            await asyncio.to_thread(self.connection.load_secret)
-        except StockroomError as exc:
-            log.warning("no client secret for %s: %s", self.name, exc)
-            self.offline_reason = str(exc)
-            self.forced_offline = True
-            self._set_online(False)
-            self.secret_unavailable.emit(str(exc))
-            return False
-        return True
 
     async def fetch_page(self, type_: str, filters: Mapping[str, Any] | None, number: int, size: int) -> Page | None:
         """Page ``number`` of a type the cache does not hold yet, from the server; ``None`` (and offline from now)
@@ -215,7 +185,7 @@ class Workspace(QObject):
         message = "Up to date"
         ok = True
         try:
-            if not await self._unlock():
+            if not await self._link.ready():
                 ok, message = False, f"Offline: {self.offline_reason or 'no client secret for this session'}"
                 return
             client = self.make_client()
@@ -281,9 +251,11 @@ class Workspace(QObject):
     def reorder(self, inventory_model_id: str, order: Sequence[str]) -> Outcome:
         """A new shipping order for one inventory model's stock levels: the fewest priority changes, queued as
         one action. Its :meth:`verdict` puts the server's order back if the server refuses any of them."""
+        # Here, not above: the planner is not needed before the first frame (~2 ms, -X importtime).
         from desktop_app.reorder.controller import ReorderController
+        from desktop_app.reorder.planner import PlanError
 
-        controller = ReorderController(self._cache, _ReorderPath(self), inventory_model_id)
+        controller = ReorderController(self._cache, self._edit_path, inventory_model_id, push=self._push_locked)
         try:
             queued = controller.queue(controller.plan(order))
         except (PlanError, FieldError, StockroomError) as exc:
@@ -304,19 +276,20 @@ class Workspace(QObject):
 
     def retry(self, entry_id: str) -> Outcome:
         """Send an edit the server refused once more (after what it objected to was fixed elsewhere)."""
-        entry = self._cache.outbox.entry(entry_id)
-        if entry is None or entry.state != "failed":
-            return Outcome(Status.DISCARDED, "") if entry is None else outcome_of(entry, offline=self.offline)
-        self._edit_path.retry(entry_id)
-        return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry_id,)))
+        return self._requeue(entry_id, "failed", lambda: self._edit_path.retry(entry_id))
 
     def resolve(self, entry_id: str, keep: Literal["mine", "theirs"]) -> Outcome:
         """Settle a conflict: ``mine`` sends our values over the server's, ``theirs`` drops ours of the fields
         that conflict (the edit's other fields still go)."""
+        return self._requeue(entry_id, "conflict", lambda: self._edit_path.resolve(entry_id, keep))
+
+    def _requeue(self, entry_id: str, state: EntryState, decide: Callable[[], None]) -> Outcome:
         entry = self._cache.outbox.entry(entry_id)
-        if entry is None or entry.state != "conflict":
-            return Outcome(Status.DISCARDED, "") if entry is None else outcome_of(entry, offline=self.offline)
-        self._edit_path.resolve(entry_id, keep)
+        if entry is None:
+            return Outcome(Status.DISCARDED, "")
+        if entry.state != state:
+            return outcome_of(entry, offline=self.offline)
+        decide()
         return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry_id,)))
 
     def send_now(self) -> None:
@@ -349,8 +322,6 @@ class Workspace(QObject):
             return record_id
         if entry_id in self.confirmed_ids:
             return self.confirmed_ids[entry_id]
-        from desktop_app.store.records import OP_KEY
-
         for record in self._cache.records.find(type_):
             if (record.attributes.get("metadata") or {}).get(OP_KEY) == entry_id:
                 return record.id
@@ -358,9 +329,9 @@ class Workspace(QObject):
 
     def stock_levels(self, inventory_model_id: str) -> list[StockLevelRow]:
         """One inventory model's stock levels as the person sees them (queued edits applied), by priority."""
-        from desktop_app.reorder.controller import ReorderController
+        from desktop_app.reorder.controller import ReorderController  # as in reorder()
 
-        return ReorderController(self._cache, _ReorderPath(self), inventory_model_id).rows()
+        return ReorderController(self._cache, self._edit_path, inventory_model_id).rows()
 
     def _queued(self, outcome: Outcome, *, ids: Sequence[str] | None = None, send: bool = True) -> Outcome:
         self._notify({outcome.type: list(ids) if ids is not None else [outcome.record_id]})
@@ -392,10 +363,16 @@ class Workspace(QObject):
         async with self._lock():
             return await self._push_now()
 
+    async def _push_locked(self) -> PushResult:
+        """:meth:`_push_now` for the reorder planner, which pushes while the workspace holds the lock."""
+        from desktop_app.sync import PushResult
+
+        return await self._push_now() or PushResult(offline=True)
+
     async def _push_now(self) -> PushResult | None:
         from desktop_app.api import NetworkError
 
-        if self.forced_offline or not await self._unlock():
+        if self.forced_offline or not await self._link.ready():
             return None
         queued = {e.id: (e.type, e.record_id) for e in self._cache.outbox.entries()}
         if not any(e.state == "pending" for e in self._cache.outbox.entries()):
@@ -427,28 +404,6 @@ class Workspace(QObject):
     def close(self) -> None:
         self.cancel_sync()
         self.tasks.cancel_all()
-        if self._unlocking is not None:
-            self._unlocking.cancel()  # a keyring read still running in its thread is left to end unheard
+        self._link.close()
         if self._on_close is not None:
             self._on_close()
-
-
-class _ReorderPath:
-    """The reorder planner's edit path inside the workspace: its pushes are the workspace's (online state, confirmed
-    ids and changed rows tracked), run while the workspace already holds its push lock."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self._workspace = workspace
-
-    def update_many(
-        self, changes: Sequence[tuple[str, str, Mapping[str, Any]]], *, label: str | None = None
-    ) -> list[OutboxEntry]:
-        return self._workspace._edit_path.update_many(changes, label=label)
-
-    def discard(self, entry_id: str) -> None:
-        self._workspace._edit_path.discard(entry_id)
-
-    async def push(self) -> PushResult:
-        from desktop_app.sync import PushResult
-
-        return await self._workspace._push_now() or PushResult(offline=True)
