@@ -15,8 +15,9 @@ from typing import IO
 
 from desktop_app.errors import StockroomError, UsageError
 
-#: SQLite's primary result code for "database or disk is full".
+#: SQLite's primary result codes for "database or disk is full" and for a damaged file.
 _SQLITE_FULL = 13
+_DAMAGED = {11, 26}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -36,8 +37,14 @@ def guarded(handler: Handler) -> Handler:
         try:
             return handler(args)
         except sqlite3.Error as error:
-            if getattr(error, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL:
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code == _SQLITE_FULL:
                 raise _disk_full() from None
+            if code in _DAMAGED:
+                raise StockroomError(
+                    f"the cache file is damaged ({error}); run the command again: the file will be set aside and "
+                    "its queued edits recovered"
+                ) from None
             raise StockroomError(f"the cache could not be read or written ({error})") from None
         except OSError as error:
             if error.errno in (errno.ENOSPC, errno.EDQUOT):

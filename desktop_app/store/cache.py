@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.store.core import Database
-from desktop_app.store.database import mark_closed, open_database
+from desktop_app.store.database import forget_state, mark_closed, open_database
 from desktop_app.store.outbox import Outbox
 from desktop_app.store.record_store import RecordStore
 from desktop_app.store.sync_state import SyncStateStore
@@ -42,8 +42,13 @@ class Cache:
         return cls(connection, path, message)
 
     def close(self) -> None:
+        """Close the file; a session that met a damaged page leaves it to be checked whole (and set aside, its
+        queued edits recovered) at the next open, instead of recording it as cleanly closed."""
         self.database.close()
-        mark_closed(self.path)
+        if self.database.damaged:
+            forget_state(self.path)
+        else:
+            mark_closed(self.path)
 
     def __enter__(self) -> Cache:
         return self

@@ -12,6 +12,9 @@ from typing import Any
 
 from desktop_app.schema import format_datetime
 
+#: SQLite's answers meaning "this file is damaged or is no database at all" (SQLITE_CORRUPT, SQLITE_NOTADB).
+_DAMAGED = {11, 26}
+
 #: One encoder for every row written (``json.dumps`` with options builds a new one per call).
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -37,6 +40,12 @@ class Database:
         self.connection = connection
         self._lock = threading.RLock()
         self._depth = 0
+        #: SQLite found a damaged page during this session: the file must be checked whole at its next open.
+        self.damaged = False
+
+    def _note(self, error: BaseException) -> None:
+        if isinstance(error, sqlite3.DatabaseError) and getattr(error, "sqlite_errorcode", 0) & 0xFF in _DAMAGED:
+            self.damaged = True
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -52,7 +61,8 @@ class Database:
             self._depth = 1
             try:
                 yield self.connection
-            except BaseException:
+            except BaseException as error:
+                self._note(error)
                 self._depth = 0
                 self.connection.execute("ROLLBACK")
                 raise
@@ -63,12 +73,20 @@ class Database:
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection for a few reads in a row, without a transaction of its own (no write lock taken)."""
         with self._lock:
-            yield self.connection
+            try:
+                yield self.connection
+            except sqlite3.DatabaseError as error:
+                self._note(error)
+                raise
 
     def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
         """Rows of one statement, outside any transaction of the caller's (reads, and pragmas)."""
         with self._lock:
-            return self.connection.execute(sql, params).fetchall()
+            try:
+                return self.connection.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as error:
+                self._note(error)
+                raise
 
     def close(self) -> None:
         with self._lock:

@@ -303,6 +303,12 @@ def _needs_full_check(path: Path) -> bool:
     )
 
 
+def forget_state(path: Path) -> None:
+    """Drop what a clean close recorded, so the next open checks the file whole."""
+    with contextlib.suppress(OSError):
+        _state_path(path).unlink()
+
+
 def mark_closed(path: Path) -> None:
     """Record how a clean session left the file, so the next open can skip the full check."""
     state = _read_state(path)

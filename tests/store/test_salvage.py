@@ -144,3 +144,21 @@ def test_cache_and_data_folders_are_owner_only(fresh_sandbox: SandboxProcess, tm
     assert cli.cache_file in files
     for file in files:
         assert file.stat().st_mode & 0o777 == 0o600, file
+
+
+def test_damage_the_open_check_could_not_see_is_set_aside_at_the_next_open(
+    fresh_sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    """A page damaged without changing the file's size or time passes the quick open; the command that meets it
+    says so, and the next open checks the file whole, sets it aside and recovers the rest."""
+    cli = Cli(fresh_sandbox, tmp_path)
+    assert cli.run("sync", "--resources", "stock_items,skus,stock_locations").returncode == 0
+    _queue(cli)
+    before = cli.cache_file.stat()
+    lost = garbage_on_an_outbox_page(cli.cache_file)
+    os.utime(cli.cache_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    met = cli.run("status", secret=False)
+    assert met.returncode == 1 and "damaged" in met.stderr and "run the command again" in met.stderr, met.stderr
+    again = cli.run("status", secret=False)
+    assert again.returncode == 0 and "moved to" in again.stderr, again.stderr
+    assert f"{EDITS - lost:,} queued edits recovered" in again.stderr and f"{lost:,} queued edit" in again.stderr
