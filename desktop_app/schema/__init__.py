@@ -3,6 +3,7 @@
 from desktop_app.schema.app import (
     Action,
     AppType,
+    BelowTotal,
     Column,
     Total,
     all_totals,
@@ -65,6 +66,7 @@ __all__ = [
     "TYPE_ALIASES",
     "Action",
     "AppType",
+    "BelowTotal",
     "Column",
     "Condition",
     "Field",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
+from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type
 
 #: Attributes whose column starts hidden (the column chooser shows them): ids, write-only helpers, long texts.
@@ -74,6 +75,21 @@ class Column:
         """The derived value from the row's ``inputs`` (what ``compute`` returns)."""
         assert self.compute is not None, f"{self.key} is not a derived column"
         return self.compute(*inputs)
+
+
+@dataclass(frozen=True)
+class BelowTotal:
+    """An attribute that may go below one of the row's totals only when the person says so: a stock item's
+    quantity below its reserved quantity leaves placed orders short.
+
+    Commerce Layer takes any quantity unless the update carries the ``trigger`` (``_validate``), which makes it
+    refuse a quantity smaller than the reserved one (API-NOTES, "Stock items"). So an ordinary edit carries the
+    trigger (the server catches a reservation made since the last sync), and an edit the person confirmed below
+    the total goes without it (with it, the server would refuse what they chose)."""
+
+    attribute: str
+    total: str
+    trigger: str
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,11 @@ class AppType:
     in_figures: bool = False
     #: Its changes move a SKU's availability per inventory model (Find SKU).
     in_availability: bool = False
+    #: Lowest values Stockroom accepts where the API takes any (Commerce Layer's dashboard refuses a stock item's
+    #: quantity below zero; the API lets it through): ``(attribute, minimum)`` pairs.
+    at_least: tuple[tuple[str, int], ...] = ()
+    #: An attribute the window confirms before it goes below a total of the row (see :class:`BelowTotal`).
+    below_total: BelowTotal | None = None
 
     @property
     def name(self) -> str:
@@ -149,6 +170,13 @@ class AppType:
             return ()
         state = attributes.get(self.state_field)
         return tuple(a for a in self.actions if state in a.states)
+
+    def check(self, attributes: Mapping[str, Any]) -> None:
+        """Refuse what Stockroom's own rules refuse (``at_least``), naming the field, for every way an edit comes in."""
+        for name, minimum in self.at_least:
+            value = attributes.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value < minimum:
+                raise FieldError(name, f"must be {minimum:,} or more", "greater_than_or_equal_to")
 
     def action(self, trigger: str) -> Action:
         for candidate in self.actions:
@@ -232,6 +260,8 @@ _ENTRIES = (
         window_edits=True,
         inline_edits=frozenset({"quantity"}),
         command_edits=True,
+        at_least=(("quantity", 0),),
+        below_total=BelowTotal("quantity", "reserved", "_validate"),
         not_included=frozenset({"reserved_stock"}),
         thresholds=True,
         in_figures=True,
@@ -357,6 +387,7 @@ __all__ = [
     "TRANSFER_ACTIONS",
     "Action",
     "AppType",
+    "BelowTotal",
     "Column",
     "Total",
     "all_totals",

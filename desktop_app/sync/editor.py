@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import StockroomError, UsageError
-from desktop_app.schema import FieldError, Resource, check_attributes, get_resource, synced_types
+from desktop_app.schema import FieldError, Resource, app_type, check_attributes, get_resource, synced_types
 from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Cache, OutboxEntry, UnknownRecordError
 from desktop_app.store.outbox import base_of
 from desktop_app.store.records import Relationships
@@ -197,6 +197,7 @@ def _checked(resource: Resource, attributes: Mapping[str, Any], action: str) -> 
     """The attributes coerced; a required field emptied is refused here, as the server would (an update that
     could only come back refused would hold the record's later edits behind it)."""
     clean = check_attributes(resource, attributes, action)
+    app_type(resource.type).check(clean)
     for name, value in clean.items():
         spec = resource.fields[name]
         if value is None and spec.required and spec.required_when is None:

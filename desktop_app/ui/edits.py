@@ -83,6 +83,11 @@ class EditController(QObject):
 
         answer = RecordDialog.ask(self.window, resource, self.lookups, record, values=values, errors=errors)
         if answer is not None and (answer[0] or answer[1]):
+            attributes = self.guarded(type_, record_id, answer[0])
+            if attributes is None:
+                self._reopen(lambda: self.edit_record(type_, record_id, answer))
+                return
+            answer = (attributes, answer[1])
             self.workspace.tasks.spawn(self._submit_update(type_, record_id, answer), name=f"update {type_}")
 
     def delete_records(self, type_: str, ids: list[str]) -> None:
@@ -112,11 +117,52 @@ class EditController(QObject):
         if record is None:
             return
         before: Values = ({k: record.attributes.get(k) for k in changes}, {})
-        after: Values = (dict(changes), {})
+        guarded = self.guarded(type_, record_id, changes)
+        if guarded is None:
+            return
+        after: Values = (guarded, {})
         if not self.workspace.update(type_, record_id, *after).stands:
             return
         label = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in changes.items())
         self.undo_stack.push(UpdateCommand(self.workspace, type_, record_id, before, after, f"Set {label}"))
+
+    def guarded(self, type_: str, record_id: str, attributes: dict[str, Any]) -> dict[str, Any] | None:
+        """``attributes`` as they should be sent, or ``None`` when the person kept a value from going below its
+        row's total (a quantity below the reserved one). An ordinary edit carries the type's validating trigger so
+        the server refuses what a reservation made since the last sync would leave short; a value the person
+        confirmed below the total goes without it, which is what makes the server accept it."""
+        rule = app_type(type_).below_total
+        if rule is None or not isinstance(attributes.get(rule.attribute), int):
+            return attributes
+        value = attributes[rule.attribute]
+        total = self.lookups.total(rule.total, record_id)
+        if value >= total:
+            return {**attributes, rule.trigger: True}
+        from desktop_app.ui.dialogs.messages import Messages
+
+        field = get_resource(type_).fields[rule.attribute].label.lower()
+        text = (
+            f"{self.record_name(type_, record_id)}: {field} {value:,} is below the {rule.total} quantity "
+            f"({total:,}). Orders already placed would be left {total - value:,} short.\n\n"
+            f"Save {value:,} anyway? Commerce Layer accepts it when asked not to check the {rule.total} quantity."
+        )
+        return dict(attributes) if Messages.confirm_below_total(self.window, text) else None
+
+    def record_name(self, type_: str, record_id: str) -> str:
+        """A record as a person knows it: its own name or code, else what it joins ("SKU-1 at Milan Depot")."""
+        record = self.workspace.cached.records.get(type_, record_id)
+        if record is None:
+            return record_id
+        own = record.attributes.get("name") or record.attributes.get("code")
+        if own:
+            return str(own)
+        names = []
+        # The API lists where before what (stock location, then SKU); people say what first: "SKU at place".
+        for rel in reversed(get_resource(type_).to_one):
+            entry = self.lookups.by_type.get(rel.target, {}).get(str(record.relationships.get(rel.name)))
+            if entry:
+                names.append(str(entry.get("name") or entry.get("code")))
+        return " at ".join(names) if names else record_id
 
     def run_action(self, type_: str, record_id: str, trigger: str) -> None:
         """Send one step of a record's life cycle (a transfer's Start picking) as an update of its trigger, through

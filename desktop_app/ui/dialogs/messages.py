@@ -1,4 +1,4 @@
-"""Small dialogs: an error without a traceback, a delete confirmation, About.
+"""Small dialogs: an error without a traceback, a delete confirmation, a value below its row's total, About.
 
 Each opens through a function tests can replace; the error dialog keeps the technical details (the log has the
 traceback) behind "Show details" so a person reads one sentence first.
@@ -32,6 +32,12 @@ class Messages:
         return answer == QMessageBox.StandardButton.Yes
 
     @classmethod
+    def confirm_below_total(cls, parent: QWidget | None, text: str) -> bool:
+        """Whether to save a value below a total of its row (a quantity below the reserved one); Cancel is the
+        default."""
+        return below_total_box(parent, text).exec() == QMessageBox.StandardButton.Save
+
+    @classmethod
     def about(cls, parent: QWidget | None) -> None:
         from desktop_app import __version__
 
@@ -42,3 +48,16 @@ class Messages:
             "<p>Inventory models, stock levels and stock items of a Commerce Layer organisation, "
             "online and offline.</p><p>Edits are kept in a local outbox until the server confirms them.</p>",
         )
+
+
+def below_total_box(parent: QWidget | None, text: str) -> QMessageBox:
+    """The question :meth:`Messages.confirm_below_total` asks (built apart so its look can be checked)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Below the reserved quantity",
+        text,
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_app.schema import FieldError, Resource, get_resource, lookup_types
+from desktop_app.schema import FieldError, Resource, app_type, get_resource, lookup_types
 from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, input_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
@@ -109,6 +109,7 @@ class RecordDialog(QDialog):
         for name, field_input in self.inputs.items():
             try:
                 value = field_input.value()
+                app_type(self.resource.type).check({name: value})
             except FieldError as exc:
                 problems[name] = exc.message
                 continue

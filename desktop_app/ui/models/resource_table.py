@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.schema import Column, FieldError, coerce, enum_label, get_resource, parse_text
+from desktop_app.schema import Column, FieldError, app_type, coerce, enum_label, get_resource, parse_text
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.query_worker import INLINE_ROWS, QueryWorker
@@ -229,9 +229,7 @@ class ResourceTableModel(QAbstractTableModel):
         if role == _CHECK:
             value = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
         try:
-            parsed = parse_text(column.field, value) if isinstance(value, str) else coerce(column.field, value)
-            if parsed is None and column.field.required:
-                raise FieldError(column.field.name, "can't be blank", "blank")
+            parsed = self.parse(index.column(), value)
         except FieldError as exc:
             self.edit_rejected.emit(f"{column.label}: {exc.message}")
             return False
@@ -240,6 +238,17 @@ class ResourceTableModel(QAbstractTableModel):
             return False
         self.inline_edit_requested.emit(row[0], {column.key: parsed})
         return True
+
+    def parse(self, column_number: int, value: Any) -> Any:
+        """What an inline edit of ``column_number`` would send: text read by the field's type, checked against
+        Stockroom's own rules; raises FieldError naming the field (the cell's editor shows it before closing)."""
+        column = self.columns[column_number]
+        assert column.field is not None, f"{column.key} is not edited in place"
+        parsed = parse_text(column.field, value) if isinstance(value, str) else coerce(column.field, value)
+        if parsed is None and column.field.required:
+            raise FieldError(column.field.name, "can't be blank", "blank")
+        app_type(self.type).check({column.key: parsed})
+        return parsed
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or not self.columns[column].sortable:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
+from desktop_app.ui.views.cell_editor import NumberCellDelegate
 
 #: Bumped whenever the default columns change, so a saved layout never lands on the wrong columns.
 SETTINGS_VERSION = 3
@@ -32,6 +33,8 @@ class RecordTableView(QTableView):
         self._viewport = self.findChild(QWidget, "qt_scrollarea_viewport") or self.viewport()
         self.proxy = proxy
         self.setModel(proxy)
+        self.cell_editor = NumberCellDelegate(proxy.source(), self)
+        self.setItemDelegate(self.cell_editor)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(
