@@ -23,6 +23,7 @@ from keyring.backend import KeyringBackend
 from desktop_app.api.auth import Token
 from desktop_app.errors import StockroomError
 from desktop_app.logs import register_secret
+from desktop_app.session_bus import has_session_bus
 
 SERVICE = "stockroom"
 _ENTRY_VERSION = 1
@@ -81,7 +82,7 @@ def _is_file_backend(backend: KeyringBackend) -> bool:
 def _secret_service_problem() -> str:
     """Why the Secret Service backend is not viable, in plain words (Linux only)."""
     address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    if not address:
+    if not has_session_bus():
         return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service can be reached"
     try:
         from keyring.backends.SecretService import Keyring as SecretService

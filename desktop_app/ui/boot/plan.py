@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from desktop_app import config
 from desktop_app.connection import Connection, resolve_connection
 from desktop_app.errors import StockroomError
+from desktop_app.session_bus import settle_session_bus
 from desktop_app.store import cache_path
 from desktop_app.ui.boot.opening import Opened, open_cache_file
 from desktop_app.ui.models.lookups import NamesRead
@@ -47,6 +48,7 @@ def run_window(args: argparse.Namespace) -> int:
     """Open the window (or run the self-test); returns the process exit code."""
     if getattr(args, "self_test", False):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    settle_session_bus()  # before Qt: no bus autolaunched behind the window, left running after it
     plan = plan_now(args)  # 1
     names = NamesRead.ahead_of(plan.cache_file) if plan is not None else None  # 2
     # Imported only now (3): SQLite reads the names while PySide6 loads; the start plan test checks it waits.
