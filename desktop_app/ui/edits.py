@@ -66,7 +66,7 @@ class EditController(QObject):
         if not app_type(type_).window_edits:
             self.message.emit(f"{resource.plural_label} are read-only here")
             return
-        from desktop_app.ui.dialogs.record_dialog import RecordDialog
+        from desktop_app.ui.dialogs.record_dialog import RecordDialog  # dialogs load when first opened, not at start
 
         answer = RecordDialog.ask(self.window, resource, self.lookups, values=values, errors=errors)
         if answer is not None:
@@ -79,7 +79,7 @@ class EditController(QObject):
         record = self.workspace.cached.records.get(type_, record_id)
         if record is None or not app_type(type_).window_edits:
             return
-        from desktop_app.ui.dialogs.record_dialog import RecordDialog
+        from desktop_app.ui.dialogs.record_dialog import RecordDialog  # as in new_record
 
         answer = RecordDialog.ask(self.window, resource, self.lookups, record, values=values, errors=errors)
         if answer is not None and (answer[0] or answer[1]):
@@ -95,7 +95,7 @@ class EditController(QObject):
         if not ids or not app_type(type_).window_edits:
             return
         what = resource.label.lower() if len(ids) == 1 else resource.plural_label.lower()
-        from desktop_app.ui.dialogs.messages import Messages
+        from desktop_app.ui.dialogs.messages import Messages  # as in new_record
 
         if not Messages.confirm_delete(self.window, what, len(ids)):
             return

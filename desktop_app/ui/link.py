@@ -65,7 +65,7 @@ class Link:
     async def ready(self) -> bool:
         """The profile's secret, read on first need; ``False`` (and offline from then on) when the keyring cannot
         give it. One read serves every caller."""
-        import asyncio
+        import asyncio  # loads after the first frame (boot/plan.py); the link is made before
 
         if self.connection.credentials is not None:
             return True
@@ -76,7 +76,7 @@ class Link:
         return await asyncio.shield(self._unlocking)
 
     async def _read_secret(self) -> bool:
-        import asyncio
+        import asyncio  # as in ready()
 
         try:
             await asyncio.to_thread(self.connection.load_secret)

@@ -81,7 +81,7 @@ class TaskSet:
             later = Deferred(self, coro, name)
             self._holding.waiting.append(later)
             return later  # type: ignore[return-value]  # answers done() and cancel() like the task it becomes
-        import asyncio
+        import asyncio  # loads after the first frame (boot/plan.py); spawns before it are held
 
         task = asyncio.ensure_future(coro)
         if name:
@@ -116,7 +116,7 @@ class TaskSet:
 
     async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Wait until every task started so far (and any they start) has ended; tests and the self-test use it."""
-        import asyncio
+        import asyncio  # as in spawn()
 
         deadline = asyncio.get_running_loop().time() + timeout
         while self._tasks:

@@ -90,7 +90,7 @@ class Workspace(QObject):
     def _edit_path(self) -> Editor:
         """The Editor: built on first use, so a start from the cache does not load the network stack."""
         if self._editor is None:
-            from desktop_app.sync import Editor
+            from desktop_app.sync import Editor  # the HTTP stack: after the first frame, in warm_up_network's thread
 
             self._editor = Editor(self._cache, self.make_client)
         return self._editor
@@ -151,6 +151,7 @@ class Workspace(QObject):
     async def fetch_page(self, type_: str, filters: Mapping[str, Any] | None, number: int, size: int) -> Page | None:
         """Page ``number`` of a type the cache does not hold yet, from the server; ``None`` (and offline from now)
         when the server cannot be reached."""
+        # The HTTP stack loads after the first frame (warm_up_network), not with the window.
         from desktop_app.api import NetworkError
         from desktop_app.sync import includes
 
@@ -176,6 +177,7 @@ class Workspace(QObject):
             self._sync_task.cancel()
 
     async def _sync(self, types: tuple[str, ...], full: bool) -> None:
+        # asyncio (after the first frame, boot/plan.py) and the HTTP stack are not loaded when the workspace is made.
         import asyncio
 
         from desktop_app.api import ApiError, NetworkError
@@ -353,7 +355,7 @@ class Workspace(QObject):
     def _lock(self) -> asyncio.Lock:
         """One push at a time: a verdict's push starts after the edit was queued, so it reports that edit."""
         if self._push_lock is None:
-            import asyncio
+            import asyncio  # as in _sync
 
             self._push_lock = asyncio.Lock()
         return self._push_lock
@@ -365,18 +367,18 @@ class Workspace(QObject):
 
     async def _push_locked(self) -> PushResult:
         """:meth:`_push_now` for the reorder planner, which pushes while the workspace holds the lock."""
-        from desktop_app.sync import PushResult
+        from desktop_app.sync import PushResult  # as in _sync
 
         return await self._push_now() or PushResult(offline=True)
 
     async def _push_now(self) -> PushResult | None:
-        from desktop_app.api import NetworkError
+        from desktop_app.api import NetworkError  # as in _sync
 
         if self.forced_offline or not await self._link.ready():
             return None
         queued = {e.id: (e.type, e.record_id) for e in self._cache.outbox.entries()}
         if not any(e.state == "pending" for e in self._cache.outbox.entries()):
-            from desktop_app.sync import PushResult
+            from desktop_app.sync import PushResult  # as in _sync
 
             return PushResult()  # nothing to send: no request, and no claim about being online
         result: PushResult | None

@@ -64,3 +64,28 @@ async def test_other_tabs_are_built_after_the_first_tab_has_painted(
         finally:
             window.close()
             window.deleteLater()
+
+
+@pytest.mark.asyncio
+async def test_a_window_closed_before_its_other_tabs_are_built_stops_building_them(
+    sandbox: Any, synced_dir: Path, tmp_path: Path
+) -> None:
+    """Closing right after the first frame (the bench's start does) closes the cache next: the tabs still waiting
+    must not read it (a closed database, reported in a modal dialog that held the closing process open)."""
+    import asyncio
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(synced_dir, data_dir)
+    async with workspace_open(connection_to(sandbox), data_dir, offline=True) as opened:
+        window = MainWindow(opened.workspace)
+        try:
+            window.load_first()
+            window.show()
+            window.load_rest()  # the first of the others now, the rest one per turn of the loop
+            window.close()
+            built = list(window.tab_by_type.built)
+            for _ in range(10):
+                await asyncio.sleep(0.01)
+            assert list(window.tab_by_type.built) == built and len(built) < len(tab_types())
+        finally:
+            window.deleteLater()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import config
-from desktop_app.connection import Connection
+from desktop_app.connection import Connection, resolve_connection
 from desktop_app.errors import UsageError
 from desktop_app.store import Cache, cache_path
 from desktop_app.ui.tasks import TaskSet
@@ -48,7 +48,7 @@ class Opened:
 
 async def in_thread(work: Callable[[], Any]) -> Any:
     """Run blocking start-up work (starting the sandbox) in a plain thread, polling for the result."""
-    import asyncio
+    import asyncio  # loads after the first frame (boot/plan.py)
 
     outcome: dict[str, Any] = {}
 
@@ -104,8 +104,6 @@ async def open_demo(tasks: TaskSet, sandbox: Any = None) -> Opened:
 
 async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | None:
     """``--demo``, ``--offline``, the last (or named) profile, else the sign-in dialog; ``None`` when cancelled."""
-    from desktop_app.connection import resolve_connection
-
     data_dir = config.data_dir(getattr(args, "data_dir", None))
     if getattr(args, "demo", False) or getattr(args, "self_test", False):
         return await open_demo(tasks)
@@ -124,7 +122,7 @@ async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | N
 
 async def sign_in(args: argparse.Namespace, tasks: TaskSet, parent: Any = None) -> Opened | None:
     """The sign-in dialog (profile fields, Test connection, Try the demo); ``None`` when cancelled."""
-    from desktop_app.ui.dialogs.sign_in import SignInDialog
+    from desktop_app.ui.dialogs.sign_in import SignInDialog  # only when asked to sign in
 
     result = await SignInDialog.ask_async(parent, config_dir=getattr(args, "config_dir", None))
     if result is None:

@@ -9,8 +9,11 @@ a window does after its first frame.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import logging
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -37,7 +40,7 @@ FIRST_FRAME_WAIT_MS = 2000
 
 def _set_application_version() -> None:
     """After the first frame: reading the version loads ``importlib.metadata``, which the first frame does not need."""
-    from desktop_app import __version__
+    from desktop_app import __version__  # see the docstring
 
     app = QApplication.instance()
     if app is not None:
@@ -49,14 +52,9 @@ def warm_up_network() -> None:
     first page of a sync does not stall the window while Python reads those modules."""
 
     def load() -> None:
-        import contextlib
-        import importlib
-
         for name in ("desktop_app.api", "desktop_app.sync", "anyio._backends._asyncio", "httpcore._async"):
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
-
-    import threading
 
     threading.Thread(target=load, name="stockroom-warm-up", daemon=True).start()
 
@@ -76,7 +74,7 @@ class WindowApp:
 
     def _events(self) -> asyncio.Queue[str]:
         if self._event is None:
-            import asyncio
+            import asyncio  # loads after the first frame (boot/plan.py); this module loads before it
 
             self._event = asyncio.Queue()
         return self._event
@@ -101,7 +99,7 @@ class WindowApp:
         except StockroomError as exc:
             if self.args.self_test or not sys.stdin or QApplication.platformName() == "offscreen":
                 raise
-            from desktop_app.ui.dialogs.messages import Messages
+            from desktop_app.ui.dialogs.messages import Messages  # only to report a failed start
 
             Messages.error(None, "Stockroom", sentence(exc))
             raise
@@ -173,7 +171,7 @@ class WindowApp:
 
     async def self_test(self, opened: Opened) -> int:
         """Open the window offscreen on the demo, sync, load every tab, check each has rows; 0 when all do."""
-        import asyncio
+        import asyncio  # as in _events
 
         window = MainWindow(opened.workspace)
         self.window = window

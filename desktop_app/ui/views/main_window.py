@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.lookups = Lookups()
         self.undo_stack = QUndoStack(self)
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
+        self._closed = False
         self.low_marks: LowMarks | None = None  # rows each table marks as low on stock, once figured out
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -138,11 +139,12 @@ class MainWindow(QMainWindow):
         self._tab_changed()
 
     def load_rest(self, first: str = FIRST_TAB) -> None:
-        """Build and fill the other tabs, one per turn of the event loop."""
+        """Build and fill the other tabs, one per turn of the event loop; a window closed meanwhile stops (its cache
+        closes right after it)."""
         others = [type_ for type_ in tab_types() if type_ != first]
 
         def load_next() -> None:
-            if others:
+            if others and not self._closed:
                 self.tab_by_type[others.pop(0)].load_from_cache()
                 QTimer.singleShot(0, load_next)
 
@@ -376,6 +378,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         QSettings().setValue("window/geometry", self.saveGeometry())
         for tab in self.tab_by_type.built.values():
             tab.table.save_layout()
