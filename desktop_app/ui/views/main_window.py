@@ -20,6 +20,7 @@ from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
 from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.theme import current_theme, set_theme
+from desktop_app.ui.views.focus_return import FocusReturn
 from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
 
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
         workspace.edit_refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
+        self.focus_return = FocusReturn(self, lambda: tab.table if (tab := self.current_tab()) else None)
         self.resize(1280, 800)
         self._restore_geometry()
         self._update_title()
