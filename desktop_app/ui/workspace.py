@@ -80,6 +80,8 @@ class Workspace(QObject):
         #: Outbox entry id → the server's id of the record it created (undo finds created records by it).
         self.confirmed_ids: dict[str, str] = {}
         self._on_close = on_close
+        #: The cache goes with the window (the demo's temporary folder): queued edits are not sent later.
+        self.discards_cache_on_close = False
 
     @property
     def cached(self) -> CacheView:

@@ -98,6 +98,7 @@ async def open_demo(tasks: TaskSet, sandbox: Any = None) -> Opened:
     )
     opened = open_workspace(connection, folder.name, offline=False, tasks=tasks)
     opened.full_sync = True
+    opened.workspace.discards_cache_on_close = True
     opened.cleanups[:0] = [folder.cleanup, sandbox.stop]
     return opened
 

@@ -21,6 +21,7 @@ from desktop_app.ui.models.lookups import Lookups, NamesRead
 from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.theme import current_theme, set_theme
 from desktop_app.ui.views.focus_return import FocusReturn
+from desktop_app.ui.views.quit_guard import QuitGuard
 from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
 
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
         workspace.edit_refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
+        self.quit_guard = QuitGuard(self, workspace)
+        self.quit_guard.ready.connect(self.close)
+        self.quit_guard.gave_up.connect(lambda text: self.status.showMessage(text, 30000))
         self.focus_return = FocusReturn(self, lambda: tab.table if (tab := self.current_tab()) else None)
         self.resize(1280, 800)
         self._restore_geometry()
@@ -256,7 +260,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("Export to CSV…", self.export_current, "Ctrl+E")
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("Quit", self.close, QKeySequence.StandardKey.Quit))
+        file_menu.addAction(self._action("Quit", self.quit_requested, QKeySequence.StandardKey.Quit))
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
@@ -379,7 +383,22 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
 
+    def quit_requested(self) -> None:
+        """File ▸ Quit: the window closes once queued edits are accounted for (see ``QuitGuard``)."""
+        if self._may_quit():
+            self.close()
+
+    def _may_quit(self) -> bool:
+        if self.quit_guard.allows_quit():
+            return True
+        if self.quit_guard.waiting:
+            self.status.showMessage("Sending the queued edits; the window closes when they are sent", 60000)
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and not self._closed and not self._may_quit():  # the title bar's ×
+            event.ignore()
+            return
         self._closed = True
         QSettings().setValue("window/geometry", self.saveGeometry())
         for tab in self.tab_by_type.built.values():
