@@ -108,6 +108,14 @@ class StockLevelsTab(ResourceTab):
     def select_inventory_model(self, model_id: str | None) -> None:
         self.model_selector.setCurrentIndex(max(self.model_selector.findData(model_id or ALL_MODELS), 0))
 
+    def count_base(self) -> int:
+        """With a model picked, its levels are the whole of what the tab shows: "6 stock levels", not "6 of 12"."""
+        model_id = self.selected_inventory_model()
+        if not model_id:
+            return super().count_base()
+        levels = self.workspace.cached.records.find(STOCK_LEVELS)
+        return sum(1 for level in levels if level.relationships.get("inventory_model") == model_id)
+
     def _model_chosen(self, *args: Any) -> None:
         model_id = self.selected_inventory_model()
         self._apply()
@@ -121,6 +129,22 @@ class StockLevelsTab(ResourceTab):
             if show_order:
                 self._bind_reorder(str(model_id))
             self.stack.setCurrentWidget(self.order_view if show_order else self.table)
+        self._details_follow_model(model_id)
+
+    def _details_follow_model(self, model_id: str | None) -> None:
+        """The details pane never shows a level of another model than the one picked: the current row of what is
+        shown now when it is one of the model's, else nothing."""
+        if not model_id or self._of_model(self.details.record_id, model_id):
+            return
+        current = self.current_id()
+        if self.showing_order_view() and self.order_view is not None and self.order_model is not None:
+            row = self.order_view.currentIndex().row()
+            current = self.order_model.row_at(row).id if 0 <= row < self.order_model.rowCount() else None
+        self._show_details(current if current and self._of_model(current, model_id) else "")
+
+    def _of_model(self, level_id: str | None, model_id: str) -> bool:
+        record = self.workspace.cached.records.get(STOCK_LEVELS, level_id) if level_id else None
+        return record is not None and record.relationships.get("inventory_model") == model_id
 
     def _bind_reorder(self, model_id: str) -> None:
         """Show one inventory model's stock levels in the drag-to-reorder list, moves going through the planner."""

@@ -252,8 +252,12 @@ class ResourceTab(QWidget):
         if same_row and self.model.id_at(top_left.row()) == self.details.record_id:
             self._refresh_details()
 
+    def count_base(self) -> int:
+        """What "N of M" counts from: the table's rows before the filter bar and the quick find."""
+        return self.model.total
+
     def _update_count(self, *args: Any) -> None:
-        shown, total = self.proxy.rowCount(), self.model.total
+        shown, total = self.proxy.rowCount(), self.count_base()
         label = self.noun
         text = f"{total:,} {label}" if shown == total else f"{shown:,} of {total:,} {label}"
         if self.model.partial:
