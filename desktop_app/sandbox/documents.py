@@ -42,6 +42,20 @@ def attribute_plan(type_: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
     return tuple(stored), tuple(single), tuple(codes)
 
 
+#: Where a record's URL goes in :func:`_links_template` (no URL holds a NUL: JSON text escapes it).
+URL_SLOT = "\x00"
+
+
+@cache
+def _links_template(type_: str) -> str:
+    """The links of every relationship of a list entry of ``type_``, with :data:`URL_SLOT` for the record's URL:
+    one ``str.replace`` per record instead of formatting two URLs per relationship (a tenth of a page's rendering)."""
+    return ",".join(
+        f'"{name}":{{"links":{{"self":"{URL_SLOT}/relationships/{name}","related":"{URL_SLOT}/{name}"}}}}'
+        for name, _ in relationship_names(type_)
+    )
+
+
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
@@ -121,11 +135,8 @@ class Renderer:
             attributes = attributes[:-1] + ("," if len(attributes) > 2 else "") + ",".join(extra) + "}"
         record_id = f'"{record.id}"' if record.id.isalnum() else _dumps(record.id)
         url = f"{self._base_text}/api/{shown}/{record_id[1:-1]}"
-        links = ",".join(
-            f'"{name}":{{"links":{{"self":"{url}/relationships/{name}","related":"{url}/{name}"}}}}'
-            for name, _ in relationship_names(record.type)
-        )
-        relationships = f'"relationships":{{{links}}},' if links else ""
+        links = _links_template(record.type)
+        relationships = f'"relationships":{{{links.replace(URL_SLOT, url)}}},' if links else ""
         return (
             f'{{"id":{record_id},"type":"{shown}","links":{{"self":"{url}"}},"attributes":{attributes},'
             f'{relationships}"meta":{self._meta_text}}}'
