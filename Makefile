@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two stamps: what running needs (the package alone) and what testing/linting adds (pytest, mypy, ruff, PyInstaller).
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 # Qt's offscreen/xcb runtime, the Secret Service keyring for tests, a virtual X server for real drags.
 RUN_DEBS := python3-venv libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3 \
@@ -12,9 +14,13 @@ PACKAGE_DEBS := binutils desktop-file-utils dpkg
 
 .PHONY: run test lint bench package package-test system-deps-run system-deps-test clean
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
@@ -24,7 +30,7 @@ system-deps-run:
 system-deps-test:
 	@bash .ci/system-deps.sh $(TEST_DEBS)
 
-run: system-deps-run $(STAMP)
+run: system-deps-run $(RUN_STAMP)
 	$(PY) -m desktop_app --demo
 
 lint: $(STAMP)
@@ -38,7 +44,7 @@ test: system-deps-test $(STAMP) lint
 bench: system-deps-test $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/run.py $(BENCH_ARGS)
 
-package: $(STAMP)
+package: $(RUN_STAMP)
 	@bash .ci/system-deps.sh $(PACKAGE_DEBS)
 	$(PY) -m pip install --quiet -e '.[package]'
 	bash packaging/build.sh
