@@ -212,6 +212,24 @@ class Workspace(QObject):
         finally:
             self.sync_finished.emit(ok, message)
 
+    async def reconnect(self) -> bool:
+        """Whether the server answers again (one record of the first synced type): then online, and a sync starts
+        that sends what is queued and brings the tables up to date."""
+        from desktop_app.api import ApiError, NetworkError  # as in _sync
+
+        if self.forced_offline:
+            return False
+        try:
+            client = await self.ready_client()
+            await client.list_page(synced_types()[0], page=1, page_size=1)
+        except (NetworkError, ApiError) as exc:
+            log.info("reconnect: still offline (%s)", exc)
+            return False
+        self._set_online(True)
+        if self.start_sync() is None:  # a sync already running sends the queue when it ends
+            await self.push()
+        return True
+
     def _progress(self, resource: str, done: int, total: int | None) -> None:
         self.sync_progress.emit(resource, done, total)
 

@@ -52,6 +52,12 @@ class SandboxProcess:
         """Arm a fault (see ``POST /_sandbox/faults``)."""
         return self._post("/_sandbox/faults", spec)
 
+    def clear_faults(self) -> None:
+        """Disarm every fault (the data and the request log stay)."""
+        request = urllib.request.Request(self.url + "/_sandbox/faults", method="DELETE")
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+
     def requests(self) -> list[dict[str, Any]]:
         with urllib.request.urlopen(self.url + "/_sandbox/requests", timeout=30) as response:
             result: list[dict[str, Any]] = json.loads(response.read())["requests"]

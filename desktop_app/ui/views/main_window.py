@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
 from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
+from desktop_app.ui.reconnect import Reconnector
 from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.theme import current_theme, set_theme
 from desktop_app.ui.views.focus_return import FocusReturn
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
         workspace.edit_refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
+        self.reconnector = Reconnector(workspace, parent=self)
+        self.status.retry_now.connect(self.reconnector.retry_now)
+        self.reconnector.next_probe.connect(self.status.next_probe)
         self.quit_guard = QuitGuard(self, workspace)
         self.quit_guard.ready.connect(self.close)
         self.quit_guard.gave_up.connect(lambda text: self.status.showMessage(text, 30000))
@@ -400,6 +404,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closed = True
+        self.reconnector.close()
         QSettings().setValue("window/geometry", self.saveGeometry())
         for tab in self.tab_by_type.built.values():
             tab.table.save_layout()

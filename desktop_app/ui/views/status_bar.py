@@ -26,10 +26,11 @@ def as_of_text(moment: datetime | None) -> str:
 
 
 class StatusBar(QStatusBar):
-    """Signals: ``cancel_sync`` and ``open_pending``."""
+    """Signals: ``cancel_sync``, ``open_pending`` and ``retry_now`` (ask the server again while offline)."""
 
     cancel_sync = Signal()
     open_pending = Signal()
+    retry_now = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,11 @@ class StatusBar(QStatusBar):
         self.as_of_label = QLabel()
         self.as_of_label.setToolTip("When this tab's data last came from the server")
         self.online_label = QLabel()
+        self.retry_button = QToolButton()
+        self.retry_button.setText("Retry now")
+        self.retry_button.setToolTip("Ask the server again now (Stockroom also asks by itself now and then)")
+        self.retry_button.clicked.connect(self.retry_now)
+        self.retry_button.hide()
         self.pending_button = QPushButton()
         self.pending_button.setFlat(True)
         self.pending_button.setToolTip("Edits not yet confirmed by the server; click to retry, discard or resolve")
@@ -57,6 +63,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.as_of_label)
         self.addPermanentWidget(self.pending_button)
         self.addPermanentWidget(self.online_label)
+        self.addPermanentWidget(self.retry_button)
         self.set_online(True)
         self.set_outbox(0, 0)
 
@@ -65,6 +72,7 @@ class StatusBar(QStatusBar):
         self.profile_label.setText(f"<b>{name}</b> · <span style='color:{colour}'>{mode} mode</span>")
 
     def set_online(self, online: bool, *, forced: bool = False, reason: str | None = None) -> None:
+        self.retry_button.setVisible(not online and not forced)  # offline by choice: nothing to retry
         if online:
             self.online_label.setText("<span style='color:#2e7d32'>●</span> Online")
             self.online_label.setToolTip("Online: edits are sent as they are made")
@@ -72,6 +80,10 @@ class StatusBar(QStatusBar):
             why = reason or ("working from the cache" if forced else "the server cannot be reached")
             self.online_label.setText("<span style='color:#c62828'>●</span> Offline")
             self.online_label.setToolTip(f"Offline: {why}; edits are kept and sent later")
+
+    def next_probe(self, seconds: float) -> None:
+        """When Stockroom asks the server again by itself (the Retry now button's tooltip)."""
+        self.retry_button.setToolTip(f"Ask the server again now; Stockroom asks by itself in {seconds:.0f} seconds")
 
     def set_as_of(self, moment: datetime | None) -> None:
         self.as_of_label.setText(as_of_text(moment))
