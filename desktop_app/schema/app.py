@@ -18,9 +18,22 @@ from typing import Any, Protocol
 from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type
 
-#: Attributes whose column starts hidden (the column chooser shows them): ids, write-only helpers, long texts.
+#: Attributes whose column starts hidden (the column chooser shows them): ids, timestamps, integration references,
+#: write-only helpers, long texts. What a manager reads first fits a 1280-pixel window beside the details pane.
 COMMONLY_HIDDEN = frozenset(
-    {"id", "metadata", "sku_code", "reference_origin", "description", "image_url", "hs_tariff_number", "number"}
+    {
+        "id",
+        "metadata",
+        "sku_code",
+        "reference",
+        "reference_origin",
+        "created_at",
+        "updated_at",
+        "description",
+        "image_url",
+        "hs_tariff_number",
+        "number",
+    }
 )
 
 
@@ -146,6 +159,9 @@ class AppType:
     affects: tuple[str, ...] = ()
     #: How the details pane titles a record (default: its name, code or SKU code).
     heading: Heading | None = None
+    #: Column keys the default order puts first, left to right (the rest follow in the usual order): what a manager
+    #: reads first stays on screen in a narrow window.
+    leading: tuple[str, ...] = ()
     #: The column a table sorts by until the person picks one (default: priority, SKU code, code or name).
     sort: str | None = None
     #: Reorder points and target levels are kept in its metadata (a stock item's own, a SKU's default).
@@ -260,6 +276,8 @@ _ENTRIES = (
         window_edits=True,
         inline_edits=frozenset({"quantity"}),
         command_edits=True,
+        # What and where, then how many: the figures sit left of the (long) SKU name.
+        leading=("sku.code", "stock_location.name", "quantity", "reserved", "available"),
         at_least=(("quantity", 0),),
         below_total=BelowTotal("quantity", "reserved", "_validate"),
         not_included=frozenset({"reserved_stock"}),

@@ -80,7 +80,13 @@ def columns_for(type_: str) -> tuple[Column, ...]:
     for column in app_type(resource.type).derived:  # each beside the column it follows
         keys = [c.key for c in middle]
         middle.insert(keys.index(column.after) + 1 if column.after in keys else len(middle), column)
-    return (*leading, *_relationship_columns(resource.type), *middle, *trailing)
+    ordered = (*leading, *_relationship_columns(resource.type), *middle, *trailing)
+    first = app_type(resource.type).leading
+    if not first:
+        return ordered
+    by_key = {c.key: c for c in ordered}
+    front = [by_key[key] for key in first if key in by_key]
+    return (*front, *(c for c in ordered if c.key not in first))
 
 
 def column_index(type_: str, key: str) -> int:
