@@ -79,6 +79,8 @@ class Column:
     after: str | None = None
     #: Shown in the warning colour when below zero (more promised than held).
     warn_negative: bool = False
+    #: A duration in seconds, shown in words ("1 hour", "1 day").
+    duration: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -138,6 +140,8 @@ class AppType:
     synced: bool = False
     #: New…, Edit… and Delete… in the window (every writable field, through the record dialog).
     window_edits: bool = False
+    #: Attributes holding a duration in seconds, shown in words ("1 hour"); sorted and edited as seconds.
+    durations: frozenset[str] = frozenset()
     #: Attributes a table cell edits in place.
     inline_edits: frozenset[str] = frozenset()
     #: ``stockroom create | update | delete`` accept it.
@@ -257,6 +261,7 @@ _ENTRIES = (
         looked_up=True,
         in_figures=True,
         in_availability=True,
+        durations=frozenset({"stock_reservation_cutoff"}),
     ),
     AppType(
         STOCK_LEVELS,

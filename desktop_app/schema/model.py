@@ -33,6 +33,19 @@ CATALOGUE = Path(__file__).with_name("catalogue.json")
 SERVER_FIELDS = ("id", "created_at", "updated_at")
 
 
+#: Abbreviations a label spells in capitals ("Suppress ETD", "JWT custom claim", "Image URL").
+ACRONYMS = frozenset({"id", "sku", "etd", "jwt", "url", "hs", "pdf", "csv", "api"})
+
+
+def words(name: str) -> str:
+    """An attribute or relationship name as a label: ``suppress_etd`` reads "Suppress ETD", ``sku_code`` "SKU code"."""
+    parts = [p.upper() if p in ACRONYMS else p for p in name.split("_") if p]
+    if not parts:
+        return name
+    first = parts[0]
+    return " ".join([first if first.isupper() else first.capitalize(), *parts[1:]])
+
+
 @dataclass(frozen=True)
 class Field:
     """One attribute of a resource, as the catalogue states it."""
@@ -60,7 +73,7 @@ class Field:
 
     @property
     def label(self) -> str:
-        return self.name.replace("_", " ").capitalize()
+        return words(self.name)
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,7 @@ class Relationship:
 
     @property
     def label(self) -> str:
-        return self.name.replace("_", " ").capitalize()
+        return words(self.name)
 
 
 @dataclass(frozen=True)

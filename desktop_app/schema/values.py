@@ -207,6 +207,25 @@ def enum_label(value: str) -> str:
     return value.replace("_", " ").capitalize() if value.islower() else value
 
 
+_UNITS = (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1))
+
+
+def duration_words(seconds: int | float | None) -> str:
+    """A duration in seconds in words: 3600 reads "1 hour", 86400 "1 day", 5400 "1 hour 30 minutes" (the two
+    largest units, so a cutoff reads at a glance); zero reads "None"."""
+    if seconds is None:
+        return ""
+    left = int(seconds)
+    if left <= 0:
+        return "None" if left == 0 else f"{left:,} seconds"
+    parts: list[str] = []
+    for unit, size in _UNITS:
+        count, left = divmod(left, size)
+        if count:
+            parts.append(f"{count:,} {unit}{'' if count == 1 else 's'}")
+    return " ".join(parts[:2])
+
+
 def display(field: Field, value: Any) -> str:
     """A value as a person reads it in a table or an export."""
     if value is None:

@@ -11,7 +11,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop_app.reorder.levels import StockLevelRow
-from desktop_app.ui.reorder.model import MIME_TYPE, Column, StockLevelOrderModel, moved_order, stepped_order
+from desktop_app.ui.reorder.model import MIME_TYPE, SENT, Column, StockLevelOrderModel, moved_order, stepped_order
 from desktop_app.ui.reorder.view import FILTER_REASON, SORT_REASON, StockLevelOrderView
 
 IDS = ["aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc", "dddddddddd", "eeeeeeeeee"]
@@ -72,8 +72,10 @@ def test_shape_and_data(model: StockLevelOrderModel) -> None:
     assert model.columnCount(model.index(0, 0)) == 0
     assert model.data(model.index(0, Column.PRIORITY)) == "10"
     assert model.data(model.index(0, Column.LOCATION)) == "Amsterdam (AMS)"
-    assert model.data(model.index(2, Column.ON_HOLD)) == "On hold"
-    assert model.data(model.index(0, Column.PENDING)) == ""
+    assert model.data(model.index(2, Column.ON_HOLD)) == "Yes"
+    assert model.data(model.index(0, Column.ON_HOLD)) == "No"
+    assert model.data(model.index(0, Column.PENDING)) == SENT
+    assert all(model.headerData(c, Qt.Orientation.Horizontal) for c in Column)
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Priority"
 
 

@@ -23,7 +23,7 @@ from desktop_app.reorder import plan_priorities
 from desktop_app.store import Cache, cache_path
 from desktop_app.sync import Syncer
 from desktop_app.ui.reorder.controller import OFFLINE_NOTE, StockLevelReorder
-from desktop_app.ui.reorder.model import Column, StockLevelOrderModel
+from desktop_app.ui.reorder.model import WAITING, Column, StockLevelOrderModel
 from desktop_app.ui.reorder.view import StockLevelOrderView
 from desktop_app.ui.tasks import TaskSet
 from desktop_app.ui.workspace import Workspace
@@ -188,7 +188,7 @@ async def test_offline_moves_are_pending(qtbot: QtBot, wire: Wire, cache: Cache)
     await settled(wired)
     rows = wired.model.rows()
     assert [row.id for row in rows] == wanted == [row.id for row in wired.workspace.stock_levels(SPREAD_MODEL)]
-    marked = [row for row in range(3) if wired.model.data(wired.model.index(row, Column.PENDING)) == "pending"]
+    marked = [row for row in range(3) if wired.model.data(wired.model.index(row, Column.PENDING)) == WAITING]
     assert len(marked) == 1 and sum(row.pending for row in rows) == 1  # the one PATCH the plan needs waits
     assert wired.messages == [OFFLINE_NOTE]
     assert cache.outbox.pending_count() == 1

@@ -64,6 +64,7 @@ def _attribute_column(type_: str, field: Field) -> Column:
         server_sortable=field.sortable,
         hidden=field.name in view.hidden or field.type in ("object", "array"),
         inline_edit=field.name in view.inline_edits,
+        duration=field.name in view.durations,
     )
 
 
@@ -75,12 +76,17 @@ def columns_for(type_: str) -> tuple[Column, ...]:
     leading = [_attribute_column(resource.type, fields[n]) for n in _LEADING if n in fields]
     trailing = [_attribute_column(resource.type, fields[n]) for n in _TRAILING if n in fields]
     placed = {c.key for c in leading + trailing}
-    middle = [_attribute_column(resource.type, f) for n, f in fields.items() if n not in placed]
+    related = _relationship_columns(resource.type)
+    # A write-only copy of a related record's code (a stock item's ``sku_code``) would be a second "SKU code".
+    named = {c.label for c in related}
+    middle = [
+        _attribute_column(resource.type, f) for n, f in fields.items() if n not in placed and f.label not in named
+    ]
     middle.sort(key=lambda c: (c.type in ("object", "array"), c.type == "string", 0))
     for column in app_type(resource.type).derived:  # each beside the column it follows
         keys = [c.key for c in middle]
         middle.insert(keys.index(column.after) + 1 if column.after in keys else len(middle), column)
-    ordered = (*leading, *_relationship_columns(resource.type), *middle, *trailing)
+    ordered = (*leading, *related, *middle, *trailing)
     first = app_type(resource.type).leading
     if not first:
         return ordered

@@ -17,10 +17,19 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.schema import Column, FieldError, app_type, coerce, enum_label, get_resource, parse_text
+from desktop_app.schema import (
+    Column,
+    FieldError,
+    app_type,
+    coerce,
+    duration_words,
+    enum_label,
+    get_resource,
+    parse_text,
+)
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.query_worker import INLINE_ROWS, QueryWorker
@@ -92,8 +101,12 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
             if isinstance(v, str)
             else json.dumps(v, sort_keys=True, separators=(", ", ": "))
         )
+    if column.duration:  # "1 hour", not 3600
+        return lambda v: None if v is None else duration_words(v)
+    if column.type == "integer":  # 1,098 (in the person's locale)
+        return lambda v: v if v is None or isinstance(v, str) else QLocale().toString(int(v))
     if column.type == "float":
-        return lambda v: None if v is None else f"{v:g}"
+        return lambda v: None if v is None else QLocale().toString(float(v), "g", 12)
     return lambda v: v if v is None or isinstance(v, str) else str(v)
 
 
@@ -163,8 +176,8 @@ class ResourceTableModel(QAbstractTableModel):
         row = self._rows.row(index.row())
         column = index.column()
         value = row[self._first_value + column]
-        if role == _DISPLAY:
-            return None if self._checkable[column] else self._formatters[column](value)
+        if role == _DISPLAY:  # a check box also says Yes or No: never a blank cell
+            return ("Yes" if value else "No") if self._checkable[column] else self._formatters[column](value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if self._right[column] else None
         if role in (_EDIT, self.SortRole):

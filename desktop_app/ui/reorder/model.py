@@ -43,8 +43,10 @@ HEADERS = {
     Column.PRIORITY: "Priority",
     Column.LOCATION: "Stock location",
     Column.ON_HOLD: "On hold",
-    Column.PENDING: "",
+    Column.PENDING: "Status",
 }
+#: What the status column says of a row whose change is still queued, and of one the server has.
+WAITING, SENT = "Waiting to send", "Sent"
 
 
 def moved_order(ids: Sequence[str], sources: Iterable[int], destination: int) -> list[str]:
@@ -245,8 +247,8 @@ class StockLevelOrderModel(QAbstractTableModel):
             if column == Column.LOCATION:
                 return row.location_label
             if column == Column.ON_HOLD:
-                return "On hold" if row.on_hold else ""
-            return "pending" if row.pending else ""
+                return "Yes" if row.on_hold else "No"  # never a blank cell
+            return WAITING if row.pending else SENT
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.PENDING and row.pending:
             return "This change waits in the outbox and has not reached Commerce Layer yet."
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PRIORITY:

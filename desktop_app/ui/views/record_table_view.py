@@ -16,7 +16,7 @@ from desktop_app.ui.models.resource_table import ResourceTableModel
 from desktop_app.ui.views.cell_editor import NumberCellDelegate
 
 #: Bumped whenever the default columns change, so a saved layout never lands on the wrong columns.
-SETTINGS_VERSION = 4
+SETTINGS_VERSION = 5
 
 
 class RecordTableView(QTableView):
