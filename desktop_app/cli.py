@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.commands.data",
     "desktop_app.commands.reorder",
     "desktop_app.commands.inventory",
+    "desktop_app.commands.history",
 )
 
 Handler = Callable[[argparse.Namespace], int]

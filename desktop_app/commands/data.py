@@ -120,9 +120,13 @@ def run_sync(args: argparse.Namespace) -> int:
     connection, cache = _open(args, need_secret=True)
     bar = ProgressBar(sys.stderr)
 
+    syncer: Syncer | None = None
+
     async def go() -> list[Any]:
+        nonlocal syncer
         async with _client(connection) as client:
-            return await Syncer(cache, client).sync(types, full=args.full, progress=bar.update)
+            syncer = Syncer(cache, client)
+            return await syncer.sync(types, full=args.full, progress=bar.update)
 
     try:
         results = asyncio.run(go())
@@ -132,6 +136,10 @@ def run_sync(args: argparse.Namespace) -> int:
     for result in results:
         removed = f", {result.removed} removed" if result.removed else ""
         print(f"{result.type}: {result.mode}, {result.fetched} fetched{removed}, {result.total} on the server")
+    if syncer is not None and syncer.changed:
+        from desktop_app.history import change_summary
+
+        print(f"{change_summary(syncer.changed)} (`stockroom changes` lists them)")
     return 0
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop_app.store.core import Database
 from desktop_app.store.database import forget_state, mark_closed, open_database
+from desktop_app.store.history import HistoryStore
 from desktop_app.store.outbox import Outbox
 from desktop_app.store.record_store import RecordStore
 from desktop_app.store.sync_state import SyncStateStore
@@ -34,6 +35,8 @@ class Cache:
         self.sync_state = SyncStateStore(self.database)
         #: Queued edits, their claims and what the server answered.
         self.outbox = Outbox(self.database)
+        #: Versions of records fetched on demand, and what the last syncs changed.
+        self.history = HistoryStore(self.database)
 
     @classmethod
     def open(cls, path: Path | str) -> Cache:

@@ -29,7 +29,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -186,6 +186,43 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX records_by_name ON records (type, deleted, k_name COLLATE NOCASE, id) WHERE k_name IS NOT NULL;
     CREATE INDEX items_by_reference ON records (type, deleted, json_extract(attributes, '$.reference'))
         WHERE type = 'stock_items' AND json_extract(attributes, '$.reference') IS NOT NULL;
+    """,
+    # History: the versions of a record fetched on demand (readable offline, see store.history), and what each of
+    # the last few syncs changed in the cache, recorded by triggers inside the sync's own write transactions.
+    """
+    CREATE TABLE versions (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        changes TEXT NOT NULL DEFAULT '{}',
+        who TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX versions_by_record ON versions (type, record_id, created_at);
+    CREATE TABLE history_fetched (
+        type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        pages INTEGER NOT NULL DEFAULT 1,
+        complete INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (type, record_id)
+    );
+    CREATE TABLE sync_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE TABLE sync_changes (
+        run INTEGER NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        event TEXT NOT NULL CHECK (event IN ('create', 'update', 'delete')),
+        changes TEXT NOT NULL DEFAULT '{}',
+        attributes TEXT NOT NULL DEFAULT '{}',
+        relationships TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX sync_changes_by_run ON sync_changes (run, type);
     """,
 )
 

@@ -62,7 +62,10 @@ class Syncer:
     def __init__(self, cache: Cache, client: CommerceLayerClient, *, page_size: int = PAGE_SIZE) -> None:
         self.records = cache.records
         self.sync_state = cache.sync_state
+        self.history = cache.history
         self.client = client
+        #: What the last :meth:`sync` changed in the cache: records per type (see ``store.history``).
+        self.changed: dict[str, int] = {}
         self.page_size = page_size
 
     async def sync(
@@ -74,12 +77,17 @@ class Syncer:
     ) -> list[SyncResult]:
         """Sync ``types`` (default: everything Stockroom keeps) in reference order; ``full`` forces full passes."""
         results = []
-        for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
-            state = self.sync_state.get(type_)
-            if full or state.full_synced_at is None or state.full_in_progress or state.high_water is None:
-                results.append(await self.full_sync(type_, progress))
-            else:
-                results.append(await self.incremental_sync(type_, state.high_water, progress))
+        run = self.history.begin_run()
+        try:
+            for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
+                state = self.sync_state.get(type_)
+                with self.history.recording(run, type_, created=state.full_synced_at is not None):
+                    if full or state.full_synced_at is None or state.full_in_progress or state.high_water is None:
+                        results.append(await self.full_sync(type_, progress))
+                    else:
+                        results.append(await self.incremental_sync(type_, state.high_water, progress))
+        finally:
+            self.changed = self.history.finish_run(run)
         return results
 
     async def full_sync(self, type_: str, progress: Progress | None = None) -> SyncResult:
