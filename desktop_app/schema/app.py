@@ -142,6 +142,8 @@ class AppType:
     window_edits: bool = False
     #: Attributes holding a duration in seconds, shown in words ("1 hour"); sorted and edited as seconds.
     durations: frozenset[str] = frozenset()
+    #: Relationships a new record copies from the selected row (New stock item: the row's SKU and location).
+    prefill: frozenset[str] = frozenset()
     #: Attributes a table cell edits in place.
     inline_edits: frozenset[str] = frozenset()
     #: ``stockroom create | update | delete`` accept it.
@@ -283,6 +285,7 @@ _ENTRIES = (
         command_edits=True,
         # What and where, then how many: the figures sit left of the (long) SKU name.
         leading=("sku.code", "stock_location.name", "quantity", "reserved", "available"),
+        prefill=frozenset({"sku", "stock_location"}),
         at_least=(("quantity", 0),),
         below_total=BelowTotal("quantity", "reserved", "_validate"),
         not_included=frozenset({"reserved_stock"}),

@@ -97,7 +97,7 @@ class EditController(QObject):
         what = resource.label.lower() if len(ids) == 1 else resource.plural_label.lower()
         from desktop_app.ui.dialogs.messages import Messages  # as in new_record
 
-        if not Messages.confirm_delete(self.window, what, len(ids)):
+        if not Messages.confirm_delete(self.window, what, [self.record_name(type_, i) for i in ids]):
             return
         self.undo_stack.beginMacro(f"Delete {len(ids)} {what}")
         try:

@@ -20,8 +20,14 @@ class Messages:
         box.exec()
 
     @classmethod
-    def confirm_delete(cls, parent: QWidget | None, what: str, count: int) -> bool:
-        text = f"Delete {what}?" if count == 1 else f"Delete these {count} {what}?"
+    def confirm_delete(cls, parent: QWidget | None, what: str, names: list[str]) -> bool:
+        """Delete only what the person sees named: the record, or the first few of the selection and how many more."""
+        count = len(names)
+        shown = names[:5]
+        listed = "\n".join(f"  • {name}" for name in shown)
+        if count > len(shown):
+            listed += f"\n  … and {count - len(shown):,} more"
+        text = f"Delete {what} {names[0]}?" if count == 1 else f"Delete these {count:,} {what}?\n\n{listed}"
         answer = QMessageBox.question(
             parent,
             "Delete",

@@ -74,10 +74,16 @@ class RecordDialog(QDialog):
         self._values: tuple[dict[str, Any], dict[str, Any]] | None = None
 
     def _fields(self) -> list[Any]:
+        # A related record picked by name already sets what its ``<relationship>_code`` attribute would (a stock
+        # item's SKU and ``sku_code``): one field per thing, so the form never asks for the SKU twice.
+        picked = {name for name, i in self.inputs.items() if isinstance(i, RelationshipInput)}
         wanted = [
             f
             for f in self.resource.fields.values()
-            if not f.trigger and f.name != "id" and (f.creatable if self.creating else f.updatable)
+            if not f.trigger
+            and f.name != "id"
+            and (f.creatable if self.creating else f.updatable)
+            and not (f.name.endswith("_code") and f.name.removesuffix("_code") in picked)
         ]
         rank = {name: i for i, name in enumerate(_ORDER)}
         wanted.sort(key=lambda f: (rank.get(f.name, len(rank)), f.name == "metadata"))

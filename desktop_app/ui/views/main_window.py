@@ -346,6 +346,13 @@ class MainWindow(QMainWindow):
             # A new stock level of the inventory model on screen, placed after its last one.
             self.edits.new_record(tab.type, ({}, {"inventory_model": tab.selected_inventory_model()}))
             return
+        copied = app_type(tab.type).prefill
+        record_id = tab.current_id() if copied else None
+        record = self.workspace.cached.records.get(tab.type, record_id) if record_id else None
+        if record is not None:  # another item of the selected row's SKU and location, say
+            related = {k: v for k, v in record.relationships.items() if k in copied and v}
+            self.edits.new_record(tab.type, ({}, related))
+            return
         self.edits.new_record(tab.type)
 
     def edit_current(self) -> None:
