@@ -550,6 +550,11 @@ class ResourceTableModel(QAbstractTableModel):
         """Rows of the table before the filter and the quick find."""
         return len(self._rows.every) if self._rows.cached else len(self._rows.rows)
 
+    def links_at(self, row: int) -> dict[str, Any]:
+        """The ids of the records row ``row`` points at, by relationship name (an export writes them back out)."""
+        values = self._rows.row(row)
+        return dict(zip(self.relationship_names, values[2 : self._first_value], strict=True))
+
     def record(self, record_id: str) -> RecordLike | None:
         """The whole record behind a row (read from the cache on demand; rows keep only their column values)."""
         if record_id in self._paged:

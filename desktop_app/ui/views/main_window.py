@@ -373,12 +373,12 @@ class MainWindow(QMainWindow):
 
     # Dialogs load when first opened: the window's first frame needs none of them.
     def export_current(self) -> None:
-        from desktop_app.ui.export import ExportDialog, export_csv
+        from desktop_app.ui.export import ExportDialog, export_csv, suggested_path
 
         tab = self.current_tab()
         if tab is None:
             return
-        path = ExportDialog.ask_path(self, f"{tab.type}.csv")
+        path = ExportDialog.ask_path(self, str(suggested_path(tab.resource.plural_label)))
         if path is not None:
             count = export_csv(tab.table, path)
             self.status.showMessage(f"Exported {count:,} rows to {path}", 8000)
