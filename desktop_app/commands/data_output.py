@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 import time
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
@@ -109,35 +110,38 @@ def export_records(records: RecordStore, resource_name: str, fmt: str, stream: I
 
     Records created here that the server has not confirmed (never received, or refused) are left out: their
     ``local-…`` ids exist nowhere else, and a row with one would read as a real record. Returns how many rows were
-    written and how many such records were left out."""
+    written and how many such records were left out. Rows are read from the cache a batch at a time and written as
+    they come: a million stock items never sit in memory at once."""
     from desktop_app.schema import get_resource
 
     resource = get_resource(resource_name)
-    every = records.find(resource.type)
-    rows = [record for record in every if not record.local]
-    left_out = len(every) - len(rows)
+    written = left_out = 0
     if fmt == "json":
-        json.dump(
-            [
-                {
-                    "id": r.id,
-                    "type": r.type,
-                    "attributes": r.attributes,
-                    "relationships": r.relationships,
-                    "pending": r.pending,
-                }
-                for r in rows
-            ],
-            stream,
-            indent=1,
-        )
-        stream.write("\n")
-        return len(rows), left_out
+        stream.write("[")
+        for record in records.stream(resource.type):
+            if record.local:
+                left_out += 1
+                continue
+            document = {
+                "id": record.id,
+                "type": record.type,
+                "attributes": record.attributes,
+                "relationships": record.relationships,
+                "pending": record.pending,
+            }
+            # Each record as ``json.dump(rows, indent=1)`` lays out an element of the list.
+            stream.write(("\n" if not written else ",\n") + textwrap.indent(json.dumps(document, indent=1), " "))
+            written += 1
+        stream.write("\n]\n" if written else "]\n")
+        return written, left_out
     attributes = [n for n in resource.attribute_names if not resource.fields[n].single_retrieve_only]
     relationships = [r.name for r in resource.to_one]
     writer = csv.writer(stream)
     writer.writerow(["id", *attributes, *[f"{name}_id" for name in relationships]])
-    for record in rows:
+    for record in records.stream(resource.type):
+        if record.local:
+            left_out += 1
+            continue
         writer.writerow(
             [
                 record.id,
@@ -145,4 +149,5 @@ def export_records(records: RecordStore, resource_name: str, fmt: str, stream: I
                 *[_cell(record.relationships.get(name)) for name in relationships],
             ]
         )
-    return len(rows), left_out
+        written += 1
+    return written, left_out

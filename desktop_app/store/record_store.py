@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from desktop_app.schema import get_resource
@@ -112,6 +112,22 @@ class RecordStore:
             f"SELECT {_COLUMNS} FROM records WHERE type = ? AND id = ? AND deleted = 0", (type_, record_id)
         )
         return _decode_rows(rows)[0] if rows else None
+
+    def stream(self, type_: str, batch: int = 2000) -> Iterator[CachedRecord]:
+        """Every visible record of a type in id order, read ``batch`` rows at a time (each read picks up after the
+        last id of the one before), so an export of a million rows holds a batch, never the table."""
+        type_ = get_resource(type_).type
+        after = ""
+        while True:
+            rows = self._database.query(
+                f"SELECT {_COLUMNS} FROM records INDEXED BY records_key WHERE type = '{type_}' AND id > ? "
+                "AND deleted = 0 ORDER BY id LIMIT ?",
+                (after, batch),
+            )
+            yield from _decode_rows(rows)
+            if len(rows) < batch:
+                return
+            after = rows[-1][1]
 
     def count(self, type_: str) -> int:
         type_ = get_resource(type_).type

@@ -108,9 +108,9 @@ async def incremental_requests(sandbox: SandboxProcess, folder: Path) -> Counter
 def child_rss(url: str, client_id: str, secret: str) -> None:
     """Run in a child process: one full sync into an empty cache, then print the peak RSS in MB."""
     with tempfile.TemporaryDirectory() as folder:
-        _, count = asyncio.run(full_sync(url, client_id, secret, None, Path(folder)))
+        seconds, count = asyncio.run(full_sync(url, client_id, secret, None, Path(folder)))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peak_mb": peak, "count": count}))
+    print(json.dumps({"peak_mb": peak, "count": count, "seconds": seconds}))
 
 
 def read_figure(folder: Path) -> float:

@@ -155,6 +155,8 @@ async def _sort_in_window(config_dir: Path, data_dir: Path) -> list[float]:
     window.show()
     await opened.workspace.tasks.wait_idle(timeout=120)
     tab = window.tab_by_type["stock_items"]
+    while tab.reloading:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
     assert tab.proxy.rowCount() == ROWS, tab.proxy.rowCount()
     column = tab.model.column_of("quantity")
     times = []
@@ -162,6 +164,8 @@ async def _sort_in_window(config_dir: Path, data_dir: Path) -> list[float]:
         await asyncio.sleep(0.05)
         started = time.perf_counter()
         tab.table.sortByColumn(column, order)
+        while tab.model.busy:  # the order is read in the worker thread  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
         QApplication.processEvents()  # the repaint of the sorted rows is part of it
         times.append((time.perf_counter() - started) * 1000)
     window.close()

@@ -93,3 +93,27 @@ def test_a_screenful_can_carry_related_names_and_reserved_quantities(cache: Cach
     assert plain.related == {} and plain.totals == {}
     with pytest.raises(ValueError, match="not a field name"):
         read_columns(cache.path, "stock_items", [], [], related=[("sku", "skus' OR 1=1 --", "code")])
+
+
+def test_a_stream_reads_every_visible_record_in_id_order_a_batch_at_a_time(tmp_path: Path) -> None:
+    """An export of a million rows reads them a batch at a time: each batch starts after the last id of the one
+    before, and together they are what ``find`` returns (pending deletes hidden)."""
+    from types import SimpleNamespace
+
+    with Cache.open(tmp_path / "stream.sqlite3") as cache:
+        records = [
+            SimpleNamespace(type="stock_items", id=f"item{n:02d}", attributes={"quantity": n}, relationships={})
+            for n in (7, 3, 11, 1, 5)
+        ]
+        cache.records.store_pages([records])
+        streamed = cache.records.stream("stock_items", batch=2)
+        first = next(streamed)
+        assert first.id == "item01"
+        assert [first.id, *(r.id for r in streamed)] == [r.id for r in cache.records.find("stock_items")]
+        assert [r.id for r in cache.records.stream("stock_items", batch=5)] == [
+            "item01",
+            "item03",
+            "item05",
+            "item07",
+            "item11",
+        ]

@@ -1,0 +1,175 @@
+"""The sync against a ``bench:1000000`` sandbox (a million stock items, 40,000 pages), each figure within one run:
+
+1. Full sync of the stock items into an empty cache (in a child process, which also reports its peak resident
+   memory) over a bare concurrent fetch of the same pages in this process. Goals: ≤ 1.25 and < 150 MB.
+2. The whole ``stockroom sync`` process, as a cron job runs it (start-up, opening and closing the cache count), over
+   a bare fetch process of the same pages; that sync first killed (``SIGKILL``) part-way through its first pass and
+   run again: the second run must leave the million items in the cache, consistent.
+3. An incremental sync after ten stock items changed: requests per resource. Goal ≤ 2.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from desktop_app.api import Token
+from desktop_app.store import Cache
+from desktop_app.sync import Syncer
+from tests.bench.bench_sync import bare, clear_log, client_of, figure
+from tests.support.sandbox import SandboxProcess, start_sandbox
+
+ITEMS = 1_000_000
+SEED = f"bench:{ITEMS}"
+
+BARE_PROCESS = """
+import asyncio, sys
+from tests.bench.bench_sync import bare, client_of
+from tests.support.sandbox import SandboxProcess
+url, client_id, secret = sys.argv[1], sys.argv[2], sys.stdin.read().strip()
+async def main():
+    async with client_of(url, client_id, secret) as client:
+        token = await client.authenticate()
+        concurrency = client.concurrency
+    sandbox = SandboxProcess(url, client_id, secret, None, [])
+    _, count = await bare(sandbox, token, concurrency)
+    print(count)
+asyncio.run(main())
+"""
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+
+
+def child_sync(sandbox: SandboxProcess) -> dict[str, float]:
+    argv = [sys.executable, "-m", "tests.bench.bench_sync", "--child-rss", sandbox.url, sandbox.client_id]
+    started = time.perf_counter()
+    proc = subprocess.run(
+        argv, input=sandbox.client_secret, check=True, capture_output=True, text=True, env=_env(), timeout=1800
+    )
+    out: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_seconds"] = time.perf_counter() - started
+    return out
+
+
+def stockroom_sync(sandbox: SandboxProcess, data_dir: Path, *, kill_after: float | None = None) -> float:
+    """``stockroom sync --resources stock_items --full`` as its own process; seconds it ran (killed, with
+    ``kill_after``, that many seconds in)."""
+    argv = [sys.executable, "-m", "desktop_app", "--data-dir", str(data_dir), "sync", "--base-url", sandbox.url]
+    argv += ["--client-id", sandbox.client_id, "--resources", "stock_items", "--full"]
+    env = dict(_env(), STOCKROOM_CLIENT_SECRET=sandbox.client_secret)
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if kill_after is not None:
+        try:
+            proc.wait(kill_after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return time.perf_counter() - started
+    output, _ = proc.communicate(timeout=1800)
+    if proc.returncode != 0:
+        raise RuntimeError(f"stockroom sync failed ({proc.returncode}): {output[-2000:]}")
+    return time.perf_counter() - started
+
+
+def bare_process(sandbox: SandboxProcess) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", BARE_PROCESS, sandbox.url, sandbox.client_id],
+        input=sandbox.client_secret,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=1800,
+    )
+    assert int(proc.stdout.strip().splitlines()[-1]) == ITEMS, proc.stdout
+    return time.perf_counter() - started
+
+
+def cache_file(data_dir: Path) -> Path:
+    found = list((data_dir / "caches").glob("*.sqlite3"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+async def incremental(sandbox: SandboxProcess, path: Path) -> Counter[str]:
+    cache = Cache.open(path)
+    try:
+        async with client_of(sandbox.url, sandbox.client_id, sandbox.client_secret) as client:
+            items = cache.records.find("stock_items", where={"quantity": 7})[:10]
+            for n, item in enumerate(items):
+                await client.update("stock_items", item.id, attributes={"quantity": 1000 + n})
+            clear_log(sandbox)
+            results = await Syncer(cache, client).sync(["stock_items"])
+    finally:
+        cache.close()
+    assert results[0].fetched == len(items) == 10, results
+    counted: Counter[str] = Counter({r.type: 0 for r in results})
+    for entry in sandbox.requests():
+        if entry["path"].startswith("/api/"):
+            counted[entry["path"].split("/")[2]] += 1
+    return counted
+
+
+def main() -> int:
+    started = time.perf_counter()
+    with start_sandbox(seed=SEED) as sandbox, tempfile.TemporaryDirectory() as folder_name:
+        print(f"   sandbox with {SEED} started in {time.perf_counter() - started:.0f} s", flush=True)
+        folder = Path(folder_name)
+
+        async def fetch() -> float:
+            async with client_of(sandbox.url, sandbox.client_id, sandbox.client_secret) as client:
+                token: Token = await client.authenticate()
+                concurrency = client.concurrency
+            seconds, count = await bare(sandbox, token, concurrency)
+            assert count == ITEMS, count
+            return seconds
+
+        fetched = asyncio.run(fetch())
+        synced = child_sync(sandbox)
+        assert synced["count"] == ITEMS, synced
+        ratio = synced["seconds"] / fetched
+        print(f"   full sync {synced['seconds']:.1f} s, bare fetch {fetched:.1f} s", flush=True)
+        figure("sync_full_1m_over_bare_fetch", ratio, "x", "<= 1.25", ratio <= 1.25)
+        figure("sync_full_1m_peak_rss", synced["peak_mb"], "MB", "< 150", synced["peak_mb"] < 150)
+
+        data_dir = folder / "cron"
+        killed_at = stockroom_sync(sandbox, data_dir, kill_after=fetched * 0.4)
+        with Cache.open(cache_file(data_dir)) as cache:
+            partial = cache.records.count("stock_items")
+        process = stockroom_sync(sandbox, data_dir)
+        with Cache.open(cache_file(data_dir)) as cache:
+            count = cache.records.count("stock_items")
+            state = cache.sync_state.get("stock_items")
+        print(
+            f"   stockroom sync killed after {killed_at:.0f} s with {partial:,} items stored; the next run "
+            f"took {process:.1f} s and left {count:,}",
+            flush=True,
+        )
+        assert count == ITEMS and not state.full_in_progress, (count, state)
+        bare_seconds = bare_process(sandbox)
+        whole = process / bare_seconds
+        print(f"   bare fetch process {bare_seconds:.1f} s", flush=True)
+        figure("sync_1m_resumed_after_kill_items", count, "items", f"= {ITEMS}", count == ITEMS)
+        figure("sync_1m_stockroom_process_over_bare_process", whole, "x", "<= 1.25", whole <= 1.25)
+
+        counted = asyncio.run(incremental(sandbox, cache_file(data_dir)))
+        worst = max(counted.values())
+        print("   incremental requests: " + ", ".join(f"{t} {n}" for t, n in sorted(counted.items())), flush=True)
+        figure("sync_1m_incremental_requests_per_resource", worst, "requests", "<= 2", worst <= 2)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
