@@ -237,16 +237,18 @@ class RecordStore:
         with self._database.transaction() as db:
             if db.execute("SELECT 1 FROM records WHERE pending = 1 AND type = ? LIMIT 1", (type_,)).fetchone():
                 return self.store_pages([decode(text) for text in texts], generation)
-            before = db.total_changes
+            written = 0  # each statement's own rows (``total_changes`` would count the key table's too)
             try:
                 for start in range(0, len(texts), DOCUMENTS_PER_STATEMENT):
                     chunk = texts[start : start + DOCUMENTS_PER_STATEMENT]
-                    db.execute(raw_upsert(to_one, len(chunk)), (type_, seen, generation or 0, *chunk))
+                    written += db.execute(
+                        raw_upsert(to_one, len(chunk)), (type_, seen, generation or 0, *chunk)
+                    ).rowcount
             except sqlite3.OperationalError as error:
                 if "JSON" not in str(error):
                     raise
                 raise ValueError(f"a page of {type_} is not a JSON document ({error})") from None
-            return int(db.total_changes - before)
+            return written
 
     def remove_ids(self, type_: str, ids: set[str]) -> int:
         """Drop rows deleted on the server; rows with pending edits stay (their push will say what happened)."""

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.schema import Total
-from desktop_app.store.database import GENERATED, sort_index
+from desktop_app.store.database import GENERATED, KEY_TABLES, sort_index
 from desktop_app.store.filters import condition_sql
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -139,6 +139,7 @@ class TableQuery:
         self.relationships = tuple(_name(r) for r in relationships)
         self._db: sqlite3.Connection | None = None
         self._count: int | None = None
+        self._keys = KEY_TABLES.get(self.type)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -156,12 +157,25 @@ class TableQuery:
         # The type written literally, so the partial indexes of this type apply.
         return f"records AS r WHERE r.type = '{self.type}'"
 
+    def _key(self, document: str, name: str) -> str | None:
+        """The column of this type's key table holding a JSON value of its records, when there is one."""
+        return None if self._keys is None else self._keys[2].get((document, name))
+
+    def _keyed(self) -> str:
+        """The visible rows of this type's key table, as ``k`` with their row id as ``rid``."""
+        assert self._keys is not None
+        table, item, _ = self._keys
+        return f"SELECT k.{item} AS rid FROM {table} AS k WHERE k.deleted = 0"
+
     # -- orders ----------------------------------------------------------------------------------------------
     def count(self) -> int:
         """Visible rows (for stock items, read from an index holding the type and deleted flag); kept until
         :meth:`changed`."""
         if self._count is None:
-            self._count = int(self.db.execute(f"SELECT count(*) FROM {self._base()} AND r.deleted = 0").fetchone()[0])
+            sql = f"SELECT count(*) FROM {self._base()} AND r.deleted = 0"
+            if self._keys is not None:
+                sql = f"SELECT count(*) FROM {self._keys[0]} WHERE deleted = 0"
+            self._count = int(self.db.execute(sql).fetchone()[0])
         return self._count
 
     def changed(self) -> None:
@@ -184,6 +198,16 @@ class TableQuery:
             return self._run(f"SELECT r.rowid AS rid FROM {self._scan()} ORDER BY r.rowid{tail}")
         value = expression(source)
         collate = " COLLATE NOCASE" if source.text else ""
+        keyed = self._key("attributes", source.name) if source.kind == "attribute" else None
+        if keyed is not None:
+            # From the key table's index on the value alone, present values in order, then the empty ones.
+            present = self._run(
+                f"{self._keyed()} AND k.{keyed} IS NOT NULL ORDER BY k.{keyed}{collate} {way}, rid {way}{tail}"
+            )
+            if limit is None or len(present) < limit:
+                rest = "" if limit is None else f" LIMIT {int(limit) - len(present)}"
+                present.extend(self._run(f"{self._keyed()} AND k.{keyed} IS NULL ORDER BY rid{rest}"))
+            return present
         if source.kind == "attribute" and sort_index(self.type, value.removeprefix("r.")):
             # Present values from the index in its order, then the empty ones: two range reads of one index.
             present = self._run(
@@ -213,13 +237,25 @@ class TableQuery:
         the related records the outer loop); then the rows whose related record has no such name."""
         way = "DESC" if descending else "ASC"
         name = _json("attributes", source.target_attribute, "t")
-        link = _json("relationships", source.name)
-        named = self._run(
-            f"SELECT r.rowid AS rid FROM (SELECT t.id AS tid FROM records AS t WHERE t.type = '{_name(source.target)}' "
-            f"AND t.deleted = 0 AND {name} IS NOT NULL ORDER BY {name} COLLATE NOCASE {way}) AS o "
-            f"CROSS JOIN records AS r WHERE r.type = '{self.type}' AND {link} = o.tid AND r.deleted = 0"
-            + ("" if limit is None else f" LIMIT {int(limit)}")
+        related = (
+            f"(SELECT t.id AS tid FROM records AS t WHERE t.type = '{_name(source.target)}' "
+            f"AND t.deleted = 0 AND {name} IS NOT NULL ORDER BY {name} COLLATE NOCASE {way}) AS o"
         )
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        keyed = self._key("relationships", source.name)
+        if keyed is not None:
+            assert self._keys is not None
+            table, item, _ = self._keys
+            named = self._run(
+                f"SELECT k.{item} AS rid FROM {related} CROSS JOIN {table} AS k "
+                f"WHERE k.{keyed} = o.tid AND k.deleted = 0{tail}"
+            )
+        else:
+            link = _json("relationships", source.name)
+            named = self._run(
+                f"SELECT r.rowid AS rid FROM {related} CROSS JOIN records AS r "
+                f"WHERE r.type = '{self.type}' AND {link} = o.tid AND r.deleted = 0{tail}"
+            )
         if limit is not None and len(named) == limit:
             return named
         if len(named) < self.count():
@@ -263,10 +299,16 @@ class TableQuery:
                 continue
             if source.kind == "related":
                 name = _json("attributes", source.target_attribute, "t")
+                keyed = self._key("relationships", source.name)
+                link = _json("relationships", source.name)
+                rows = (
+                    f"{self._keyed()} AND k.{keyed}"
+                    if keyed is not None
+                    else f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND {link}"
+                )
                 parts.append(
-                    f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND {_json('relationships', source.name)} "
-                    f"IN (SELECT t.id FROM records AS t WHERE t.type = '{_name(source.target)}' AND t.deleted = 0 "
-                    f"AND {name} IS NOT NULL AND instr(lower({name}), ?) > 0)"
+                    f"{rows} IN (SELECT t.id FROM records AS t WHERE t.type = '{_name(source.target)}' "
+                    f"AND t.deleted = 0 AND {name} IS NOT NULL AND instr(lower({name}), ?) > 0)"
                 )
             else:
                 # ``IS NOT NULL`` first: a partial index of the values present (a reference) then holds the few rows.

@@ -138,8 +138,8 @@ class ResourceTab(QWidget):
         reads the whole order; when the cache has never held this type, page the server instead."""
         self.table.restore_layout()  # the sort the person left, set before any row is read
         self.model.open_cache(self.workspace.cache_file, first=FIRST_SCREEN)
-        never_held = self.workspace.synced_at(self.type) is None and not self.workspace.forced_offline
-        if self.model.rowCount() == 0 and never_held:
+        empty = self.model.rowCount() == 0
+        if empty and self.workspace.synced_at(self.type) is None and not self.workspace.forced_offline:
             self.model.set_records([], pager=ServerPager(self.workspace, self.type))
         self._refresh_filter_choices()
         self._update_count()
