@@ -32,6 +32,7 @@ class RecordProxyModel(QIdentityProxyModel):
     def setSourceModel(self, model: Any) -> None:
         self._source = model  # held here too: a model nobody else holds must not be collected under the proxy
         super().setSourceModel(model)
+        model.watch_rows(lambda: [i.row() for i in self.persistentIndexList()])
 
     def source(self) -> ResourceTableModel:
         model = self.sourceModel()

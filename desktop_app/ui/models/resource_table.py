@@ -46,6 +46,8 @@ Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _CHECK = Qt.ItemDataRole.CheckStateRole
+#: Rows from the top whose new places every order computes (see :meth:`ResourceTableModel._ask`).
+HEADER_ROWS = 32
 PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
 #: Behind a low-stock row: an amber translucent enough to read on light and dark bases alike.
@@ -160,8 +162,12 @@ class ResourceTableModel(QAbstractTableModel):
         self._worker = QueryWorker(self)
         self._asked = 0  # number of the latest order asked for: older answers are dropped
         self._answer: Any = None
+        self._asked_plan: Plan | None = None
         self._partial = False
         self._low: LowMarks | None = None
+        #: Rows other models hold persistent indexes on (a proxy's selection): their new places are found with the
+        #: order, in the worker, not searched for on the window's thread afterwards.
+        self._watchers: list[Callable[[], list[int]]] = []
 
     # -- Qt model interface ----------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -266,6 +272,8 @@ class ResourceTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or not self.columns[column].sortable:
             return
+        if self._sort == (column, order) and self._rows.cached and self._asked_plan == self._plan():
+            return  # a view asks twice for one click (its sort indicator, then sortByColumn): one query is enough
         self._sort = (column, order)
         if self._rows.cached:
             self._ask()
@@ -298,13 +306,19 @@ class ResourceTableModel(QAbstractTableModel):
         """Compute the shown order again (in the worker for a big table); the answer replaces the order."""
         self._asked += 1
         number = self._asked
-        plan = self._plan()
-        wanted = {self._rows.order[i.row()] for i in self.persistentIndexList() if 0 <= i.row() < self.rowCount()}
+        plan = self._asked_plan = self._plan()
+        rows = [i.row() for i in self.persistentIndexList()]
+        for watcher in self._watchers:
+            rows.extend(watcher())
+        # A header view keeps persistent indexes on its first sections through a layout change (made only once the
+        # change begins): their places are found here too.
+        rows.extend(range(min(HEADER_ROWS, self.rowCount())))
+        wanted = {self._rows.order[row] for row in rows if 0 <= row < self.rowCount()}
         reuse = self._answer if refilter_only else None
-        rows = self._rows
+        order = self._rows
 
         def job() -> Any:
-            return rows.compute(plan, wanted, reuse=reuse)
+            return order.compute(plan, wanted, reuse=reuse)
 
         inline = len(self._rows.every) <= INLINE_ROWS and not self._partial
         self._worker.run(job, lambda answer: self._take(number, answer), inline=inline)
@@ -338,6 +352,10 @@ class ResourceTableModel(QAbstractTableModel):
             self.endResetModel()
         self._partial = False
         self.order_ready.emit()
+
+    def watch_rows(self, rows: Callable[[], list[int]]) -> None:
+        """``rows()`` names rows another model holds persistent indexes on (see :meth:`_ask`)."""
+        self._watchers.append(rows)
 
     def _relayout(self, new: array[int], positions: Mapping[int, int]) -> None:
         """Replace the order with ``new``; persistent indexes (the selection, the current row) follow their rows."""

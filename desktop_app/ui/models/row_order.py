@@ -12,6 +12,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from desktop_app.ui.models.table_rows import Row, source_of
 BEFORE, AFTER = 60, 140
 #: Rows held at most (values of a screenful or two, plus whatever was just edited).
 KEEP = 4000
+#: Row ids searched per step when finding where rows went.
+SLICE = 50_000
 
 
 @dataclass(frozen=True)
@@ -187,15 +190,16 @@ class RowOrder:
 
 
 def _positions(order: array[int], wanted: Collection[int]) -> dict[int, int]:
-    """Where each of ``wanted`` sits in ``order`` (in the worker thread): a search in C each for a few, one pass
-    for many."""
-    if len(wanted) >= 8:
-        chosen = set(wanted)
-        return {key: position for position, key in enumerate(order) if key in chosen}
+    """Where each of ``wanted`` sits in ``order``: one pass in C, a slice at a time, so the worker thread hands the
+    interpreter lock back to the window's thread between slices."""
+    if not wanted:
+        return {}
+    chosen = set(wanted)
     out: dict[int, int] = {}
-    for key in wanted:
-        try:
-            out[key] = order.index(key)
-        except ValueError:
-            continue
+    for start in range(0, len(order), SLICE):
+        part = order[start : start + SLICE]
+        for offset in compress(range(len(part)), map(chosen.__contains__, part)):
+            out[part[offset]] = start + offset
+        if len(out) == len(chosen):
+            break
     return out
