@@ -81,6 +81,9 @@ class Column:
     warn_negative: bool = False
     #: A duration in seconds, shown in words ("1 hour", "1 day").
     duration: bool = False
+    #: The key of the row's ``metadata`` this derived column shows and, with ``inline_edit``, changes in place
+    #: (a reorder point: the rest of the metadata is sent as it is).
+    metadata_key: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -212,6 +215,11 @@ def _reserved(reserved: int) -> int:
     return reserved
 
 
+def _reorder_point(metadata: Any) -> Any:
+    """Reorder point: kept in the stock item's ``metadata`` (Commerce Layer has none), as stored there."""
+    return metadata.get("reorder_point") if isinstance(metadata, dict) else None
+
+
 def _available(quantity: int | None, reserved: int) -> int:
     """Available: what can still be promised, the stock item's quantity less its reserved quantity (API-NOTES:
     "actual availability of a stock item = quantity − reserved_stock.quantity"); negative when over-promised."""
@@ -314,6 +322,18 @@ _ENTRIES = (
                 sql="ifnull({quantity}, 0) - {reserved}",
                 after="reserved",
                 warn_negative=True,
+            ),
+            Column(
+                "reorder_point",
+                "Reorder point",
+                "integer",
+                "derived",
+                inputs=("metadata",),
+                compute=_reorder_point,
+                sql="json_extract({metadata}, '$.reorder_point')",
+                after="available",
+                inline_edit=True,
+                metadata_key="reorder_point",
             ),
         ),
     ),

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.schema import app_type, get_resource
+from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.outcome import Outcome, Status
 from desktop_app.ui.undo import CreateCommand, DeleteCommand, UpdateCommand, Values
@@ -44,6 +45,23 @@ def _writable_values(type_: str, record: CachedRecord) -> Values:
         if k in resource.relationships and resource.relationships[k].creatable and v
     }
     return attributes, relationships
+
+
+def _in_metadata(type_: str, record: CachedRecord, changes: dict[str, Any]) -> dict[str, Any]:
+    """Cells that show a key of the metadata (a reorder point) change the record's metadata, other keys kept."""
+    keys = {c.key: c.metadata_key for c in columns_for(type_) if c.metadata_key}
+    if not any(k in keys for k in changes):
+        return changes
+    from desktop_app.inventory import with_threshold
+
+    metadata = record.attributes.get("metadata")
+    updated = dict(metadata) if isinstance(metadata, dict) else {}
+    out = {k: v for k, v in changes.items() if k not in keys}
+    for key, value in changes.items():
+        if key in keys:
+            updated = with_threshold(updated, str(keys[key]), value)
+    out["metadata"] = updated
+    return out
 
 
 class EditController(QObject):
@@ -116,6 +134,7 @@ class EditController(QObject):
         record = self.workspace.cached.records.get(type_, record_id)
         if record is None:
             return
+        changes = _in_metadata(type_, record, changes)
         before: Values = ({k: record.attributes.get(k) for k in changes}, {})
         guarded = self.guarded(type_, record_id, changes)
         if guarded is None:

@@ -172,3 +172,32 @@ def test_figures_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     model.set_rows([["Milan", 1_200], ["Berlin", None]], ["a", "b"], marked={0}, bold={1})
     qtmodeltester.check(model)
     assert model.index(0, 1).data() == "1,200" and model.index(0, 1).data(ValueRole) == 1200
+
+
+@pytest.mark.asyncio
+async def test_a_reorder_point_typed_in_the_stock_items_table_keeps_the_other_metadata(
+    fresh_sandbox: Any, data_dir: Path
+) -> None:
+    from desktop_app.ui.models.columns import column_index
+
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        items = window.tab_by_type["stock_items"]
+        records = opened.workspace.cached.records
+        row = next(r for r in range(items.model.rowCount()) if records.get("stock_items", items.model.id_at(r)))
+        record_id = items.model.id_at(row)
+        before = dict(records.get("stock_items", record_id).attributes.get("metadata") or {})
+        cell = items.model.index(row, column_index("stock_items", "reorder_point"))
+        assert cell.flags() & Qt.ItemFlag.ItemIsEditable
+        rejected: list[str] = []
+        items.model.edit_rejected.connect(rejected.append)
+        assert not items.model.setData(cell, "a dozen")
+        assert rejected and "Reorder point" in rejected[0]
+        assert items.model.setData(cell, "12")
+        await settle(window)
+        metadata = records.get("stock_items", record_id).attributes["metadata"]
+        assert metadata == {**before, "reorder_point": 12}
+        assert items.model.index(row, cell.column()).data() == "12"
+        window.undo_stack.undo()
+        await settle(window)
+        assert records.get("stock_items", record_id).attributes["metadata"] == before
+        assert not errors

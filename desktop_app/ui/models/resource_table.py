@@ -243,6 +243,8 @@ class ResourceTableModel(QAbstractTableModel):
         if not index.isValid():
             return False
         column = self.columns[index.column()]
+        if column.metadata_key is not None and column.inline_edit and role == _EDIT:
+            return self._set_metadata(index, column, value)
         if not column.inline_edit or column.field is None or role not in (_EDIT, _CHECK):
             return False
         if role == _CHECK:
@@ -262,12 +264,30 @@ class ResourceTableModel(QAbstractTableModel):
         """What an inline edit of ``column_number`` would send: text read by the field's type, checked against
         Stockroom's own rules; raises FieldError naming the field (the cell's editor shows it before closing)."""
         column = self.columns[column_number]
+        if column.metadata_key is not None:  # a reorder point: a whole number, or empty for none
+            from desktop_app.inventory import parse_threshold
+
+            return parse_threshold(value if isinstance(value, str | int) and not isinstance(value, bool) else None)
         assert column.field is not None, f"{column.key} is not edited in place"
         parsed = parse_text(column.field, value) if isinstance(value, str) else coerce(column.field, value)
         if parsed is None and column.field.required:
             raise FieldError(column.field.name, "can't be blank", "blank")
         app_type(self.type).check({column.key: parsed})
         return parsed
+
+    def _set_metadata(self, index: Index, column: Column, value: Any) -> bool:
+        """A reorder point typed in its cell: a whole number, or empty for none (``metadata_key`` columns)."""
+        assert column.metadata_key is not None
+        try:
+            parsed = self.parse(index.column(), value)
+        except FieldError as exc:
+            self.edit_rejected.emit(f"{column.label}: {exc.message}")
+            return False
+        row = self._rows.row(index.row())
+        if parsed == row[self._first_value + index.column()]:
+            return False
+        self.inline_edit_requested.emit(row[0], {column.metadata_key: parsed})
+        return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or not self.columns[column].sortable:
