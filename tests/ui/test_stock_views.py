@@ -201,3 +201,21 @@ async def test_a_reorder_point_typed_in_the_stock_items_table_keeps_the_other_me
         await settle(window)
         assert records.get("stock_items", record_id).attributes["metadata"] == before
         assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_transfer_starts_from_the_row_with_its_sku_and_location(
+    fresh_sandbox: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.dialogs.record_dialog import RecordDialog
+
+    asked: list[Any] = []
+    monkeypatch.setattr(RecordDialog, "ask", classmethod(lambda cls, *args, **kwargs: asked.append(kwargs)))
+    async with open_window(fresh_sandbox, data_dir) as (window, _opened, errors):
+        find = window.stock.find_sku
+        assert find.transfer_button.isVisibleTo(find), "the window has stock transfers"
+        result = find.look_up(SAMPLE_SKU_CODE)
+        assert result is not None
+        find.transfer_from.emit(result.sku.id, "LOCATION01")
+        assert asked and asked[0]["values"] == ({}, {"sku": result.sku.id, "origin_stock_location": "LOCATION01"})
+        assert not errors
