@@ -5,11 +5,11 @@ window here, beside the tabs the schema describes, and read the cache through ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QToolBar, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from desktop_app.schema import availability_types, tab_types
 from desktop_app.ui.stock.figures import StockFiguresWatcher
@@ -19,7 +19,27 @@ from desktop_app.ui.stock.overview_view import OverviewView
 from desktop_app.ui.stock.thresholds import ask_and_set
 
 if TYPE_CHECKING:
-    from desktop_app.ui.views.main_window import MainWindow
+    from desktop_app.inventory import LowMarks
+    from desktop_app.ui.edits import EditController
+    from desktop_app.ui.views.status_bar import StatusBar
+    from desktop_app.ui.workspace import Workspace
+
+
+class StockWindow(Protocol):
+    """What the views need of the main window (named here rather than imported: the window imports this)."""
+
+    workspace: Workspace
+    tabs: QTabWidget
+    status: StatusBar
+    edits: EditController
+    undo_stack: QUndoStack
+
+    def open_pending(self) -> None: ...
+
+    def show_record(self, type_: str, record_id: str) -> None: ...
+
+    def low_marks_changed(self, marks: LowMarks) -> None: ...
+
 
 #: The first figures wait this long after the window is built, so their thread does not compete with the first
 #: frame and the first table's read.
@@ -40,13 +60,14 @@ class StockViews:
         return (self.overview, self.low_stock, self.find_sku)
 
 
-def install(window: MainWindow) -> StockViews:
+def install(window: StockWindow) -> StockViews:
     workspace = window.workspace
-    watcher = StockFiguresWatcher(workspace.cache_file, window)
+    tabs = window.tabs
+    top = tabs.window()
+    watcher = StockFiguresWatcher(workspace.cache_file, tabs)
     overview = OverviewView(workspace, watcher)
     low = LowStockView(watcher)
     find = FindSkuView(workspace.cache_file, transfers=TRANSFERS in tab_types())
-    tabs = window.tabs
     tabs.insertTab(0, overview, "Overview")
     tabs.addTab(low, "Low stock")
     tabs.addTab(find, "Find SKU")
@@ -58,7 +79,8 @@ def install(window: MainWindow) -> StockViews:
     toolbar.setObjectName("find-sku-toolbar")
     toolbar.setMovable(False)
     toolbar.addWidget(search)
-    window.addToolBar(toolbar)
+    if isinstance(top, QMainWindow):
+        top.addToolBar(toolbar)
     views = StockViews(watcher, overview, low, find, search)
 
     def show_find(code: str | None = None) -> None:
@@ -70,21 +92,21 @@ def install(window: MainWindow) -> StockViews:
             find.focus_code()
 
     search.returnPressed.connect(lambda: show_find(search.text().strip() or None))
-    action = QAction("Find SKU…", window)
+    action = QAction("Find SKU…", top)
     action.setShortcut(QKeySequence("Ctrl+K"))
     action.triggered.connect(lambda _=False: show_find())
-    window.addAction(action)
-    views_menu = window.menuBar().addMenu("&Stock")
-    views_menu.addAction(action)
-    show_overview = QAction("Overview", window)
+    top.addAction(action)
+    show_overview = QAction("Overview", top)
     show_overview.triggered.connect(lambda: tabs.setCurrentWidget(overview))
-    show_low = QAction("Low stock", window)
+    show_low = QAction("Low stock", top)
     show_low.triggered.connect(lambda: tabs.setCurrentWidget(low))
-    views_menu.addAction(show_overview)
-    views_menu.addAction(show_low)
+    if isinstance(top, QMainWindow):
+        views_menu = top.menuBar().addMenu("&Stock")
+        for item in (action, show_overview, show_low):
+            views_menu.addAction(item)
 
     def set_points(ids: list[str]) -> None:
-        message = ask_and_set(window, workspace, window.undo_stack, "stock_items", ids)
+        message = ask_and_set(top, workspace, window.undo_stack, "stock_items", ids)
         if message:
             window.status.showMessage(message, 8000)
 
