@@ -82,6 +82,8 @@ class Workspace(QObject):
         self._on_close = on_close
         #: The cache goes with the window (the demo's temporary folder): queued edits are not sent later.
         self.discards_cache_on_close = False
+        #: Set by :meth:`close`: the cache is about to close, nothing may start reading it any more.
+        self.closed = False
 
     @property
     def cached(self) -> CacheView:
@@ -424,6 +426,7 @@ class Workspace(QObject):
         return self._cache.sync_state.synced_at(type_)
 
     def close(self) -> None:
+        self.closed = True
         self.cancel_sync()
         self.tasks.cancel_all()
         self._link.close()

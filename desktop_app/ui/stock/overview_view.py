@@ -109,6 +109,8 @@ class OverviewView(QWidget):
 
     def refresh_status(self) -> None:
         """Pending edits, conflicts and the age of every table: cheap reads, redone whenever the window asks."""
+        if self.workspace.closed:  # its cache is closing
+            return
         entries = self.workspace.cached.outbox.entries()
         conflicts = sum(1 for entry in entries if entry.state == "conflict")
         waiting = sum(1 for entry in entries if entry.state == "pending")
