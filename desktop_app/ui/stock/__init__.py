@@ -64,12 +64,7 @@ def install(window: StockWindow) -> StockViews:
     workspace = window.workspace
     tabs = window.tabs
     top = tabs.window()
-    watcher = StockFiguresWatcher(
-        workspace.cache_file,
-        lambda coro: workspace.tasks.spawn(coro, name="stock figures"),
-        lambda: workspace.closed,
-        tabs,
-    )
+    watcher = StockFiguresWatcher(workspace.cache_file, lambda: workspace.closed, tabs)
     overview = OverviewView(workspace, watcher)
     low = LowStockView(watcher)
     find = FindSkuView(workspace.cache_file, transfers=TRANSFERS in tab_types())

@@ -2,18 +2,18 @@
 
 With 100,000 stock items the computation takes a good part of a second on a busy machine: on the UI thread that
 would freeze the window, so a thread reads the cache (its own read-only connection; WAL lets it read while a sync
-writes) and hands back plain data. The wait for it is a task of the workspace, so closing the workspace cancels it
-and waits for it before the cache closes. Changes arriving while it runs are gathered into one more run; bursts of
-changes (a sync writing page after page) wait for a quiet moment.
+writes) and hands back plain data through a queued signal. Once the workspace has closed nothing starts and late
+answers are dropped. Changes arriving while it runs are gathered into one more run; bursts of changes (a sync
+writing page after page) wait for a quiet moment.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -35,21 +35,20 @@ def _compute(cache_file: Path) -> Overview | None:
 
 
 class StockFiguresWatcher(QObject):
-    """``ready(overview)`` after each computation; ``overview`` and ``marks`` hold the latest. ``spawn`` runs a
-    coroutine as a task of the workspace (``TaskSet.spawn``); ``closed`` says when the workspace has closed."""
+    """``ready(overview)`` after each computation; ``overview`` and ``marks`` hold the latest. ``closed`` says when
+    the workspace has closed: nothing starts after that, and an answer arriving later is dropped (its cache is gone)."""
 
     ready = Signal(object)
+    _computed = Signal(object, float)
 
     def __init__(
         self,
         cache_file: Path,
-        spawn: Callable[[Coroutine[Any, Any, None]], Any],
         closed: Callable[[], bool] = lambda: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.cache_file = cache_file
-        self._spawn = spawn
         self._workspace_closed = closed
         self.overview: Overview | None = None
         self.marks = LowMarks()
@@ -62,6 +61,7 @@ class StockFiguresWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(QUIET_MS)
         self._timer.timeout.connect(self._start)
+        self._computed.connect(self._finished)
 
     @property
     def busy(self) -> bool:
@@ -82,25 +82,27 @@ class StockFiguresWatcher(QObject):
         self._closed = True
         self._timer.stop()
 
+    def _stopped(self) -> bool:
+        return self._closed or self._workspace_closed()
+
     def _start(self) -> None:
-        if self._closed or self._workspace_closed():
+        if self._stopped():
             return
         if self._running:
             self._again = True
             return
         self._running = True
-        self._spawn(self._run())
+        # A daemon thread: quitting never waits for it (its connection is its own, read-only).
+        threading.Thread(target=self._compute, name="stockroom-stock-figures", daemon=True).start()
 
-    async def _run(self) -> None:
-        import asyncio
-
+    def _compute(self) -> None:
         started = time.perf_counter()
-        try:
-            result = await asyncio.to_thread(_compute, self.cache_file)
-        finally:
-            self._running = False
-        self.last_seconds = time.perf_counter() - started
-        if result is not None and not self._closed and not self._workspace_closed():
+        self._computed.emit(_compute(self.cache_file), time.perf_counter() - started)
+
+    def _finished(self, result: object, seconds: float) -> None:
+        self._running = False
+        self.last_seconds = seconds
+        if isinstance(result, Overview) and not self._stopped():
             self.overview = result
             self.marks = marks_of(result.low_items)
             self.ready.emit(result)
