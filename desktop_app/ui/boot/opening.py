@@ -109,7 +109,18 @@ async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | N
     if getattr(args, "demo", False) or getattr(args, "self_test", False):
         return await open_demo(tasks)
     if getattr(args, "offline", False):
-        connection = resolve_connection(args, need_secret=False)
+        try:
+            connection = resolve_connection(args, need_secret=False)
+        except UsageError as exc:
+            if getattr(args, "profile", None):
+                raise
+            # No profile yet (only the demo was used, whose cache goes with it): nothing to work on offline.
+            log.info("offline start with no profile (%s); asking to sign in", exc)
+            reason = (
+                "Working offline needs an organisation whose data is kept on this computer, and none is set up "
+                "yet: sign in once (or try the demo)."
+            )
+            return await sign_in(args, tasks, reason=reason)
         return open_workspace(connection, data_dir, offline=True, tasks=tasks)
     try:
         connection = resolve_connection(args)
@@ -121,11 +132,14 @@ async def open_from_args(args: argparse.Namespace, tasks: TaskSet) -> Opened | N
     return open_workspace(connection, data_dir, offline=False, tasks=tasks)
 
 
-async def sign_in(args: argparse.Namespace, tasks: TaskSet, parent: Any = None) -> Opened | None:
-    """The sign-in dialog (profile fields, Test connection, Try the demo); ``None`` when cancelled."""
+async def sign_in(
+    args: argparse.Namespace, tasks: TaskSet, parent: Any = None, reason: str | None = None
+) -> Opened | None:
+    """The sign-in dialog (profile fields, Test connection, Try the demo), saying ``reason`` when it was not asked
+    for; ``None`` when cancelled."""
     from desktop_app.ui.dialogs.sign_in import SignInDialog  # only when asked to sign in
 
-    result = await SignInDialog.ask_async(parent, config_dir=getattr(args, "config_dir", None))
+    result = await SignInDialog.ask_async(parent, config_dir=getattr(args, "config_dir", None), reason=reason)
     if result is None:
         return None
     if result.sandbox is not None:

@@ -68,6 +68,8 @@ class WindowApp:
         self._event: asyncio.Queue[str] | None = None
         self._early: Opened | None = None
         self._probes: list[FirstPaint | None] = []
+        #: Why the next sign-in dialog opens without being asked for (shown in it), if it does.
+        self.sign_in_reason: str | None = None
 
     def _post(self, choice: str) -> None:
         self._events().put_nowait(choice)
@@ -112,7 +114,8 @@ class WindowApp:
                 self.show(opened)
                 choice = await self._events().get()
                 if choice == "switch":
-                    fresh = await sign_in(self.args, self.tasks, parent=self.window)
+                    reason, self.sign_in_reason = self.sign_in_reason, None
+                    fresh = await sign_in(self.args, self.tasks, parent=self.window, reason=reason)
                     if fresh is None:
                         continue
                     await self._close(opened)
@@ -156,6 +159,7 @@ class WindowApp:
         says why), and the sign-in dialog opens over it (cancelling it keeps working offline)."""
         log.info("asking to sign in again: %s", message)
         if not self.args.self_test:
+            self.sign_in_reason = f"Stockroom could not read this organisation's secret: {message}"
             self._post("switch")
 
     async def _close(self, opened: Opened) -> None:

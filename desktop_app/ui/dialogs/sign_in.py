@@ -59,7 +59,14 @@ class SignInResult:
 class SignInDialog(QDialog):
     """Profile fields, a never-shown secret field, "Test connection", "Try the demo", errors next to each field."""
 
-    def __init__(self, parent: QWidget | None = None, *, store: ProfileStore, vault: Vault | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        store: ProfileStore,
+        vault: Vault | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign in to Commerce Layer")
         self.setModal(True)
@@ -72,6 +79,16 @@ class SignInDialog(QDialog):
         self._sandbox: Any | None = None
         self.result_value: SignInResult | None = None
         self._build()
+        # Why the dialog is here when the person did not ask for it (the keyring gave no secret, an offline start
+        # with no profile): said first, above the fields.
+        self.reason = QLabel(reason or "")
+        self.reason.setWordWrap(True)
+        self.reason.setObjectName("reason")
+        self.reason.setStyleSheet("QLabel#reason { color: #b06e00; font-weight: 600; }")
+        self.reason.setVisible(bool(reason))
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(0, self.reason)
         self._fill_profiles()
 
     # ----- layout
@@ -160,7 +177,15 @@ class SignInDialog(QDialog):
         for key in ("name", "slug", "base_url", "token_url", "client_id", "scope"):
             self.fields[key].setText(getattr(profile, key) or "")
         self.custom_server.setChecked(profile.base_url is not None)
-        self.fields["client_secret"].setPlaceholderText("leave empty to use the secret already stored")
+        hint = "leave empty to use the secret already stored" if self._stored(name) else "none is stored: type it"
+        self.fields["client_secret"].setPlaceholderText(hint)
+
+    def _stored(self, name: str) -> bool:
+        """Whether the keyring holds a secret for the profile (the hint must not promise one that is not there)."""
+        try:
+            return self._vault.has_secret(name)
+        except KeyringUnavailable:
+            return False
 
     def _custom_toggled(self, custom: bool) -> None:
         self.fields["slug"].setEnabled(not custom)
@@ -330,14 +355,16 @@ class SignInDialog(QDialog):
             self._sandbox = None
 
     @classmethod
-    def ask(cls, parent: QWidget | None = None, *, config_dir: Path | None = None) -> SignInResult | None:
+    def ask(
+        cls, parent: QWidget | None = None, *, config_dir: Path | None = None, reason: str | None = None
+    ) -> SignInResult | None:
         """Shows the dialog modally; the profile signed in to, or ``None`` when cancelled.
 
         Call it from a plain slot (a menu action), not from inside a coroutine: the dialog's own network tasks run
         in the nested event loop, and asyncio refuses to step a task while another one is mid-step. Inside a
         coroutine use :meth:`ask_async`.
         """
-        dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)))
+        dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)), reason=reason)
         try:
             dialog.exec()
             return dialog.result_value
@@ -345,9 +372,11 @@ class SignInDialog(QDialog):
             dialog.deleteLater()
 
     @classmethod
-    async def ask_async(cls, parent: QWidget | None = None, *, config_dir: Path | None = None) -> SignInResult | None:
+    async def ask_async(
+        cls, parent: QWidget | None = None, *, config_dir: Path | None = None, reason: str | None = None
+    ) -> SignInResult | None:
         """The same as :meth:`ask` for a coroutine (first start): window-modal, awaited instead of a nested loop."""
-        dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)))
+        dialog = cls(parent, store=ProfileStore(config.config_dir(config_dir)), reason=reason)
         answer: asyncio.Future[SignInResult | None] = asyncio.get_running_loop().create_future()
 
         def finished(_code: int) -> None:

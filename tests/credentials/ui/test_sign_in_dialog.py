@@ -88,7 +88,7 @@ def test_existing_profile_prefills_the_fields(qtbot, store: ProfileStore) -> Non
     ]  # fmt: skip
     assert (
         dialog.fields["client_secret"].text() == ""
-        and "already stored" in dialog.fields["client_secret"].placeholderText()
+        and "none is stored" in dialog.fields["client_secret"].placeholderText()  # no secret saved for it yet
     )
     dialog.profiles.setCurrentText(NEW_PROFILE)
     assert dialog.fields["name"].text() == ""
