@@ -184,6 +184,9 @@ class AppType:
     at_least: tuple[tuple[str, int], ...] = ()
     #: An attribute the window confirms before it goes below a total of the row (see :class:`BelowTotal`).
     below_total: BelowTotal | None = None
+    #: The to-one relationships that together identify a record in a spreadsheet (``stockroom import``): a row
+    #: whose targets match a cached record updates it, any other row creates one. Empty: not importable.
+    import_key: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -281,6 +284,7 @@ _ENTRIES = (
         inline_edits=frozenset({"priority", "on_hold"}),
         command_edits=True,
         command_name=LEGACY_STOCK_LEVELS,
+        import_key=("inventory_model", "stock_location"),
         heading=_stock_level_heading,
         in_availability=True,
     ),
@@ -291,6 +295,7 @@ _ENTRIES = (
         window_edits=True,
         inline_edits=frozenset({"quantity"}),
         command_edits=True,
+        import_key=("sku", "stock_location"),
         # What and where, then how many: the figures sit left of the (long) SKU name.
         leading=("sku.code", "stock_location.name", "quantity", "reserved", "available"),
         prefill=frozenset({"sku", "stock_location"}),
@@ -393,6 +398,11 @@ def command_types() -> tuple[str, ...]:
     return tuple(e.type for e in _ENTRIES if e.command_edits)
 
 
+def import_types() -> tuple[str, ...]:
+    """Types ``stockroom import`` reads from a spreadsheet (those with an :attr:`AppType.import_key`)."""
+    return tuple(e.type for e in _ENTRIES if e.import_key)
+
+
 def figure_types() -> tuple[str, ...]:
     """Types whose changes move the stock figures (Overview, Low stock)."""
     return tuple(e.type for e in _ENTRIES if e.in_figures)
@@ -444,6 +454,7 @@ __all__ = [
     "dependents",
     "feeds_lookups",
     "figure_types",
+    "import_types",
     "lookup_types",
     "synced_types",
     "tab_types",
