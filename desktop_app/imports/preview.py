@@ -16,7 +16,7 @@ from typing import Any
 from desktop_app.imports.files import Sheet
 from desktop_app.imports.targets import Targets, spoken
 from desktop_app.schema import AppType, Field, FieldError, Resource, app_type, get_resource, parse_text
-from desktop_app.store import RecordStore
+from desktop_app.store import CachedRecord, RecordStore
 
 #: Header spellings of a key relationship besides its own name: ``sku_code``, ``stock_location_name``…
 _KEY_SUFFIXES = ("id", "code", "name")
@@ -137,8 +137,21 @@ def _parsed(spec: Field, entry: AppType, text: str) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A row whose cells all read: its line, how it is named, its key (target ids) and its values."""
+
+    line: int
+    label: str
+    key: tuple[str, ...]
+    values: dict[str, Any]
+
+
 def build_preview(records: RecordStore, type_: str, sheet: Sheet) -> Preview:
-    """What importing ``sheet`` as records of ``type_`` would do to the cache's ``records``."""
+    """What importing ``sheet`` as records of ``type_`` would do to the cache's ``records``.
+
+    The rows are read first (targets resolved, cells parsed, duplicates found); then the records they match are
+    read in a few queries, and only those are decoded."""
     resource = get_resource(type_)
     entry = app_type(resource.type)
     preview = Preview(resource.type, rows=len(sheet.rows))
@@ -147,9 +160,42 @@ def build_preview(records: RecordStore, type_: str, sheet: Sheet) -> Preview:
         preview.errors.extend(columns.problems)
         preview.error_lines.add(1)
         return preview
+    rows = _read_rows(records, resource, entry, sheet, columns=columns, preview=preview)
+    # Relationship ids are text in the cache, as they are in the keys read from the file.
+    ids = {row[1:]: row[0] for row in records.columns(resource.type, entry.import_key)}
+    matched = [ids[row.key] for row in rows if row.key in ids]
+    attributes = {r.id: r.attributes for r in _records(records, resource.type, matched)}
+    for row in rows:
+        errors: list[RowError] = []
+        record_id = ids.get(row.key)
+        outcome = _outcome(
+            resource,
+            row.line,
+            row.label,
+            record=None if record_id is None else (record_id, attributes.get(record_id, {})),
+            relationships=dict(zip(entry.import_key, row.key, strict=True)),
+            values=row.values,
+            errors=errors,
+        )
+        if errors:
+            preview.errors.extend(errors)
+            preview.error_lines.add(row.line)
+        elif outcome is None:
+            preview.unchanged += 1
+        else:
+            preview.changes.append(outcome)
+    preview.errors.sort(key=lambda e: e.line)
+    return preview
+
+
+def _read_rows(
+    records: RecordStore, resource: Resource, entry: AppType, sheet: Sheet, *, columns: _Columns, preview: Preview
+) -> list[_Row]:
+    """The rows whose every cell reads; the others' errors go to ``preview``."""
     targets = {rel: Targets.of(records, resource.relationships[rel].target) for rel in entry.import_key}
-    existing = _existing(records, resource.type, entry.import_key)
+    key_names = " and ".join(sheet.header[i] for i in columns.keys.values())
     first_line: dict[tuple[str, ...], int] = {}
+    rows: list[_Row] = []
     for line, cells in sheet.rows:
         errors: list[RowError] = []
         key: list[str] = []
@@ -169,31 +215,27 @@ def build_preview(records: RecordStore, type_: str, sheet: Sheet) -> Preview:
                 errors.append(RowError(line, sheet.header[index], error.message))
         record_key = tuple(key)
         if not errors and record_key in first_line:
-            named = " and ".join(sheet.header[i] for i in columns.keys.values())
-            errors.append(
-                RowError(line, named, f"duplicate key in the file: the same {named} as line {first_line[record_key]:,}")
-            )
-        elif not errors:
-            first_line[record_key] = line
-        if not errors:
-            label = " at ".join(cells[i].strip() for i in columns.keys.values())
-            outcome = _outcome(
-                resource,
-                line,
-                label,
-                record=existing.get(record_key),
-                relationships=dict(zip(entry.import_key, key, strict=True)),
-                values=values,
-                errors=errors,
-            )
-            if outcome is None and not errors:
-                preview.unchanged += 1
-            elif outcome is not None:
-                preview.changes.append(outcome)
+            reason = f"duplicate key in the file: the same {key_names} as line {first_line[record_key]:,}"
+            errors.append(RowError(line, key_names, reason))
         if errors:
             preview.errors.extend(errors)
             preview.error_lines.add(line)
-    return preview
+            continue
+        first_line[record_key] = line
+        label = " at ".join(cells[i].strip() for i in columns.keys.values())
+        rows.append(_Row(line, label, record_key, values))
+    return rows
+
+
+#: Ids per query when reading the matched records (well below SQLite's limit on bound parameters).
+_CHUNK = 5000
+
+
+def _records(records: RecordStore, type_: str, ids: list[str]) -> list[CachedRecord]:
+    found: list[CachedRecord] = []
+    for start in range(0, len(ids), _CHUNK):
+        found.extend(records.find(type_, where={"id": ids[start : start + _CHUNK]}))
+    return found
 
 
 def _outcome(
@@ -227,14 +269,3 @@ def _outcome(
     if errors or not differs:
         return None
     return Change(line, label, record_id, differs, {})
-
-
-def _existing(
-    records: RecordStore, type_: str, key: tuple[str, ...]
-) -> dict[tuple[str, ...], tuple[str, Mapping[str, Any]]]:
-    """Every cached record of ``type_`` by its key (its targets' ids), read in one query."""
-    out: dict[tuple[str, ...], tuple[str, Mapping[str, Any]]] = {}
-    for record in records.find(type_):
-        ids = tuple(str(record.relationships.get(rel)) for rel in key)
-        out.setdefault(ids, (record.id, record.attributes))
-    return out

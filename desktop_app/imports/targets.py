@@ -30,14 +30,13 @@ class Targets:
         attributes = [a for a in NAMING_ATTRIBUTES if a in resource.fields]
         by_name: dict[str, dict[str, str | None]] = {a: {} for a in attributes}
         ids: set[str] = set()
-        for record in records.find(type_):
-            ids.add(record.id)
-            for attribute in attributes:
-                value = record.attributes.get(attribute)
+        for record_id, *values in records.columns(type_, attributes):
+            ids.add(record_id)
+            for attribute, value in zip(attributes, values, strict=True):
                 if isinstance(value, str) and value.strip():
                     folded = value.strip().casefold()
                     table = by_name[attribute]
-                    table[folded] = None if folded in table and table[folded] != record.id else record.id
+                    table[folded] = None if folded in table and table[folded] != record_id else record_id
         return cls(resource.type, spoken(resource.label), frozenset(ids), by_name)
 
     def find(self, text: str) -> str | None:

@@ -106,6 +106,15 @@ class RecordStore:
         sql += " ORDER BY " + ", ".join([*terms, "id"])
         return _decode_rows(self._database.query(sql, params))
 
+    def columns(self, type_: str, names: Sequence[str]) -> list[tuple[Any, ...]]:
+        """``(id, *values)`` of every visible record of a type, for the named fields or to-one relationships only:
+        what a lookup over a whole table needs (an import's keys), without decoding every row's JSON."""
+        type_ = get_resource(type_).type
+        selected = ", ".join(["id", *(_column(type_, name) for name in names)])
+        sql = f"SELECT {selected} FROM records INDEXED BY records_key WHERE type = '{type_}' AND deleted = 0"
+        rows: list[tuple[Any, ...]] = self._database.query(sql, ())  # plain tuples (no row factory)
+        return rows
+
     def get(self, type_: str, record_id: str) -> CachedRecord | None:
         type_ = get_resource(type_).type
         rows = self._database.query(
