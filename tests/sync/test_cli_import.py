@@ -207,3 +207,23 @@ def test_xlsx_first_sheet(cli: Cli, tmp_path: Path) -> None:
     assert [(w["method"], w["path"]) for w in _writes(cli.sandbox)[before:]] == [
         ("PATCH", f"/api/stock_items/{item.id}")
     ]
+
+
+def test_the_sample_file_fits_the_demo_and_a_bad_file_is_one_line(cli: Cli, tmp_path: Path) -> None:
+    sample = Path(__file__).parents[2] / "resources" / "import-stock-items.csv"
+    before = len(_writes(cli.sandbox))
+    dry = cli.run("import", "stock_items", str(sample), "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "3 rows;" in dry.stdout and "0 rows with errors" in dry.stdout and "dry run: nothing sent" in dry.stdout
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("sku_code,stock_location,quantity\nCAFÉ,MIL-01,1\n".encode("latin-1"))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    for path, words in [
+        (latin, "not UTF-8"),
+        (empty, "first line must name the columns"),
+        (tmp_path / "no.csv", "cannot read"),
+    ]:
+        done = cli.run("import", "stock_items", str(path))
+        assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert len(_writes(cli.sandbox)) == before
