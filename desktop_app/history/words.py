@@ -4,14 +4,20 @@ with thousands separators, yes/no for flags, who by name rather than by id."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_app.schema import get_resource, parse_datetime
 from desktop_app.store.history import Change, Version
-from desktop_app.store.record_store import RecordStore
-from desktop_app.store.records import OutboxEntry
+from desktop_app.store.records import CachedRecord, OutboxEntry
+
 
 #: Stamps every write moves; they say nothing a person needs in a timeline.
+class Records(Protocol):
+    """What naming a record reads of the cache."""
+
+    def get(self, type_: str, record_id: str) -> CachedRecord | None: ...
+
+
 _QUIET = frozenset({"updated_at", "created_at", "id"})
 _EVENTS = {"create": "created", "update": "updated", "destroy": "deleted", "delete": "deleted"}
 
@@ -128,7 +134,7 @@ def change_line(change: Change) -> list[str]:
 
 
 def record_name(
-    records: RecordStore,
+    records: Records,
     type_: str,
     record_id: str,
     attributes: Mapping[str, Any] | None = None,
@@ -144,7 +150,7 @@ def record_name(
     if own:
         return str(own)
     resource = get_resource(type_)
-    parts = []
+    parts: list[tuple[bool, str]] = []
     for link in resource.to_one:
         target_id = relationships.get(link.name)
         if not isinstance(target_id, str):
@@ -153,5 +159,7 @@ def record_name(
         if target is not None:
             called = target.attributes.get("code") or target.attributes.get("name")
             if called:
-                parts.append(str(called))
-    return " at ".join(parts[:2]) if parts else record_id
+                parts.append(("location" in link.target, str(called)))
+    # A stock item reads "TSHIRT-M at Milan": what is stored first, where it is stored last.
+    parts.sort(key=lambda part: part[0])
+    return " at ".join(name for _, name in parts[:2]) if parts else record_id

@@ -16,9 +16,10 @@ check that cannot miss a deletion, since the API offers no deletion feed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from email.utils import parsedate_to_datetime
@@ -66,6 +67,7 @@ class Syncer:
         self.client = client
         #: What the last :meth:`sync` changed in the cache: records per type (see ``store.history``).
         self.changed: dict[str, int] = {}
+        self._run: int | None = None
         self.page_size = page_size
 
     async def sync(
@@ -77,7 +79,8 @@ class Syncer:
     ) -> list[SyncResult]:
         """Sync ``types`` (default: everything Stockroom keeps) in reference order; ``full`` forces full passes."""
         results = []
-        run = self.history.begin_run()
+        own = self._run is None
+        run = self.history.begin_run() if self._run is None else self._run
         try:
             for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
                 state = self.sync_state.get(type_)
@@ -87,8 +90,19 @@ class Syncer:
                     else:
                         results.append(await self.incremental_sync(type_, state.high_water, progress))
         finally:
-            self.changed = self.history.finish_run(run)
+            if own:
+                self.changed = self.history.finish_run(run)
         return results
+
+    @contextlib.contextmanager
+    def one_run(self) -> Iterator[None]:
+        """Record the changes of several :meth:`sync` calls (the window syncs type by type) as one sync's."""
+        self._run = self.history.begin_run()
+        try:
+            yield
+        finally:
+            run, self._run = self._run, None
+            self.changed = self.history.finish_run(run)
 
     async def full_sync(self, type_: str, progress: Progress | None = None) -> SyncResult:
         generation = self.sync_state.begin_full_sync(type_)

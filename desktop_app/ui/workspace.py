@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from desktop_app.reorder.controller import QueuedReorder, ReorderController
     from desktop_app.reorder.levels import StockLevelRow
     from desktop_app.store import Cache, EntryState
+    from desktop_app.store.history import Change, Version
     from desktop_app.store.records import Relationships
     from desktop_app.sync import Editor, PushResult
 
@@ -51,6 +52,10 @@ class Workspace(QObject):
     sync_finished = Signal(bool, str)
     mode_changed = Signal(str)
     edit_refused = Signal(str)
+    #: A sync changed records in the cache: ``{type: count}`` (the Changes view lists them).
+    changes_recorded = Signal(dict)
+    #: The history of a record was fetched (or read from the cache when offline): ``(type, id)``.
+    history_ready = Signal(str, str)
     #: The keyring did not give this profile's secret (``message`` says why); the workspace now works offline.
     secret_unavailable = Signal(str)
 
@@ -196,9 +201,15 @@ class Workspace(QObject):
                 return
             client = self.make_client()
             syncer = Syncer(self._cache, client)
-            for type_ in types:
-                await syncer.sync([type_], full=full, progress=self._progress)
-                self.records_changed.emit(type_, [])
+            with syncer.one_run():
+                for type_ in types:
+                    await syncer.sync([type_], full=full, progress=self._progress)
+                    self.records_changed.emit(type_, [])
+            if syncer.changed:
+                from desktop_app.history import change_summary
+
+                message = change_summary(syncer.changed)
+                self.changes_recorded.emit(dict(syncer.changed))
             if client.dialect:
                 self.connection.save_dialect(client.dialect)
             self._set_online(True)
@@ -231,6 +242,43 @@ class Workspace(QObject):
         if self.start_sync() is None:  # a sync already running sends the queue when it ends
             await self.push()
         return True
+
+    # -- history -------------------------------------------------------------------------------------------------
+
+    def history(self, type_: str, record_id: str) -> list[Version]:
+        """The versions of a record kept in the cache, newest first."""
+        return self._cache.history.versions(type_, record_id)
+
+    def history_fetched(self, type_: str, record_id: str) -> bool:
+        return self._cache.history.fetched(type_, record_id) is not None
+
+    def fetch_history(self, type_: str, record_id: str, *, pages: int = 1) -> asyncio.Task[None] | None:
+        """Fetch one record's newest versions in the background (the details pane opening it); offline, the
+        cached ones stay. ``history_ready`` tells when the cache holds what there is."""
+        if self.forced_offline or record_id.startswith("local-"):
+            self.history_ready.emit(type_, record_id)
+            return None
+        return self.tasks.spawn(self._fetch_history(type_, record_id, pages), name="history")
+
+    async def _fetch_history(self, type_: str, record_id: str, pages: int) -> None:
+        from desktop_app.api import ApiError, NetworkError
+        from desktop_app.history import fetch_history
+
+        try:
+            await fetch_history(self._cache, await self.ready_client(), type_, record_id, pages=pages)
+        except NetworkError:
+            self._set_online(False)
+        except ApiError as exc:
+            log.info("history of %s %s: %s", type_, record_id, exc)
+        finally:
+            self.history_ready.emit(type_, record_id)
+
+    def changes(self, *, last: int = 1) -> list[Change]:
+        """What the last ``last`` syncs changed in the cache (kept across sessions: works offline)."""
+        return self._cache.history.changes(last=last)
+
+    def sync_runs(self) -> list[tuple[int, str, int]]:
+        return self._cache.history.runs()
 
     def _progress(self, resource: str, done: int, total: int | None) -> None:
         self.sync_progress.emit(resource, done, total)

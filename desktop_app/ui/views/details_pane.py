@@ -21,6 +21,9 @@ from desktop_app.ui.models.lookups import Lookups, RecordLike
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QFormLayout
 
+    from desktop_app.ui.history.timeline import HistorySection
+    from desktop_app.ui.workspace import Workspace
+
 
 def escape(text: str) -> str:
     """``html.escape``, without loading ``html.entities`` (a large table) before the window's first frame."""
@@ -46,6 +49,9 @@ class DetailsPane(QWidget):
         self.lookups = lookups
         self.record_id: str | None = None
         self._shown: RecordLike | None = None
+        #: What the History section reads and fetches through (set by the tab; built for the first record shown).
+        self.workspace: Workspace | None = None
+        self.history: HistorySection | None = None
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
@@ -106,7 +112,25 @@ class DetailsPane(QWidget):
             self._form = form
         return self._form
 
+    def attach(self, workspace: Workspace) -> None:
+        """Show the History section of each record, read from the cache and fetched through ``workspace``."""
+        self.workspace = workspace
+
+    def _show_history(self, record: RecordLike | None) -> None:
+        if self.workspace is None:
+            return
+        if self.history is None:
+            if record is None:
+                return
+            from desktop_app.ui.history.timeline import HistorySection
+
+            self.history = HistorySection(self.resource.type)
+            self.history.attach(self.workspace)
+            self._column.insertWidget(self._column.count() - 1, self.history)
+        self.history.show_for(record.id if record else None, record.attributes.get("quantity") if record else None)
+
     def show_record(self, record: RecordLike | None) -> None:
+        self._show_history(record)
         if self._form is not None:  # nothing to empty before the first record
             while self._form.rowCount():
                 self._form.removeRow(0)

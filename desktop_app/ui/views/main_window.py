@@ -210,6 +210,23 @@ class MainWindow(QMainWindow):
         s.mode_changed.connect(lambda _: self._update_title())
         self.status.cancel_sync.connect(s.cancel_sync)
         self.status.open_pending.connect(self.open_pending)
+        self.status.open_changes.connect(self.open_changes)
+        s.changes_recorded.connect(self._changes_recorded)
+        if s.sync_runs():  # the record of past syncs, readable offline
+            self.status.set_changes("Changes of the last sync")
+
+    def _changes_recorded(self, changed: dict[str, int]) -> None:
+        from desktop_app.history import change_summary
+
+        self.status.set_changes(change_summary(changed))
+
+    def open_changes(self) -> None:
+        """The Changes view of the last syncs (from the cache: it opens offline too)."""
+        from desktop_app.ui.history.changes_view import ChangesView
+
+        view = ChangesView(self.workspace, self)
+        self.changes_view = view
+        view.show()
 
     def _records_changed(self, type_: str, ids: list[str]) -> None:
         built = self.tab_by_type.built  # a tab not built yet reads the cache as it is when it is

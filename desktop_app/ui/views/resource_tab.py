@@ -53,6 +53,7 @@ class ResourceTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = RecordTableView(self.proxy)
         self.details = DetailsPane(self.resource, lookups)
+        self.details.attach(workspace)
         self._filter_bar: FilterBar | None = None  # built when first shown (or asked for): not on the start path
         self.quick_find = QLineEdit()
         self.quick_find.setPlaceholderText(f"Find in {self.noun}…  (Ctrl+F)")

@@ -31,6 +31,8 @@ class StatusBar(QStatusBar):
     cancel_sync = Signal()
     open_pending = Signal()
     retry_now = Signal()
+    #: The person asked for the Changes view (what the last syncs changed).
+    open_changes = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,7 +59,13 @@ class StatusBar(QStatusBar):
         self.pending_button.setFlat(True)
         self.pending_button.setToolTip("Edits not yet confirmed by the server; click to retry, discard or resolve")
         self.pending_button.clicked.connect(self.open_pending)
+        self.changes_button = QPushButton()
+        self.changes_button.setFlat(True)
+        self.changes_button.setToolTip("What the last syncs changed: grouped by type, biggest quantity drops first")
+        self.changes_button.clicked.connect(self.open_changes)
+        self.changes_button.hide()
         self.addPermanentWidget(self.profile_label)
+        self.addPermanentWidget(self.changes_button)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
         self.addPermanentWidget(self.as_of_label)
@@ -112,6 +120,11 @@ class StatusBar(QStatusBar):
         self.progress.setRange(0, total)
         self.progress.setValue(min(done, total))
         self.progress.setFormat(f"{name} %v/%m")
+
+    def set_changes(self, summary: str | None) -> None:
+        """Offer the Changes view: ``summary`` says what the last sync changed ("38 stock items changed")."""
+        self.changes_button.setVisible(summary is not None)
+        self.changes_button.setText(f"{summary} · View…" if summary else "")
 
     def sync_finished(self, ok: bool, message: str) -> None:
         self.progress.hide()
