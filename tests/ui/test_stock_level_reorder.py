@@ -22,7 +22,7 @@ from desktop_app.connection import Connection
 from desktop_app.reorder import plan_priorities
 from desktop_app.store import Cache, cache_path
 from desktop_app.sync import Syncer
-from desktop_app.ui.reorder.controller import OFFLINE_NOTE, StockLevelReorder
+from desktop_app.ui.reorder.controller import OFFLINE_NOTE, StockLevelReorder, describe_move, ordinal
 from desktop_app.ui.reorder.model import WAITING, Column, StockLevelOrderModel
 from desktop_app.ui.reorder.view import StockLevelOrderView
 from desktop_app.ui.tasks import TaskSet
@@ -265,3 +265,36 @@ async def test_window_stock_levels_tab_reorders_through_the_planner(
         await wait_until(lambda: len(tab.reorder.outcomes) == 2, what="the undo push")
         await settle(window)
         assert view.order_model().order() == [row.id for row in rows]
+
+
+@pytest.mark.asyncio
+async def test_a_move_says_what_it_did(wire: Wire, online: CommerceLayerClient, fresh_sandbox: SandboxProcess) -> None:
+    wired = wire(CONTIGUOUS_MODEL)
+    rows = wired.model.rows()
+    last = rows[-1]
+    before_patches = patch_count(fresh_sandbox)
+    assert wired.model.moveRows(QModelIndex(), len(rows) - 1, 1, QModelIndex(), 1)  # last to 2nd
+    await settled(wired)
+    sent = patch_count(fresh_sandbox) - before_patches
+    change = "change" if sent == 1 else "changes"
+    assert wired.messages == [f"{last.location_name} moved to 2nd: {sent} priority {change} sent"], wired.messages
+
+
+def test_ordinals_and_descriptions() -> None:
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
+    ]
+    names = {"a": "Milan", "b": "Berlin", "c": "Manchester Depot"}
+    assert describe_move(names, ["a", "b", "c"], ["a", "c", "b"]) == "Manchester Depot moved to 2nd"
+    assert describe_move(names, ["a", "b", "c"], ["b", "c", "a"]) == "Milan moved to 3rd"
+    assert describe_move(names, ["a", "b", "c"], ["c", "b", "a"]) == "2 stock levels moved"

@@ -9,7 +9,7 @@ priorities, the pending marker when offline, or the order the server holds plus 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -60,6 +60,28 @@ class ReorderCommand(QUndoCommand):
             return True
         self.setObsolete(True)
         return False
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st: a place in the shipping order as people say it."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def describe_move(names: Mapping[str, str], previous: Sequence[str], order: Sequence[str]) -> str:
+    """What a move did, in the person's words: "Manchester Depot moved to 2nd" (one row moved), else how many moved.
+
+    A row moved alone when taking it out of both orders leaves the same list; of two such rows (a swap of
+    neighbours) the one that went up is the one the person moved."""
+    alone = [i for i in order if [x for x in previous if x != i] == [x for x in order if x != i]]
+    changed = [i for i in alone if previous.index(i) != order.index(i)]
+    if changed:
+        moved = min(
+            changed, key=lambda i: (-abs(previous.index(i) - order.index(i)), order.index(i) - previous.index(i))
+        )
+        return f"{names.get(moved, 'A stock level')} moved to {ordinal(order.index(moved) + 1)}"
+    count = sum(1 for i, x in enumerate(order) if i >= len(previous) or previous[i] != x)
+    return f"{count:,} stock levels moved"
 
 
 class StockLevelReorder(QObject):
@@ -132,9 +154,11 @@ class StockLevelReorder(QObject):
             self.model.rollback(previous)
             self.message.emit(queued.message)
             return
-        self._tasks.spawn(self._judge(queued), name="reorder-push")
+        names = {row.id: row.location_name or row.location_label for row in self.model.rows()}
+        said = describe_move(names, previous, order)
+        self._tasks.spawn(self._judge(queued, said), name="reorder-push")
 
-    async def _judge(self, queued: Outcome) -> None:
+    async def _judge(self, queued: Outcome, said: str = "") -> None:
         try:
             outcome = await self.workspace.verdict(queued)
         except StockroomError as exc:  # e.g. signed out: the edits stay queued, the list shows the cache
@@ -146,6 +170,9 @@ class StockLevelReorder(QObject):
             self.message.emit(f"The new order was not saved: {outcome.errors.get('priority', outcome.message)}")
         elif outcome.status in (Status.OFFLINE, Status.QUEUED):
             self.message.emit(OFFLINE_NOTE if outcome.status is Status.OFFLINE else BUSY_NOTE)
+        elif said and queued.entry_ids:  # "Manchester Depot moved to 2nd: 1 priority change sent"
+            count = len(queued.entry_ids)
+            self.message.emit(f"{said}: {count:,} priority change{'' if count == 1 else 's'} sent")
         self.refresh()
         self.finished.emit(outcome)
 
