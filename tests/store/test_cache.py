@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,7 +150,7 @@ def test_newer_schema_is_moved_aside(tmp_path: Path) -> None:
     assert Cache.open(path).recovery_message is None
 
 
-def test_reading_100k_records_is_fast(cache: Cache) -> None:
+def test_reading_100k_records_gives_every_row(cache: Cache) -> None:
     for page in range(400):
         cache.records.store_page(
             [
@@ -164,11 +163,10 @@ def test_reading_100k_records_is_fast(cache: Cache) -> None:
                 for n in range(250)
             ]
         )
-    started = time.perf_counter()
+    # How fast is the bench's business (cache_read_100k); here only that every row comes back.
     rows = cache.records.find("stock_items")
-    elapsed = time.perf_counter() - started
     assert len(rows) == 100_000
-    assert elapsed < 1.0, f"records() of 100k rows took {elapsed:.2f}s"
+    assert len({row.id for row in rows}) == 100_000
 
 
 def test_first_version_file_is_migrated_keeping_its_records(tmp_path: Path) -> None:
