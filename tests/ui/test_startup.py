@@ -22,20 +22,37 @@ def arguments(tmp_path: Path, **flags: Any) -> argparse.Namespace:
 
 @pytest.mark.asyncio
 async def test_no_profile_asks_to_sign_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[Any] = []
-
-    async def cancelled(cls: Any, parent: Any = None, *, config_dir: Any = None) -> None:
-        asked.append(config_dir)
-
-    monkeypatch.setattr(SignInDialog, "ask_async", classmethod(cancelled))
+    asked = _cancelled_sign_in(monkeypatch)
     assert await open_from_args(arguments(tmp_path), TaskSet()) is None
-    assert asked == [str(tmp_path / "config")]
+    assert asked == [(str(tmp_path / "config"), None)], "asked for, so the dialog gives no reason"
 
 
 @pytest.mark.asyncio
-async def test_offline_without_a_profile_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="stockroom login"):
-        await open_from_args(arguments(tmp_path, offline=True), TaskSet())
+async def test_offline_without_a_profile_opens_the_sign_in_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _cancelled_sign_in(monkeypatch)
+    assert await open_from_args(arguments(tmp_path, offline=True), TaskSet()) is None
+    [(config_dir, reason)] = asked
+    assert config_dir == str(tmp_path / "config")
+    assert reason is not None and "offline" in reason and "sign in" in reason
+
+
+@pytest.mark.asyncio
+async def test_offline_with_a_named_profile_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        await open_from_args(arguments(tmp_path, offline=True, profile="nowhere"), TaskSet())
+
+
+def _cancelled_sign_in(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, str | None]]:
+    """Replaces the sign-in dialog by one the person cancels at once; returns what each opening was given."""
+    asked: list[tuple[Any, str | None]] = []
+
+    async def cancelled(cls: Any, parent: Any = None, *, config_dir: Any = None, reason: str | None = None) -> None:
+        asked.append((config_dir, reason))
+
+    monkeypatch.setattr(SignInDialog, "ask_async", classmethod(cancelled))
+    return asked
 
 
 @pytest.mark.asyncio
