@@ -38,6 +38,7 @@ class Reconnector(QObject):
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.retry_now)
         self._busy = False
+        self._closed = False
         workspace.online_changed.connect(self._online_changed)
         #: The system's network reports, loaded when first offline (not on the way to the first frame).
         self.network_information: QObject | None = None
@@ -58,13 +59,25 @@ class Reconnector(QObject):
 
     def _plan(self) -> None:
         if self.network_information is None:
-            self.network_information = _watch_network(self._network_up)
+            self.network_information = _network_information()
+            if self.network_information is not None:
+                # A bound slot of this object: Qt drops the connection when this reconnector is deleted, so the
+                # process-wide QNetworkInformation never calls into a window that has gone.
+                self.network_information.reachabilityChanged.connect(self._reachability_changed)  # type: ignore[attr-defined]
         delay = self.delays[min(self._attempt, len(self.delays) - 1)]
         self._attempt += 1
         self._timer.start(int(delay * 1000))
         self.next_probe.emit(delay)
 
+    def _reachability_changed(self, reachability: object) -> None:
+        from PySide6.QtNetwork import QNetworkInformation  # loaded by _network_information already
+
+        if reachability == QNetworkInformation.Reachability.Online:
+            self._network_up()
+
     def _network_up(self) -> None:
+        if self._closed:
+            return
         if not self.workspace.online and not self.workspace.forced_offline:
             log.info("the system reports the network up: asking the server now")
             self._attempt = 0
@@ -88,25 +101,19 @@ class Reconnector(QObject):
             self._plan()
 
     def close(self) -> None:
+        self._closed = True
         self._timer.stop()
+        if self.network_information is not None:
+            self.network_information.reachabilityChanged.disconnect(self._reachability_changed)  # type: ignore[attr-defined]
+            self.network_information = None
 
 
-def _watch_network(on_up: object) -> QObject | None:
-    """Connect ``on_up`` to the system's "network reachable" signal where Qt has a backend for it."""
+def _network_information() -> QObject | None:
+    """The system's network reports where Qt has a backend for them (``None`` elsewhere)."""
     try:
         from PySide6.QtNetwork import QNetworkInformation
     except ImportError:  # a PySide6 build without QtNetwork
         return None
     if QNetworkInformation.instance() is None and not QNetworkInformation.loadDefaultBackend():
         return None
-    info = QNetworkInformation.instance()
-    if info is None:
-        return None
-    online = QNetworkInformation.Reachability.Online
-
-    def changed(reachability: QNetworkInformation.Reachability) -> None:
-        if reachability == online:
-            on_up()  # type: ignore[operator]
-
-    info.reachabilityChanged.connect(changed)
-    return info
+    return QNetworkInformation.instance()
