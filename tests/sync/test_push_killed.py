@@ -78,9 +78,10 @@ def test_every_queued_edit_is_sent_exactly_once_or_reported_through_kills_and_a_
     cli = Cli(fresh_sandbox, tmp_path)
     assert cli.run("sync", "--resources", "stock_items,skus,stock_locations,inventory_models").returncode == 0
     wanted = _queue(cli, "killed")
-    # Slow writes, so a kill lands while requests are in flight; two creates made on the server whose answer is lost.
+    # Slow writes (32 edits, four at a time, take 12 s: longer than three kills at 3 s at most), so a kill lands while
+    # requests are in flight and edits are left to damage; two creates made on the server whose answer is lost.
     for method, path in (("POST", "/api/inventory_models"), ("PATCH", "/api/stock_items")):
-        fresh_sandbox.fault(method=method, path=path, delay=0.4, count=1000)
+        fresh_sandbox.fault(method=method, path=path, delay=1.5, count=1000)
     fresh_sandbox.fault(method="POST", path="/api/inventory_models", drop="after", count=2)
     kills = _kill_pushes(cli, rng, 3)
     cache = Cache.open(cli.cache_file)
