@@ -244,11 +244,13 @@ class ResourceTableModel(QAbstractTableModel):
             return False
         column = self.columns[index.column()]
         if column.metadata_key is not None and column.inline_edit and role == _EDIT:
-            return self._set_metadata(index, column, value)
-        if not column.inline_edit or column.field is None or role not in (_EDIT, _CHECK):
+            key = column.metadata_key  # a reorder point typed in its cell: that key of the record's metadata
+        elif not column.inline_edit or column.field is None or role not in (_EDIT, _CHECK):
             return False
-        if role == _CHECK:
-            value = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+        else:
+            key = column.key
+            if role == _CHECK:
+                value = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
         try:
             parsed = self.parse(index.column(), value)
         except FieldError as exc:
@@ -257,7 +259,7 @@ class ResourceTableModel(QAbstractTableModel):
         row = self._rows.row(index.row())
         if parsed == row[self._first_value + index.column()]:
             return False
-        self.inline_edit_requested.emit(row[0], {column.key: parsed})
+        self.inline_edit_requested.emit(row[0], {key: parsed})
         return True
 
     def parse(self, column_number: int, value: Any) -> Any:
@@ -274,20 +276,6 @@ class ResourceTableModel(QAbstractTableModel):
             raise FieldError(column.field.name, "can't be blank", "blank")
         app_type(self.type).check({column.key: parsed})
         return parsed
-
-    def _set_metadata(self, index: Index, column: Column, value: Any) -> bool:
-        """A reorder point typed in its cell: a whole number, or empty for none (``metadata_key`` columns)."""
-        assert column.metadata_key is not None
-        try:
-            parsed = self.parse(index.column(), value)
-        except FieldError as exc:
-            self.edit_rejected.emit(f"{column.label}: {exc.message}")
-            return False
-        row = self._rows.row(index.row())
-        if parsed == row[self._first_value + index.column()]:
-            return False
-        self.inline_edit_requested.emit(row[0], {column.metadata_key: parsed})
-        return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or not self.columns[column].sortable:
