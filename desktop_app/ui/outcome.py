@@ -80,6 +80,8 @@ class RecordsView(Protocol):
 
     def count(self, type_: str) -> int: ...
 
+    def server_version(self, type_: str, record_id: str) -> dict[str, Any] | None: ...
+
 
 class OutboxView(Protocol):
     """The edits the server has not confirmed yet, to read."""

@@ -6,6 +6,7 @@ refused by the server (with its reason), or changed by someone else meanwhile (k
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -23,21 +24,36 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.schema import get_resource
+from desktop_app.ui.dialogs.pending_rows import CacheNames, FieldChange, field_changes, reason, record_name
 
 if TYPE_CHECKING:
     from desktop_app.store import OutboxEntry
     from desktop_app.ui.workspace import Workspace
 
 _STATES = {"pending": "Waiting to send", "failed": "Refused by the server", "conflict": "Conflict"}
+#: Column titles and what each holds (the header's tooltip).
+_HEADERS = (
+    ("Queued", "When the edit was made (UTC)"),
+    ("Record", "The record the edit changes"),
+    ("Change", "The fields the edit changes, one per line"),
+    ("Before", "The server's value when you made the edit"),
+    ("Yours", "The value you set"),
+    ("Theirs", "For a conflict: the server's value now, set by someone else meanwhile"),
+    ("State", "Waiting to send, refused by the server, or a conflict to decide"),
+    ("Reason", "Why the edit is still here"),
+)
+_QUEUED, _RECORD, _CHANGE, _BEFORE, _YOURS, _THEIRS, _STATE, _REASON = range(len(_HEADERS))
 
 
-def describe(entry: OutboxEntry) -> str:
+def describe(entry: OutboxEntry, changes: Sequence[FieldChange] = ()) -> str:
+    """The edit in one sentence, then each field as old → new (the tooltip of its row)."""
     resource = get_resource(entry.type)
-    if entry.label:
-        return str(entry.label)
-    fields = ", ".join(f"{k} → {v}" for k, v in {**entry.attributes, **entry.relationships}.items() if k != "metadata")
     verb = {"create": "New", "update": "Change", "delete": "Delete"}.get(entry.op, entry.op)
-    return f"{verb} {resource.label.lower()}" + (f": {fields}" if fields and entry.op != "delete" else "")
+    lines = [str(entry.label) if entry.label else f"{verb} {resource.label.lower()}"]
+    for change in changes if entry.op != "delete" else ():
+        theirs = f" (theirs: {change.theirs})" if change.theirs else ""
+        lines.append(f"{change.label}: {change.before} → {change.yours}{theirs}")
+    return "\n".join(lines)
 
 
 class PendingChangesDialog(QDialog):
@@ -47,14 +63,21 @@ class PendingChangesDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle("Pending edits")
-        self.resize(820, 360)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Queued", "Edit", "Record", "State", "Reason"])
+        self.resize(1100, 420)
+        self.table = QTableWidget(0, len(_HEADERS))
+        self.table.setHorizontalHeaderLabels([title for title, _ in _HEADERS])
+        for column, (_, tip) in enumerate(_HEADERS):
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(_REASON, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        # One line per changed field; a reason longer than its column is whole in its tooltip. (Wrapping would tie
+        # every row's height to the column's width, measured again at each resize.)
         self.table.setWordWrap(False)
         self.summary = QLabel()
         self.retry_button = QPushButton("Retry")
@@ -85,37 +108,45 @@ class PendingChangesDialog(QDialog):
 
     def refresh(self) -> None:
         self.entries = list(self.workspace.cached.outbox.entries())
+        records = self.workspace.cached.records
+        names = CacheNames(records)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
+            changes = field_changes(entry, names, records)
             values = [
                 str(entry.created_at)[:16].replace("T", " "),
-                describe(entry),
-                self._record_label(entry),
+                record_name(entry, names, records),
+                "\n".join(c.label for c in changes),
+                "\n".join(c.before for c in changes),
+                "\n".join(c.yours for c in changes),
+                "\n".join(c.theirs for c in changes),
                 _STATES.get(entry.state, entry.state),
-                "; ".join(f"{k}: {v}" for k, v in (entry.field_errors or {}).items()) or (entry.error or ""),
+                reason(entry),
             ]
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.id)
+                item.setToolTip(describe(entry, changes) if column in (_CHANGE, _BEFORE, _YOURS, _THEIRS) else text)
+                side = (
+                    Qt.AlignmentFlag.AlignRight if column in (_BEFORE, _YOURS, _THEIRS) else Qt.AlignmentFlag.AlignLeft
+                )
+                item.setTextAlignment(side | Qt.AlignmentFlag.AlignTop)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(3)
+        for column in (_QUEUED, _RECORD, _CHANGE, _BEFORE, _YOURS, _THEIRS, _STATE):
+            self.table.resizeColumnToContents(column)
+        self.table.setColumnWidth(_RECORD, min(self.table.columnWidth(_RECORD), 440))
+        self.table.resizeRowsToContents()
         count = len(self.entries)
+        conflicts = sum(e.state == "conflict" for e in self.entries)
         self.summary.setText(
-            "Every edit here is already shown in the tables; it is sent when the server can be reached."
+            f"{conflicts:,} {'conflict' if conflicts == 1 else 'conflicts'}: the server's value changed after your "
+            "edit. Compare Before, Yours and Theirs, then keep mine or theirs."
+            if conflicts
+            else "Every edit here is already shown in the tables; it is sent when the server can be reached."
             if count
             else "Nothing waiting: the server has confirmed every edit."
         )
         self._selection_changed()
-
-    def _record_label(self, entry: OutboxEntry) -> str:
-        """What the record is called (code, name or SKU code), its id when nothing better is known."""
-        record = self.workspace.cached.records.get(entry.type, entry.record_id)
-        attributes = record.attributes if record is not None else entry.attributes
-        for key in ("code", "name", "sku_code", "priority"):
-            if attributes.get(key) not in (None, ""):
-                return f"{attributes[key]} ({entry.record_id})"
-        return str(entry.record_id)
 
     def selected(self) -> list[OutboxEntry]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
