@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.store.core import Database
+from desktop_app.store.counts import CountStore
 from desktop_app.store.database import forget_state, mark_closed, open_database
 from desktop_app.store.history import HistoryStore
 from desktop_app.store.outbox import Outbox
@@ -37,6 +38,8 @@ class Cache:
         self.outbox = Outbox(self.database)
         #: Versions of records fetched on demand, and what the last syncs changed.
         self.history = HistoryStore(self.database)
+        #: Stock counts and their lines, saved as they are entered.
+        self.counts = CountStore(self.database)
 
     @classmethod
     def open(cls, path: Path | str) -> Cache:

@@ -29,7 +29,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -258,6 +258,33 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER stock_item_keys_deleted AFTER DELETE ON records WHEN old.type = 'stock_items' BEGIN
         DELETE FROM stock_item_keys WHERE item = old.rowid;
     END;
+    """,
+    # Stock counts (store.counts): a count of one stock location and its lines, each line committed as it is typed
+    # or scanned, so a closed window, a crash or a killed process loses nothing and an unfinished count reopens.
+    # At most one unfinished count per location: opening it again resumes it.
+    """
+    CREATE TABLE counts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stock_location TEXT NOT NULL,
+        location_name TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        uncounted_zero INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'applied', 'abandoned')),
+        finished_at TEXT,
+        batch_name TEXT
+    );
+    CREATE UNIQUE INDEX counts_open_by_location ON counts (stock_location) WHERE state = 'open';
+    CREATE TABLE count_lines (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        count_id INTEGER NOT NULL REFERENCES counts (id) ON DELETE CASCADE,
+        sku TEXT NOT NULL,
+        code TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        expected INTEGER,
+        stock_item TEXT,
+        counted_at TEXT NOT NULL,
+        UNIQUE (count_id, sku)
+    );
     """,
 )
 
