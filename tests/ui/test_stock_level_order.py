@@ -76,7 +76,30 @@ def test_shape_and_data(model: StockLevelOrderModel) -> None:
     assert model.data(model.index(0, Column.ON_HOLD)) == "No"
     assert model.data(model.index(0, Column.PENDING)) == SENT
     assert all(model.headerData(c, Qt.Orientation.Horizontal) for c in Column)
-    assert model.headerData(0, Qt.Orientation.Horizontal) == "Priority"
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (0, 1)] == ["Rank", "Priority"]
+
+
+def test_the_rank_beside_the_priority_is_the_place_in_the_real_order(model: StockLevelOrderModel) -> None:
+    """Priorities 10, 20, 30… read as 1st, 2nd, 3rd…; a move renumbers the ranks, a sort by another column does not."""
+
+    def ranks() -> list[str]:
+        return [model.data(model.index(row, Column.RANK)) for row in range(model.rowCount())]
+
+    assert ranks() == ["1st", "2nd", "3rd", "4th", "5th"]
+    assert [model.data(model.index(row, Column.PRIORITY)) for row in range(5)] == ["10", "20", "30", "40", "50"]
+    assert "ships first" in model.headerData(Column.RANK, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, _roles=(): changed.append((first.row(), last.row())))
+    assert model.moveRows(QModelIndex(), 4, 1, QModelIndex(), 1)  # Edinburgh to 2nd
+    assert names(model) == ["Amsterdam", "Edinburgh", "Berlin", "Chicago", "Dublin"]
+    assert ranks() == ["1st", "2nd", "3rd", "4th", "5th"]
+    assert model.data(model.index(names(model).index("Edinburgh"), Column.RANK)) == "2nd"
+    assert (0, 4) in changed  # the view repaints every rank, not only the moved row
+    model.sort(Column.LOCATION, Qt.SortOrder.DescendingOrder)  # Edinburgh, Dublin, Chicago, Berlin, Amsterdam
+    assert names(model) == ["Edinburgh", "Dublin", "Chicago", "Berlin", "Amsterdam"]
+    assert ranks() == ["2nd", "5th", "4th", "3rd", "1st"]
+    model.sort(Column.RANK, Qt.SortOrder.AscendingOrder)  # the real order again: moves allowed
+    assert model.reorder_enabled and ranks()[0] == "1st" and names(model)[1] == "Edinburgh"
 
 
 def test_flags_drag_on_rows_drop_only_on_root(model: StockLevelOrderModel) -> None:

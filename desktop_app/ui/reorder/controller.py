@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop_app.errors import StockroomError
 from desktop_app.ui.outcome import Outcome, Status
-from desktop_app.ui.reorder.model import StockLevelOrderModel
+from desktop_app.ui.reorder.model import StockLevelOrderModel, ordinal
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -60,12 +60,6 @@ class ReorderCommand(QUndoCommand):
             return True
         self.setObsolete(True)
         return False
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st: a place in the shipping order as people say it."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n:,}{suffix}"
 
 
 def describe_move(names: Mapping[str, str], previous: Sequence[str], order: Sequence[str]) -> str:

@@ -33,13 +33,15 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class Column(IntEnum):
-    PRIORITY = 0
-    LOCATION = 1
-    ON_HOLD = 2
-    PENDING = 3
+    RANK = 0
+    PRIORITY = 1
+    LOCATION = 2
+    ON_HOLD = 3
+    PENDING = 4
 
 
 HEADERS = {
+    Column.RANK: "Rank",
     Column.PRIORITY: "Priority",
     Column.LOCATION: "Stock location",
     Column.ON_HOLD: "On hold",
@@ -47,6 +49,17 @@ HEADERS = {
 }
 #: What the status column says of a row whose change is still queued, and of one the server has.
 WAITING, SENT = "Waiting to send", "Sent"
+#: Header tooltips: what the two order columns mean.
+HEADER_TIPS = {
+    Column.RANK: "Place in the shipping order: the 1st location ships first",
+    Column.PRIORITY: "Commerce Layer's priority number (lower ships first); the gaps between numbers mean nothing",
+}
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st: a place in the shipping order as people say it."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
 
 
 def moved_order(ids: Sequence[str], sources: Iterable[int], destination: int) -> list[str]:
@@ -228,12 +241,12 @@ class StockLevelOrderModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(Column(section))
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -242,6 +255,8 @@ class StockLevelOrderModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.RANK:  # the place in the real order, whatever column the rows are sorted by
+                return ordinal(self._natural.index(row.id) + 1)
             if column == Column.PRIORITY:
                 return "—" if row.priority is None else str(row.priority)
             if column == Column.LOCATION:
@@ -251,12 +266,12 @@ class StockLevelOrderModel(QAbstractTableModel):
             return WAITING if row.pending else SENT
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.PENDING and row.pending:
             return "This change waits in the outbox and has not reached Commerce Layer yet."
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PRIORITY:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.RANK, Column.PRIORITY):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
-            return _sort_key(row, column)
+            return (0, self._natural.index(row.id)) if column == Column.RANK else _sort_key(row, column)
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -327,19 +342,21 @@ class StockLevelOrderModel(QAbstractTableModel):
         by_id = {row.id: row for row in self._rows}
         self._rows = [by_id[level_id] for level_id in self._natural]
         self.endMoveRows()
+        last = len(self._rows) - 1  # every row between the two places has a new rank
+        self.dataChanged.emit(self.index(0, Column.RANK), self.index(last, Column.RANK), [Qt.ItemDataRole.DisplayRole])
         self._notify(previous)
         return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort what is shown; ascending priority (or no column) is the real order and allows moves again."""
-        natural = column in (-1, Column.PRIORITY) and order == Qt.SortOrder.AscendingOrder
+        natural = column in (-1, Column.RANK, Column.PRIORITY) and order == Qt.SortOrder.AscendingOrder
         self._sort = None if natural else (column, order)
         by_id = {row.id: row for row in self._rows}
         self._relayout(self._display([by_id[level_id] for level_id in self._natural]))
 
 
 def _sort_key(row: StockLevelRow, column: int) -> tuple[int, Any]:
-    if column == Column.PRIORITY:
+    if column in (Column.RANK, Column.PRIORITY):  # the rank is the place in priority order
         return (row.priority is None, row.priority or 0)
     if column == Column.LOCATION:
         return (0, row.location_label.casefold())

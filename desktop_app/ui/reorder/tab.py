@@ -53,7 +53,7 @@ class StockLevelsTab(ResourceTab):
         if self.order_view is not None:
             return
         # Imported here: the list, its view and the planner add ~10 ms (-X importtime) to the first frame otherwise.
-        from desktop_app.ui.reorder.model import StockLevelOrderModel
+        from desktop_app.ui.reorder.model import Column, StockLevelOrderModel
         from desktop_app.ui.reorder.view import StockLevelOrderView
 
         self.order_model = StockLevelOrderModel()
@@ -61,7 +61,8 @@ class StockLevelsTab(ResourceTab):
         self.order_view.reorder_hint_changed.connect(self.status)
         self.order_view.setWordWrap(False)
         self.order_view.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().defaultSectionSize())
-        for column, width in enumerate((90, 380, 90)):
+        widths = {Column.RANK: 60, Column.PRIORITY: 80, Column.LOCATION: 380, Column.ON_HOLD: 90}
+        for column, width in widths.items():
             self.order_view.setColumnWidth(column, width)
         self.order_view.selectionModel().currentRowChanged.connect(self._order_row_changed)
         self.stack = QStackedWidget()

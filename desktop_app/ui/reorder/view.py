@@ -86,7 +86,7 @@ class StockLevelOrderView(QTableView):
         self._set_reason("filter", FILTER_REASON if self._filter_text else None)
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
-        natural = section in (-1, Column.PRIORITY) and order == Qt.SortOrder.AscendingOrder
+        natural = section in (-1, Column.RANK, Column.PRIORITY) and order == Qt.SortOrder.AscendingOrder
         self._set_reason("sort", None if natural or not self.isSortingEnabled() else SORT_REASON)
 
     def _set_reason(self, key: str, reason: str | None) -> None:
