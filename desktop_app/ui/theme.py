@@ -9,24 +9,48 @@ from PySide6.QtWidgets import QApplication
 
 
 def _dark_palette() -> QPalette:
-    palette = QPalette()
-    base, window, text = QColor(32, 34, 37), QColor(43, 45, 49), QColor(222, 224, 228)
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        palette.setColor(group, QPalette.ColorRole.Window, window)
-        palette.setColor(group, QPalette.ColorRole.WindowText, text)
-        palette.setColor(group, QPalette.ColorRole.Base, base)
-        palette.setColor(group, QPalette.ColorRole.AlternateBase, QColor(38, 40, 44))
-        palette.setColor(group, QPalette.ColorRole.Text, text)
-        palette.setColor(group, QPalette.ColorRole.Button, window)
-        palette.setColor(group, QPalette.ColorRole.ButtonText, text)
-        palette.setColor(group, QPalette.ColorRole.Highlight, QColor(53, 106, 178))
-        palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
-        palette.setColor(group, QPalette.ColorRole.ToolTipBase, window)
-        palette.setColor(group, QPalette.ColorRole.ToolTipText, text)
-        palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(140, 144, 150))
-        palette.setColor(group, QPalette.ColorRole.Link, QColor(110, 168, 255))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(120, 122, 126))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 122, 126))
+    """Every role of every group, the disabled one included: a ``QPalette()`` starts from Qt's light colours, so a
+    role left unset shows light (a disabled field white on the dark window, looking more enabled than the others).
+
+    Disabled fields take the window's colour as their background and dimmed text, as Fusion's own dark palette does:
+    they read as part of the dialog, not as something to type into."""
+    window, base, text = QColor(43, 45, 49), QColor(32, 34, 37), QColor(222, 224, 228)
+    dark = window.darker(150)
+    palette = QPalette(text, window, window.lighter(150), dark, window.darker(130), text, base)
+    colours = {
+        QPalette.ColorRole.Button: window,
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.Midlight: window.darker(130).lighter(110),
+        QPalette.ColorRole.Shadow: dark.darker(135),
+        QPalette.ColorRole.AlternateBase: QColor(38, 40, 44),
+        QPalette.ColorRole.BrightText: QColor(255, 255, 255),
+        QPalette.ColorRole.Highlight: QColor(53, 106, 178),
+        QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),
+        QPalette.ColorRole.ToolTipBase: window,
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor(140, 144, 150),
+        QPalette.ColorRole.Link: QColor(110, 168, 255),
+        QPalette.ColorRole.LinkVisited: QColor(160, 140, 230),
+    }
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+        for role, colour in colours.items():
+            palette.setColor(group, role, colour)
+    dimmed = QColor(120, 122, 126)
+    disabled = {
+        QPalette.ColorRole.WindowText: dimmed,
+        QPalette.ColorRole.Text: dimmed,
+        QPalette.ColorRole.ButtonText: dimmed,
+        QPalette.ColorRole.Base: window,
+        QPalette.ColorRole.AlternateBase: window,
+        QPalette.ColorRole.PlaceholderText: QColor(92, 95, 100),
+        QPalette.ColorRole.Highlight: QColor(70, 72, 77),
+        QPalette.ColorRole.HighlightedText: dimmed,
+        QPalette.ColorRole.Link: dimmed,
+        QPalette.ColorRole.Light: window,
+        QPalette.ColorRole.Shadow: dark,
+    }
+    for role, colour in disabled.items():
+        palette.setColor(QPalette.ColorGroup.Disabled, role, colour)
     return palette
 
 
