@@ -68,39 +68,57 @@ class Profile:
 
     def validated(self) -> Profile:
         """The same profile, trimmed; raises :class:`ProfileError` naming the first bad field."""
+        checked, problems = self._checked()
+        for field, message in problems.items():
+            raise ProfileError(field, message)
+        return checked
+
+    def problems(self) -> dict[str, str]:
+        """Every bad field with its message, in the order :meth:`validated` finds them (empty: the profile is
+        good); a form marks them all at once instead of one per try."""
+        return self._checked()[1]
+
+    def _checked(self) -> tuple[Profile, dict[str, str]]:
+        problems: dict[str, str] = {}
+
+        def url(field: str, value: str | None) -> str | None:
+            try:
+                return check_url(field, value) if value else value
+            except ProfileError as exc:
+                problems.setdefault(exc.field, exc.message)
+                return value
+
         name = self.name.strip()
         if not _NAME.match(name):
-            raise ProfileError("name", "use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            problems["name"] = "use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         client_id = self.client_id.strip()
         if not client_id:
-            raise ProfileError("client_id", "the client id is required (Dashboard ▸ Settings ▸ API credentials)")
+            problems["client_id"] = "the client id is required (Dashboard ▸ Settings ▸ API credentials)"
         slug = (self.slug or "").strip().lower() or None
         base_url = (self.base_url or "").strip() or None
         token_url = (self.token_url or "").strip() or None
         if slug and base_url:
-            raise ProfileError("slug", "give an organisation slug or a custom base URL, not both")
-        if not slug and not base_url:
-            raise ProfileError("slug", "give the organisation slug (the part before .commercelayer.io) or a base URL")
-        if slug and not _SLUG.match(slug):
-            raise ProfileError("slug", f"{slug!r} is not an organisation slug (lowercase letters, digits and '-')")
+            problems["slug"] = "give an organisation slug or a custom base URL, not both"
+        elif not slug and not base_url:
+            problems["slug"] = "give the organisation slug (the part before .commercelayer.io) or a base URL"
+        elif slug and not _SLUG.match(slug):
+            problems["slug"] = f"{slug!r} is not an organisation slug (lowercase letters, digits and '-')"
         if token_url and not base_url:
-            raise ProfileError("token_url", "a custom token URL goes with a custom base URL")
-        if base_url:
-            base_url = check_url("base_url", base_url)
-        if token_url:
-            token_url = check_url("token_url", token_url)
+            problems["token_url"] = "a custom token URL goes with a custom base URL"
+        base_url, token_url = url("base_url", base_url), url("token_url", token_url)
         scope = " ".join((self.scope or "").split()) or None
         if self.dialect is not None and self.dialect not in DIALECTS:
-            raise ProfileError("dialect", f"unknown stock-levels dialect {self.dialect!r}")
+            problems["dialect"] = f"unknown stock-levels dialect {self.dialect!r}"
         checked = replace(
             self, name=name, client_id=client_id, slug=slug, base_url=base_url, token_url=token_url, scope=scope
         )
-        try:
-            checked.endpoint()  # the API layer's own rules: https unless this machine, no query string
-        except UsageError as exc:
-            field = "token_url" if str(exc).startswith("token URL") else "base_url" if base_url else "slug"
-            raise ProfileError(field, str(exc)) from None
-        return checked
+        if not problems:
+            try:
+                checked.endpoint()  # the API layer's own rules: https unless this machine, no query string
+            except UsageError as exc:
+                field = "token_url" if str(exc).startswith("token URL") else "base_url" if base_url else "slug"
+                problems[field] = str(exc)
+        return checked, problems
 
     def endpoint(self) -> Endpoint:
         """Where the API and the token endpoint of this profile are."""

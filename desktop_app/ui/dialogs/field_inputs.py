@@ -34,6 +34,11 @@ class FieldInput:
 
     widget: QWidget
 
+    @property
+    def framed(self) -> QWidget:
+        """The widget a form frames when the value is wrong (the table of a metadata input, not its buttons)."""
+        return self.widget
+
     def value(self) -> Any:
         raise NotImplementedError
 
@@ -117,6 +122,10 @@ class MetadataInput(FieldInput):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+
+    @property
+    def framed(self) -> QWidget:
+        return self.table
 
     def add_row(self, key: str, value: str) -> None:
         row = self.table.rowCount()

@@ -2,7 +2,8 @@
 
 Every writable attribute gets an input chosen by its type (metadata as key/value rows, enums as lists, switches for
 booleans) and every writable to-one relationship a picker; each input has an error line under it, filled by our own
-checks before anything is sent and by the server's 422 ``field_errors`` after.
+checks before anything is sent and by the server's 422 ``field_errors`` after. Every problem shows at once: each bad
+input framed, its message under it, and a line at the top naming them all (see :mod:`field_marks`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QS
 
 from desktop_app.schema import FieldError, Resource, app_type, get_resource, lookup_types
 from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, input_for
+from desktop_app.ui.dialogs.field_marks import FormErrors
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
-ERROR_STYLE = "color: #c62828;"
 _ORDER = ("code", "name", "priority", "quantity", "on_hold", "strategy")
 
 
@@ -39,11 +40,8 @@ class RecordDialog(QDialog):
         verb = "New" if self.creating else "Edit"
         self.setWindowTitle(f"{verb} {resource.label.lower()}")
         self.inputs: dict[str, FieldInput] = {}
-        self.errors: dict[str, QLabel] = {}
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.form_errors = FormErrors(self)
+        self.general_error = self.form_errors.summary
         form_host = QWidget()
         self.form = QFormLayout(form_host)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -59,7 +57,7 @@ class RecordDialog(QDialog):
             for name, field_input in self.inputs.items():
                 source = record.relationships if isinstance(field_input, RelationshipInput) else record.attributes
                 field_input.set_value(source.get(name))
-        scroll = QScrollArea()
+        scroll = self.scroll_area = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -90,10 +88,7 @@ class RecordDialog(QDialog):
         return wanted
 
     def _add_row(self, name: str, label: str, field_input: FieldInput, required: bool) -> None:
-        error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        error = self.form_errors.add(name, field_input.framed, label)
         cell = QWidget()
         column = QVBoxLayout(cell)
         column.setContentsMargins(0, 0, 0, 0)
@@ -104,7 +99,6 @@ class RecordDialog(QDialog):
         caption.setBuddy(field_input.widget)
         self.form.addRow(caption, cell)
         self.inputs[name] = field_input
-        self.errors[name] = error
 
     # -- values and errors -----------------------------------------------------------------------------------
     def collect(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -146,24 +140,27 @@ class RecordDialog(QDialog):
         return self.resource.fields[name].required
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
-        """Each message under its field; messages about no known field go to the top of the dialog."""
-        general = []
-        for label in self.errors.values():
-            label.hide()
-            label.clear()
+        """All the problems at once: each message under its field with the input framed, and a line at the top
+        naming every field to fix (messages about no field of the form go there too); the cursor goes to the first."""
+        bad: dict[str, str] = {}
+        notes = []
         for name, message in errors.items():
-            key = name.removesuffix("_id") if name.removesuffix("_id") in self.errors else name
-            if key in self.errors:
-                self.errors[key].setText(message)
-                self.errors[key].show()
+            key = name.removesuffix("_id") if name.removesuffix("_id") in self.inputs else name
+            if key in self.inputs:
+                bad.setdefault(key, message)
             else:
-                general.append(f"{name}: {message}" if name else message)
-        self.general_error.setText("\n".join(general))
-        self.general_error.setVisible(bool(general))
+                notes.append(f"{name.replace('_', ' ')}: {message}" if name else message)
+        self.form_errors.show(bad, notes)
+        first = self.form_errors.first_bad()
+        if first is not None:
+            self.scroll_area.ensureWidgetVisible(first)
 
     def error_for(self, name: str) -> str:
-        label = self.errors[name]
-        return label.text() if not label.isHidden() else ""
+        return self.form_errors.message(name)
+
+    def summary_text(self) -> str:
+        """The line at the top of the dialog ("Check 2 fields: Stock location, Quantity."), empty when all is well."""
+        return self.general_error.text() if not self.general_error.isHidden() else ""
 
     def set_values(self, attributes: Mapping[str, Any], relationships: Mapping[str, Any]) -> None:
         for name, value in {**attributes, **relationships}.items():

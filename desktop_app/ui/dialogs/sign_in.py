@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app import config
 from desktop_app.connection import Connection, connection_for_profile
-from desktop_app.credentials import KeyringUnavailable, Profile, ProfileError, ProfileStore, StoredCredentials, Vault
+from desktop_app.credentials import KeyringUnavailable, Profile, ProfileStore, StoredCredentials, Vault
 from desktop_app.credentials.signin import CheckedSignIn, SignInRefused, check_sign_in, store_sign_in
 from desktop_app.errors import StockroomError
+from desktop_app.ui.dialogs.field_marks import FormErrors
 from desktop_app.ui.tasks import TaskSet
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,8 @@ class SignInDialog(QDialog):
         self.profiles = QComboBox()
         self.profiles.currentTextChanged.connect(self._profile_chosen)
         self.fields: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.form_errors = FormErrors(self)
         form = QFormLayout()
         form.addRow("Profile", self.profiles)
         labels = {
@@ -115,11 +117,8 @@ class SignInDialog(QDialog):
             edit.setObjectName(key)
             edit.setPlaceholderText(hint)
             edit.textEdited.connect(lambda _text, key=key: self._clear_error(key))
-            error = QLabel()
+            error = self.form_errors.add(key, edit, label)
             error.setObjectName(f"{key}_error")
-            error.setStyleSheet("color: #b00020;")
-            error.setWordWrap(True)
-            error.hide()
             row = QWidget()
             column = QVBoxLayout(row)
             column.setContentsMargins(0, 0, 0, 0)
@@ -127,9 +126,11 @@ class SignInDialog(QDialog):
             column.addWidget(error)
             if key == "base_url":
                 form.addRow("", self.custom_server)
-            form.addRow(label, row)
+            caption = QLabel(label)
+            caption.setBuddy(edit)
+            form.addRow(caption, row)
             self.fields[key] = edit
-            self.errors[key] = error
+            self.labels[key] = caption
         secret = self.fields["client_secret"]
         secret.setEchoMode(QLineEdit.EchoMode.Password)
         secret.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData)
@@ -137,6 +138,7 @@ class SignInDialog(QDialog):
             "Keep the secret in memory for this session only (forgotten when Stockroom closes)"
         )
         self.memory_only.hide()
+        self.form_errors.summary.setObjectName("summary")
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -152,6 +154,7 @@ class SignInDialog(QDialog):
         self.sign_in_button.clicked.connect(lambda: self._tasks.spawn(self.sign_in(), name="sign in"))
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.form_errors.summary)
         layout.addLayout(form)
         layout.addWidget(self.memory_only)
         layout.addWidget(self.status)
@@ -188,23 +191,29 @@ class SignInDialog(QDialog):
             return False
 
     def _custom_toggled(self, custom: bool) -> None:
-        self.fields["slug"].setEnabled(not custom)
-        self.fields["base_url"].setEnabled(custom)
-        self.fields["token_url"].setEnabled(custom)
+        """The fields that do not apply are disabled, with their captions, so the form reads as one choice."""
+        for key, enabled in (("slug", not custom), ("base_url", custom), ("token_url", custom)):
+            self.fields[key].setEnabled(enabled)
+            self.labels[key].setEnabled(enabled)
+            if not enabled:
+                self._clear_error(key)
 
     # ----- errors next to fields
     def _clear_error(self, key: str) -> None:
-        self.errors[key].clear()
-        self.errors[key].hide()
+        self.form_errors.clear(key)
 
     def show_field_error(self, key: str, message: str) -> None:
-        label = self.errors.get(key) or self.errors["name"]
-        label.setText(message)
-        label.show()
-        self.fields.get(key, self.fields["name"]).setFocus()
+        self.show_field_errors({key: message})
+
+    def show_field_errors(self, problems: dict[str, str]) -> None:
+        """Every problem at once (see :class:`FormErrors`); one about no field of the form goes to the status line."""
+        for key, message in problems.items():
+            if key not in self.fields:
+                self.status.setText(f"{key.replace('_', ' ')}: {message}")
+        self.form_errors.show({key: message for key, message in problems.items() if key in self.fields})
 
     def field_error(self, key: str) -> str:
-        return self.errors[key].text() if not self.errors[key].isHidden() else ""
+        return self.form_errors.message(key)
 
     def _report(self, exc: BaseException) -> None:
         self.status.setText(f"Something went wrong: {exc}")
@@ -217,8 +226,11 @@ class SignInDialog(QDialog):
     # ----- reading the form
     def profile_from_fields(self) -> Profile | None:
         """The profile the fields describe, or ``None`` after showing each problem next to its field."""
-        for key in _FIELDS:
-            self._clear_error(key)
+        form = self.read_form(with_secret=False)
+        return form[0] if form is not None else None
+
+    def read_form(self, *, with_secret: bool = True) -> tuple[Profile, str] | None:
+        """The profile and the secret the form gives, or ``None`` after showing every problem of both at once."""
         custom = self.custom_server.isChecked()
         text = {key: self.fields[key].text().strip() for key in _FIELDS}
         existing = self._store.get(text["name"])
@@ -231,16 +243,18 @@ class SignInDialog(QDialog):
             scope=text["scope"] or None,
             dialect=existing.dialect if existing and existing.client_id == text["client_id"] else None,
         )
+        problems = profile.problems()
         if custom and not profile.base_url:
-            self.show_field_error("base_url", "give the API base URL of the custom server")
-            return None
-        try:
-            return profile.validated()
-        except ProfileError as exc:
-            self.show_field_error(exc.field, exc.message)
-            return None
+            problems.pop("slug", None)  # the slug is not asked for (its field is disabled): the base URL is
+            problems["base_url"] = "give the API base URL of the custom server"
+        secret = self._secret_for(profile) if with_secret else ""
+        if secret is None:
+            problems["client_secret"] = "the client secret is required"
+        self.show_field_errors(problems)
+        return (profile.validated(), secret) if not problems and secret is not None else None
 
     def _secret_for(self, profile: Profile) -> str | None:
+        """The secret typed, or the one the keyring holds for the profile; ``None`` when there is neither."""
         secret = self.fields["client_secret"].text().strip()
         if secret:
             return secret
@@ -249,10 +263,7 @@ class SignInDialog(QDialog):
         except KeyringUnavailable as exc:
             self.status.setText(f"{exc.reason}; {exc.fix}.")
             stored = None
-        if stored is None:
-            self.show_field_error("client_secret", "the client secret is required")
-            return None
-        return stored.client_secret
+        return stored.client_secret if stored is not None else None
 
     # ----- actions (coroutines on the qasync loop)
     async def _check(self, profile: Profile, secret: str) -> CheckedSignIn | None:
@@ -273,18 +284,17 @@ class SignInDialog(QDialog):
 
     async def test_connection(self) -> CheckedSignIn | None:
         """Gets a token and shows the mode it reports; stores nothing."""
-        profile = self.profile_from_fields()
-        secret = self._secret_for(profile) if profile else None
-        if profile is None or secret is None:
+        form = self.read_form()
+        if form is None:
             return None
-        return await self._check(profile, secret)
+        return await self._check(*form)
 
     async def sign_in(self) -> None:
         """Checks the secret, keeps it (keyring, or memory when the user ticked that), and closes the dialog."""
-        profile = self.profile_from_fields()
-        secret = self._secret_for(profile) if profile else None
-        if profile is None or secret is None:
+        form = self.read_form()
+        if form is None:
             return
+        profile, secret = form
         checked = await self._check(profile, secret)
         if checked is None:
             return
