@@ -79,6 +79,7 @@ def status_lines(cache: Cache) -> list[str]:
         f"pending edits: {outbox.pending_count() - outbox.failed_count()}, refused: {outbox.failed_count()}, "
         f"conflicts: {outbox.conflict_count()}"
     )
+    lines.extend(batch_lines(cache))
     for entry in outbox.entries():
         if entry.state == "pending":
             continue
@@ -92,6 +93,33 @@ def status_lines(cache: Cache) -> list[str]:
         elif entry.error:
             what += f" — {entry.error}"
         lines.append(what)
+    return lines
+
+
+def batch_lines(cache: Cache, *, last: int = 10) -> list[str]:
+    """The newest batches, each as a person reads it: name, sent / total, what failed or was cancelled, and
+    what an undo could not undo."""
+    batches = cache.batches.batches()
+    if not batches:
+        return []
+    lines = [
+        f"batches ({len(batches):,}):" if len(batches) <= last else f"batches (newest {last} of {len(batches):,}):"
+    ]
+    for batch in batches[:last]:
+        parts = [f"{batch.sent:,} of {batch.total:,} sent"]
+        if batch.waiting:
+            parts.append(f"{batch.waiting:,} waiting")
+        if batch.failed:
+            parts.append(f"{batch.failed:,} with errors")
+        if batch.cancelled:
+            parts.append(f"{batch.cancelled:,} cancelled")
+        lines.append(
+            f"  {batch.name} ({batch.created_at[:16].replace('T', ' ')}): " + ", ".join(parts) + f"  [{batch.id}]"
+        )
+        for line in cache.batches.lines(batch.id, states=("failed", "conflict")):
+            why = "changed on the server meanwhile" if line.state == "conflict" else line.error or "refused"
+            lines.append(f"    {line.line_label or line.record_id}: {why}")
+        lines.extend(f"    not undone: {note}" for note in batch.notes)
     return lines
 
 

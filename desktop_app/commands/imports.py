@@ -83,12 +83,12 @@ def _check_synced(cache: Cache, type_: str) -> None:
 def _apply(args: argparse.Namespace, connection: Any, cache: Cache, preview: Preview, label: str) -> int:
     """Queue every change, push unless ``--offline``, and name each record the server refused."""
     from desktop_app.commands.data import _offline, _push, _refusal
-    from desktop_app.imports import queue_preview
+    from desktop_app.imports import queue_preview_batch
     from desktop_app.sync import Editor
 
-    queued = queue_preview(Editor(cache), preview, label)
+    batch, queued = queue_preview_batch(Editor(cache), preview, label)
     if _offline(args):
-        print(f"queued {_count(len(queued), 'change')}; send them with `stockroom push`")
+        print(f"queued {_count(len(queued), 'change')} as “{batch.name}”; send them with `stockroom push`")
         return 0
     result = _push(connection, cache)
     refused = 0

@@ -2,6 +2,17 @@
 
 from desktop_app.imports.files import Sheet, read_csv_text, read_sheet
 from desktop_app.imports.preview import Change, Preview, RowError, build_preview
-from desktop_app.imports.queue import queue_preview
+from desktop_app.imports.queue import batch_edits, queue_preview, queue_preview_batch
 
-__all__ = ["Change", "Preview", "RowError", "Sheet", "build_preview", "queue_preview", "read_csv_text", "read_sheet"]
+__all__ = [
+    "Change",
+    "Preview",
+    "RowError",
+    "Sheet",
+    "batch_edits",
+    "build_preview",
+    "queue_preview",
+    "queue_preview_batch",
+    "read_csv_text",
+    "read_sheet",
+]

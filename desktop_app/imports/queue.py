@@ -1,8 +1,9 @@
-"""Turning a preview into queued edits on the one edit path: one outbox entry per changed record, nothing else.
+"""Turning a preview into one batch on the one edit path: one queued edit per changed record, nothing else.
 
-The updates go in one transaction (all queued or none), each create in its own (the editor gives it a temporary
-id); then the caller pushes. Unchanged rows were never in the preview's changes, so a second import of the same
-file queues nothing.
+The whole file goes in as one batch named after it ("Import of supplier.xlsx"): every change is checked first and
+all are queued in one transaction (all or none), so the pending-changes panel shows the import's progress and its
+refusals by record, and the manager can cancel what is not sent or undo it as one. Unchanged rows were never in the
+preview's changes, so a second import of the same file queues nothing.
 """
 
 from __future__ import annotations
@@ -12,23 +13,40 @@ from typing import Any
 from desktop_app.imports.preview import Change, Preview
 from desktop_app.schema import app_type
 from desktop_app.store import OutboxEntry
-from desktop_app.sync import Editor
+from desktop_app.sync import Batch, BatchEdit, Editor
+
+
+def batch_edits(preview: Preview) -> list[BatchEdit]:
+    """The preview's changes as batch edits, in the file's order, each named as the preview names its record."""
+    edits = []
+    for change in sorted(preview.changes, key=lambda c: c.line):
+        if change.is_create:
+            edits.append(
+                BatchEdit("create", preview.type, None, change.attributes, dict(change.relationships), change.label)
+            )
+        else:
+            attributes = _sent(preview.type, change.attributes)
+            edits.append(BatchEdit("update", preview.type, change.record_id, attributes, line_label=change.label))
+    return edits
 
 
 def queue_preview(editor: Editor, preview: Preview, label: str) -> list[tuple[Change, OutboxEntry]]:
-    """Queue every change of ``preview`` under ``label`` (the pending-changes panel shows it); returns each change
-    with its outbox entry, so an answer from the server can be named by the row it came from."""
-    updates = preview.updates
-    queued: list[tuple[Change, OutboxEntry]] = []
-    if updates:
-        entries = editor.update_many(
-            [(preview.type, str(c.record_id), _sent(preview.type, c.attributes)) for c in updates], label=label
-        )
-        queued.extend(zip(updates, entries, strict=True))
-    for change in preview.creates:
-        entry = editor.create(preview.type, change.attributes, dict(change.relationships), label=label)
-        queued.append((change, entry))
+    """Queue every change of ``preview`` as one batch named ``label``; returns each change with its outbox entry,
+    so an answer from the server can be named by the row it came from."""
+    _, queued = queue_preview_batch(editor, preview, label)
     return queued
+
+
+def queue_preview_batch(editor: Editor, preview: Preview, label: str) -> tuple[Batch, list[tuple[Change, OutboxEntry]]]:
+    """:func:`queue_preview`, with the batch itself."""
+    changes = sorted(preview.changes, key=lambda c: c.line)
+    batch = editor.queue_batch(label, batch_edits(preview))
+    queued = []
+    for change, line in zip(changes, editor.batches.lines(batch.id), strict=True):
+        entry = editor.outbox.entry(line.entry_id)
+        if entry is not None:
+            queued.append((change, entry))
+    return batch, queued
 
 
 def _sent(type_: str, attributes: dict[str, Any]) -> dict[str, Any]:

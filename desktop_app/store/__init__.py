@@ -1,5 +1,6 @@
 """The local SQLite cache of one profile: records, sync state, and the outbox of edits not yet sent (no Qt)."""
 
+from desktop_app.store.batches import Batch, BatchLine, BatchState, BatchStore, LineState
 from desktop_app.store.cache import Cache
 from desktop_app.store.database import SCHEMA_VERSION, cache_path
 from desktop_app.store.outbox import Change, Outbox
@@ -21,10 +22,15 @@ __all__ = [
     "LOCAL_ID_PREFIX",
     "OP_KEY",
     "SCHEMA_VERSION",
+    "Batch",
+    "BatchLine",
+    "BatchState",
+    "BatchStore",
     "Cache",
     "CachedRecord",
     "Change",
     "EntryState",
+    "LineState",
     "Op",
     "Outbox",
     "OutboxEntry",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from desktop_app.store.batches import BatchStore
 from desktop_app.store.core import Database
 from desktop_app.store.counts import CountStore
 from desktop_app.store.database import forget_state, mark_closed, open_database
@@ -40,6 +41,8 @@ class Cache:
         self.history = HistoryStore(self.database)
         #: Stock counts and their lines, saved as they are entered.
         self.counts = CountStore(self.database)
+        #: Named groups of queued edits (a count, an import, a bulk edit) and what became of each line.
+        self.batches = BatchStore(self.database)
 
     @classmethod
     def open(cls, path: Path | str) -> Cache:

@@ -29,7 +29,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -285,6 +285,36 @@ MIGRATIONS: tuple[str, ...] = (
         counted_at TEXT NOT NULL,
         UNIQUE (count_id, sku)
     );
+    """,
+    # Batches: named groups of edits queued together (a count, an import, a bulk edit). Each line keeps what undo
+    # needs after its outbox entry is gone (the values before, the record's id on the server) and whether it was
+    # sent; an entry leaving the outbox any other way than confirmed (discarded, cancelled) marks its line cancelled.
+    """
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        undo_of TEXT,
+        notes TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE batch_lines (
+        batch_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        entry_id TEXT NOT NULL UNIQUE,
+        op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+        type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        line_label TEXT NOT NULL DEFAULT '',
+        before TEXT NOT NULL DEFAULT '{}',
+        state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'cancelled')),
+        PRIMARY KEY (batch_id, position)
+    );
+    CREATE INDEX batch_lines_by_record ON batch_lines (type, record_id);
+    ALTER TABLE outbox ADD COLUMN batch_id TEXT;
+    CREATE INDEX outbox_by_batch ON outbox (batch_id) WHERE batch_id IS NOT NULL;
+    CREATE TRIGGER batch_line_dropped AFTER DELETE ON outbox WHEN old.batch_id IS NOT NULL BEGIN
+        UPDATE batch_lines SET state = 'cancelled' WHERE entry_id = old.id AND state = 'queued';
+    END;
     """,
 )
 

@@ -26,7 +26,7 @@ from desktop_app.store.visible import keep_server_copy, rebuild_visible, server_
 
 _ENTRY_COLUMNS = (
     "id, seq, op, type, record_id, attributes, relationships, base, state, error, field_errors, created_at, "
-    "theirs, label, group_id, attempts"
+    "theirs, label, group_id, attempts, batch_id"
 )
 
 #: One update of a batch: (type, record id, attributes, relationships).
@@ -51,6 +51,7 @@ def _entry(row: Any) -> OutboxEntry:
         label=row[13],
         group_id=row[14],
         attempts=int(row[15]),
+        batch_id=row[16],
     )
 
 
@@ -114,10 +115,11 @@ class Outbox:
         base: dict[str, Any],
         label: str | None = None,
         group_id: str | None = None,
+        batch_id: str | None = None,
     ) -> None:
         db.execute(
             "INSERT INTO outbox (id, op, type, record_id, attributes, relationships, base, label, group_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry_id,
                 op,
@@ -129,6 +131,7 @@ class Outbox:
                 label,
                 group_id,
                 now_text(),
+                batch_id,
             ),
         )
 
@@ -141,6 +144,7 @@ class Outbox:
         attributes: dict[str, Any],
         relationships: Relationships,
         label: str | None = None,
+        batch_id: str | None = None,
     ) -> OutboxEntry:
         """A record created here: a local row with a temporary id plus its create entry, in one transaction."""
         with self._database.transaction() as db:
@@ -159,6 +163,7 @@ class Outbox:
                 relationships=relationships,
                 base={},
                 label=label,
+                batch_id=batch_id,
             )
             rebuild_visible(db, type_, record_id)
         created = self.entry(entry_id)
@@ -166,7 +171,12 @@ class Outbox:
         return created
 
     def queue_updates(
-        self, changes: Sequence[Change], entry_ids: Sequence[str], label: str | None = None, group_id: str | None = None
+        self,
+        changes: Sequence[Change],
+        entry_ids: Sequence[str],
+        label: str | None = None,
+        group_id: str | None = None,
+        batch_id: str | None = None,
     ) -> list[OutboxEntry]:
         """One or several updates as one user action: all written, or none (an unknown id refuses them all)."""
         with self._database.transaction() as db:
@@ -189,11 +199,14 @@ class Outbox:
                     base=base,
                     label=label,
                     group_id=group_id,
+                    batch_id=batch_id,
                 )
                 rebuild_visible(db, type_, record_id)
         return [e for e in (self.entry(i) for i in entry_ids) if e is not None]
 
-    def queue_delete(self, entry_id: str, type_: str, record_id: str) -> OutboxEntry | None:
+    def queue_delete(
+        self, entry_id: str, type_: str, record_id: str, batch_id: str | None = None
+    ) -> OutboxEntry | None:
         """Hide the record and queue its delete; a record created offline and never sent simply disappears
         (returns ``None`` then)."""
         with self._database.transaction() as db:
@@ -222,6 +235,7 @@ class Outbox:
                 attributes={},
                 relationships={},
                 base=base,
+                batch_id=batch_id,
             )
             rebuild_visible(db, type_, record_id)
         return self.entry(entry_id)
@@ -244,6 +258,11 @@ class Outbox:
             )
         return None
 
+    def claim_of(self, entry_id: str) -> tuple[str | None, float | None] | None:
+        """Who holds the entry for sending, and until when (``None``: no such entry)."""
+        rows = self._database.query("SELECT claimed_by, claimed_until FROM outbox WHERE id = ?", (entry_id,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
     def release(self, entry_id: str, owner: str) -> None:
         with self._database.transaction() as db:
             db.execute(
@@ -260,6 +279,8 @@ class Outbox:
         """The server confirmed ``entry``: drop it and keep the server's version; returns the record's id (the
         server's id for a create, which replaces the temporary one everywhere)."""
         with self._database.transaction() as db:
+            # Its batch line (if any) is sent before the entry leaves: the delete trigger cancels only queued lines.
+            db.execute("UPDATE batch_lines SET state = 'sent' WHERE entry_id = ?", (entry.id,))
             db.execute("DELETE FROM outbox WHERE id = ?", (entry.id,))
             record_id = entry.record_id
             if entry.op == "delete":
@@ -296,6 +317,7 @@ class Outbox:
         db.execute("DELETE FROM records WHERE type = ? AND id = ?", (type_, new))
         db.execute("UPDATE records SET id = ? WHERE type = ? AND id = ?", (new, type_, old))
         db.execute("UPDATE outbox SET record_id = ? WHERE type = ? AND record_id = ?", (new, type_, old))
+        db.execute("UPDATE batch_lines SET record_id = ? WHERE type = ? AND record_id = ?", (new, type_, old))
         quoted_old, quoted_new, pattern = f'"{old}"', f'"{new}"', f'%"{old}"%'
         db.execute(
             "UPDATE records SET relationships = replace(relationships, ?, ?), server = replace(server, ?, ?) "

@@ -89,6 +89,8 @@ class OutboxEntry:
     label: str | None = None
     group_id: str | None = None
     attempts: int = 0
+    #: The batch this edit was queued in (a count, an import, a bulk edit), if any.
+    batch_id: str | None = None
 
     @property
     def changed_fields(self) -> list[str]:

@@ -11,10 +11,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import StockroomError, UsageError
-from desktop_app.schema import FieldError, Resource, app_type, check_attributes, get_resource, synced_types
-from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Cache, OutboxEntry, UnknownRecordError
+from desktop_app.schema import Resource, synced_types
+from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Cache, OutboxEntry
+from desktop_app.store.batches import Batch
 from desktop_app.store.outbox import base_of
 from desktop_app.store.records import Relationships
+from desktop_app.sync.batches import BatchEdit, BatchQueue
+from desktop_app.sync.checks import check_required, checked_attributes, checked_relationships, resource_for
 from desktop_app.sync.push import Pusher, PushResult
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ class Editor:
         self.records = cache.records
         self.sync_state = cache.sync_state
         self.client_factory = client_factory
+        self.batches = cache.batches
         self._cache = cache  # what a follow-up sync writes to (a confirmed step's effect on other types)
 
     # -- queueing -----------------------------------------------------------------------------------------------
@@ -49,10 +53,12 @@ class Editor:
         *,
         label: str | None = None,
     ) -> OutboxEntry:
-        resource = _resource(type_, "create")
-        clean_attributes = _checked(resource, attributes, "create")
-        clean_relationships = self._relationships(resource, relationships or {}, "create")
-        _check_required(resource, clean_attributes, clean_relationships)
+        resource = resource_for(type_, "create")
+        clean_attributes = checked_attributes(resource, attributes, "create")
+        clean_relationships = checked_relationships(
+            self.records, self.sync_state, resource, relationships or {}, "create"
+        )
+        check_required(resource, clean_attributes, clean_relationships)
         entry_id = str(uuid.uuid4())
         metadata = dict(clean_attributes.get("metadata") or {})
         metadata[OP_KEY] = entry_id
@@ -76,9 +82,11 @@ class Editor:
         relationships: Relationships | None = None,
         label: str | None = None,
     ) -> OutboxEntry:
-        resource = _resource(type_, "update")
-        clean_attributes = _checked(resource, attributes or {}, "update")
-        clean_relationships = self._relationships(resource, relationships or {}, "update")
+        resource = resource_for(type_, "update")
+        clean_attributes = checked_attributes(resource, attributes or {}, "update")
+        clean_relationships = checked_relationships(
+            self.records, self.sync_state, resource, relationships or {}, "update"
+        )
         if not clean_attributes and not clean_relationships:
             raise UsageError("set - nothing to change (give --set field=value or --rel name=ID)")
         entries = self.outbox.queue_updates(
@@ -92,16 +100,38 @@ class Editor:
         """Several updates as one user action (a reorder's priority changes): all queued, or none."""
         checked: list[tuple[str, str, dict[str, Any], Relationships]] = []
         for type_, record_id, attributes in changes:
-            resource = _resource(type_, "update")
-            checked.append((resource.type, record_id, _checked(resource, attributes, "update"), {}))
+            resource = resource_for(type_, "update")
+            checked.append((resource.type, record_id, checked_attributes(resource, attributes, "update"), {}))
         group = str(uuid.uuid4())
         ids = [str(uuid.uuid4()) for _ in checked]
         return self.outbox.queue_updates(checked, ids, label=label, group_id=group)
 
     def delete(self, type_: str, record_id: str) -> OutboxEntry | None:
         """Queue a delete; ``None`` when the record was created offline and never sent (it just disappears)."""
-        resource = _resource(type_, "delete")
+        resource = resource_for(type_, "delete")
         return self.outbox.queue_delete(str(uuid.uuid4()), resource.type, record_id)
+
+    # -- batches ----------------------------------------------------------------------------------------------------
+
+    def queue_batch(self, name: str, edits: Sequence[BatchEdit]) -> Batch:
+        """Queue ``edits`` as one named batch: each checked like a single edit (a bad field refuses the whole batch,
+        naming the field and the line), then all written in one transaction (cache, outbox, the batch's lines)."""
+        return self._batch_queue().queue(name, edits)
+
+    def cancel_batch(self, batch_id: str) -> Batch:
+        """Drop what of the batch is not sent yet; what the server confirmed stays."""
+        return self._batch_queue().cancel(batch_id)
+
+    def undo_batch(self, batch_id: str) -> Batch:
+        """Cancel what is not sent and queue a new batch of compensating edits for what was; its ``notes`` say
+        what could not be undone."""
+        return self._batch_queue().undo(batch_id)
+
+    def _relationships(self, resource: Resource, relationships: Relationships | None, action: str) -> Relationships:
+        return checked_relationships(self.records, self.sync_state, resource, relationships or {}, action)
+
+    def _batch_queue(self) -> BatchQueue:
+        return BatchQueue(self.outbox, self.records, self.sync_state, self.batches)
 
     # -- decisions ------------------------------------------------------------------------------------------------
 
@@ -166,67 +196,3 @@ class Editor:
                 result.refreshed.append(outcome.type)
         except (NetworkError, ApiError) as error:
             result.messages.append(f"could not refresh {', '.join(kept)}: {error}")
-
-    # -- checks -------------------------------------------------------------------------------------------------
-
-    def _relationships(self, resource: Resource, relationships: Relationships, action: str) -> Relationships:
-        clean: Relationships = {}
-        for name, value in relationships.items():
-            spec = resource.writable_relationship(name, action)
-            if spec.to_one:
-                if value is not None and not isinstance(value, str):
-                    raise FieldError(name, "must be one record id", "invalid")
-                if value:
-                    self._check_known(spec.target, value, name)
-            elif value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise FieldError(name, "must be a list of record ids", "invalid")
-            clean[name] = value
-        return clean
-
-    def _check_known(self, target: str, record_id: str, name: str) -> None:
-        """A relationship to a synced type must point at a record the cache holds (catches typos offline)."""
-        state = self.sync_state.get(target)
-        if state.full_synced_at is None and not record_id.startswith(LOCAL_ID_PREFIX):
-            return
-        if self.records.get(target, record_id) is None:
-            error = UnknownRecordError(target, record_id)
-            raise FieldError(name, str(error).split(" - ", 1)[1], "unknown_id")
-
-
-def _checked(resource: Resource, attributes: Mapping[str, Any], action: str) -> dict[str, Any]:
-    """The attributes coerced; a required field emptied is refused here, as the server would (an update that
-    could only come back refused would hold the record's later edits behind it)."""
-    clean = check_attributes(resource, attributes, action)
-    app_type(resource.type).check(clean)
-    for name, value in clean.items():
-        spec = resource.fields[name]
-        if value is None and spec.required and spec.required_when is None:
-            raise FieldError(name, "can't be blank", "blank")
-    return clean
-
-
-def _resource(type_: str, action: str) -> Resource:
-    try:
-        resource = get_resource(type_)
-    except KeyError:
-        raise UsageError(f"resource - unknown resource {type_!r}") from None
-    if not resource.can(action):
-        raise UsageError(f"resource - {resource.plural_label} cannot be {action}d")
-    return resource
-
-
-def _check_required(resource: Resource, attributes: dict[str, Any], relationships: Relationships) -> None:
-    for name, spec in resource.fields.items():
-        if not spec.required or not spec.creatable or spec.default is not None or attributes.get(name) is not None:
-            continue
-        if spec.required_when is not None:
-            other, value = spec.required_when
-            if attributes.get(other) != value:
-                continue
-        raise FieldError(name, "is required", "blank")
-    for name, rel in resource.relationships.items():
-        if not rel.required or not rel.creatable or relationships.get(name):
-            continue
-        if rel.required_unless and (attributes.get(rel.required_unless) or relationships.get(rel.required_unless)):
-            continue
-        raise FieldError(name, "is required", "blank")

@@ -9,7 +9,7 @@ go on the undo stack.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,10 +20,11 @@ from desktop_app.schema import app_type, get_resource
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups
 from desktop_app.ui.outcome import Outcome, Status
-from desktop_app.ui.undo import CreateCommand, DeleteCommand, UpdateCommand, Values
+from desktop_app.ui.undo import BatchCommand, CreateCommand, DeleteCommand, UpdateCommand, Values
 
 if TYPE_CHECKING:
     from desktop_app.store import CachedRecord
+    from desktop_app.sync import BatchEdit
     from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,13 @@ class EditController(QObject):
                 self.undo_stack.push(DeleteCommand(self.workspace, type_, record_id, values, text))
         finally:
             self.undo_stack.endMacro()
+
+    def submit_batch(self, name: str, edits: Sequence[BatchEdit]) -> Outcome:
+        """Many edits as one action (a count, an import, a bulk edit): one batch, one step on the undo stack."""
+        outcome = self.workspace.submit_batch(name, edits)
+        if outcome.stands:
+            self.undo_stack.push(BatchCommand(self.workspace, outcome.batch_id, name))
+        return outcome
 
     def inline_edit(self, type_: str, record_id: str, changes: dict[str, Any]) -> None:
         """A cell edited in the table (the model's ``inline_edit_requested``): queued and sent like a dialog's."""

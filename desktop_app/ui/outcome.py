@@ -45,6 +45,8 @@ class Outcome(NamedTuple):
     record_id: str = ""
     entry_ids: tuple[str, ...] = ()
     errors: Mapping[str, str] = MappingProxyType({})
+    #: The batch the edits went in (:meth:`Workspace.submit_batch` and its siblings), else "".
+    batch_id: str = ""
 
     @property
     def stands(self) -> bool:

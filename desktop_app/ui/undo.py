@@ -85,3 +85,27 @@ class DeleteCommand(_Command):
 
     def undo(self) -> None:
         self.create(self.values)
+
+
+class BatchCommand(QUndoCommand):
+    """A whole batch as one step: undo sends its compensating batch, redo undoes that one (the batch again)."""
+
+    def __init__(self, workspace: Workspace, batch_id: str, text: str) -> None:
+        super().__init__(text)
+        self.workspace = workspace
+        self.batch_id = batch_id
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._flip()
+
+    def undo(self) -> None:
+        self._flip()
+
+    def _flip(self) -> None:
+        outcome = self.workspace.undo_batch(self.batch_id)
+        if outcome.stands:
+            self.batch_id = outcome.batch_id

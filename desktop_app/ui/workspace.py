@@ -31,10 +31,10 @@ if TYPE_CHECKING:
     from desktop_app.api import CommerceLayerClient, Page, Token
     from desktop_app.reorder.controller import QueuedReorder, ReorderController
     from desktop_app.reorder.levels import StockLevelRow
-    from desktop_app.store import Cache, EntryState
+    from desktop_app.store import Batch, BatchLine, Cache, EntryState
     from desktop_app.store.history import Change, Version
     from desktop_app.store.records import Relationships
-    from desktop_app.sync import Editor, PushResult
+    from desktop_app.sync import BatchEdit, Editor, PushResult
 
 log = logging.getLogger(__name__)
 
@@ -337,6 +337,59 @@ class Workspace(QObject):
             return Outcome(Status.SENT, STOCK_LEVELS, inventory_model_id)
         self._reorders[outcome.entry_id] = (controller, queued)
         return self._queued(outcome, ids=list(queued.plan.changes))
+
+    # -- batches: many edits as one action (a count, an import, a bulk edit) -------------------------------------
+
+    def submit_batch(self, name: str, edits: Sequence[BatchEdit]) -> Outcome:
+        """Queue ``edits`` as one named batch (all or none; a bad field refuses it, named) and start sending it."""
+        try:
+            batch = self._edit_path.queue_batch(name, edits)
+        except (FieldError, StockroomError) as exc:
+            return self._refused(refusal(edits[0].type if edits else "", "", exc))
+        return self._batch_queued(batch.id)
+
+    def cancel_batch(self, batch_id: str) -> Outcome:
+        """Drop what of a batch is not sent yet (the records show the server's values again)."""
+        try:
+            self._edit_path.cancel_batch(batch_id)
+        except StockroomError as exc:
+            return self._refused(refusal("", "", exc))
+        return self._batch_queued(batch_id, Status.DISCARDED, send=False)
+
+    def undo_batch(self, batch_id: str) -> Outcome:
+        """Cancel what is not sent and send compensating edits for what was, as a new batch (the outcome's
+        ``batch_id``); its :class:`Batch` ``notes`` say what could not be undone."""
+        try:
+            undo = self._edit_path.undo_batch(batch_id)
+        except (FieldError, StockroomError) as exc:
+            self._notify(self._batch_records(batch_id))
+            return self._refused(refusal("", "", exc))
+        self._notify(self._batch_records(batch_id))
+        return self._batch_queued(undo.id)
+
+    def batches(self) -> list[Batch]:
+        """Every batch kept in the cache, newest first, with its progress."""
+        return self._cache.batches.batches()
+
+    def batch_lines(self, batch_id: str) -> list[BatchLine]:
+        return self._cache.batches.lines(batch_id)
+
+    def _batch_records(self, batch_id: str) -> dict[str, list[str]]:
+        touched: dict[str, list[str]] = {}
+        for line in self._cache.batches.lines(batch_id):
+            touched.setdefault(line.type, []).append(line.record_id)
+        return touched
+
+    def _batch_queued(self, batch_id: str, status: Status = Status.QUEUED, *, send: bool = True) -> Outcome:
+        touched = self._batch_records(batch_id)
+        type_ = next(iter(touched)) if len(touched) == 1 else ""
+        entries = tuple(self._cache.batches.entry_ids(batch_id))
+        if status is Status.QUEUED and self.offline:
+            status = Status.OFFLINE
+        self._notify(touched)
+        if send and not self.forced_offline:
+            self.tasks.spawn(self.push(), name="push")
+        return Outcome(status, type_, "", entries, batch_id=batch_id)
 
     def discard(self, entry_id: str) -> Outcome:
         """Forget a queued edit: the record shows the server's version again."""

@@ -93,6 +93,12 @@ def test_dry_run_sends_nothing_apply_sends_one_write_per_change_and_again_nothin
     ]
     exported = json.loads(cli.run("export", "stock_items", "--format", "json", secret=False).stdout)
     assert next(r for r in exported if r["id"] == first.id)["attributes"]["quantity"] == new
+    with Cache.open(cli.cache_file) as cache:
+        (batch,) = cache.batches.batches()
+        assert (batch.name, batch.sent, batch.total, batch.state) == ("Import of supplier.csv", 3, 3, "done")
+    status = cli.run("status", secret=False)
+    assert "batches (1):" in status.stdout and "Import of supplier.csv (" in status.stdout
+    assert "3 of 3 sent" in status.stdout
 
     again = cli.run("import", "stock_items", str(sheet))
     assert again.returncode == 0, again.stderr
@@ -166,6 +172,9 @@ def test_a_refusal_by_the_server_is_named_per_record_and_exits_1(cli: Cli, tmp_p
     done = cli.run("import", "stock_items", str(sheet))
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"line 2, {named.sku(item)} at {named.location(item)}: refused: quantity" in done.stderr
+    status = cli.run("status", secret=False).stdout
+    assert "Import of short.csv (" in status and "0 of 1 sent, 1 with errors" in status
+    assert f"    {named.sku(item)} at {named.location(item)}: quantity" in status
 
 
 def test_stock_levels_from_a_semicolon_csv_with_a_bom_naming_models_by_name(cli: Cli, tmp_path: Path) -> None:

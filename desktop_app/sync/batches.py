@@ -1,0 +1,250 @@
+"""Batches: many edits queued as one named action (a count, an import, a bulk edit), cancelled or undone as one.
+
+A batch goes in like a single edit, only all at once: every edit is checked against the resource description
+first (one bad field refuses the whole batch, naming the field and the line), then the batch, its lines, their
+outbox entries and the records they change are written in one transaction. The pusher sends the entries like any
+other; each line records whether it was sent, so progress, refusals by record and undo survive a restart.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from desktop_app.errors import UsageError
+from desktop_app.schema import FieldError, get_resource
+from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Batch, BatchLine, UnknownRecordError
+from desktop_app.store.lease import holder_alive
+from desktop_app.store.records import Relationships
+from desktop_app.sync.checks import check_required, checked_attributes, checked_relationships, resource_for
+
+if TYPE_CHECKING:
+    from desktop_app.store import BatchStore, Outbox, RecordStore, SyncStateStore
+
+__all__ = ["BATCH_KEY", "Batch", "BatchEdit", "BatchLine", "BatchQueue"]
+
+#: Key in a created record's ``metadata`` naming the batch it came in: a bulk import's creates are found by it
+#: (25 a page) instead of one look-up per record.
+BATCH_KEY = "stockroom_batch"
+
+
+@dataclass(frozen=True)
+class BatchEdit:
+    """One edit of a batch. ``record_id`` is ``None`` for a create; ``line_label`` is how the person knows the
+    record ("SKU TSHIRTMM at Berlin Hub"), shown beside its progress and its errors."""
+
+    action: Literal["create", "update", "delete"]
+    type: str
+    record_id: str | None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    relationships: Mapping[str, str | None] = field(default_factory=dict)
+    line_label: str = ""
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An edit after the description's checks: the values as they will be written, and what undo needs."""
+
+    edit: BatchEdit
+    type: str
+    attributes: dict[str, Any]
+    relationships: Relationships
+    before: dict[str, Any]
+
+
+class BatchQueue:
+    """The batch operations of the Editor, over the same parts of the cache it uses."""
+
+    def __init__(self, outbox: Outbox, records: RecordStore, sync_state: SyncStateStore, batches: BatchStore) -> None:
+        self.outbox = outbox
+        self.records = records
+        self.sync_state = sync_state
+        self.batches = batches
+
+    # -- queueing ----------------------------------------------------------------------------------------------
+
+    def queue(
+        self, name: str, edits: Sequence[BatchEdit], *, undo_of: str | None = None, notes: tuple[str, ...] = ()
+    ) -> Batch:
+        if not name.strip():
+            raise FieldError("name", "a batch needs a name", "blank")
+        if not edits:
+            raise UsageError("edits - a batch needs at least one change")
+        checked = [self._check(edit, number) for number, edit in enumerate(edits, 1)]
+        batch_id = str(uuid.uuid4())
+        outbox = self.outbox
+        with self.batches.writing() as db:
+            self.batches.add_batch(db, batch_id, name.strip(), undo_of=undo_of, notes=notes)
+            for position, item in enumerate(checked):
+                entry_id = str(uuid.uuid4())
+                record_id = item.edit.record_id or ""
+                sent = False
+                if item.edit.action == "create":
+                    attributes = dict(item.attributes)
+                    attributes["metadata"] = {
+                        **(attributes.get("metadata") or {}),
+                        OP_KEY: entry_id,
+                        BATCH_KEY: batch_id,
+                    }
+                    record_id = f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+                    outbox.queue_create(
+                        entry_id,
+                        item.type,
+                        record_id,
+                        attributes=attributes,
+                        relationships=item.relationships,
+                        label=name,
+                        batch_id=batch_id,
+                    )
+                elif item.edit.action == "update":
+                    change = (item.type, record_id, item.attributes, item.relationships)
+                    outbox.queue_updates([change], [entry_id], label=name, batch_id=batch_id)
+                else:
+                    sent = outbox.queue_delete(entry_id, item.type, record_id, batch_id=batch_id) is None
+                self.batches.add_line(
+                    db,
+                    batch_id,
+                    position,
+                    entry_id=entry_id,
+                    op=item.edit.action,
+                    type_=item.type,
+                    record_id=record_id,
+                    line_label=item.edit.line_label,
+                    before=item.before,
+                    sent=sent,
+                )
+        found = self.batches.batch(batch_id)
+        assert found is not None
+        return found
+
+    def _check(self, edit: BatchEdit, number: int) -> _Checked:
+        """The checks a single edit meets, with the line named in the message when one fails."""
+        try:
+            return self._checked(edit)
+        except FieldError as error:
+            raise FieldError(error.field, f"{error.message} ({self._name(edit, number)})", error.code) from None
+        except UsageError as error:
+            raise UsageError(f"{error} ({self._name(edit, number)})") from None
+
+    @staticmethod
+    def _name(edit: BatchEdit, number: int) -> str:
+        return f"change {number:,}" + (f", {edit.line_label}" if edit.line_label else "")
+
+    def _checked(self, edit: BatchEdit) -> _Checked:
+        if edit.action not in ("create", "update", "delete"):
+            raise FieldError("action", "must be create, update or delete", "invalid")
+        resource = resource_for(edit.type, edit.action)
+        relationships = dict(edit.relationships)
+        if edit.action == "create":
+            attributes = checked_attributes(resource, edit.attributes, "create")
+            clean = checked_relationships(self.records, self.sync_state, resource, relationships, "create")
+            check_required(resource, attributes, clean)
+            return _Checked(edit, resource.type, attributes, clean, {})
+        if not edit.record_id:
+            raise FieldError("record_id", f"an {edit.action} needs the record's id", "blank")
+        record = self.records.get(resource.type, edit.record_id)
+        if record is None:
+            raise UnknownRecordError(resource.type, edit.record_id)
+        if edit.action == "delete":
+            before = {"attributes": dict(record.attributes), "relationships": dict(record.relationships)}
+            return _Checked(edit, resource.type, {}, {}, before)
+        attributes = checked_attributes(resource, edit.attributes, "update")
+        clean = checked_relationships(self.records, self.sync_state, resource, relationships, "update")
+        if not attributes and not clean:
+            raise UsageError("set - nothing to change")
+        before = {
+            "attributes": {k: record.attributes.get(k) for k in attributes if not k.startswith("_")},
+            "relationships": {k: record.relationships.get(k) for k in clean},
+        }
+        return _Checked(edit, resource.type, attributes, clean, before)
+
+    # -- cancel and undo ---------------------------------------------------------------------------------------
+
+    def cancel(self, batch_id: str) -> Batch:
+        """Drop the batch's edits not sent yet. An edit being sent right now (claimed by a live process) or one
+        that may already have reached the server (tried, answer lost, not refused) is left to finish: dropping it
+        could not take it back from the server."""
+        if self.batches.batch(batch_id) is None:
+            raise UsageError(f"batch - no batch {batch_id!r}")
+        outbox = self.outbox
+        with self.batches.writing():
+            for entry_id in self.batches.entry_ids(batch_id):
+                entry = outbox.entry(entry_id)
+                if entry is None or (entry.attempts and entry.state == "pending") or _claimed(outbox, entry_id):
+                    continue
+                outbox.remove_entry(entry_id)
+        found = self.batches.batch(batch_id)
+        assert found is not None
+        return found
+
+    def undo(self, batch_id: str) -> Batch:
+        """Cancel what is not sent, then queue one new batch of compensating edits for what was: updates back to
+        the values before, deletes of the records created, the deleted records created again (with new ids).
+        Lines that cannot be undone are named in the new batch's ``notes``."""
+        batch = self.cancel(batch_id)
+        edits: list[BatchEdit] = []
+        notes: list[str] = []
+        for line in reversed(self.batches.lines(batch_id, states=("sent",))):
+            compensation = self._compensation(line)
+            if isinstance(compensation, str):
+                notes.append(compensation)
+            else:
+                edits.append(compensation)
+        if not edits:
+            reason = "; ".join(notes) if notes else "none of its changes was sent, and the rest were cancelled"
+            raise UsageError(f"batch - nothing of {batch.name!r} to undo: {reason}")
+        return self.queue(f"Undo of {batch.name}", edits, undo_of=batch_id, notes=tuple(notes))
+
+    def _compensation(self, line: BatchLine) -> BatchEdit | str:
+        """The edit that takes ``line`` back, or why there is none."""
+        name = line.line_label or f"{line.type} {line.record_id}"
+        resource = get_resource(line.type)
+        current = self.records.get(line.type, line.record_id)
+        if line.op == "update":
+            if current is None:
+                return f"{name}: no longer here, its change cannot be undone"
+            return BatchEdit(
+                "update",
+                line.type,
+                line.record_id,
+                line.before.get("attributes", {}),
+                line.before.get("relationships", {}),
+                name,
+            )
+        if line.op == "create":
+            if current is None:
+                return f"{name}: already deleted"
+            if not resource.can("delete"):
+                return f"{name}: {resource.plural_label} cannot be deleted"
+            return BatchEdit("delete", line.type, line.record_id, line_label=name)
+        if not resource.can("create"):
+            return f"{name}: {resource.plural_label} cannot be created again"
+        attributes = {
+            k: v
+            for k, v in line.before.get("attributes", {}).items()
+            if k in resource.fields
+            and resource.fields[k].creatable
+            and not resource.fields[k].trigger
+            and v is not None
+        }
+        metadata = {k: v for k, v in (attributes.get("metadata") or {}).items() if k not in (OP_KEY, BATCH_KEY)}
+        if "metadata" in attributes:
+            attributes["metadata"] = metadata
+        relationships = {
+            k: v
+            for k, v in line.before.get("relationships", {}).items()
+            if k in resource.relationships and resource.relationships[k].creatable and isinstance(v, str)
+        }
+        return BatchEdit("create", line.type, None, attributes, relationships, name)
+
+
+def _claimed(outbox: Outbox, entry_id: str) -> bool:
+    """Whether a live process holds the entry for sending right now."""
+    rows = outbox.claim_of(entry_id)
+    if rows is None:
+        return False
+    holder, until = rows
+    return holder is not None and until is not None and until >= time.time() and holder_alive(holder)
