@@ -13,14 +13,16 @@ from dataclasses import dataclass
 
 from desktop_app.counts.review import STOCK_ITEMS, Choice, Edit, Review
 from desktop_app.errors import UsageError
-from desktop_app.store import Cache, OutboxEntry
-from desktop_app.sync import Editor
+from desktop_app.store import Batch, Cache
+from desktop_app.sync import BatchEdit, Editor
 
 
 @dataclass(frozen=True, slots=True)
 class AppliedCount:
+    """What applying queued: the batch (``None`` when nothing differed, and the count was only closed)."""
+
     batch_name: str
-    entries: tuple[OutboxEntry, ...]
+    batch: Batch | None
     edits: tuple[Edit, ...]
 
 
@@ -36,19 +38,14 @@ def apply_count(
         if count is None or count.state != "open":
             state = count.state if count is not None else "gone"
             raise UsageError(f"count - the count of {review.location_name} is {state}, not open: nothing was queued")
-        entries = queue_batch(editor, name, edits)
+        batch = editor.queue_batch(name, batch_edits(edits)) if edits else None
         cache.counts.finish(review.count.id, "applied", name)
-    return AppliedCount(name, tuple(entries), tuple(edits))
+    return AppliedCount(name, batch, tuple(edits))
 
 
-def queue_batch(editor: Editor, name: str, edits: Sequence[Edit]) -> list[OutboxEntry]:
-    """The one place a count's edits enter the outbox, under one label: the updates as one group (all or none),
-    then each create (the editor gives it a temporary id)."""
-    entries: list[OutboxEntry] = []
-    updates = [(STOCK_ITEMS, str(e.record_id), e.attributes) for e in edits if e.action == "update"]
-    if updates:
-        entries.extend(editor.update_many(updates, label=name))
-    for edit in edits:
-        if edit.action == "create":
-            entries.append(editor.create(STOCK_ITEMS, edit.attributes, dict(edit.relationships), label=name))
-    return entries
+def batch_edits(edits: Sequence[Edit]) -> list[BatchEdit]:
+    """A count's edits as the batch takes them, each line named "CODE at Location"."""
+    return [
+        BatchEdit(e.action, STOCK_ITEMS, e.record_id, e.attributes, e.relationships, line_label=e.line_label)
+        for e in edits
+    ]

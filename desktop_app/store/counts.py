@@ -109,6 +109,13 @@ class CountStore:
                 ).fetchone()
         return _count(row)
 
+    def open_for(self, location_id: str) -> CountRow | None:
+        """The location's unfinished count, without starting one."""
+        rows = self._db.query(
+            f"SELECT {_COUNT_COLUMNS} FROM counts WHERE stock_location = ? AND state = 'open'", (location_id,)
+        )
+        return _count(rows[0]) if rows else None
+
     def get(self, count_id: int) -> CountRow | None:
         rows = self._db.query(f"SELECT {_COUNT_COLUMNS} FROM counts WHERE id = ?", (count_id,))
         return _count(rows[0]) if rows else None

@@ -29,9 +29,11 @@ if TYPE_CHECKING:
     import asyncio
 
     from desktop_app.api import CommerceLayerClient, Page, Token
+    from desktop_app.counts import Choice, Review
     from desktop_app.reorder.controller import QueuedReorder, ReorderController
     from desktop_app.reorder.levels import StockLevelRow
     from desktop_app.store import Batch, BatchLine, Cache, EntryState
+    from desktop_app.store.counts import CountStore
     from desktop_app.store.history import Change, Version
     from desktop_app.store.records import Relationships
     from desktop_app.sync import BatchEdit, Editor, PushResult
@@ -390,6 +392,25 @@ class Workspace(QObject):
         if send and not self.forced_offline:
             self.tasks.spawn(self.push(), name="push")
         return Outcome(status, type_, "", entries, batch_id=batch_id)
+
+    @property
+    def counts(self) -> CountStore:
+        """The stock counts kept in the cache: local work, saved line by line and never sent as such; what a count
+        changes reaches the server only through :meth:`apply_count`."""
+        return self._cache.counts
+
+    def apply_count(self, review: Review, choices: Mapping[str, Choice] | None = None) -> Outcome:
+        """A reviewed count's differences, queued as one batch named after the count (and the count closed, in the
+        same transaction), then sent in the background. ``SENT`` with no entries: nothing differed."""
+        from desktop_app.counts import apply_count  # the count's core: only when a count is applied
+
+        try:
+            applied = apply_count(self._cache, self._edit_path, review, choices)
+        except (FieldError, StockroomError) as exc:
+            return self._refused(refusal("stock_items", "", exc))
+        if applied.batch is None:
+            return Outcome(Status.SENT, "stock_items")
+        return self._batch_queued(applied.batch.id)
 
     def discard(self, entry_id: str) -> Outcome:
         """Forget a queued edit: the record shows the server's version again."""

@@ -1,6 +1,7 @@
 """Where the stock is, in the window: the Overview (the first tab), Low stock and Find SKU (Ctrl+K, or the toolbar's
-field), with low-stock marks in the resource tables. The views are not resource types: they are added to the
-window here, beside the tabs the schema describes, and read the cache through ``desktop_app.inventory``."""
+field), with low-stock marks in the resource tables, and Count a location (Ctrl+Shift+C, built on first use). The
+views are not resource types: they are added to the window here, beside the tabs the schema describes, and read the
+cache through ``desktop_app.inventory`` (counts through ``desktop_app.counts``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from desktop_app.schema import availability_types, tab_types
+from desktop_app.ui.counts import CountLauncher
+from desktop_app.ui.counts import install as install_counts
 from desktop_app.ui.stock.figures import StockFiguresWatcher
 from desktop_app.ui.stock.find_sku_view import FindSkuView
 from desktop_app.ui.stock.low_stock_view import LowStockView
@@ -54,6 +57,7 @@ class StockViews:
     low_stock: LowStockView
     find_sku: FindSkuView
     search: QLineEdit
+    counts: CountLauncher
 
     @property
     def pages(self) -> tuple[QWidget, ...]:
@@ -81,7 +85,8 @@ def install(window: StockWindow) -> StockViews:
     toolbar.addWidget(search)
     if isinstance(top, QMainWindow):
         top.addToolBar(toolbar)
-    views = StockViews(watcher, overview, low, find, search)
+    counts = install_counts(window, top)
+    views = StockViews(watcher, overview, low, find, search, counts)
 
     def show_find(code: str | None = None) -> None:
         tabs.setCurrentWidget(find)
@@ -104,6 +109,8 @@ def install(window: StockWindow) -> StockViews:
         views_menu = top.menuBar().addMenu("&Stock")
         for item in (action, show_overview, show_low):
             views_menu.addAction(item)
+        views_menu.addSeparator()
+        views_menu.addAction(counts.action)
 
     def set_points(ids: list[str]) -> None:
         message = ask_and_set(top, workspace, window.undo_stack, "stock_items", ids)
