@@ -67,6 +67,15 @@ async def test_a_count_applies_as_one_batch_with_a_moved_quantity_adjusted(
         assert applied.batch_name.startswith(f"Count of {name}, ")
         result = await Editor(cache, lambda: client).push()
         assert (result.sent, result.failed, result.conflicts) == (3, 0, 0), result.messages
+        assert applied.batch is not None
+        (batch,) = cache.batches.batches()
+        assert (batch.id, batch.name, batch.total, batch.sent, batch.state) == (
+            applied.batch.id,
+            applied.batch_name,
+            3,
+            3,
+            "done",
+        )
         again = await Editor(cache, lambda: client).push()
         assert again.sent == 0
         writes = [r for r in api_requests(fresh_sandbox)[before:] if r["method"] in ("POST", "PATCH", "DELETE")]

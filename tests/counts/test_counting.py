@@ -155,6 +155,10 @@ def test_applying_queues_one_named_batch_and_closes_the_count_once(shop: Cache) 
         ("update", "I4"),
     ]
     assert {e.label for e in entries} == {applied.batch_name}
+    (batch,) = shop.batches.batches()
+    assert applied.batch is not None and batch.id == applied.batch.id
+    assert (batch.name, batch.total, batch.sent) == (applied.batch_name, 2, 0)
+    assert sorted(line.line_label for line in shop.batches.lines(batch.id)) == ["CODE-1 at Oslo", "CODE-2 at Oslo"]
     closed = shop.counts.get(counting.count.id)
     assert closed is not None and closed.state == "applied" and closed.batch_name == applied.batch_name
     with pytest.raises(UsageError, match="not open: nothing was queued"):
