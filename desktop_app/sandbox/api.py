@@ -97,7 +97,7 @@ class ResourceEndpoints:
             raise unknown_path(request.url.path)
         allowed = [m for m, a in actions.items() if resource.can(a)]
         if (request.method if request.method != "HEAD" else "GET") not in allowed:
-            refusal = error(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}.")
+            refusal = error(405, None, f"{request.method} is not allowed on {request.url.path}.")
             refusal.headers = {"Allow": ", ".join([*allowed, "HEAD"] if "GET" in allowed else allowed)}
             raise refusal
         accept = request.headers.get("accept")

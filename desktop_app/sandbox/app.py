@@ -223,7 +223,7 @@ class Sandbox:
     # -- token endpoint and test surface -----------------------------------------------------------------------
     async def token(self, request: Request) -> Response:
         if request.method != "POST":
-            return error_response(error(405, "METHOD_NOT_ALLOWED", "Use POST to request a token."))
+            return error_response(error(405, None, "Use POST to request a token."))
         try:
             issued = self.authority.issue(await request.body(), request.headers.get("content-type", ""))
         except ApiError as exc:

@@ -57,10 +57,11 @@ class Authority:
         if grant != "client_credentials":
             raise error(
                 400,
-                "UNSUPPORTED_GRANT_TYPE" if grant else "PARAM_MISSING",
-                f"The grant type {shown(grant)} is not supported by this server."
+                "INVALID_FIELD_VALUE" if grant else "PARAM_MISSING",
+                f"grant_type - {shown(grant)} is not a grant type this server issues tokens for."
                 if grant
                 else "grant_type is missing.",
+                pointer="/grant_type",
             )
         same_id = _same(params.get("client_id"), self.client_id)
         same_secret = _same(params.get("client_secret"), self.client_secret)

@@ -107,7 +107,7 @@ def read_body(raw: bytes) -> Any:
 def too_large() -> ApiError:
     return error(
         413,
-        "PAYLOAD_TOO_LARGE",
+        None,
         f"The request body is larger than {MAX_BODY_BYTES:,} bytes.",
         "Payload too large",
     )

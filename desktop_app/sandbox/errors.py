@@ -29,21 +29,47 @@ TITLES = {
     504: "Gateway timeout",
 }
 
-#: The code a bare status carries when nothing more specific is known (faults, the router).
+#: Every code Commerce Layer's error objects carry, as its own clients list them (``CodeErrorType`` of
+#: ``@commercelayer/react-components``; ``API-NOTES.md`` §5). The sandbox answers with no other: a client that
+#: switches on ``code`` must meet here only what it meets in production.
+COMMERCE_LAYER_CODES = frozenset(
+    {
+        "FILTER_NOT_ALLOWED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "INVALID_DATA_FORMAT", "INVALID_FIELD",
+        "INVALID_FIELD_FORMAT", "INVALID_FIELD_VALUE", "INVALID_FILTERS_SYNTAX", "INVALID_FILTER_VALUE",
+        "INVALID_INCLUDE", "INVALID_LINKS_OBJECT", "INVALID_PAGE_OBJECT", "INVALID_PAGE_VALUE", "INVALID_RESOURCE",
+        "INVALID_RESOURCE_ID", "INVALID_SORT_CRITERIA", "INVALID_TOKEN", "KEY_NOT_INCLUDED_IN_URL",
+        "KEY_ORDER_MISMATCH", "LOCKED", "NOT_ACCEPTABLE", "OUT_OF_STOCK", "PARAM_MISSING", "PARAM_NOT_ALLOWED",
+        "RECORD_NOT_FOUND", "RELATION_EXISTS", "SAVE_FAILED", "TYPE_MISMATCH", "UNAUTHORIZED",
+        "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_ERROR",
+    }
+)  # fmt: skip
+
+#: The code a bare status carries when nothing more specific is known (faults, the router). Commerce Layer
+#: documents the statuses 405, 409, 413 and 429 but no code of their own (none is in its list), so each carries
+#: the listed code nearest its meaning: a method the API has disabled, or a client over its rate, is
+#: ``FORBIDDEN`` (the request will not be carried out as sent); a body too large is ``INVALID_DATA_FORMAT``; a
+#: unique constraint is a ``VALIDATION_ERROR``, as Rails reports it before the database would.
 CODES = {
-    400: "BAD_REQUEST",
+    400: "INVALID_DATA_FORMAT",
     401: "UNAUTHORIZED",
     403: "FORBIDDEN",
     404: "RECORD_NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
+    405: "FORBIDDEN",
     406: "NOT_ACCEPTABLE",
-    409: "RECORD_NOT_UNIQUE",
+    409: "VALIDATION_ERROR",
+    413: "INVALID_DATA_FORMAT",
     415: "UNSUPPORTED_MEDIA_TYPE",
     422: "VALIDATION_ERROR",
     423: "LOCKED",
-    429: "TOO_MANY_REQUESTS",
+    429: "FORBIDDEN",
     500: "INTERNAL_SERVER_ERROR",
 }
+
+
+def code_for(status: int) -> str:
+    """:data:`CODES`' code of ``status``; any other server fault is an ``INTERNAL_SERVER_ERROR``, any other
+    refusal ``FORBIDDEN``."""
+    return CODES.get(status) or ("INTERNAL_SERVER_ERROR" if status >= 500 else "FORBIDDEN")
 
 
 @dataclass
@@ -89,7 +115,7 @@ def error(status: int, code: str | None = None, detail: str = "", title: str | N
         [
             ErrorObject(
                 status=status,
-                code=code or CODES.get(status, "ERROR"),
+                code=code or code_for(status),
                 title=title or TITLES.get(status, "Error"),
                 detail=detail or title or TITLES.get(status, "Error"),
                 pointer=extra.get("pointer"),

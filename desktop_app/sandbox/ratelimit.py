@@ -126,7 +126,7 @@ class RateLimiter:
 
 
 def _too_many(headers: dict[str, str]) -> ApiError:
-    refusal = error(429, "TOO_MANY_REQUESTS", "You have exceeded the rate limit; slow down and retry.")
+    refusal = error(429, None, "You have exceeded the rate limit; slow down and retry.")
     refusal.headers = headers
     return refusal
 

@@ -56,7 +56,7 @@ class SingletonEndpoint:
     def _answer(self, request: Request) -> Response:
         self.authority.check(request.headers.get("authorization"))
         if request.method not in READ_METHODS:
-            refusal = error(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}.")
+            refusal = error(405, None, f"{request.method} is not allowed on {request.url.path}.")
             refusal.headers = {"Allow": ", ".join(READ_METHODS)}
             raise refusal
         accept = request.headers.get("accept")

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from desktop_app.sandbox import RunningSandbox, start_background
+from desktop_app.sandbox.errors import COMMERCE_LAYER_CODES
 
 JSONAPI = "application/vnd.api+json"
 T0 = "2018-01-01T12:00:00.000Z"
@@ -163,6 +164,7 @@ def one_error(response: httpx.Response, status: int, code: str | None = None) ->
     first: dict[str, Any] = errors[0]
     assert first["status"] == str(status)
     assert {"title", "detail", "code", "status", "meta"} <= set(first)
+    assert first["code"] in COMMERCE_LAYER_CODES, f"{first['code']} is not one of Commerce Layer's codes"
     if code is not None:
         assert first["code"] == code, first
     return first
