@@ -29,7 +29,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -315,6 +315,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER batch_line_dropped AFTER DELETE ON outbox WHEN old.batch_id IS NOT NULL BEGIN
         UPDATE batch_lines SET state = 'cancelled' WHERE entry_id = old.id AND state = 'queued';
     END;
+    """,
+    # Records whose delete the server confirmed, for a while (see RecordStore.forget_deleted): a page listed
+    # before the delete and written after it must not bring the record back until the next sync.
+    """
+    CREATE TABLE tombstones (
+        type TEXT NOT NULL,
+        id TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        PRIMARY KEY (type, id)
+    ) WITHOUT ROWID;
     """,
 )
 

@@ -285,6 +285,11 @@ class Outbox:
             record_id = entry.record_id
             if entry.op == "delete":
                 db.execute("DELETE FROM records WHERE type = ? AND id = ?", (entry.type, record_id))
+                # A sync listing pages right now may hold the record in one it has not written yet.
+                db.execute(
+                    "INSERT OR REPLACE INTO tombstones (type, id, deleted_at) VALUES (?, ?, ?)",
+                    (entry.type, record_id, now_text()),
+                )
                 db.execute("DELETE FROM outbox WHERE type = ? AND record_id = ?", (entry.type, record_id))
                 return record_id
             assert record is not None

@@ -10,9 +10,10 @@ import gc
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from desktop_app.schema import get_resource
+from desktop_app.schema import format_datetime, get_resource
 from desktop_app.store.core import Database, now_text
 from desktop_app.store.database import GENERATED
 from desktop_app.store.records import CachedRecord, ServerRecord
@@ -25,6 +26,9 @@ from desktop_app.store.upserts import (
     raw_upsert,
 )
 from desktop_app.store.visible import keep_server_copy, server_copy
+
+#: How long a confirmed delete keeps a listed page from bringing its record back, at least (see ``forget_deleted``).
+TOMBSTONE_HOURS = 1
 
 _COLUMNS = "type, id, attributes, relationships, updated_at, seen_at, pending, local_only"
 
@@ -247,17 +251,27 @@ class RecordStore:
             if db.execute("SELECT 1 FROM records WHERE pending = 1 AND type = ? LIMIT 1", (type_,)).fetchone():
                 return self.store_pages([decode(text) for text in texts], generation)
             written = 0  # each statement's own rows (``total_changes`` would count the key table's too)
+            deleted = db.execute("SELECT 1 FROM tombstones WHERE type = ? LIMIT 1", (type_,)).fetchone() is not None
             try:
                 for start in range(0, len(texts), DOCUMENTS_PER_STATEMENT):
                     chunk = texts[start : start + DOCUMENTS_PER_STATEMENT]
                     written += db.execute(
-                        raw_upsert(to_one, len(chunk)), (type_, seen, generation or 0, *chunk)
+                        raw_upsert(to_one, len(chunk), sparing_deleted=deleted), (type_, seen, generation or 0, *chunk)
                     ).rowcount
             except sqlite3.OperationalError as error:
                 if "JSON" not in str(error):
                     raise
                 raise ValueError(f"a page of {type_} is not a JSON document ({error})") from None
             return written
+
+    def forget_deleted(self, type_: str, before: str) -> int:
+        """Drop the tombstones of ``type_``'s records deleted before ``before`` (when a sync began) and more than
+        :data:`TOMBSTONE_HOURS` ago: pages listed after a delete do not hold the record any more, and no page waits
+        that long between being listed and being written. Returns how many were dropped."""
+        type_ = get_resource(type_).type
+        cutoff = min(before, format_datetime(datetime.now(UTC) - timedelta(hours=TOMBSTONE_HOURS)))
+        with self._database.transaction() as db:
+            return int(db.execute("DELETE FROM tombstones WHERE type = ? AND deleted_at < ?", (type_, cutoff)).rowcount)
 
     def remove_ids(self, type_: str, ids: set[str]) -> int:
         """Drop rows deleted on the server; rows with pending edits stay (their push will say what happened)."""

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from desktop_app.api.records import parse_page
 from desktop_app.schema import format_datetime
 from desktop_app.store import Cache
+from desktop_app.store.core import now_text
 from desktop_app.sync.deletions import DeletionSearch, Unresolved
 from desktop_app.sync.resources import includes, resolve_types
 from desktop_app.sync.writer import PageWriter
@@ -84,11 +85,14 @@ class Syncer:
         try:
             for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
                 state = self.sync_state.get(type_)
+                started = now_text()
                 with self.history.recording(run, type_, created=state.full_synced_at is not None):
                     if full or state.full_synced_at is None or state.full_in_progress or state.high_water is None:
                         results.append(await self.full_sync(type_, progress))
                     else:
                         results.append(await self.incremental_sync(type_, state.high_water, progress))
+                # Deletes confirmed before this pass began cannot be in any page it listed.
+                self.records.forget_deleted(type_, before=started)
         finally:
             if own:
                 self.changed = self.history.finish_run(run)
