@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.commands.auth",
     "desktop_app.commands.data",
     "desktop_app.commands.imports",
+    "desktop_app.commands.counts",
     "desktop_app.commands.reorder",
     "desktop_app.commands.inventory",
     "desktop_app.commands.history",
