@@ -163,6 +163,7 @@ async def test_review_and_apply_queues_one_batch_named_after_the_count(
             review.batch_name
         }
         assert f"{review.batch_name}: 2 changes queued" in window.status.currentMessage()
+        assert window.undo_stack.undoText() == review.batch_name, "one undo step for the whole count"
         assert view.counting is None and opened.workspace.counts.unfinished() == []
         assert view.entry.hasFocus()
         assert not errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class CountWindow(Protocol):
     workspace: Workspace
     tabs: QTabWidget
     status: StatusBar
+    undo_stack: QUndoStack
 
 
 class CountLauncher:
@@ -41,7 +42,7 @@ class CountLauncher:
 
         tabs = self.window.tabs
         if self.view is None or tabs.indexOf(self.view) < 0:
-            self.view = CountView(self.window.workspace)
+            self.view = CountView(self.window.workspace, self.window.undo_stack)
             self.view.message.connect(lambda text: self.window.status.showMessage(text, 10000))
             tabs.addTab(self.view, "Count")
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -32,6 +32,7 @@ from desktop_app.counts import CountEntry, Counting, Step, batch_name, review
 from desktop_app.ui.counts.lines_model import CODE, NAME, CountLinesModel, KeyRole, difference_colour
 from desktop_app.ui.counts.review_dialog import ReviewDialog
 from desktop_app.ui.outcome import Status
+from desktop_app.ui.undo import BatchCommand
 
 if TYPE_CHECKING:
     from desktop_app.ui.workspace import Workspace
@@ -42,9 +43,12 @@ class CountView(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, undo_stack: QUndoStack | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.undo_stack = undo_stack
         self.store = workspace.counts
         self.counting: Counting | None = None
         self.entry_state: CountEntry | None = None
@@ -234,6 +238,8 @@ class CountView(QWidget):
             self._say(outcome.message, error=True)
             self.message.emit(outcome.message)
             return
+        if outcome.batch_id and self.undo_stack is not None:  # Ctrl+Z undoes the whole count, as one batch
+            self.undo_stack.push(BatchCommand(self.workspace, outcome.batch_id, seen.batch_name))
         changes = len(outcome.entry_ids)
         text = (
             f"{seen.batch_name}: {changes:,} change{'s' if changes != 1 else ''} queued"
