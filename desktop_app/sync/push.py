@@ -51,6 +51,8 @@ class PushResult:
     messages: list[str] = field(default_factory=list)
     #: Set when the server refused for rate limiting: one line saying so, with the wait.
     rate_limited: str | None = None
+    #: With ``rate_limited``: the seconds the server asked to wait, when it said.
+    rate_limit_wait: float | None = None
     #: Entry id → who holds it (another live process sending it right now), for entries this push left alone.
     held: dict[str, str] = field(default_factory=dict)
     #: Outbox entry id → the record's id on the server, for every entry confirmed in this push.
@@ -198,6 +200,7 @@ class Pusher:
             raise _Offline() from error
         except RateLimitedError as error:
             self.result.rate_limited = error.describe()
+            self.result.rate_limit_wait = error.wait
             self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {error.describe()} (kept)")
             return None
         except ServerError as error:

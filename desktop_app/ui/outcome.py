@@ -8,15 +8,19 @@ the only way to change it is through the workspace.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from desktop_app.schema import duration_words
+
 if TYPE_CHECKING:
     from desktop_app.reorder.controller import ReorderOutcome
     from desktop_app.store import CachedRecord, EntryState, OutboxEntry
+    from desktop_app.sync import PushResult
 
 
 class Status(Enum):
@@ -117,6 +121,25 @@ class CacheView(Protocol):
 
     @property
     def sync_state(self) -> SyncTimesView: ...
+
+
+def rate_limit_notice(wait: float | None) -> str:
+    """The status line while Commerce Layer refuses for rate limiting: how long it asked to wait, in words."""
+    if wait is None or wait <= 0:
+        return "Commerce Layer is limiting requests; edits stay queued, try again in a minute"
+    return f"Commerce Layer asks to wait {duration_words(math.ceil(wait))}; edits stay queued"
+
+
+def push_notice(result: PushResult) -> str:
+    """What held a push back that is nobody's mistake, for the status line ("" when nothing did): another
+    Stockroom process sending this cache's edits (it holds their lease), or Commerce Layer's rate limit."""
+    if result.rate_limited:
+        return rate_limit_notice(result.rate_limit_wait)
+    if result.held:
+        holders = ", ".join(sorted(set(result.held.values())))
+        count = len(result.held)
+        return f"Another Stockroom is syncing this cache ({holders}); it is sending {count:,} of the queued edits"
+    return ""
 
 
 def outcome_of(entry: OutboxEntry, *, offline: bool) -> Outcome:

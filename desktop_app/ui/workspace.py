@@ -22,7 +22,16 @@ from desktop_app.errors import StockroomError
 from desktop_app.schema import STOCK_LEVELS, FieldError, synced_types
 from desktop_app.store.records import OP_KEY
 from desktop_app.ui.link import Link
-from desktop_app.ui.outcome import CacheView, Outcome, Status, outcome_of, refusal, reorder_outcome
+from desktop_app.ui.outcome import (
+    CacheView,
+    Outcome,
+    Status,
+    outcome_of,
+    push_notice,
+    rate_limit_notice,
+    refusal,
+    reorder_outcome,
+)
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -60,6 +69,9 @@ class Workspace(QObject):
     history_ready = Signal(str, str)
     #: The keyring did not give this profile's secret (``message`` says why); the workspace now works offline.
     secret_unavailable = Signal(str)
+    #: What holds work back that is nobody's mistake, in words ("" once it no longer does): Commerce Layer's rate
+    #: limit, another Stockroom process sending this cache's edits. ``seconds``: how long it lasts, when known.
+    server_notice = Signal(str, object)
 
     def __init__(
         self,
@@ -191,7 +203,7 @@ class Workspace(QObject):
         # asyncio (after the first frame, boot/plan.py) and the HTTP stack are not loaded when the workspace is made.
         import asyncio
 
-        from desktop_app.api import ApiError, NetworkError
+        from desktop_app.api import ApiError, NetworkError, RateLimitedError
         from desktop_app.sync import Syncer
 
         self.sync_started.emit()
@@ -222,6 +234,9 @@ class Workspace(QObject):
             log.info("sync: offline (%s)", exc)
             self._set_online(False)
             ok, message = False, "Offline: the server cannot be reached"
+        except RateLimitedError as exc:
+            ok, message = False, rate_limit_notice(exc.wait)
+            self.server_notice.emit(message, exc.wait)
         except ApiError as exc:
             ok, message = False, f"Sync failed: {exc}"
         finally:
@@ -530,6 +545,7 @@ class Workspace(QObject):
             result = await self._edit_path.push()
             self._set_online(not result.offline)
             self.confirmed_ids.update(result.confirmed)
+            self.server_notice.emit(push_notice(result), result.rate_limit_wait)
         except NetworkError:
             self._set_online(False)
             result = None

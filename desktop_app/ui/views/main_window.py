@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         s.sync_started.connect(self.status.sync_started)
         s.sync_progress.connect(self.status.sync_progress)
         s.sync_finished.connect(self._sync_finished)
+        s.server_notice.connect(self.status.set_notice)
         s.mode_changed.connect(lambda _: self._update_title())
         self.status.cancel_sync.connect(s.cancel_sync)
         self.status.open_pending.connect(self.open_pending)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
 
 from desktop_app.schema import get_resource
@@ -64,6 +64,13 @@ class StatusBar(QStatusBar):
         self.changes_button.setToolTip("What the last syncs changed: grouped by type, biggest quantity drops first")
         self.changes_button.clicked.connect(self.open_changes)
         self.changes_button.hide()
+        self.notice_label = QLabel()
+        self.notice_label.setStyleSheet("color: #b06e00;")
+        self.notice_label.hide()
+        self._notice_clear = QTimer(self)
+        self._notice_clear.setSingleShot(True)
+        self._notice_clear.timeout.connect(lambda: self.set_notice(""))
+        self.addPermanentWidget(self.notice_label)
         self.addPermanentWidget(self.profile_label)
         self.addPermanentWidget(self.changes_button)
         self.addPermanentWidget(self.progress)
@@ -104,6 +111,16 @@ class StatusBar(QStatusBar):
             parts.append(f"{conflicts} conflict{'s' if conflicts != 1 else ''}")
         self.pending_button.setText(" · ".join(parts) if parts else "No pending edits")
         self.pending_button.setStyleSheet("color: #c62828; font-weight: 600;" if conflicts else "")
+
+    def set_notice(self, text: str, seconds: float | None = None) -> None:
+        """Say what holds work back (rate limiting, another Stockroom sending this cache's edits) until it no
+        longer does: ``""`` clears it, and so does the end of ``seconds`` when the server said how long."""
+        self._notice_clear.stop()
+        self.notice_label.setText(text)
+        self.notice_label.setToolTip(text)
+        self.notice_label.setVisible(bool(text))
+        if text and seconds:
+            self._notice_clear.start(int(seconds * 1000))
 
     def sync_started(self) -> None:
         self.progress.setRange(0, 0)
