@@ -204,6 +204,22 @@ class RateLimiter:
         state.last = start
         return Booking(start, start - now, state, burst)
 
+    def seconds_for(self, method: str, resource_type: str, count: int) -> float:
+        """The least time ``count`` more requests to one endpoint take from now, given the bookings made so far:
+        booked on a copy of the windows, so asking changes nothing (the "time left" of a batch being sent)."""
+        if not self.enabled or count <= 0:
+            return 0.0
+        now = self.clock()
+        state = self._classes[request_class(method, resource_type)]
+        average, burst = _copy(state.average), _copy(state.burst(resource_type))
+        start = max(now, state.last, state.blocked_until)
+        for _ in range(count):
+            for _ in range(2):
+                start = max(start, average.earliest(start, self.margin), burst.earliest(start, self.margin))
+            average.book(start)
+            burst.book(start)
+        return start - now
+
     def reserve(self, method: str, resource_type: str) -> float:
         """Book a start for one request and return how many seconds to wait before sending it."""
         booking = self.book(method, resource_type)
@@ -296,3 +312,15 @@ class RateLimiter:
         missing = (limit - remaining) - state.average.used(now)
         for _ in range(max(0, min(missing, limit))):
             state.average.book(now)
+
+
+def _copy(window: Window) -> Window:
+    copied = Window(window.limit, window.interval)
+    copied.times = deque(window.times)
+    return copied
+
+
+def floor_seconds(count: int, method: str, resource_type: str, mode: str = "live") -> float:
+    """The least time ``count`` requests to one endpoint can take under ``mode``'s limits from a quiet start: the
+    floor a paced batch is measured against."""
+    return RateLimiter(mode, clock=lambda: 0.0, margin=0.0).seconds_for(method, resource_type, count)

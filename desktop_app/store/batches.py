@@ -157,6 +157,14 @@ class BatchStore:
         rows = self._database.query("SELECT id FROM outbox WHERE batch_id = ? ORDER BY seq", (batch_id,))
         return [str(row[0]) for row in rows]
 
+    def waiting_types(self, batch_id: str) -> list[str]:
+        """The types the batch's unsent edits change, the most frequent first."""
+        rows = self._database.query(
+            "SELECT type FROM outbox WHERE batch_id = ? AND state = 'pending' GROUP BY type ORDER BY count(*) DESC",
+            (batch_id,),
+        )
+        return [str(row[0]) for row in rows]
+
     # -- writes (the Editor, inside its transaction) ------------------------------------------------------------
 
     def add_batch(

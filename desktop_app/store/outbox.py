@@ -80,6 +80,14 @@ class Outbox:
             params.extend(states)
         return [_entry(row) for row in self._database.query(sql + " ORDER BY seq", params)]
 
+    def loose_entries(self) -> list[OutboxEntry]:
+        """Edits outside any batch, and a batch's edits waiting for a decision (refused, or in conflict): what
+        the pending-changes panel lists one by one (a batch's waiting edits show as its progress instead)."""
+        rows = self._database.query(
+            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE batch_id IS NULL OR state != 'pending' ORDER BY seq"
+        )
+        return [_entry(row) for row in rows]
+
     def entry(self, entry_id: str) -> OutboxEntry | None:
         rows = self._database.query(f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE id = ?", (entry_id,))
         return _entry(rows[0]) if rows else None

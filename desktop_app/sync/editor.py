@@ -165,8 +165,9 @@ class Editor:
 
     # -- sending ------------------------------------------------------------------------------------------------
 
-    async def push(self) -> PushResult:
-        """Send what is queued, oldest first per record; returns what was sent, refused and held."""
+    async def push(self, progress: Callable[[], None] | None = None) -> PushResult:
+        """Send what is queued, oldest first per record; returns what was sent, refused and held. ``progress`` is
+        called after each answer (a batch's progress bar)."""
         from desktop_app.api import NetworkError
 
         if self.client_factory is None:
@@ -177,7 +178,7 @@ class Editor:
             result = PushResult(offline=True, messages=[str(error)])
             result.pending = self.outbox.pending_count() - self.outbox.failed_count()
             return result
-        result = await Pusher(self.outbox, self.records, client).push()
+        result = await Pusher(self.outbox, self.records, client, progress).push()
         if result.stale:
             await self._refresh(client, result)
         return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +82,20 @@ def _ran_trigger(entry: OutboxEntry) -> bool:
     return entry.op == "update" and any(v is True and fields[k].trigger for k, v in entry.attributes.items())
 
 
+def _holds(entry: OutboxEntry, server: Record) -> bool:
+    """Whether the server's record already has every value the update sets. A step (a trigger such as a
+    transfer's ``_complete``) cannot be told from the record, so an update carrying one is never judged done; the
+    check that rides beside a quantity (``below_total``'s trigger) changes nothing and is no step."""
+    rule = app_type(entry.type).below_total
+    harmless = {rule.trigger} if rule is not None else set()
+    plain = {k: v for k, v in entry.attributes.items() if not k.startswith("_")}
+    if set(entry.attributes) - set(plain) - harmless or not (plain or entry.relationships):
+        return False
+    if any(server.attributes.get(k) != v for k, v in plain.items()):
+        return False
+    return all(k in server.relationships and server.relationships[k] == v for k, v in entry.relationships.items())
+
+
 def _merged(record: Record, known: dict[str, Any]) -> Record:
     """A write's answer carries relationship ids only when included: keep the ones we know (sent or cached)."""
     relationships = {**known, **record.relationships}
@@ -91,8 +106,16 @@ class Pusher:
     """One push: sends the outbox's entries through ``client`` and writes each answer back to the outbox; reads
     the records' server copies to keep the relationship ids a write's answer leaves out."""
 
-    def __init__(self, outbox: Outbox, records: RecordStore, client: CommerceLayerClient) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        records: RecordStore,
+        client: CommerceLayerClient,
+        progress: Callable[[], None] | None = None,
+    ) -> None:
         self.outbox = outbox
+        #: Called after each entry the server answered (a batch's progress bar moves by it).
+        self.progress = progress
         self.records = records
         self.client = client
         self.result = PushResult()
@@ -218,9 +241,14 @@ class Pusher:
             self._fail(entry, error.explanation, {})
             return None
 
+    def _answered(self) -> None:
+        if self.progress is not None:
+            self.progress()
+
     def _fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
         self.outbox.mark_failed(entry.id, message, field_errors)
         self.result.failed += 1
+        self._answered()
         self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {message}")
 
     def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
@@ -229,6 +257,7 @@ class Pusher:
         self.result.confirmed[entry.id] = record_id
         if _ran_trigger(entry):
             self.result.stale.update(app_type(entry.type).affects)
+        self._answered()
         return record_id
 
     async def _create(self, entry: OutboxEntry) -> Record:
@@ -253,8 +282,13 @@ class Pusher:
 
     async def _update(self, entry: OutboxEntry, current: Record | None) -> Record | None:
         known = self.records.server_version(entry.type, entry.record_id) or {}
-        if current is None and entry.base.get("updated_at"):
+        if current is None and (entry.base.get("updated_at") or entry.attempts):
             current = await self.client.retrieve(entry.type, entry.record_id, include=includes(entry.type) or None)
+        if current is not None and entry.attempts and _holds(entry, current):
+            # An earlier attempt landed and its answer was lost (or its process was killed): not sent again.
+            merged_current = _merged(current, {**known.get("relationships", {}), **entry.relationships})
+            self._confirmed(entry, merged_current)
+            return merged_current
         if current is not None and self._conflicts(entry, current):
             return None
         self.outbox.note_attempt(entry.id)

@@ -72,6 +72,9 @@ class Workspace(QObject):
     #: What holds work back that is nobody's mistake, in words ("" once it no longer does): Commerce Layer's rate
     #: limit, another Stockroom process sending this cache's edits. ``seconds``: how long it lasts, when known.
     server_notice = Signal(str, object)
+    #: The server answered more of the outbox while a push goes on (at most a few times a second): a batch's
+    #: progress moved. ``outbox_changed`` still follows when the push ends.
+    batch_progress = Signal()
 
     def __init__(
         self,
@@ -103,6 +106,8 @@ class Workspace(QObject):
         self.discards_cache_on_close = False
         #: Set by :meth:`close`: the cache is about to close, nothing may start reading it any more.
         self.closed = False
+        self._last_tick = 0.0
+        self._tick_due = False
 
     @property
     def cached(self) -> CacheView:
@@ -391,6 +396,22 @@ class Workspace(QObject):
     def batch_lines(self, batch_id: str) -> list[BatchLine]:
         return self._cache.batches.lines(batch_id)
 
+    def time_left(self, batch: Batch) -> str:
+        """How long what is left of ``batch`` takes at the least, paced by the rate limits ("about 2 minutes
+        left"); "" when nothing is left, or when the window works offline."""
+        if not batch.waiting or self.offline:
+            return ""
+        from desktop_app.api import NetworkError  # as in _sync
+        from desktop_app.schema import duration_words
+
+        types = self._cache.batches.waiting_types(batch.id)
+        try:
+            limiter = self.make_client().rate_limiter
+        except NetworkError:
+            return ""
+        seconds = limiter.seconds_for("PATCH", types[0], batch.waiting) if types else 0.0
+        return "less than a second left" if seconds < 1 else f"about {duration_words(seconds)} left"
+
     def _batch_records(self, batch_id: str) -> dict[str, list[str]]:
         touched: dict[str, list[str]] = {}
         for line in self._cache.batches.lines(batch_id):
@@ -542,7 +563,7 @@ class Workspace(QObject):
             return PushResult()  # nothing to send: no request, and no claim about being online
         result: PushResult | None
         try:
-            result = await self._edit_path.push()
+            result = await self._edit_path.push(self._progress_tick)
             self._set_online(not result.offline)
             self.confirmed_ids.update(result.confirmed)
             self.server_notice.emit(push_notice(result), result.rate_limit_wait)
@@ -559,6 +580,28 @@ class Workspace(QObject):
             touched[type_] = []
         self._notify(touched)
         return result
+
+    def _progress_tick(self) -> None:
+        """One more answer from the server: tell the batch views, five times a second at most (a redraw per
+        answer of a fast server would cost more than the sending)."""
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        wait = self._last_tick + 0.2 - time.monotonic()
+        if wait <= 0:
+            self._tick_now()
+        elif not self._tick_due:  # the last answers before a pause still show, a moment later
+            self._tick_due = True
+            QTimer.singleShot(int(wait * 1000) + 1, self, self._tick_now)
+
+    def _tick_now(self) -> None:
+        import time
+
+        self._last_tick = time.monotonic()
+        self._tick_due = False
+        if not self.closed:
+            self.batch_progress.emit()
 
     def synced_at(self, type_: str) -> datetime | None:
         return self._cache.sync_state.synced_at(type_)

@@ -98,7 +98,12 @@ class PendingChangesDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.send_button)
         buttons.addWidget(close)
+        from desktop_app.ui.dialogs.batch_panel import BatchPanel
+
+        #: Batches (a count, an import, a bulk edit) as one row each; their waiting edits are not listed below.
+        self.batch_panel = BatchPanel(workspace, self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.batch_panel, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -107,7 +112,7 @@ class PendingChangesDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.entries = list(self.workspace.cached.outbox.entries())
+        self.entries = self.workspace.cached.outbox.loose_entries()
         records = self.workspace.cached.records
         names = CacheNames(records)
         self.table.setRowCount(len(self.entries))
