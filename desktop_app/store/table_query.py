@@ -132,6 +132,18 @@ def _listed(select: str) -> str:
     return f"SELECT group_concat(rid) FROM ({select})"
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """The last whole order read through an index: its column, direction, the file's version then, and how many
+    rows (the first ones) had a value."""
+
+    key: str | None
+    descending: bool
+    version: int
+    present: int
+    ids: array[int]
+
+
 class TableQuery:
     """Orders, filters and screenfuls of one type's visible rows (pending deletes hidden)."""
 
@@ -143,6 +155,7 @@ class TableQuery:
         self._db: sqlite3.Connection | None = None
         self._count: int | None = None
         self._keys = KEY_TABLES.get(self.type)
+        self._kept: _Kept | None = None
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -184,6 +197,7 @@ class TableQuery:
     def changed(self) -> None:
         """Rows were added, changed or removed since the last read."""
         self._count = None
+        self._kept = None
 
     def _run(self, select: str, params: Sequence[Any] = ()) -> array[int]:
         return _ids(self.db.execute(_listed(select), params).fetchone()[0])
@@ -198,53 +212,77 @@ class TableQuery:
         way = "DESC" if descending else "ASC"
         tail = "" if limit is None else f" LIMIT {int(limit)}"
         if source is None:
+            if self._keys is not None:  # the key table read in its own order (``+``: no index, no sorting)
+                table, item, _ = self._keys
+                return self._run(f"SELECT k.{item} AS rid FROM {table} AS k WHERE +k.deleted = 0 ORDER BY rid{tail}")
             return self._run(f"SELECT r.rowid AS rid FROM {self._scan()} ORDER BY r.rowid{tail}")
         value = expression(source)
         collate = " COLLATE NOCASE" if source.text else ""
         keyed = self._key("attributes", source.name) if source.kind == "attribute" else None
         if keyed is not None:
-            # From the key table's index on the value alone, present values in order, then the empty ones.
-            present = self._run(
-                f"{self._keyed()} AND k.{keyed} IS NOT NULL ORDER BY k.{keyed}{collate} {way}, rid {way}{tail}"
-            )
-            if limit is None or len(present) < limit:
-                rest = "" if limit is None else f" LIMIT {int(limit) - len(present)}"
-                present.extend(self._run(f"{self._keyed()} AND k.{keyed} IS NULL ORDER BY rid{rest}"))
-            return present
+            return self._split_order(self._keyed(), f"k.{keyed}", collate, key, descending, limit=limit)
         if source.kind == "attribute" and sort_index(self.type, value.removeprefix("r.")):
-            # Present values from the index in its order, then the empty ones: two range reads of one index.
-            present = self._run(
-                f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND {value} IS NOT NULL "
-                f"ORDER BY {value}{collate} {way}, r.rowid {way}{tail}"
-            )
-            if limit is None or len(present) < limit:
-                rest = "" if limit is None else f" LIMIT {int(limit) - len(present)}"
-                present.extend(
-                    self._run(
-                        f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND {value} IS NULL "
-                        f"ORDER BY r.rowid{rest}"
-                    )
-                )
-            return present
+            rows = f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0"
+            return self._split_order(rows, value, collate, key, descending, limit=limit)
         return self._run(
             f"SELECT r.rowid AS rid FROM {self._scan()} ORDER BY {value} IS NULL, {value}{collate} {way}, r.rowid{tail}"
         )
 
+    def _split_order(
+        self, rows: str, value: str, collate: str, key: str | None, descending: bool, *, limit: int | None
+    ) -> array[int]:
+        """``rows`` (a ``SELECT`` of ``rid`` with a ``WHERE``) having ``value`` in its order, then those without it
+        by row id: two range reads of one index. A whole order is kept, so the other direction is the same rows
+        reversed (ties too), with no query at all while the file is unchanged."""
+        if limit is None and (flipped := self._flipped(key, descending)) is not None:
+            return flipped
+        version = self._version()
+        way = "DESC" if descending else "ASC"
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        out = self._run(f"{rows} AND {value} IS NOT NULL ORDER BY {value}{collate} {way}, rid {way}{tail}")
+        present = len(out)
+        if limit is None or present < limit:
+            rest = "" if limit is None else f" LIMIT {int(limit) - present}"
+            out.extend(self._run(f"{rows} AND {value} IS NULL ORDER BY rid{rest}"))
+        if limit is None:
+            self._kept = _Kept(key, descending, version, present, out)
+        return out
+
+    def _version(self) -> int:
+        """Changes by any other connection to the file move this number (this connection only reads)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _flipped(self, key: str | None, descending: bool) -> array[int] | None:
+        """The kept order of ``key`` the other way round, when the file has not changed since it was read."""
+        kept = self._kept
+        if kept is None or kept.key != key or kept.descending == descending or kept.version != self._version():
+            return None
+        out = kept.ids[kept.present - 1 :: -1] if kept.present else array("q")
+        out.extend(kept.ids[kept.present :])  # the rows without a value stay last, in row id order
+        self._kept = _Kept(key, descending, kept.version, kept.present, out)
+        return out
+
     def _scan(self) -> str:
-        """The visible rows read in storage order: the ``+`` keeps SQLite from reaching them through an index on the
-        type, which for a value the index lacks means a million reads in random order instead of one pass."""
-        return f"records AS r WHERE +r.type = '{self.type}' AND r.deleted = 0"
+        """The visible rows, for a pass over their values. A type with a key table is most of the file (a million
+        stock items): read in storage order, the ``+`` keeping SQLite off the type's index, which would mean a
+        million reads in random order. Any other type through that index: a dozen locations in a file of a million
+        items must not cost a pass over the whole file (two seconds, on the window's thread for a small table)."""
+        plus = "+" if self._keys is not None else ""
+        return f"records AS r WHERE {plus}r.type = '{self.type}' AND r.deleted = 0"
 
     def _related_order(self, source: Source, descending: bool, limit: int | None) -> array[int]:
         """Related records in name order, each one's rows through the relationship's index (``CROSS JOIN`` keeps
         the related records the outer loop); then the rows whose related record has no such name."""
         way = "DESC" if descending else "ASC"
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        kept = self._key("related", f"{source.name}.{source.target_attribute}")
+        if kept is not None:  # the name kept beside the row's keys: one scan of its index
+            return self._split_order(self._keyed(), f"k.{kept}", " COLLATE NOCASE", source.key, descending, limit=limit)
         name = _json("attributes", source.target_attribute, "t")
         related = (
             f"(SELECT t.id AS tid FROM records AS t WHERE t.type = '{_name(source.target)}' "
             f"AND t.deleted = 0 AND {name} IS NOT NULL ORDER BY {name} COLLATE NOCASE {way}) AS o"
         )
-        tail = "" if limit is None else f" LIMIT {int(limit)}"
         keyed = self._key("relationships", source.name)
         if keyed is not None:
             assert self._keys is not None

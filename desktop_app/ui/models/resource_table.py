@@ -46,8 +46,9 @@ Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _CHECK = Qt.ItemDataRole.CheckStateRole
-#: Rows from the top whose new places every order computes (see :meth:`ResourceTableModel._ask`).
-HEADER_ROWS = 32
+_ROWS_SORTED = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
+#: The overload of the layout signals that carries a hint.
+_LAYOUT_ARGS = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
 PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
 #: Behind a low-stock row: an amber translucent enough to read on light and dark bases alike.
@@ -318,9 +319,6 @@ class ResourceTableModel(QAbstractTableModel):
         rows = [i.row() for i in self.persistentIndexList()]
         for watcher in self._watchers:
             rows.extend(watcher())
-        # A header view keeps persistent indexes on its first sections through a layout change (made only once the
-        # change begins): their places are found here too.
-        rows.extend(range(min(HEADER_ROWS, self.rowCount())))
         wanted = {self._rows.order[row] for row in rows if 0 <= row < self.rowCount()}
         reuse = self._answer if refilter_only else None
         order = self._rows
@@ -367,7 +365,9 @@ class ResourceTableModel(QAbstractTableModel):
 
     def _relayout(self, new: array[int], positions: Mapping[int, int]) -> None:
         """Replace the order with ``new``; persistent indexes (the selection, the current row) follow their rows."""
-        self.layoutAboutToBeChanged.emit()
+        # A sort hint: the column header then keeps no persistent indexes on the first row through the change
+        # (it would for each resized column), whose new places would have to be searched for in a million rows.
+        self.layoutAboutToBeChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
         persistent = self.persistentIndexList()
         keys = [self._rows.order[i.row()] if 0 <= i.row() < len(self._rows.order) else -1 for i in persistent]
         self._rows.order = new
@@ -378,7 +378,7 @@ class ResourceTableModel(QAbstractTableModel):
                 row = self._rows.position_of(key) if key >= 0 else -1
             moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged.emit()
+        self.layoutChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
 
     def _sort_held(self) -> None:
         """Rows from the server are few: sorted here, by their typed values."""
