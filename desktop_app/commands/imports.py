@@ -119,17 +119,15 @@ def _apply(args: argparse.Namespace, connection: Any, cache: Cache, preview: Pre
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+    from desktop_app.imports.words import count
+
+    return count(number, noun)
 
 
 def _value(value: Any) -> str:
-    if value is None:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return f"{value:,}"
-    return str(value)
+    from desktop_app.imports.words import value_text
+
+    return value_text(value)
 
 
 def _change_text(change: Change) -> str:

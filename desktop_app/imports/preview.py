@@ -24,11 +24,13 @@ _KEY_SUFFIXES = ("id", "code", "name")
 
 @dataclass(frozen=True)
 class RowError:
-    """Why one cell (or the header, line 1) cannot be imported."""
+    """Why one cell (or the header, line 1) cannot be imported; in a bulk edit, ``line`` is the record's place in
+    the selection and ``record`` names it."""
 
     line: int
     column: str
     reason: str
+    record: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,15 @@ class Change:
     """One record the import writes: a create (``record_id`` is ``None``) or an update of ``values``' fields.
 
     ``values`` maps each field to ``(old, new)``; ``old`` is ``None`` for a create. ``relationships`` are the
-    key's targets (set on a create only)."""
+    key's targets (set on a create only). ``shown`` is what a person reads instead of ``values`` when they differ
+    (a reorder point changed inside the metadata that is sent): ``(label, old, new)`` triples."""
 
     line: int
     label: str
     record_id: str | None
     values: dict[str, tuple[Any, Any]]
     relationships: dict[str, str]
+    shown: tuple[tuple[str, Any, Any], ...] = ()
 
     @property
     def is_create(self) -> bool:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
+from desktop_app.ui.bulk.controller import BulkController
 from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
 from desktop_app.ui.reconnect import Reconnector
@@ -68,6 +69,11 @@ class MainWindow(QMainWindow):
         self.lookups = Lookups()
         self.undo_stack = QUndoStack(self)
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
+        self.bulk = BulkController(self, workspace)
+        # Before the first tab is built: each table offers it in its right-click menu.
+        self.change_rows_action = self._action(
+            "Change rows…", self.change_rows, "Ctrl+Shift+E", "Set one field on the selected rows or on every row shown"
+        )
         self._closed = False
         self.low_marks: LowMarks | None = None  # rows each table marks as low on stock, once figured out
         self.tabs = QTabWidget()
@@ -91,6 +97,8 @@ class MainWindow(QMainWindow):
         self._connect_workspace()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
+        self.bulk.message.connect(lambda text: self.status.showMessage(text, 8000))
+        self.bulk.busy.connect(lambda busy: self._tab_changed())
         workspace.edit_refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
         self.reconnector = Reconnector(workspace, parent=self)
@@ -118,6 +126,8 @@ class MainWindow(QMainWindow):
         tab.action_requested.connect(lambda record_id, trigger, t=type_: self.edits.run_action(t, record_id, trigger))
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
+        tab.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        tab.table.addAction(self.change_rows_action)  # the table's right-click menu
         if isinstance(tab, StockLevelsTab):
             tab.set_undo_stack(self.undo_stack)
         if self.low_marks is not None:
@@ -262,6 +272,8 @@ class MainWindow(QMainWindow):
         editable = tab is not None and app_type(tab.type).window_edits
         for action in (self.new_action, self.edit_action, self.delete_action):
             action.setEnabled(editable)
+        self.change_rows_action.setEnabled(editable and not self.bulk.computing)
+        self.import_action.setEnabled(not self.bulk.computing)
         self.export_action.setEnabled(tab is not None)
 
     # -- actions ---------------------------------------------------------------------------------------------
@@ -280,6 +292,10 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self._action("Switch organisation…", self.switch_requested.emit))
         self.export_action = self._action("Export to CSV…", self.export_current, "Ctrl+E")
+        self.import_action = self._action(
+            "Import…", self.import_file, "Ctrl+I", "Create and update records from a CSV or .xlsx file, after a preview"
+        )
+        file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("Quit", self.quit_requested, QKeySequence.StandardKey.Quit))
@@ -299,6 +315,7 @@ class MainWindow(QMainWindow):
         self.tabs.addAction(self.delete_action)
         for action in (self.new_action, self.edit_action, self.delete_action):
             edit_menu.addAction(action)
+        edit_menu.addAction(self.change_rows_action)
         self.steps_menu = edit_menu.addMenu("Steps")
         self.steps_menu.aboutToShow.connect(self._fill_steps_menu)
         edit_menu.addSeparator()
@@ -378,6 +395,14 @@ class MainWindow(QMainWindow):
         record_id = tab.current_id() if tab is not None else None
         if tab is not None and record_id:
             self.edits.edit_record(tab.type, record_id)
+
+    def import_file(self) -> None:
+        """File ▸ Import…: the current tab's type is offered first when a spreadsheet can hold it."""
+        tab = self.current_tab()
+        self.bulk.import_file(tab.type if tab is not None else None)
+
+    def change_rows(self) -> None:
+        self.bulk.change_rows(self.current_tab())
 
     def delete_selected(self) -> None:
         tab = self.current_tab()

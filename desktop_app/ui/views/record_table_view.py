@@ -182,6 +182,19 @@ class RecordTableView(QTableView):
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
         return [self.proxy.index(r, 0).data(ResourceTableModel.IdRole) for r in rows]
 
+    def selected_ranges(self) -> list[tuple[int, int]]:
+        """The selected rows as ``(first, last)`` runs, merged and in order: a selection of every row of a big table
+        is one run, not a row index each."""
+        selection = self.selectionModel().selection()
+        spans = sorted((selection.at(i).top(), selection.at(i).bottom()) for i in range(selection.count()))
+        merged: list[tuple[int, int]] = []
+        for first, last in spans:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        return merged
+
     def current_id(self) -> str | None:
         index = self.currentIndex()
         return index.data(ResourceTableModel.IdRole) if index.isValid() else None
