@@ -165,18 +165,20 @@ def build_preview(records: RecordStore, type_: str, sheet: Sheet) -> Preview:
         preview.error_lines.add(1)
         return preview
     rows = _read_rows(records, resource, entry, sheet, columns=columns, preview=preview)
-    # Relationship ids are text in the cache, as they are in the keys read from the file.
-    ids = {row[1:]: row[0] for row in records.columns(resource.type, entry.import_key)}
-    matched = [ids[row.key] for row in rows if row.key in ids]
-    attributes = {r.id: r.attributes for r in _records(records, resource.type, matched)}
+    # Relationship ids are text in the cache, as they are in the keys read from the file. The keys come with each
+    # record's row id (from a narrow key table where the type has one); only the matched records are read whole.
+    handles = {row[1:]: row[0] for row in records.keys(resource.type, entry.import_key)}
+    matched = [handles[row.key] for row in rows if row.key in handles]
+    found = {record.id: record for record in _records(records, resource.type, matched)}
+    by_key = {tuple(str(r.relationships.get(k)) for k in entry.import_key): r for r in found.values()}
     for row in rows:
         errors: list[RowError] = []
-        record_id = ids.get(row.key)
+        record = by_key.get(row.key) if row.key in handles else None
         outcome = _outcome(
             resource,
             row.line,
             row.label,
-            record=None if record_id is None else (record_id, attributes.get(record_id, {})),
+            record=None if record is None else (record.id, record.attributes),
             relationships=dict(zip(entry.import_key, row.key, strict=True)),
             values=row.values,
             errors=errors,
@@ -203,12 +205,13 @@ def _read_rows(
     for line, cells in sheet.rows:
         errors: list[RowError] = []
         key: list[str] = []
+        label = " at ".join(cells[i].strip() for i in columns.keys.values() if cells[i].strip())
         for rel, index in columns.keys.items():
             found = targets[rel].find(cells[index])
             if found is not None:
                 key.append(found)
             else:
-                errors.append(RowError(line, sheet.header[index], targets[rel].reason(cells[index])))
+                errors.append(RowError(line, sheet.header[index], targets[rel].reason(cells[index]), label))
         values: dict[str, Any] = {}
         for name, (index, spec) in columns.fields.items():
             if not cells[index].strip():
@@ -216,29 +219,29 @@ def _read_rows(
             try:
                 values[name] = _parsed(spec, entry, cells[index])
             except FieldError as error:
-                errors.append(RowError(line, sheet.header[index], error.message))
+                errors.append(RowError(line, sheet.header[index], error.message, label))
         record_key = tuple(key)
         if not errors and record_key in first_line:
             reason = f"duplicate key in the file: the same {key_names} as line {first_line[record_key]:,}"
-            errors.append(RowError(line, key_names, reason))
+            errors.append(RowError(line, key_names, reason, label))
         if errors:
             preview.errors.extend(errors)
             preview.error_lines.add(line)
             continue
         first_line[record_key] = line
-        label = " at ".join(cells[i].strip() for i in columns.keys.values())
         rows.append(_Row(line, label, record_key, values))
     return rows
 
 
-#: Ids per query when reading the matched records (well below SQLite's limit on bound parameters).
-_CHUNK = 5000
+#: Records read per query: each batch is decoded in one `json.loads` call holding the interpreter lock, so small
+#: batches keep a window computing the preview in a thread responsive.
+_CHUNK = 1000
 
 
-def _records(records: RecordStore, type_: str, ids: list[str]) -> list[CachedRecord]:
+def _records(records: RecordStore, type_: str, rowids: list[int]) -> list[CachedRecord]:
     found: list[CachedRecord] = []
-    for start in range(0, len(ids), _CHUNK):
-        found.extend(records.find(type_, where={"id": ids[start : start + _CHUNK]}))
+    for start in range(0, len(rowids), _CHUNK):
+        found.extend(records.by_rowid(type_, rowids[start : start + _CHUNK]))
     return found
 
 
@@ -257,11 +260,13 @@ def _outcome(
         for name, spec in resource.fields.items():
             if spec.required and spec.creatable and name not in values:
                 errors.append(
-                    RowError(line, name, f"required for a new {spoken(resource.label)} ({label} is not in the cache)")
+                    RowError(
+                        line, name, f"required for a new {spoken(resource.label)} ({label} is not in the cache)", label
+                    )
                 )
         for name in values:
             if not resource.fields[name].creatable:
-                errors.append(RowError(line, name, "field not writable on a new record"))
+                errors.append(RowError(line, name, "field not writable on a new record", label))
         if errors:
             return None
         return Change(line, label, None, {n: (None, v) for n, v in values.items()}, relationships)
@@ -269,7 +274,7 @@ def _outcome(
     differs = {n: (attributes.get(n), v) for n, v in values.items() if attributes.get(n) != v}
     for name in differs:
         if not resource.fields[name].updatable:
-            errors.append(RowError(line, name, "field not writable: it cannot be changed once set"))
+            errors.append(RowError(line, name, "field not writable: it cannot be changed once set", label))
     if errors or not differs:
         return None
     return Change(line, label, record_id, differs, {})

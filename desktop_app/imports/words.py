@@ -26,9 +26,11 @@ def value_text(value: Any) -> str:
 def outcome_words(preview: Preview, noun: str = "row") -> str:
     """ "3,334 to update, 1 to create, 6,665 unchanged, 2 rows with errors" (a count of none is left out, but
     never all of them)."""
+    creates = sum(1 for change in preview.changes if change.record_id is None)  # one pass over 100,000
+    updates = len(preview.changes) - creates
     parts = [
-        (len(preview.updates), f"{len(preview.updates):,} to update"),
-        (len(preview.creates), f"{len(preview.creates):,} to create"),
+        (updates, f"{updates:,} to update"),
+        (creates, f"{creates:,} to create"),
         (preview.unchanged, f"{preview.unchanged:,} unchanged"),
         (len(preview.error_lines), f"{count(len(preview.error_lines), noun)} with errors"),
     ]

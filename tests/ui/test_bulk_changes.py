@@ -11,6 +11,7 @@ import pytest
 
 from desktop_app.imports.bulk import BulkChange, bulk_fields
 from desktop_app.store import CachedRecord
+from desktop_app.ui.bulk import controller
 from desktop_app.ui.dialogs.bulk_edit import BulkEditDialog
 from desktop_app.ui.dialogs.change_preview import ChangePreviewDialog
 from desktop_app.ui.dialogs.import_file import ImportFileDialog
@@ -27,16 +28,19 @@ def _writes(sandbox: Any, since: int = 0) -> list[tuple[str, str]]:
 
 
 class Reviews:
-    """Stands in for the preview dialog's ``ask``: builds the real dialog, keeps it, and presses Apply when
-    the dialog lets it (ticking "Apply the valid rows" first when told to)."""
+    """Stands in for the preview dialog's ``ask``: builds the real dialog, keeps it with the rows its table shows
+    (the preview is freed once the dialog is answered), and presses Apply when the dialog lets it (ticking "Apply
+    the valid rows" first when told to)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, *, valid_only: bool = False) -> None:
         self.dialogs: list[ChangePreviewDialog] = []
+        self.tables: list[list[tuple[str, ...]]] = []
         self.valid_only = valid_only
 
         def ask(cls: Any, parent: Any, *args: Any, by_line: bool) -> bool:
             dialog = cls(*args, by_line=by_line, parent=parent)
             self.dialogs.append(dialog)
+            self.tables.append(_table(dialog))
             self.blocked = not dialog.apply_button.isEnabled()
             if self.valid_only and not dialog.valid_only.isHidden():
                 dialog.valid_only.setChecked(True)
@@ -44,10 +48,10 @@ class Reviews:
 
         monkeypatch.setattr(ChangePreviewDialog, "ask", classmethod(ask))
 
-    async def next(self, window: Any, count: int) -> ChangePreviewDialog:
+    async def next(self, window: Any, count: int) -> tuple[ChangePreviewDialog, list[tuple[str, ...]]]:
         await wait_until(lambda: len(self.dialogs) >= count, what="the preview dialog")
         await settle(window)
-        return self.dialogs[count - 1]
+        return self.dialogs[count - 1], self.tables[count - 1]
 
 
 def _table(dialog: ChangePreviewDialog) -> list[tuple[str, ...]]:
@@ -99,13 +103,12 @@ async def test_import_previews_every_change_applies_one_write_each_and_nothing_t
         monkeypatch.setattr(ImportFileDialog, "ask", classmethod(lambda cls, *a, **k: (sheet, "stock_items")))
         before = len(fresh_sandbox.requests())
         window.import_file()
-        dialog = await reviews.next(window, 1)
+        dialog, table = await reviews.next(window, 1)
 
         assert dialog.windowTitle() == "Import of supplier.csv"
         assert dialog.heading.text() == "Stock items from supplier.csv: 4 rows"
         assert dialog.summary.text() == "2 to update, 1 to create, 1 unchanged"
         old, new = first.attributes["quantity"], first.attributes["quantity"] + 1200
-        table = _table(dialog)
         first_label = f"{skus[first.relationships['sku']]} at {where(first)}"
         assert ("2", "Change", first_label, "Quantity", f"{old:,} → {new:,}") in table
         assert ("5", "New", f"{new_sku} at {new_location.lower()}", "Quantity", "7") in table
@@ -121,9 +124,9 @@ async def test_import_previews_every_change_applies_one_write_each_and_nothing_t
 
         again = len(fresh_sandbox.requests())
         window.import_file()
-        dialog = await reviews.next(window, 2)
+        dialog, table = await reviews.next(window, 2)
         assert dialog.summary.text() == "4 unchanged" and not dialog.apply_button.isEnabled()
-        assert _table(dialog) == []
+        assert table == []
         assert _writes(fresh_sandbox, again) == []
         assert not errors
 
@@ -147,11 +150,11 @@ async def test_import_errors_name_line_column_and_reason_and_block_apply_until_v
         monkeypatch.setattr(ImportFileDialog, "ask", classmethod(lambda cls, *a, **k: (sheet, "stock_items")))
         before = len(fresh_sandbox.requests())
         window.import_file()
-        dialog = await reviews.next(window, 1)
+        dialog, table = await reviews.next(window, 1)
         assert reviews.blocked  # Apply was off until the valid rows were chosen
         assert dialog.summary.text() == "1 to update, 2 rows with errors"
-        table = _table(dialog)
-        assert table[0] == ("2", "Error", "", "sku_code", "unknown SKU 'NO-SUCH-SKU'")
+        named = f"NO-SUCH-SKU at {location.attributes['code']}"
+        assert table[0] == ("2", "Error", named, "sku_code", "unknown SKU 'NO-SUCH-SKU'")
         assert table[1][:2] == ("3", "Error") and table[1][3] == "quantity" and table[1][4].startswith("negative")
         assert dialog.valid_only.text() == "Apply the valid rows (1 change; the 2 rows with errors are left out)"
         assert _writes(fresh_sandbox, before) == [("PATCH", f"/api/stock_items/{item.id}")]
@@ -187,12 +190,11 @@ async def test_bulk_edit_previews_old_and_new_per_record_refuses_a_negative_resu
         quantities = {i: opened.workspace.cached.records.get("stock_items", i).attributes["quantity"] for i in ids}
         before = len(fresh_sandbox.requests())
         window.change_rows_action.trigger()
-        dialog = await reviews.next(window, 1)
+        dialog, table = await reviews.next(window, 1)
         offered = [f.key for f in asked[0].fields]
         assert offered[0] == "quantity" and "reorder_point" in offered
         assert asked[0].selected_button.text() == "The 3 selected stock items"
         assert dialog.windowTitle() == "Add 5 to quantity of 3 stock items"
-        table = _table(dialog)
         assert [row[3:] for row in table] == [("Quantity", f"{quantities[i]:,} → {quantities[i] + 5:,}") for i in ids]
         assert all(row[2] for row in table)  # each record by name, not by id
         assert sorted(_writes(fresh_sandbox, before)) == sorted(("PATCH", f"/api/stock_items/{i}") for i in ids)
@@ -201,9 +203,9 @@ async def test_bulk_edit_previews_old_and_new_per_record_refuses_a_negative_resu
         choices.append(("quantity", "subtract", "1,000,000", True))
         middle = len(fresh_sandbox.requests())
         window.change_rows_action.trigger()
-        dialog = await reviews.next(window, 2)
+        dialog, table = await reviews.next(window, 2)
         assert dialog.summary.text().endswith("records with errors") and reviews.blocked
-        row = _table(dialog)[0]
+        row = table[0]
         assert row[1] == "Error" and row[3] == "Quantity" and row[4].startswith("negative result:") and row[2]
         assert _writes(fresh_sandbox, middle) == []
         assert not errors
@@ -234,7 +236,7 @@ async def test_set_on_hold_for_every_shown_stock_level_sends_only_the_ones_that_
         assert off and len(shown) < len(records.find("inventory_stock_locations"))  # one inventory model's levels
         before = len(fresh_sandbox.requests())
         window.change_rows()
-        dialog = await reviews.next(window, 1)
+        dialog, _rows = await reviews.next(window, 1)
         assert dialog.windowTitle() == f"Set on hold for {len(off)} stock levels"
         assert sorted(_writes(fresh_sandbox, before)) == sorted(
             ("PATCH", f"/api/inventory_stock_locations/{i}") for i in off
@@ -248,6 +250,7 @@ async def test_screenshots_of_the_import_preview_and_the_bulk_edit_dialog(
     fresh_sandbox: Any, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[ChangePreviewDialog] = []
+    monkeypatch.setattr(controller, "_release", lambda computed: None)  # the dialog stays up for its picture
     monkeypatch.setattr(
         ChangePreviewDialog,
         "ask",

@@ -128,4 +128,13 @@ class ChangePreviewDialog(QDialog):
     ) -> bool:
         """Whether the person chose Apply (with errors, only after choosing to apply the valid rows)."""
         dialog = cls(title, heading, preview, rows, by_line=by_line, parent=parent)
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            dialog.release()
+            dialog.deleteLater()
+
+    def release(self) -> None:
+        """Let go of the preview (its caller frees it, a piece at a time, off the window's thread)."""
+        self.table.setModel(None)
+        self.model.release()

@@ -56,6 +56,13 @@ class PreviewTableModel(QAbstractTableModel):
         self.by_line = by_line
         self.headers = ["Line" if by_line else "#", "What", "Record", "Field", "Change"]
 
+    def release(self) -> None:
+        """Show nothing and hold nothing of the preview any more."""
+        self.beginResetModel()
+        self.rows = []
+        self.preview = Preview(self.preview.type)
+        self.endResetModel()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
