@@ -108,6 +108,7 @@ def parse_change(field: BulkField, text: str, *, add: bool = False, subtract: bo
     value = parse_text(spec, text)
     if value is None and spec.required:
         raise FieldError(field.key, "can't be blank", "blank")
+    app_type(field.resource).check({field.attribute: value})  # a quantity below zero: said now, not per record
     return BulkChange(field, value)
 
 

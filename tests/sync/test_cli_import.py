@@ -236,3 +236,31 @@ def test_the_sample_file_fits_the_demo_and_a_bad_file_is_one_line(cli: Cli, tmp_
         done = cli.run("import", "stock_items", str(path))
         assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert len(_writes(cli.sandbox)) == before
+
+
+def test_stock_levels_naming_the_model_by_id_and_the_location_by_code_and_a_field_not_writable(
+    cli: Cli, tmp_path: Path
+) -> None:
+    with Cache.open(cli.cache_file) as cache:
+        coded = {r.id: r for r in cache.records.find("stock_locations") if r.attributes.get("code")}
+        level = next(
+            r for r in cache.records.find("inventory_stock_locations") if r.relationships["stock_location"] in coded
+        )
+        location = coded[str(level.relationships["stock_location"])]
+    sheet = tmp_path / "levels.csv"
+    sheet.write_text(
+        f"inventory_model_id,stock_location_code,on_hold\n{level.relationships['inventory_model']},"
+        f"{location.attributes['code'].lower()},{'no' if level.attributes.get('on_hold') else 'yes'}\n"
+    )
+    before = len(_writes(cli.sandbox))
+    done = cli.run("import", "stock_levels", str(sheet))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [(w["method"], w["path"]) for w in _writes(cli.sandbox)[before:]] == [
+        ("PATCH", f"/api/inventory_stock_locations/{level.id}")
+    ]
+    id_column = tmp_path / "ids.csv"
+    id_column.write_text(
+        f"inventory_model,stock_location,id\n{level.relationships['inventory_model']},{location.id},x\n"
+    )
+    refused = cli.run("import", "stock_levels", str(id_column), "--dry-run")
+    assert refused.returncode == 2 and "line 1  id: not a field of stock levels" in refused.stdout, refused.stdout
