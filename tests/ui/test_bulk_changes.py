@@ -120,6 +120,8 @@ async def test_import_previews_every_change_applies_one_write_each_and_nothing_t
         ]
         entries = opened.workspace.cached.outbox.entries()
         assert entries == [], entries
+        (batch,) = opened.workspace.batches()  # one batch, named after the file, all of it sent
+        assert (batch.name, batch.total, batch.sent, batch.state) == ("Import of supplier.csv", 3, 3, "done")
         assert opened.workspace.cached.records.get("stock_items", first.id).attributes["quantity"] == new
 
         again = len(fresh_sandbox.requests())
@@ -198,6 +200,7 @@ async def test_bulk_edit_previews_old_and_new_per_record_refuses_a_negative_resu
         assert [row[3:] for row in table] == [("Quantity", f"{quantities[i]:,} → {quantities[i] + 5:,}") for i in ids]
         assert all(row[2] for row in table)  # each record by name, not by id
         assert sorted(_writes(fresh_sandbox, before)) == sorted(("PATCH", f"/api/stock_items/{i}") for i in ids)
+        assert [(b.name, b.total) for b in opened.workspace.batches()] == [("Add 5 to quantity of 3 stock items", 3)]
 
         # Every shown row, lowered by more than some of them hold: those are errors named by record and field.
         choices.append(("quantity", "subtract", "1,000,000", True))
