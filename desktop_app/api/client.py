@@ -32,7 +32,7 @@ from desktop_app.api.raw import RawPage, read_raw_page
 from desktop_app.api.records import Page, Record, parse_page, parse_single
 from desktop_app.api.retry import Backoff
 from desktop_app.api.transport import ClientStats, Transport
-from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVEL_DIALECTS, STOCK_LEVELS, FieldError
+from desktop_app.schema import LEGACY_STOCK_LEVELS, STOCK_LEVEL_DIALECTS, STOCK_LEVELS, FieldError, singletons
 
 _T = TypeVar("_T")
 PageT = TypeVar("PageT")
@@ -71,6 +71,7 @@ class CommerceLayerClient:
         self.concurrency = max(1, concurrency)
         self._dialect = dialect
         self._dialect_lock = asyncio.Lock()
+        self._singletons: dict[str, Record] = {}
         self._rechecked = False
         self._transport = Transport(
             endpoint,
@@ -256,6 +257,16 @@ class CommerceLayerClient:
             return _read(read_raw_page, canonical, body, page)
         body, date = await self._transport.request_dated("GET", path, limit_type=canonical, params=params)
         return _read(read_raw_page, canonical, body, page, check, date)
+
+    async def singleton(self, name: str) -> Record:
+        """The record of a singleton (``application``: whom this token belongs to), read once per client: it does
+        not change while the token lives."""
+        known = self._singletons.get(name)
+        if known is None:
+            spec = singletons()[name]
+            body = await self._transport.request("GET", name, limit_type=spec.type)
+            known = self._singletons[name] = _read(parse_single, body)
+        return known
 
     async def retrieve(self, type: str, id: str, *, include: Include | None = None) -> Record:
         canonical = resource_for(type).type

@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_history(args: argparse.Namespace) -> int:
     from desktop_app.commands.data import _client, _open
-    from desktop_app.history import fetch_history, pending_words, record_name, version_words
+    from desktop_app.history import fetch_history, pending_words, record_name, version_words, who_words
     from desktop_app.schema import get_resource
 
     if args.pages < 1:
@@ -93,7 +93,14 @@ def run_history(args: argparse.Namespace) -> int:
                     "name": name,
                     "not_sent": [{"op": e.op, "attributes": e.attributes, "created_at": e.created_at} for e in queued],
                     "versions": [
-                        {"id": v.id, "event": v.event, "created_at": v.created_at, "who": v.who, "changes": v.changes}
+                        {
+                            "id": v.id,
+                            "event": v.event,
+                            "created_at": v.created_at,
+                            "by": who_words(v.who),
+                            "who": v.who,
+                            "changes": v.changes,
+                        }
                         for v in versions
                     ],
                 }

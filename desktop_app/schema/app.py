@@ -187,6 +187,9 @@ class AppType:
     #: The to-one relationships that together identify a record in a spreadsheet (``stockroom import``): a row
     #: whose targets match a cached record updates it, any other row creates one. Empty: not importable.
     import_key: tuple[str, ...] = ()
+    #: The attribute the details pane's History section charts over time (a stock item's quantity); ``None``: the
+    #: history is a timeline only.
+    history_chart: str | None = None
 
     @property
     def name(self) -> str:
@@ -296,6 +299,7 @@ _ENTRIES = (
         inline_edits=frozenset({"quantity"}),
         command_edits=True,
         import_key=("sku", "stock_location"),
+        history_chart="quantity",
         # What and where, then how many: the figures sit left of the (long) SKU name.
         leading=("sku.code", "stock_location.name", "quantity", "reserved", "available"),
         prefill=frozenset({"sku", "stock_location"}),

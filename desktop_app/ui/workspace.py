@@ -274,20 +274,30 @@ class Workspace(QObject):
     def history_fetched(self, type_: str, record_id: str) -> bool:
         return self._cache.history.fetched(type_, record_id) is not None
 
-    def fetch_history(self, type_: str, record_id: str, *, pages: int = 1) -> asyncio.Task[None] | None:
+    def fetch_history(self, type_: str, record_id: str, *, pages: int = 1, first: int = 1) -> asyncio.Task[None] | None:
         """Fetch one record's newest versions in the background (the details pane opening it); offline, the
         cached ones stay. ``history_ready`` tells when the cache holds what there is."""
         if self.forced_offline or record_id.startswith("local-"):
             self.history_ready.emit(type_, record_id)
             return None
-        return self.tasks.spawn(self._fetch_history(type_, record_id, pages), name="history")
+        return self.tasks.spawn(self._fetch_history(type_, record_id, pages, first), name="history")
 
-    async def _fetch_history(self, type_: str, record_id: str, pages: int) -> None:
+    def history_complete(self, type_: str, record_id: str) -> bool:
+        """Whether the cache holds a record's whole history (its last fetch reached the oldest version)."""
+        fetched = self._cache.history.fetched(type_, record_id)
+        return fetched is not None and fetched[2]
+
+    def fetch_older(self, type_: str, record_id: str) -> asyncio.Task[None] | None:
+        """Fetch the page of versions after the last one fetched ("Show older"): history is paged, on demand."""
+        fetched = self._cache.history.fetched(type_, record_id)
+        return self.fetch_history(type_, record_id, first=fetched[1] + 1 if fetched else 1)
+
+    async def _fetch_history(self, type_: str, record_id: str, pages: int, first: int) -> None:
         from desktop_app.api import ApiError, NetworkError
         from desktop_app.history import fetch_history
 
         try:
-            await fetch_history(self._cache, await self.ready_client(), type_, record_id, pages=pages)
+            await fetch_history(self._cache, await self.ready_client(), type_, record_id, pages=pages, first=first)
         except NetworkError:
             self._set_online(False)
         except ApiError as exc:

@@ -35,6 +35,10 @@ def test_history_text_and_json_then_offline_from_the_cache(cli: Cli) -> None:
     assert f"Quantity {before:,} → 12,345" in done.stdout and "updated by" in done.stdout
     shown = json.loads(cli.run("history", "stock_items", item_id, "--format", "json").stdout)
     assert shown["versions"][0]["changes"]["quantity"] == [before, 12345] and shown["not_sent"] == []
+    # Who: the API client by its name (what ``GET /api/application`` calls it), never its id.
+    application = shown["versions"][0]["who"]["application"]
+    assert shown["versions"][0]["by"] == application["name"] == "Stockroom sandbox"
+    assert "updated by Stockroom sandbox" in done.stdout and application["id"] not in done.stdout
     # Offline: a queued edit on top as not sent yet, then the versions kept by the fetch.
     assert cli.run("update", "stock_items", item_id, "--set", "quantity=7", "--offline").returncode == 0
     offline = cli.run("history", "stock_items", item_id, secret=False)
@@ -42,6 +46,7 @@ def test_history_text_and_json_then_offline_from_the_cache(cli: Cli) -> None:
     lines = offline.stdout.splitlines()
     assert lines[1].startswith("not sent yet") and "Quantity 12,345 → 7" in lines[2]
     assert f"Quantity {before:,} → 12,345" in offline.stdout
+    assert "updated by Stockroom sandbox" in offline.stdout, "the name is kept with the history, for offline"
 
 
 def test_changes_lists_what_the_last_sync_changed_in_every_format(cli: Cli) -> None:

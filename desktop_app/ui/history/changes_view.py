@@ -97,6 +97,9 @@ class ChangesView(QDialog):
             count = group.childCount()
             group.setText(0, f"{get_resource(type_).plural_label} ({count:,})")
             group.setExpanded(True)
+        for column, widest in ((0, 440), (1, 420)):  # names and changes in full where they fit, not cut at 260
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, max(200, min(widest, self.tree.columnWidth(column))))
         self.summary.setText(f"{len(self.rows):,} records changed" if self.rows else "No changes recorded yet")
         self._apply_filter(self.filter.text())
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from desktop_app.schema import Resource, app_type, display, get_resource, tab_types
 from desktop_app.ui.models.lookups import Lookups, RecordLike
+from desktop_app.ui.wrap import breakable
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QFormLayout
@@ -127,7 +128,7 @@ class DetailsPane(QWidget):
             self.history = HistorySection(self.resource.type)
             self.history.attach(self.workspace)
             self._column.insertWidget(self._column.count() - 1, self.history)
-        self.history.show_for(record.id if record else None, record.attributes.get("quantity") if record else None)
+        self.history.show_for(record.id if record else None, record.attributes if record else None)
 
     def show_record(self, record: RecordLike | None) -> None:
         self._show_history(record)
@@ -152,7 +153,7 @@ class DetailsPane(QWidget):
         heading = attrs.get("name") or attrs.get("code") or attrs.get("sku_code") or record.id
         if titled is not None:
             heading = titled(attrs, record.relationships, self.lookups)
-        self.title.setText(escape(str(heading)))
+        self.title.setText(breakable(escape(str(heading))))
         pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
         self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
         for rel in self.resource.relationships.values():
@@ -168,7 +169,8 @@ class DetailsPane(QWidget):
             text = display(field, value)
             if field.type == "datetime" and value:
                 text = str(value)[:16].replace("T", " ") + " UTC"
-            label = QLabel(escape(text) if text else "<span style='color: gray'>—</span>")
+            label = QLabel(breakable(escape(text)) if text else "<span style='color: gray'>—</span>")
+            label.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setToolTip(text)
             form.addRow(field.label + ":", label)
@@ -219,12 +221,13 @@ class DetailsPane(QWidget):
             self.show_record(self._shown)
 
     def _link(self, target: str, record_id: str) -> QLabel:
-        text = escape(self.lookups.label(target, record_id))
+        text = breakable(escape(self.lookups.label(target, record_id)))
         if target in tab_types():  # a link to a record the window can show
             label = QLabel(f'<a href="{target}/{record_id}">{text}</a>')
             label.linkActivated.connect(self._activated)
         else:
             label = QLabel(text)
+        label.setWordWrap(True)
         label.setToolTip(f"{target} {record_id}")
         return label
 

@@ -335,6 +335,9 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         view_menu.addAction(self._action("Refresh", self.refresh, "F5", "Fetch what changed on the server"))
         view_menu.addAction(self._action("Full refresh", lambda: self.refresh(full=True), "Shift+F5"))
+        view_menu.addSeparator()
+        tip = "What the last syncs changed, biggest quantity drops first (from the cache: offline too)"
+        view_menu.addAction(self._action("Changes since last sync…", self.open_changes, tip=tip))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("About Stockroom", self.about))
 
