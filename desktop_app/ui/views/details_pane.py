@@ -118,7 +118,7 @@ class DetailsPane(QWidget):
         self.workspace = workspace
 
     def _show_history(self, record: RecordLike | None) -> None:
-        if self.workspace is None:
+        if self.workspace is None or self.workspace.closed:  # a late repaint (a theme switch) after the window closed
             return
         if self.history is None:
             if record is None:
