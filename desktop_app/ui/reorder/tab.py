@@ -65,7 +65,9 @@ class StockLevelsTab(ResourceTab):
         for column, width in widths.items():
             self.order_view.setColumnWidth(column, width)
         self.order_view.selectionModel().currentRowChanged.connect(self._order_row_changed)
+        self.watch_rows(self.order_view)
         self.stack = QStackedWidget()
+        self.stack.currentChanged.connect(lambda _: self.selection_changed.emit())
         index = self.splitter.indexOf(self.table)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.order_view)
@@ -137,10 +139,7 @@ class StockLevelsTab(ResourceTab):
         shown now when it is one of the model's, else nothing."""
         if not model_id or self._of_model(self.details.record_id, model_id):
             return
-        current = self.current_id()
-        if self.showing_order_view() and self.order_view is not None and self.order_model is not None:
-            row = self.order_view.currentIndex().row()
-            current = self.order_model.row_at(row).id if 0 <= row < self.order_model.rowCount() else None
+        current = self.current_id()  # of the list when it is shown
         self._show_details(current if current and self._of_model(current, model_id) else "")
 
     def _of_model(self, level_id: str | None, model_id: str) -> bool:
@@ -176,6 +175,24 @@ class StockLevelsTab(ResourceTab):
 
     def showing_order_view(self) -> bool:
         return self.stack is not None and self.stack.currentWidget() is self.order_view
+
+    # What the window's Edit and Delete act on: the rows of the view shown, the drag-to-reorder list included.
+    def selected_ids(self) -> list[str]:
+        if not self.showing_order_view() or self.order_view is None or self.order_model is None:
+            return super().selected_ids()
+        rows = sorted({index.row() for index in self.order_view.selectionModel().selectedRows()})
+        return [self.order_model.row_at(row).id for row in rows]
+
+    def current_id(self) -> str | None:
+        if not self.showing_order_view() or self.order_view is None or self.order_model is None:
+            return super().current_id()
+        row = self.order_view.currentIndex().row()
+        return self.order_model.row_at(row).id if 0 <= row < self.order_model.rowCount() else None
+
+    def has_selection(self) -> bool:
+        if not self.showing_order_view() or self.order_view is None:
+            return super().has_selection()
+        return self.order_view.selectionModel().hasSelection()
 
     def apply_filters(self, filters: dict[str, Any]) -> None:
         self._bar_filters = dict(filters)

@@ -10,9 +10,18 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.schema import get_resource
 from desktop_app.ui.loading import FIRST_SCREEN, ServerPager
@@ -32,8 +41,9 @@ log = logging.getLogger(__name__)
 
 class ResourceTab(QWidget):
     """Signals: ``link_activated(type, id)`` from the details pane, ``edit_requested(id)`` on double-click,
-    ``action_requested(id, trigger)`` from an action of the details pane, ``counts_changed()`` when the shown/total
-    numbers change, ``status(message)`` for the status bar."""
+        ``action_requested(id, trigger)`` from an action of the details pane, ``counts_changed()`` when the shown/total
+        numbers change, ``status(message)`` for the status bar, ``selection_changed()`` when the rows picked change (the
+    window's actions follow it), ``row_menu_requested(point)`` on a right-click on a row (the point on the screen)."""
 
     link_activated = Signal(str, str)
     action_requested = Signal(str, str)
@@ -41,6 +51,8 @@ class ResourceTab(QWidget):
     counts_changed = Signal()
     status = Signal(str)
     fully_loaded = Signal()
+    selection_changed = Signal()
+    row_menu_requested = Signal(QPoint)
 
     def __init__(self, type_: str, workspace: Workspace, lookups: Lookups, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +84,7 @@ class ResourceTab(QWidget):
         self.quick_find.textChanged.connect(self._find_typed)
         self.table.current_record_changed.connect(self._show_details)
         self.table.activated_record.connect(self.edit_requested)
+        self.watch_rows(self.table)
         self.details.link_activated.connect(self.link_activated)
         self.details.action_requested.connect(self._action_requested)
         self.model.edit_rejected.connect(self.status)
@@ -279,3 +292,24 @@ class ResourceTab(QWidget):
 
     def current_id(self) -> str | None:
         return self.table.current_id()
+
+    def has_selection(self) -> bool:
+        """Whether a row is picked (cheap: the window asks on every change of selection)."""
+        return self.table.selectionModel().hasSelection()
+
+    # -- the rows' right-click menu --------------------------------------------------------------------------
+    def watch_rows(self, view: QAbstractItemView) -> None:
+        """``view``'s selection drives ``selection_changed`` and a right-click on it ``row_menu_requested``."""
+        view.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
+        view.selectionModel().currentRowChanged.connect(lambda *_: self.selection_changed.emit())
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda point, v=view: self._row_menu(v, point))
+
+    def _row_menu(self, view: QAbstractItemView, point: QPoint) -> None:
+        """A right-click on a row not picked picks it alone first (what the menu acts on is what is highlighted)."""
+        index = view.indexAt(point)
+        selection = view.selectionModel()
+        if index.isValid() and not selection.isRowSelected(index.row(), index.parent()):
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            selection.setCurrentIndex(index, flags)
+        self.row_menu_requested.emit(view.viewport().mapToGlobal(point))
