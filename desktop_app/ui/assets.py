@@ -4,6 +4,10 @@ In a checkout the folder sits next to ``desktop_app/``; in a PyInstaller bundle 
 ``sys._MEIPASS`` (``_internal/`` of the one-folder build, ``Contents/Resources`` of the macOS ``.app``). The bundle
 also carries PNGs rendered from the SVG at build time (``resources/icons/``); a checkout has only the SVG, which is
 rendered here at the sizes a window and a taskbar ask for, so the icon never depends on Qt's SVG icon-engine plugin.
+
+The toolbar's icons (``resources/actions/``) are drawn in ``currentColor`` and painted here in the palette's text
+colour, so they follow the light and dark themes; an icon theme of the desktop would not know which palette Stockroom
+chose (a dark palette on a light icon theme gives dark icons on a dark toolbar), and offscreen there is none at all.
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
 
 ICON_NAME = "stockroom"
 #: Sizes rendered from the SVG when no pre-rendered PNGs are present.
 ICON_SIZES: tuple[int, ...] = (16, 24, 32, 48, 64, 128, 256)
+#: The size action icons are drawn at (the toolbar's, at the screen's pixel ratio); menus scale it down. One size,
+#: normal and disabled, for six icons: about 2 ms before the window's first frame.
+ACTION_ICON_SIZE = 20
+ACTION_SIZES: tuple[int, ...] = (ACTION_ICON_SIZE,)
 
 
 def resources_dir() -> Path:
@@ -46,16 +54,19 @@ def _rendered_pngs(name: str) -> list[Path]:
     return sorted(folder.glob(f"{name}-*.png")) if folder.is_dir() else []
 
 
-def _pixmap_from_svg(svg: Path, size: int) -> QPixmap:
+def _pixmap_from_svg(svg: Path | bytes, size: int, ratio: float = 1.0) -> QPixmap:
     from PySide6.QtSvg import QSvgRenderer
 
-    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    pixels = round(size * ratio)
+    image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    QSvgRenderer(str(svg)).render(painter)
+    QSvgRenderer(QByteArray(svg) if isinstance(svg, bytes) else str(svg)).render(painter)
     painter.end()
-    return QPixmap.fromImage(image)
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 @cache
@@ -77,3 +88,30 @@ def app_icon(name: str = ICON_NAME) -> QIcon:
     except FileNotFoundError:
         return QIcon()
     return icon
+
+
+@cache
+def _action_svg(name: str) -> str:
+    return (resources_dir() / "actions" / f"{name}.svg").read_text(encoding="utf-8")
+
+
+@cache
+def _action_icon(name: str, colour: str, disabled: str, ratio: float) -> QIcon:
+    icon = QIcon()
+    try:
+        svg = _action_svg(name)
+    except OSError:
+        return icon
+    for mode, painted in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
+        drawn = svg.replace("currentColor", painted).encode()
+        for size in ACTION_SIZES:
+            icon.addPixmap(_pixmap_from_svg(drawn, size, ratio), mode)
+    return icon
+
+
+def action_icon(name: str, palette: QPalette, ratio: float = 1.0) -> QIcon:
+    """The icon ``resources/actions/<name>.svg`` in ``palette``'s text colours (its disabled one greyed as the
+    palette greys text), at ``ratio`` device pixels per pixel; an empty icon if the file is missing."""
+    colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText).name()
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText).name()
+    return _action_icon(name, colour, disabled, ratio)

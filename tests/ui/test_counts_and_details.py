@@ -26,7 +26,7 @@ async def test_count_after_a_delete_from_the_window(
         before = tab.model.total
         assert tab.count_label.text() == f"{before:,} stock items"
         tab.table.selectRow(3)
-        window.delete_action.trigger()
+        window.window_actions.delete.trigger()
         await settle(window)
         assert tab.count_label.text() == f"{before - 1:,} stock items"  # no "1,097 of 1,098" without a filter
         assert not errors

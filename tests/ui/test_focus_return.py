@@ -31,7 +31,7 @@ async def test_focus_returns_to_the_table_after_each_dialog(sandbox: Any, data_d
         tab = window.tab_by_type["stock_items"]
         window.tabs.setCurrentWidget(tab)
         tab.table.selectRow(0)
-        for kind, action in ((RecordDialog, window.new_action), (QMessageBox, window.delete_action)):
+        for kind, action in ((RecordDialog, window.window_actions.new), (QMessageBox, window.window_actions.delete)):
             tab.quick_find.setFocus()  # wherever the keyboard was before
             await wait_until(tab.quick_find.hasFocus, what="focus on the quick find")
             await _close_next_dialog(kind, action.trigger)

@@ -93,7 +93,7 @@ async def test_create_edit_undo_delete_reach_the_server(
         tab = window.tab_by_type["inventory_models"]
         window.tabs.setCurrentWidget(tab)
         before = tab.model.rowCount()
-        window.new_action.trigger()
+        window.window_actions.new.trigger()
         await settle(window)
         assert tab.model.rowCount() == before + 1
         created = next(
@@ -103,26 +103,26 @@ async def test_create_edit_undo_delete_reach_the_server(
         assert (await server_record(window, "inventory_models", created.id)).attributes["strategy"] == "split_shipments"
         assert tab.current_id() == created.id
 
-        window.edit_action.trigger()
+        window.window_actions.edit.trigger()
         await settle(window)
         assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordic countries"
         row = tab.model.row_of(created.id)
         assert tab.model.index(row, tab.model.column_of("name")).data() == "Nordic countries"
 
-        window.undo_action.trigger()
+        window.window_actions.undo.trigger()
         await settle(window)
         assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordics"
-        window.redo_action.trigger()
+        window.window_actions.redo.trigger()
         await settle(window)
         assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordic countries"
 
         tab.table.select_record(created.id)
-        window.delete_action.trigger()
+        window.window_actions.delete.trigger()
         await settle(window)
         assert tab.model.row_of(created.id) == -1
         with pytest.raises(NotFoundError):
             await server_record(window, "inventory_models", created.id)
-        window.undo_action.trigger()  # undoing a delete creates it again (with a new id)
+        window.window_actions.undo.trigger()  # undoing a delete creates it again (with a new id)
         await settle(window)
         again = [
             r
@@ -148,7 +148,7 @@ async def test_inline_quantity_edit_and_undo(fresh_sandbox: Any, data_dir: Path)
         assert tab.model.index(tab.model.row_of(record_id), column).data(ResourceTableModel.SortRole) == old + 5
         await settle(window)
         assert (await server_record(window, "stock_items", record_id)).attributes["quantity"] == old + 5
-        window.undo_action.trigger()
+        window.window_actions.undo.trigger()
         await settle(window)
         assert (await server_record(window, "stock_items", record_id)).attributes["quantity"] == old
         assert window.undo_stack.canRedo()
@@ -173,7 +173,7 @@ async def test_export_writes_the_visible_rows(
         window.tabs.setCurrentWidget(tab)
         code = tab.proxy.index(0, tab.model.column_of("sku.code")).data()
         tab.quick_find.setText(code)
-        window.export_action.trigger()
+        window.window_actions.export.trigger()
         rows = list(csv.reader(target.open(encoding="utf-8")))
         assert rows[0][:5] == ["SKU code", "Stock location", "Quantity", "Reserved", "Available"]
         assert len(rows) == tab.proxy.rowCount() + 1 > 1

@@ -111,7 +111,7 @@ async def test_the_servers_field_error_comes_back_next_to_the_field(
         monkeypatch.setattr(RecordDialog, "ask", classmethod(fake_ask))
         window.tabs.setCurrentWidget(window.tab_by_type[STOCK_LEVELS])
         count = opened.workspace.cached.records.count(STOCK_LEVELS)
-        window.new_action.trigger()
+        window.window_actions.new.trigger()
         await settle(window)
         await wait_until(lambda: bool(shown), what="the dialog to reopen with the server's errors")
         dialog = shown[0]

@@ -27,7 +27,7 @@ async def test_export_is_dated_in_documents_and_carries_ids_and_codes(
     async with open_window(sandbox, data_dir) as (window, opened, _errors):
         tab = window.tab_by_type["stock_items"]
         window.tabs.setCurrentWidget(tab)
-        window.export_action.trigger()
+        window.window_actions.export.trigger()
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         assert Path(suggested[0]) == Path(documents) / f"stock-items-{dt.date.today().isoformat()}.csv"
         rows = list(csv.DictReader(target.open(encoding="utf-8")))

@@ -261,7 +261,7 @@ async def test_window_stock_levels_tab_reorders_through_the_planner(
         assert expected == 1 and patch_count(fresh_sandbox) - before == expected
         async with client_of(fresh_sandbox) as client:
             assert by_priority(await server_levels(client, CONTIGUOUS_MODEL)) == wanted
-        window.undo_action.trigger()
+        window.window_actions.undo.trigger()
         await wait_until(lambda: len(tab.reorder.outcomes) == 2, what="the undo push")
         await settle(window)
         assert view.order_model().order() == [row.id for row in rows]

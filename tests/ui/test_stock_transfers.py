@@ -113,11 +113,12 @@ async def test_each_state_offers_exactly_its_actions(fresh_sandbox: Any, data_di
         assert seen == set(OFFERED), "the demo holds a transfer in every state"
 
         show(window, transfer_in(opened, "cancelled").id)
-        window._fill_steps_menu()  # the Edit menu offers the same steps, for the keyboard
-        assert [a.text() for a in window.steps_menu.actions()] == ["No steps for this record"]
+        # the Edit menu offers the same steps, for the keyboard
+        window.window_actions.fill_steps(window.window_actions.steps_menu)
+        assert [a.text() for a in window.window_actions.steps_menu.actions()] == ["No steps for this record"]
         show(window, transfer_in(opened, "in_transit").id)
-        window._fill_steps_menu()
-        assert [a.text() for a in window.steps_menu.actions()] == OFFERED["in_transit"]
+        window.window_actions.fill_steps(window.window_actions.steps_menu)
+        assert [a.text() for a in window.window_actions.steps_menu.actions()] == OFFERED["in_transit"]
 
         upcoming = transfer_in(opened, "upcoming")
         origin = stock_item(opened, upcoming.relationships["sku"], upcoming.relationships["origin_stock_location"])

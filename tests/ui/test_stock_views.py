@@ -48,7 +48,7 @@ async def test_overview_is_the_first_tab_with_figures_per_location(fresh_sandbox
         assert "Stock items: as of" in window.stock.overview.ages.text()
         assert "edits wait to be sent" in window.stock.overview.pending.text()
         window.tabs.setCurrentWidget(window.stock.overview)
-        assert window.current_tab() is None and not window.delete_action.isEnabled()
+        assert window.current_tab() is None and not window.window_actions.delete.isEnabled()
         assert not errors
 
 

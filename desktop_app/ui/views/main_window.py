@@ -2,7 +2,8 @@
 kept fresh by the workspace.
 
 It opens from the cache (instant, offline too), starts a sync in the background, and routes every edit through
-the edit controller. Menus and keys follow desktop habits: F5 refresh, Ctrl+F find, Ctrl+N new, Delete, Ctrl+Z.
+the edit controller. Menus, toolbar and keys (see :mod:`actions`) follow desktop habits: F5 refresh, Ctrl+F find,
+Ctrl+N new, Delete, Ctrl+Z, a right-click menu on rows.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
@@ -21,7 +22,7 @@ from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
 from desktop_app.ui.reconnect import Reconnector
 from desktop_app.ui.reorder.tab import StockLevelsTab
-from desktop_app.ui.theme import current_theme, set_theme
+from desktop_app.ui.views.actions import WindowActions
 from desktop_app.ui.views.focus_return import FocusReturn
 from desktop_app.ui.views.quit_guard import QuitGuard
 from desktop_app.ui.views.resource_tab import ResourceTab
@@ -70,14 +71,13 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
         self.bulk = BulkController(self, workspace)
-        # Before the first tab is built: each table offers it in its right-click menu.
-        self.change_rows_action = self._action(
-            "Change rows…", self.change_rows, "Ctrl+Shift+E", "Set one field on the selected rows or on every row shown"
-        )
         self._closed = False
         self.low_marks: LowMarks | None = None  # rows each table marks as low on stock, once figured out
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.window_actions = WindowActions(self, self)  # menus, toolbar, the rows' menu: one set of actions
+        self.window_actions.switch_requested.connect(self.switch_requested)
+        self._add_bulk_actions()
         self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
         # Names of related records, read in a thread (``names``: begun before the window); the first tab's first
@@ -90,7 +90,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.setStatusBar(self.status)
-        self._build_menus()
         from desktop_app.ui.stock import install as install_stock_views
 
         self.stock = install_stock_views(self)  # Overview first, Low stock and Find SKU last
@@ -126,8 +125,8 @@ class MainWindow(QMainWindow):
         tab.action_requested.connect(lambda record_id, trigger, t=type_: self.edits.run_action(t, record_id, trigger))
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
-        tab.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        tab.table.addAction(self.change_rows_action)  # the table's right-click menu
+        tab.selection_changed.connect(lambda t=tab: self._selection_changed(t))
+        tab.row_menu_requested.connect(self.window_actions.show_row_menu)
         if isinstance(tab, StockLevelsTab):
             tab.set_undo_stack(self.undo_stack)
         if self.low_marks is not None:
@@ -269,107 +268,32 @@ class MainWindow(QMainWindow):
         tab = self.current_tab() if self.tabs.count() else None
         if isinstance(tab, ResourceTab):
             self.status.set_as_of(tab.synced_at())
+        self.window_actions.update_state()
+
+    def _add_bulk_actions(self) -> None:
+        """File ▸ Import… and Edit ▸ Change rows…, the latter in every table's right-click menu too; both wait while
+        a preview is being computed, and Change rows… is for types the window edits."""
+        actions = self.window_actions
+        tip = "Create and update records from a CSV or .xlsx file, after a preview"
+        self.import_action = actions.make("Import…", self.import_file, "Ctrl+I", tip)
+        actions.file_menu.insertAction(actions.export, self.import_action)
+        tip = "Set one field on the selected rows or on every row shown"
+        self.change_rows_action = actions.make("Change rows…", self.change_rows, "Ctrl+Shift+E", tip)
+        actions.edit_menu.insertAction(actions.steps_menu.menuAction(), self.change_rows_action)
+        actions.add_row_action(self.change_rows_action)
+        actions.changed.connect(self._bulk_state)
+
+    def _bulk_state(self) -> None:
+        tab = self.current_tab() if self.tabs.count() else None
         editable = tab is not None and app_type(tab.type).window_edits
-        for action in (self.new_action, self.edit_action, self.delete_action):
-            action.setEnabled(editable)
         self.change_rows_action.setEnabled(editable and not self.bulk.computing)
         self.import_action.setEnabled(not self.bulk.computing)
-        self.export_action.setEnabled(tab is not None)
 
-    # -- actions ---------------------------------------------------------------------------------------------
-    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _selection_changed(self, tab: ResourceTab) -> None:
+        if tab is self.current_tab():
+            self.window_actions.update_state()
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("Switch organisation…", self.switch_requested.emit))
-        self.export_action = self._action("Export to CSV…", self.export_current, "Ctrl+E")
-        self.import_action = self._action(
-            "Import…", self.import_file, "Ctrl+I", "Create and update records from a CSV or .xlsx file, after a preview"
-        )
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("Quit", self.quit_requested, QKeySequence.StandardKey.Quit))
-        edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            self.addAction(action)
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        self.new_action = self._action("New…", self.new_record, "Ctrl+N")
-        self.edit_action = self._action("Edit…", self.edit_current, "Ctrl+Return")
-        self.delete_action = self._action("Delete…", self.delete_selected, QKeySequence.StandardKey.Delete)
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.tabs.addAction(self.delete_action)
-        for action in (self.new_action, self.edit_action, self.delete_action):
-            edit_menu.addAction(action)
-        edit_menu.addAction(self.change_rows_action)
-        self.steps_menu = edit_menu.addMenu("Steps")
-        self.steps_menu.aboutToShow.connect(self._fill_steps_menu)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self._action("Find…", self._focus_find, "Ctrl+F"))
-        edit_menu.addAction(self._action("Pending edits…", self.open_pending))
-        view_menu = bar.addMenu("&View")
-        self.columns_menu = view_menu.addMenu("Columns")
-        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
-        view_menu.addAction(self._action("Show filters", self._toggle_filters, "Ctrl+Shift+F"))
-        theme_menu = view_menu.addMenu("Appearance")
-        group = QActionGroup(self)
-        for choice, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
-            action = theme_menu.addAction(text)
-            action.setCheckable(True)
-            action.setChecked(current_theme() == choice)
-            action.triggered.connect(lambda _=False, c=choice: set_theme(c))
-            group.addAction(action)
-        view_menu.addAction(self._action("Refresh", self.refresh, "F5", "Fetch what changed on the server"))
-        view_menu.addAction(self._action("Full refresh", lambda: self.refresh(full=True), "Shift+F5"))
-        view_menu.addSeparator()
-        tip = "What the last syncs changed, biggest quantity drops first (from the cache: offline too)"
-        view_menu.addAction(self._action("Changes since last sync…", self.open_changes, tip=tip))
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("About Stockroom", self.about))
-
-    def _focus_find(self) -> None:
-        tab = self.current_tab()
-        if tab is not None:
-            tab.focus_find()
-
-    def _fill_columns_menu(self) -> None:
-        self.columns_menu.clear()
-        tab = self.current_tab()
-        if tab is not None:
-            for action in tab.table.column_menu(self.columns_menu).actions():
-                self.columns_menu.addAction(action)
-
-    def _fill_steps_menu(self) -> None:
-        """The selected record's life-cycle steps (a transfer's Start picking), as the details pane offers them."""
-        self.steps_menu.clear()
-        tab = self.current_tab()
-        buttons = tab.details.action_buttons if tab is not None else {}
-        for button in buttons.values():
-            action = self.steps_menu.addAction(button.text())
-            action.setEnabled(button.isEnabled())
-            action.triggered.connect(button.click)
-        if not buttons:
-            self.steps_menu.addAction("No steps for this record").setEnabled(False)
-
-    def _toggle_filters(self) -> None:
-        tab = self.current_tab()
-        if tab is not None:
-            tab.filters_button.setChecked(not tab.filters_button.isChecked())
-
+    # -- commands the actions run ----------------------------------------------------------------------------
     def refresh(self, full: bool = False) -> None:
         if self.workspace.forced_offline:
             self.status.showMessage("Working offline: showing the cache only", 6000)
@@ -411,11 +335,6 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is not None:
             self.edits.delete_records(tab.type, tab.selected_ids())
-
-    def about(self) -> None:
-        from desktop_app.ui.dialogs.messages import Messages
-
-        Messages.about(self)
 
     # Dialogs load when first opened: the window's first frame needs none of them.
     def export_current(self) -> None:
