@@ -158,15 +158,9 @@ async def test_a_right_click_on_a_row_offers_the_actions_and_what_others_add(
         assert tab.table.selected_ids() == [tab.proxy.index(3, 0).data(tab.model.IdRole)], "the row clicked"
         menu = actions.row_menu_shown
         entries = [a for a in menu.actions() if not a.isSeparator()]
-        assert entries == [
-            actions.new,
-            actions.edit,
-            actions.delete,
-            extra,
-            actions.find,
-            actions.export,
-            actions.refresh,
-        ]
+        record = [actions.new, actions.edit, actions.delete]
+        added = [window.change_rows_action, extra]  # Change rows… is the window's own addition
+        assert entries == [*record, *added, actions.find, actions.export, actions.refresh]
         assert all(a.isEnabled() for a in (actions.edit, actions.delete))
         await shoot(menu, "rows-menu", size=None)
         menu.close()
@@ -175,7 +169,8 @@ async def test_a_right_click_on_a_row_offers_the_actions_and_what_others_add(
         skus = window.tab_by_type["skus"]
         window.tabs.setCurrentWidget(skus)
         entries = [a for a in actions.row_menu().actions() if not a.isSeparator()]
-        assert entries == [extra, actions.find, actions.export, actions.refresh], "no New, Edit or Delete for SKUs"
+        assert entries == [*added, actions.find, actions.export, actions.refresh], "no New, Edit or Delete for SKUs"
+        assert not window.change_rows_action.isEnabled()
 
         levels = window.tab_by_type[STOCK_LEVELS]
         window.tabs.setCurrentWidget(levels)
@@ -200,10 +195,10 @@ async def test_keyboard_shortcuts_lists_the_actions_own_keys(sandbox: Any, synce
         with_keys = {id(a) for a in window.findChildren(QAction) if a.shortcuts()}
         assert len(rows) == len(with_keys), "every action with a shortcut, each once"
 
-        actions.export.setShortcut("Ctrl+Shift+E")  # the list is read from the actions, not kept beside them
+        actions.export.setShortcut("Ctrl+Alt+E")  # the list is read from the actions, not kept beside them
         dialog = actions.open_shortcuts()
         assert isinstance(dialog, ShortcutsDialog)
-        assert ("Ctrl+Shift+E", "Export to CSV", "File") in dialog.rows()
+        assert ("Ctrl+Alt+E", "Export to CSV", "File") in dialog.rows()
         assert actions.shortcuts in menu_actions(actions.help_menu)
         await shoot(dialog, "keyboard-shortcuts", size=None)
         dialog.close()
