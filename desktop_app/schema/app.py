@@ -120,6 +120,17 @@ class Action:
     states: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Listed:
+    """Records pointing at the shown one, in its details pane: a SKU's stock by location, a stock location's stock
+    levels. ``relationship`` is the shown type's to-many relationship; ``columns`` are column keys of the target's
+    table (its :func:`columns_for` keys); none: the records are only counted (a location's thousands of items)."""
+
+    relationship: str
+    title: str
+    columns: tuple[str, ...] = ()
+
+
 class Names(Protocol):
     """How related records read (the window's lookups): ``label`` is "code — name", ``value`` one attribute."""
 
@@ -155,6 +166,10 @@ class AppType:
     command_name: str | None = None
     #: Other tables show records of this type by name or code, and pick them by name in dialogs and filters.
     looked_up: bool = False
+    #: The attributes a record of this type is known by where another record points at it, joined by
+    #: ``name_joiner``: a SKU is "code — name", an address (which has neither) is where it is, "Lyon, FR".
+    named_by: tuple[str, ...] = ("code", "name")
+    name_joiner: str = " — "
     #: Attributes whose column starts hidden.
     hidden: frozenset[str] = COMMONLY_HIDDEN
     #: To-one relationships a listing leaves out (recorded on the other side, e.g. a stock item's reserved stock).
@@ -171,6 +186,8 @@ class AppType:
     #: Column keys the default order puts first, left to right (the rest follow in the usual order): what a manager
     #: reads first stays on screen in a narrow window.
     leading: tuple[str, ...] = ()
+    #: What the details pane lists (or counts) of the records pointing at the shown one.
+    details: tuple[Listed, ...] = ()
     #: The column a table sorts by until the person picks one (default: priority, SKU code, code or name).
     sort: str | None = None
     #: Reorder points and target levels are kept in its metadata (a stock item's own, a SKU's default).
@@ -266,8 +283,35 @@ TRANSFER_ACTIONS = (
 )
 
 _ENTRIES = (
-    AppType("stock_locations", tab=3, synced=True, command_edits=True, looked_up=True, in_figures=True),
-    AppType("skus", tab=4, synced=True, command_edits=True, looked_up=True, thresholds=True, in_figures=True),
+    # A stock location's address reads as its city and country wherever the location is shown; the stock locations
+    # point at their address, so addresses sync first.
+    AppType("addresses", synced=True, looked_up=True, named_by=("city", "country_code"), name_joiner=", "),
+    AppType(
+        "stock_locations",
+        tab=3,
+        synced=True,
+        command_edits=True,
+        looked_up=True,
+        in_figures=True,
+        details=(
+            Listed("inventory_stock_locations", "Stock levels", ("inventory_model.name", "priority", "on_hold")),
+            Listed("stock_items", "Stock items"),
+        ),
+    ),
+    # A SKU's shipping category reads by name (it decides how the SKU ships), not by an id.
+    AppType("shipping_categories", synced=True, looked_up=True),
+    AppType(
+        "skus",
+        tab=4,
+        synced=True,
+        command_edits=True,
+        looked_up=True,
+        thresholds=True,
+        in_figures=True,
+        details=(
+            Listed("stock_items", "Stock by location", ("stock_location.name", "quantity", "reserved", "available")),
+        ),
+    ),
     AppType(
         "inventory_models",
         tab=0,
@@ -449,6 +493,7 @@ __all__ = [
     "AppType",
     "BelowTotal",
     "Column",
+    "Listed",
     "Total",
     "all_totals",
     "app_type",

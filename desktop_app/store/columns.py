@@ -131,28 +131,31 @@ def read_columns(
     )
 
 
-def read_names(path: Path | str, types: Sequence[str], totals: Sequence[Total] = ()) -> list[str | None]:
-    """Id, ``name`` and ``code`` of every visible record of each of ``types`` (what other rows point at), as one
-    JSON array of ``[id, name, code]`` per type, then each of ``totals`` (a stock item's reserved quantity) as one
-    JSON object of its value by row id.
+def read_names(
+    path: Path | str, types: Sequence[tuple[str, Sequence[str]]], totals: Sequence[Total] = ()
+) -> list[str | None]:
+    """Id and the naming attributes of every visible record of each of ``types`` (``(type, attributes)``: what
+    other rows point at, and what it is called by), as one JSON array of ``[id, *values]`` per type, then each of
+    ``totals`` (a stock item's reserved quantity) as one JSON object of its value by row id.
 
     Each document is built inside SQLite: the statement runs in one step with the interpreter lock released, so a
     window reads this in a thread while it imports and builds its widgets (row by row, the thread would wait for
     the lock at every row)."""
-    names = (
-        "(SELECT json_group_array(json_array(id, json_extract(attributes, '$.name'), "
-        "json_extract(attributes, '$.code'))) FROM records WHERE type = ? AND deleted = 0)"
-    )
+    names = [
+        f"(SELECT json_group_array(json_array(id, {', '.join(_expression('attributes', a) for a in attributes)})) "
+        f"FROM records WHERE type = '{_name(type_)}' AND deleted = 0)"
+        for type_, attributes in types
+    ]
     sums = [
         f"(SELECT json_group_object(item, total) FROM (SELECT {_expression('relationships', t.via)} AS item, "
         f"sum({_expression('attributes', t.attribute)}) AS total FROM records "
         f"WHERE type = '{_name(t.type)}' AND deleted = 0 GROUP BY 1) WHERE typeof(item) = 'text')"
         for t in totals
     ]
-    query = "SELECT " + ", ".join([names] * len(types) + sums)
+    query = "SELECT " + ", ".join(names + sums)
     db = _connect(path)
     try:
-        row = db.execute(query, list(types)).fetchone()
+        row = db.execute(query).fetchone()
     finally:
         db.close()
     return [None if text is None else str(text) for text in row]

@@ -73,8 +73,18 @@ def test_a_change_to_names_or_totals_reaches_the_tables_that_show_them() -> None
     assert dependents("stock_items") == ()
 
 
-def test_a_type_without_an_entry_is_known_but_unused() -> None:
+def test_an_address_reads_as_its_city_and_country_and_syncs_before_its_stock_location() -> None:
     entry = app_type("addresses")
+    assert entry.synced and entry.looked_up and entry.tab is None and not entry.command_edits
+    assert entry.named_by == ("city", "country_code") and entry.name_joiner == ", "
+    order = synced_types()
+    assert order.index("addresses") < order.index("stock_locations")
+    assert order.index("shipping_categories") < order.index("skus")
+    assert app_type("shipping_categories").named_by == ("code", "name")
+
+
+def test_a_type_without_an_entry_is_known_but_unused() -> None:
+    entry = app_type("versions")
     assert entry.tab is None and not entry.synced and not entry.window_edits and not entry.command_edits
 
 

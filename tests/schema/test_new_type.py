@@ -21,11 +21,26 @@ from desktop_app.ui.views.filter_bar import filter_specs
 NEW = "shipping_categories"
 
 
+def _entries_without_it() -> tuple[AppType, ...]:
+    return tuple(e for e in description.app_types() if e.type != NEW)
+
+
+@pytest.fixture
+def without_it(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The description as if shipping categories had no entry (the window reads them by name today)."""
+    monkeypatch.setattr(description, "_ENTRIES", _entries_without_it())
+    description._by_type.cache_clear()
+    columns_for.cache_clear()
+    yield
+    description._by_type.cache_clear()
+    columns_for.cache_clear()
+
+
 @pytest.fixture
 def one_more_type(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppType]:
     """Shipping categories as a synced, looked-up tab editable from the command line: one entry, nothing else."""
     entry = AppType(NEW, tab=len(tab_types()), synced=True, command_edits=True, looked_up=True)
-    monkeypatch.setattr(description, "_ENTRIES", (*description.app_types(), entry))
+    monkeypatch.setattr(description, "_ENTRIES", (*_entries_without_it(), entry))
     description._by_type.cache_clear()
     columns_for.cache_clear()
     yield entry
@@ -33,6 +48,7 @@ def one_more_type(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppType]:
     columns_for.cache_clear()
 
 
+@pytest.mark.usefixtures("without_it")
 def test_the_new_type_is_nowhere_before_its_entry() -> None:
     assert NEW not in synced_types() and NEW not in tab_types() and NEW not in lookup_types()
     assert not any(c.target == NEW for c in columns_for("skus"))

@@ -66,9 +66,12 @@ def test_names_and_reserved_quantities_come_back_as_json_documents(cache: Cache)
     reserved = [Rec("reserved_stocks", f"r{n}", {"quantity": q}, {"stock_item": "i1"}) for n, q in enumerate((2, 3))]
     cache.records.store_page([*skus, *reserved, Rec("reserved_stocks", "r9", {"quantity": 4}, {"stock_item": None})])
     cache.outbox.queue_delete("e1", "skus", "s2")
-    sku_names, location_names, totals = read_names(cache.path, ["skus", "stock_locations"], [RESERVED])
+    cache.records.store_page([Rec("addresses", "a1", {"city": "Lyon", "country_code": "FR", "line_1": "1 Rue"})])
+    named = [("skus", ("name", "code")), ("stock_locations", ("code", "name")), ("addresses", ("city", "country_code"))]
+    sku_names, location_names, addresses, totals = read_names(cache.path, named, [RESERVED])
     assert json.loads(sku_names or "[]") == [["s1", "T-shirt", "TSHIRT-M"]], "a pending delete hides the row"
     assert json.loads(location_names or "[]") == []
+    assert json.loads(addresses or "[]") == [["a1", "Lyon", "FR"]], "each type read by its own naming attributes"
     assert json.loads(totals or "{}") == {"i1": 5}, "summed per stock item; rows pointing nowhere left out"
 
 

@@ -45,7 +45,7 @@ async def test_overview_is_the_first_tab_with_figures_per_location(fresh_sandbox
         assert column(model, 5)[-1] == len(expected.low_items) > 0
         assert model.index(0, 1).data() == f"{column(model, 1)[0]:,}", "thousands separators"
         assert len(window.stock.overview.chart.bars) == sum(1 for loc in expected.locations if loc.items)
-        assert "Stock items: as of" in window.stock.overview.ages.text()
+        assert "Stock items: as of" in window.stock.overview.ages.text().replace("\u00a0", " ")
         assert "edits wait to be sent" in window.stock.overview.pending.text()
         window.tabs.setCurrentWidget(window.stock.overview)
         assert window.current_tab() is None and not window.window_actions.delete.isEnabled()

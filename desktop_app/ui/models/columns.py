@@ -29,15 +29,18 @@ def _relationship_columns(type_: str) -> list[Column]:
         if rel.target not in lookup_types():
             continue
         target = get_resource(rel.target)
-        wanted = [a for a in ("code", "name") if a in target.fields and target.fields[a].required]
+        named = app_type(rel.target).named_by
+        wanted = [a for a in named if a in target.fields and target.fields[a].required]
         if not wanted:
-            wanted = ["name"] if "name" in target.fields else []
+            wanted = (
+                ["name"] if "name" in named and "name" in target.fields else [a for a in named if a in target.fields]
+            )
         # Named after the target ("Stock location"), or after the relationship when two point at the same type
         # ("Origin stock location", "Destination stock location").
         shared = sum(other.target == rel.target for other in resource.to_one) > 1
         noun = rel.label if shared else target.label
         for attr in wanted:
-            label = noun if len(wanted) == 1 else f"{noun} {attr}"
+            label = noun if len(wanted) == 1 else f"{noun} {target.fields[attr].label.lower()}"  # "Address city"
             out.append(
                 Column(
                     key=f"{rel.name}.{attr}",

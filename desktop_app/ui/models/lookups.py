@@ -11,10 +11,16 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from desktop_app.schema import all_totals, lookup_types
+from desktop_app.schema import all_totals, app_type, lookup_types
 
 #: Names and codes by type and id, and each total's value by row id, by total name.
 Parsed = tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, int]]]
+
+
+def named_types() -> list[tuple[str, tuple[str, ...]]]:
+    """Each lookup type with the attributes its records are called by (a SKU's code and name, an address's city and
+    country): what the lookups read of each."""
+    return [(type_, app_type(type_).named_by) for type_ in lookup_types()]
 
 
 class RecordLike(Protocol):
@@ -31,8 +37,8 @@ class RecordLike(Protocol):
 
 
 class Lookups:
-    """``id -> {"name": ..., "code": ...}`` per lookup type, and the value of each total (a stock item's reserved
-    quantity) per row id.
+    """``id -> {"name": ..., "code": ...}`` per lookup type (the attributes its entry is named by), and the value
+    of each total (a stock item's reserved quantity) per row id.
 
     :meth:`start_loading` reads them in a worker thread; the first use of :attr:`by_type` or :attr:`reserved` waits
     for that read (from any thread), so a window can paint its first screenful, which reads its few related names
@@ -81,9 +87,8 @@ class Lookups:
                         sums[row] = sums.get(row, 0) + int(r.attributes.get(total.attribute) or 0)
                 self._totals[total.name] = sums
         if type_ in lookup_types():
-            self._by_type[type_] = {
-                r.id: {"name": r.attributes.get("name"), "code": r.attributes.get("code")} for r in records
-            }
+            named = app_type(type_).named_by
+            self._by_type[type_] = {r.id: {name: r.attributes.get(name) for name in named} for r in records}
 
     def load(self, cache_file: Any) -> None:
         """Read every lookup from the cache file in one SQL statement (no record objects), now."""
@@ -107,17 +112,19 @@ class Lookups:
         return None if entry is None else entry.get(attribute)
 
     def label(self, type_: str, record_id: str) -> str:
-        """How a related record reads in a link or a picker: ``code — name`` or whichever exists."""
+        """How a related record reads in a link or a picker: ``code — name``, ``Lyon, FR`` (an address), or
+        whichever part exists; the id only for a record the cache does not hold."""
         entry = self.by_type.get(type_, {}).get(record_id) or {}
-        parts = [str(p) for p in (entry.get("code"), entry.get("name")) if p]
-        return " — ".join(parts) if parts else record_id
+        view = app_type(type_)
+        parts = [str(entry[name]) for name in view.named_by if entry.get(name)]
+        return view.name_joiner.join(parts) if parts else record_id
 
     def search(self, type_: str, text: str, limit: int = 50) -> list[tuple[str, str]]:
         """``(id, label)`` of records whose name, code or id contains ``text`` (case-insensitive)."""
         needle = text.strip().lower()
         out: list[tuple[str, str]] = []
         for record_id, entry in self.by_type.get(type_, {}).items():
-            hay = f"{entry.get('code') or ''} {entry.get('name') or ''} {record_id}".lower()
+            hay = " ".join([*(str(v) for v in entry.values() if v), record_id]).lower()
             if needle in hay:
                 out.append((record_id, self.label(type_, record_id)))
         out.sort(key=lambda pair: pair[1].lower())
@@ -140,7 +147,7 @@ class NamesRead:
 
         def read() -> None:
             try:
-                self._outcome["value"] = read_names(cache_file, lookup_types(), all_totals())
+                self._outcome["value"] = read_names(cache_file, named_types(), all_totals())
             except BaseException as exc:  # handed to the waiting thread, which raises it
                 self._outcome["error"] = exc
 
@@ -165,7 +172,7 @@ class NamesRead:
 def _read_now(cache_file: Any) -> Parsed:
     from desktop_app.store.columns import read_names
 
-    return parse_names(read_names(cache_file, lookup_types(), all_totals()))
+    return parse_names(read_names(cache_file, named_types(), all_totals()))
 
 
 def parse_names(texts: Sequence[str | None]) -> Parsed:
@@ -173,11 +180,11 @@ def parse_names(texts: Sequence[str | None]) -> Parsed:
     each total's value by row id."""
     import json
 
-    types = lookup_types()
+    types = named_types()
     by_type: dict[str, dict[str, dict[str, Any]]] = {}
-    for type_, text in zip(types, texts, strict=False):
+    for (type_, named), text in zip(types, texts, strict=False):
         rows = json.loads(text) if text else []
-        by_type[type_] = {rid: {"name": name, "code": code} for rid, name, code in rows}
+        by_type[type_] = {row[0]: dict(zip(named, row[1:], strict=True)) for row in rows}
     totals: dict[str, dict[str, int]] = {}
     for total, text in zip(all_totals(), texts[len(types) :], strict=False):
         totals[total.name] = {row: int(value or 0) for row, value in json.loads(text or "{}").items()}

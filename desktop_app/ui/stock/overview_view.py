@@ -48,6 +48,7 @@ class OverviewView(QWidget):
         self.pending = QLabel()
         self.ages = QLabel()
         self.ages.setTextFormat(Qt.TextFormat.PlainText)
+        self.ages.setWordWrap(True)
         low_button = QPushButton("Show low stock")
         low_button.clicked.connect(self.show_low_stock.emit)
         pending_button = QPushButton("Pending edits…")
@@ -124,4 +125,6 @@ class OverviewView(QWidget):
             f"{get_resource(type_).plural_label}: {as_of_text(self.workspace.synced_at(type_))}"
             for type_ in synced_types()
         ]
-        self.ages.setText("    ".join(lines))
+        # Wrapped between tables, never inside one ("Stock items: 2 minutes ago" stays whole): one line of every
+        # synced table would hold the window wider than a 1280-pixel screen.
+        self.ages.setText("    ".join(line.replace(" ", "\u00a0") for line in lines))
