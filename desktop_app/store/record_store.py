@@ -47,6 +47,24 @@ def _column(type_: str, name: str) -> str:
     raise KeyError(f"{type_} has no field {name!r}")
 
 
+def _conditions(type_: str, where: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
+    """``where`` as SQL conditions (each ``AND …``) and their parameters; a list value means "any of"."""
+    sql = ""
+    params: list[Any] = []
+    for name, value in (where or {}).items():
+        column = _column(type_, name)
+        if isinstance(value, list | tuple | set | frozenset):
+            values = list(value)
+            sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
+            params.extend(values)
+        elif value is None:
+            sql += f" AND {column} IS NULL"
+        else:
+            sql += f" AND {column} = ?"
+            params.append(value)
+    return sql, params
+
+
 def _decode_rows(rows: list[Any]) -> list[CachedRecord]:
     """Decode all rows' JSON in two ``json.loads`` calls, with the cyclic collector paused: building 100,000
     small dicts otherwise triggers collections that cost more than the decoding itself."""
@@ -93,18 +111,8 @@ class RecordStore:
         # sorts, holding the type too, would read the rows in random order, then sort them.
         key = "" if where else " INDEXED BY records_key"
         sql = f"SELECT {_COLUMNS} FROM records{key} WHERE type = '{type_}' AND deleted = 0"
-        params: list[Any] = []
-        for name, value in (where or {}).items():
-            column = _column(type_, name)
-            if isinstance(value, list | tuple | set | frozenset):
-                values = list(value)
-                sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
-                params.extend(values)
-            elif value is None:
-                sql += f" AND {column} IS NULL"
-            else:
-                sql += f" AND {column} = ?"
-                params.append(value)
+        conditions, params = _conditions(type_, where)
+        sql += conditions
         orders = [order_by] if isinstance(order_by, str) else list(order_by or [])
         terms = [f"{_column(type_, o.lstrip('-'))} {'DESC' if o.startswith('-') else 'ASC'}" for o in orders]
         sql += " ORDER BY " + ", ".join([*terms, "id"])
@@ -171,9 +179,13 @@ class RecordStore:
                 return
             after = rows[-1][1]
 
-    def count(self, type_: str) -> int:
+    def count(self, type_: str, *, where: Mapping[str, Any] | None = None) -> int:
+        """Visible records of a type, or of those matching ``where`` (as in :meth:`find`): a stock location's
+        stock items counted through the index, without reading them."""
         type_ = get_resource(type_).type
-        return int(self._database.query("SELECT count(*) FROM records WHERE type = ? AND deleted = 0", (type_,))[0][0])
+        conditions, params = _conditions(type_, where)
+        sql = f"SELECT count(*) FROM records WHERE type = '{type_}' AND deleted = 0{conditions}"
+        return int(self._database.query(sql, params)[0][0])
 
     def server_version(self, type_: str, record_id: str) -> dict[str, Any] | None:
         """The server's copy of a record as last seen (``None`` for a record created offline)."""

@@ -42,6 +42,10 @@ def test_reads_filter_and_order_by_relationship_and_field(cache: Cache) -> None:
     assert [r.id for r in ordered] == ["b", "a"]
     assert [r.id for r in cache.records.find("inventory_stock_locations", order_by="-priority")] == ["a", "c", "b"]
     assert cache.records.count("stock_levels") == 3
+    assert cache.records.count("stock_levels", where={"inventory_model": "m1"}) == 2
+    assert cache.records.count("stock_levels", where={"inventory_model": ["m2", "m9"]}) == 1
+    cache.outbox.queue_delete("d1", "inventory_stock_locations", "a")
+    assert cache.records.count("stock_levels", where={"inventory_model": "m1"}) == 1, "a pending delete is gone"
     assert cache.records.get("stock_levels", "c") is not None
     assert cache.sync_state.synced_at("stock_levels") is not None
     with pytest.raises(KeyError):

@@ -88,7 +88,8 @@ class Pager(Protocol):
     def next_page(self) -> Awaitable[Sequence[RecordLike]]: ...
 
 
-def _formatter(column: Column) -> Callable[[Any], Any]:
+def formatter(column: Column) -> Callable[[Any], Any]:
+    """How a value of ``column`` reads in a cell (the table's and the details pane's lists)."""
     if column.field is not None and column.field.enum:  # "In transit", not in_transit
         return lambda v: v if not isinstance(v, str) else enum_label(v)
     if column.type == "datetime":
@@ -149,7 +150,7 @@ class ResourceTableModel(QAbstractTableModel):
         self.relationship_names = tuple(r.name for r in self.resource.to_one)
         self._rows = RowOrder(self.type, self.columns, self.relationship_names)
         self._first_value = 2 + len(self.relationship_names)
-        self._formatters = [_formatter(c) for c in self.columns]
+        self._formatters = [formatter(c) for c in self.columns]
         self._checkable = [c.type == "boolean" and c.inline_edit for c in self.columns]
         self._right = [c.numeric for c in self.columns]
         self._warn_negative = [c.warn_negative for c in self.columns]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QFormLayout
 
     from desktop_app.ui.history.timeline import HistorySection
+    from desktop_app.ui.views.related_section import RelatedSection
     from desktop_app.ui.workspace import Workspace
 
 
@@ -53,6 +54,8 @@ class DetailsPane(QWidget):
         #: What the History section reads and fetches through (set by the tab; built for the first record shown).
         self.workspace: Workspace | None = None
         self.history: HistorySection | None = None
+        #: What points at the shown record (a SKU's stock by location), for types whose entry lists some.
+        self.related: RelatedSection | None = None
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
@@ -130,8 +133,24 @@ class DetailsPane(QWidget):
             self._column.insertWidget(self._column.count() - 1, self.history)
         self.history.show_for(record.id if record else None, record.attributes if record else None)
 
+    def _show_related(self, record: RecordLike | None) -> None:
+        """The lists of the type's entry, under the title (built for the first record shown)."""
+        if self.workspace is None or not app_type(self.resource.type).details:
+            return
+        if self.related is None:
+            if record is None:
+                return
+            from desktop_app.ui.views.related_section import RelatedSection
+
+            self.related = RelatedSection(self.resource, self.lookups)
+            self.related.workspace = self.workspace
+            after = self._column.indexOf(self.subtitle) + (2 if self._actions_row is not None else 1)
+            self._column.insertWidget(after, self.related)
+        self.related.show_for(record.id if record else None)
+
     def show_record(self, record: RecordLike | None) -> None:
         self._show_history(record)
+        self._show_related(record)
         if self._form is not None:  # nothing to empty before the first record
             while self._form.rowCount():
                 self._form.removeRow(0)
@@ -173,6 +192,9 @@ class DetailsPane(QWidget):
             label.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setToolTip(text)
+            # A long value (a description, an image URL) is cut at the pane's edge, whole in its tooltip, instead of
+            # widening the pane past the window and pushing the lists above off to the right.
+            label.setMinimumWidth(1)
             form.addRow(field.label + ":", label)
         metadata = {k: v for k, v in (attrs.get("metadata") or {}).items() if k != "stockroom_op"}
         self.metadata_label.show()
@@ -229,6 +251,7 @@ class DetailsPane(QWidget):
             label = QLabel(text)
         label.setWordWrap(True)
         label.setToolTip(f"{target} {record_id}")
+        label.setMinimumWidth(1)  # cut at the pane's edge rather than widening it (see the values below)
         return label
 
     def _activated(self, href: Any) -> None:
