@@ -12,7 +12,7 @@ from PySide6.QtCore import QLocale, Qt
 
 from desktop_app.schema import duration_words, get_resource
 from desktop_app.ui.models.columns import column_index, columns_for
-from desktop_app.ui.models.resource_table import _formatter
+from desktop_app.ui.models.resource_table import formatter
 from desktop_app.ui.reorder.model import Column
 from desktop_app.ui.reorder.view import StockLevelOrderView
 from tests.ui.conftest import open_window, settle
@@ -31,7 +31,7 @@ def _column(type_: str, key: str) -> Any:
 
 
 def test_quantities_carry_the_locales_thousands_separator(locale: None) -> None:
-    quantity = _formatter(_column("stock_items", "quantity"))
+    quantity = formatter(_column("stock_items", "quantity"))
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     assert quantity(1234567) == "1,234,567"
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
@@ -48,7 +48,7 @@ def test_durations_read_in_words() -> None:
         "1 minute 30 seconds",
         "None",
     ]
-    cutoff = _formatter(_column("inventory_models", "stock_reservation_cutoff"))
+    cutoff = formatter(_column("inventory_models", "stock_reservation_cutoff"))
     assert cutoff(86_400) == "1 day"
 
 
