@@ -163,19 +163,21 @@ def _choices(seen: Review, keep: str) -> dict[str, Choice]:
 
 
 def _line_text(line: ReviewLine, keep: str, location: str) -> str:
-    target = line.target("counted" if keep == "counted" else "adjusted")
+    choice: Choice = "counted" if keep == "counted" else "adjusted"
+    target = line.target(choice)
+    short = line.short_of_reserved(choice)
+    note = f"; {line.reserved:,} reserved: placed orders would lack {short:,}" if short else ""
     if line.action == "create":
-        return f"  create  {line.label(location)}: quantity {target:,}"
+        return f"  create  {line.label(location)}: quantity {target:,}{note}"
     text = f"  update  {line.label(location)}: quantity {line.current:,} → {target:,}"
     if line.counted is None:
-        return text + " (not counted)"
+        return f"{text} (not counted){note}"
     if line.drifted:
-        moved = f"{line.moved:+,}"
         text += (
-            f" (moved {moved} since counted: {line.target('counted'):,} as counted, "
+            f" (moved {line.moved:+,} since counted: {line.target('counted'):,} as counted, "
             f"{line.target('adjusted'):,} adjusted; --keep chooses)"
         )
-    return text
+    return text + note
 
 
 def review_lines(seen: Review, keep: str) -> list[str]:

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -37,6 +37,8 @@ class ReviewLine:
     current: int
     expected: int | None
     counted: int | None
+    #: Units reserved for placed orders: a new quantity below it leaves them short (the review says so).
+    reserved: int = 0
 
     @property
     def moved(self) -> int:
@@ -56,6 +58,10 @@ class ReviewLine:
         if choice == "adjusted":
             return max(0, self.counted + self.moved)
         return self.counted
+
+    def short_of_reserved(self, choice: Choice = "adjusted") -> int:
+        """How many units placed orders would lack at ``choice``'s quantity (0: none)."""
+        return max(0, self.reserved - self.target(choice))
 
     def label(self, location_name: str) -> str:
         """How the line reads in a batch and in Pending edits: "ABC-1 at Berlin Hub"."""
@@ -151,6 +157,9 @@ def review(store: CountStore, count: CountRow, location_name: str | None = None)
             code = sku.code if sku else item.sku_id or item.id
             name_ = sku.name if sku else code
             changes.append(ReviewLine(item.sku_id or "", code, name_, "update", item.id, item.quantity, None, None))
+    reserved = store.reserved([line.stock_item_id for line in changes if line.stock_item_id])
+    if reserved:
+        changes = [replace(line, reserved=reserved.get(line.stock_item_id or "", 0)) for line in changes]
     return Review(count, name, tuple(changes), unchanged)
 
 

@@ -218,6 +218,16 @@ class CountStore:
         )
         return [ItemRef(str(i), s, _quantity(q)) for i, s, q in rows]
 
+    def reserved(self, item_ids: list[str]) -> dict[str, int]:
+        """Units reserved for placed orders, by stock item (the few items that have any)."""
+        rows = self._db.query(
+            "SELECT json_extract(relationships, '$.stock_item'), sum(json_extract(attributes, '$.quantity')) "
+            "FROM records WHERE type = 'reserved_stocks' AND deleted = 0 AND json_extract(relationships, "
+            "'$.stock_item') IN (SELECT value FROM json_each(?)) GROUP BY 1",
+            (dumps(item_ids),),
+        )
+        return {str(i): _quantity(q) for i, q in rows if i}
+
     def locations(self) -> dict[str, str]:
         """Stock locations by id → name (or code, or id), as the person picks them."""
         rows = self._db.query(

@@ -180,3 +180,13 @@ def test_the_counts_tables_survive_a_reopen(tmp_path: Path, shop: Cache) -> None
     with Cache.open(shop.path) as reopened:
         resumed = Counting.resume(reopened.counts)
         assert resumed is not None and [c.line.quantity for c in resumed.lines()] == [4]
+
+
+def test_a_quantity_below_what_placed_orders_reserve_is_shown_as_their_shortfall(shop: Cache) -> None:
+    counting = berlin(shop)  # Berlin's CODE-1 (I2): 4 on hand, 4 reserved
+    counting.add("CODE-1", 1)
+    (line,) = review(shop.counts, counting.count).lines
+    assert (line.reserved, line.short_of_reserved(), line.short_of_reserved("counted")) == (4, 3, 3)
+    counting.add("CODE-1", 6)
+    (line,) = review(shop.counts, counting.count).lines
+    assert line.short_of_reserved() == 0

@@ -207,3 +207,16 @@ def test_the_lines_model_passes_the_model_tester(qtmodeltester: Any, tmp_path: P
         model.set_rows(counting.lines())
         model.put(counting.shown(counting.add("CODE-2", 2)))
         qtmodeltester.check(model)
+
+
+def test_the_review_names_what_placed_orders_would_lack(qtbot: Any, tmp_path: Path) -> None:
+    from desktop_app.counts import Counting, review
+    from tests.counts.conftest import fill
+
+    with Cache.open(cache_path(tmp_path, "short")) as cache:
+        fill(cache)
+        counting = Counting.start(cache.counts, "L2", "Berlin")  # CODE-1 here: 4 on hand, 4 reserved
+        counting.add("CODE-1", 1)
+        dialog = ReviewDialog(review(cache.counts, counting.count))
+        qtbot.addWidget(dialog)
+        assert dialog.table.item(0, 7).text() == "4 reserved: orders would lack 3"

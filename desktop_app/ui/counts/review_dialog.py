@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from desktop_app.counts import Choice, Review, ReviewLine
 from desktop_app.ui.counts.lines_model import difference_colour, signed
 
-HEADERS = ("SKU", "Name", "Change", "In the cache now", "Counted", "Moved since counted", "New quantity")
-NEW = len(HEADERS) - 1
+HEADERS = ("SKU", "Name", "Change", "In the cache now", "Counted", "Moved since counted", "New quantity", "Note")
+NEW, NOTE = 6, 7
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -122,7 +122,18 @@ class ReviewDialog(QDialog):
         combo = self.combos[sku_id]
         combo.setCurrentIndex(combo.findData(choice))
 
+    def _notes(self) -> None:
+        """Under the reserved quantity, placed orders would fall short: said on the line, at the number chosen."""
+        for row, line in enumerate(self.review.lines):
+            short = line.short_of_reserved(self.choices.get(line.sku_id, "adjusted"))
+            text = f"{line.reserved:,} reserved: orders would lack {short:,}" if short else ""
+            item = QTableWidgetItem(text)
+            if short:
+                item.setToolTip("Placed orders reserve more than this quantity; applying leaves them short")
+            self.table.setItem(row, NOTE, item)
+
     def _update(self) -> None:
+        self._notes()
         edits = self.review.edits(self.choices)
         creates = sum(1 for e in edits if e.action == "create")
         updates = len(edits) - creates
@@ -138,7 +149,7 @@ class ReviewDialog(QDialog):
         ]
         moved = (
             f" {drifted:,} line{'s' if drifted != 1 else ''} moved on the server after being counted: choose the "
-            "number to keep in the last column."
+            "number to keep under New quantity."
             if drifted
             else ""
         )
