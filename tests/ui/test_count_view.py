@@ -220,3 +220,35 @@ def test_the_review_names_what_placed_orders_would_lack(qtbot: Any, tmp_path: Pa
         dialog = ReviewDialog(review(cache.counts, counting.count))
         qtbot.addWidget(dialog)
         assert dialog.table.item(0, 7).text() == "4 reserved: orders would lack 3"
+
+
+@pytest.mark.asyncio
+async def test_abandoning_asks_first_and_the_shortcut_is_listed(
+    sandbox: Any, offline_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.dialogs.messages import Messages
+    from desktop_app.ui.dialogs.shortcuts import shortcut_rows
+
+    location_id, name, ((code, _), _), _ = _stock(offline_dir)
+    answers: list[bool] = [False, True]
+    asked: list[tuple[str, int]] = []
+
+    def confirm(parent: Any, location: str, lines: int) -> bool:
+        asked.append((location, lines))
+        return answers.pop(0)
+
+    monkeypatch.setattr(Messages, "confirm_abandon_count", staticmethod(confirm))
+    async with open_window(sandbox, offline_dir, offline=True, sync=False) as (window, opened, errors):
+        rows = shortcut_rows(window)
+        assert ("Ctrl+Shift+C", "Count a location", "Stock") in rows
+        view = await _count_view(window)
+        view.open_location(location_id)
+        _type(view, code)
+        _type(view, "2")
+        view.abandon_button.click()
+        assert asked == [(name, 1)] and view.counting is not None, "Cancel keeps the count"
+        view.abandon_button.click()
+        assert view.counting is None and opened.workspace.counts.unfinished() == []
+        assert "abandoned: nothing was changed" in window.status.currentMessage()
+        assert opened.workspace.cached.outbox.entries() == [] and view.entry.hasFocus()
+        assert not errors

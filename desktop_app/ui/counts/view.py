@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_app.counts import CountEntry, Counting, Step, batch_name, review
 from desktop_app.ui.counts.lines_model import CODE, NAME, CountLinesModel, KeyRole, difference_colour
 from desktop_app.ui.counts.review_dialog import ReviewDialog
+from desktop_app.ui.dialogs.messages import Messages
 from desktop_app.ui.outcome import Status
 from desktop_app.ui.undo import BatchCommand
 
@@ -218,6 +219,9 @@ class CountView(QWidget):
         if self.counting is None:
             return
         name = self.counting.location_name
+        if not Messages.confirm_abandon_count(self, name, len(self.model.rows)):
+            self.focus_entry()
+            return
         self.counting.abandon()
         self._open(None)
         self.location.setCurrentIndex(-1)

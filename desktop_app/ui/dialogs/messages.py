@@ -1,4 +1,5 @@
-"""Small dialogs: an error without a traceback, a delete confirmation, a value below its row's total, About.
+"""Small dialogs: an error without a traceback, a delete confirmation, a value below its row's total, abandoning a
+count, About.
 
 Each opens through a function tests can replace; the error dialog keeps the technical details (the log has the
 traceback) behind "Show details" so a person reads one sentence first.
@@ -42,6 +43,21 @@ class Messages:
         """Whether to save a value below a total of its row (a quantity below the reserved one); Cancel is the
         default."""
         return below_total_box(parent, text).exec() == QMessageBox.StandardButton.Save
+
+    @classmethod
+    def confirm_abandon_count(cls, parent: QWidget | None, location: str, lines: int) -> bool:
+        """Whether to drop a count and the lines counted so far (nothing on the server changes); Cancel is the
+        default, so a stray Enter from a scanner never throws a count away."""
+        counted = f"the {lines:,} line{'s' if lines != 1 else ''} counted so far" if lines else "this empty count"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Abandon count",
+            f"Abandon the count of {location} and {counted}? Nothing is sent and the stock stays as it is.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
 
     @classmethod
     def about(cls, parent: QWidget | None) -> None:
