@@ -163,3 +163,39 @@ def test_a_first_screenful_shows_what_the_whole_table_shows(synced_cache: Any, t
     if type_ == "stock_items":
         reserved = model.column_of("reserved")
         assert any(model.index(r, reserved).data() != "0" for r in range(model.rowCount())), "the demo reserves"
+
+
+def test_painted_roles_mark_pending_low_and_negative_rows(synced_cache: Any) -> None:
+    from types import SimpleNamespace
+
+    from desktop_app.inventory import LowMarks
+    from desktop_app.ui.models.resource_table import LOW_STOCK_TINT, NEGATIVE_COLOUR, PENDING_COLOUR
+
+    roles = Qt.ItemDataRole
+    model, _, _ = build(synced_cache, "stock_items")
+    record = synced_cache.records.find("stock_items")[0]
+    row = model.row_of(record.id)
+    quantity, code = model.index(row, model.column_of("quantity")), model.index(row, model.column_of("sku.code"))
+    first = model.index(row, 0)
+    assert quantity.data(roles.TextAlignmentRole) == int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert code.data(roles.TextAlignmentRole) is None
+    assert quantity.data(roles.ForegroundRole) is None and quantity.data(roles.FontRole) is None
+    assert first.data(roles.DecorationRole) is None and quantity.data(roles.BackgroundRole) is None
+    assert quantity.data(roles.CheckStateRole) is None
+    changed = {**record.attributes, "quantity": -3}
+    edited = SimpleNamespace(id=record.id, attributes=changed, relationships=record.relationships, pending=True)
+    model.upsert([edited])
+    assert quantity.data(roles.ForegroundRole).color() == PENDING_COLOUR
+    assert quantity.data(roles.FontRole).italic()
+    assert first.data(roles.DecorationRole) is not None
+    assert quantity.data(roles.ToolTipRole)
+    model.upsert([SimpleNamespace(id=record.id, attributes=changed, relationships=record.relationships)])
+    available = model.index(row, model.column_of("available"))
+    assert available.data(roles.ForegroundRole).color() == NEGATIVE_COLOUR, "less than nothing available"
+    assert quantity.data(roles.FontRole) is None
+    model.set_low_marks(LowMarks(items=frozenset({record.id})))
+    assert quantity.data(roles.BackgroundRole).color() == LOW_STOCK_TINT
+    assert quantity.data(ResourceTableModel.LowStockRole) is True
+    flags = model.flags(quantity)
+    assert flags & Qt.ItemFlag.ItemIsEditable and flags & Qt.ItemFlag.ItemIsSelectable
+    assert not model.flags(code) & Qt.ItemFlag.ItemIsEditable

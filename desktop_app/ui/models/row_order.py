@@ -21,7 +21,7 @@ from desktop_app.store.table_query import TableQuery, shown
 from desktop_app.ui.models.table_rows import Row, source_of
 
 #: Rows read per block around the one being painted (before it and after it).
-BEFORE, AFTER = 60, 140
+BEFORE, AFTER = 40, 100
 #: Rows held at most (values of a screenful or two, plus whatever was just edited).
 KEEP = 4000
 #: Row ids searched per step when finding where rows went.
