@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,8 @@ async def test_export_writes_the_visible_rows(
         code = tab.proxy.index(0, tab.model.column_of("sku.code")).data()
         tab.quick_find.setText(code)
         window.window_actions.export.trigger()
+        while window.export is not None and window.export.running:  # streamed from a thread  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
         rows = list(csv.reader(target.open(encoding="utf-8")))
         assert rows[0][:5] == ["SKU code", "Stock location", "Quantity", "Reserved", "Available"]
         assert len(rows) == tab.proxy.rowCount() + 1 > 1

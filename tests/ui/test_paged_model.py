@@ -184,3 +184,35 @@ def test_a_table_view_keeps_its_widths_selection_and_current_row_across_sorts(qt
     assert searched == []
     values = column(model, "quantity")
     assert values == sorted(values, key=lambda v: (v is None, v))
+
+
+def test_a_streamed_export_writes_what_the_view_shows(qtbot: Any, big_cache: Path, cache: Any, tmp_path: Path) -> None:
+    """From its own thread, in chunks, with progress: the same file as writing the shown rows cell by cell."""
+    from desktop_app.ui.export import CHUNK, StreamedExport, export_csv, stream_plan
+    from desktop_app.ui.views.record_table_view import RecordTableView
+
+    model, proxy = opened(qtbot, big_cache)
+    for type_ in ("skus", "stock_locations"):  # the codes the cell-by-cell export reads from the names held
+        model.lookups.set_records(type_, cache.records.find(type_))
+    view = RecordTableView(proxy)
+    qtbot.addWidget(view)
+    view.setColumnHidden(model.column_of("sku.name"), True)
+    view.horizontalHeader().moveSection(model.column_of("quantity"), 0)
+    model.sort(model.column_of("quantity"), Qt.SortOrder.DescendingOrder)
+    settle(qtbot, model)
+    proxy.set_quick_find(model.index(0, model.column_of("stock_location.name")).data())
+    settle(qtbot, model)
+    assert CHUNK < proxy.rowCount() < ITEMS
+    plan = stream_plan(view)
+    assert plan is not None
+    export = StreamedExport(plan, tmp_path / "streamed.csv")
+    progress: list[tuple[int, int]] = []
+    export.progress.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(export.finished, timeout=60_000) as finished:
+        export.start()
+    assert finished.args == [proxy.rowCount()]
+    assert progress[-1] == (proxy.rowCount(), proxy.rowCount()) and len(progress) > 1
+    export_csv(view, tmp_path / "direct.csv")
+    streamed = (tmp_path / "streamed.csv").read_text(encoding="utf-8")
+    assert streamed == (tmp_path / "direct.csv").read_text(encoding="utf-8")
+    assert streamed.splitlines()[0].startswith("Quantity,SKU code,Stock location,")

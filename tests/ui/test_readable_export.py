@@ -3,6 +3,7 @@ id and the id and code of each record it points at (stock location code, SKU cod
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 from pathlib import Path
@@ -28,6 +29,8 @@ async def test_export_is_dated_in_documents_and_carries_ids_and_codes(
         tab = window.tab_by_type["stock_items"]
         window.tabs.setCurrentWidget(tab)
         window.window_actions.export.trigger()
+        while window.export is not None and window.export.running:  # streamed from a thread  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         assert Path(suggested[0]) == Path(documents) / f"stock-items-{dt.date.today().isoformat()}.csv"
         rows = list(csv.DictReader(target.open(encoding="utf-8")))

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QFont, QIcon
 
     from desktop_app.inventory import LowMarks
+    from desktop_app.store.table_query import Source
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -610,6 +611,17 @@ class ResourceTableModel(QAbstractTableModel):
         for first, last in ranges:
             out.extend(self._rows.order[first : last + 1])
         return out
+
+    def shown_rows(self) -> tuple[Path, array[int], tuple[Source, ...]] | None:
+        """For an export read in another thread: the cache file, a copy of the shown order and where each column's
+        value comes from; ``None`` for rows from the server (held here, few)."""
+        if not self._rows.cached or self._rows.path is None:
+            return None
+        return self._rows.path, array("q", self._rows.order), self._rows.sources
+
+    def cell_text(self, column: int, value: Any) -> Any:
+        """What a cell of ``column`` shows for ``value`` (a check box: Yes or No). Plain Python: safe in a thread."""
+        return ("Yes" if value else "No") if self._checkable[column] else self._formatters[column](value)
 
     def links_at(self, row: int) -> dict[str, Any]:
         """The ids of the records row ``row`` points at, by relationship name (an export writes them back out)."""

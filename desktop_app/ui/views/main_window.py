@@ -30,6 +30,7 @@ from desktop_app.ui.views.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
+    from desktop_app.ui.export import StreamedExport
     from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
         self.bulk = BulkController(self, workspace)
         self._closed = False
+        self.export: StreamedExport | None = None  # the export being written, if any (a strong reference)
         self.low_marks: LowMarks | None = None  # rows each table marks as low on stock, once figured out
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -338,15 +340,17 @@ class MainWindow(QMainWindow):
 
     # Dialogs load when first opened: the window's first frame needs none of them.
     def export_current(self) -> None:
-        from desktop_app.ui.export import ExportDialog, export_csv, suggested_path
+        from desktop_app.ui.export import ExportDialog, start_export, suggested_path
 
         tab = self.current_tab()
         if tab is None:
             return
+        if self.export is not None and self.export.running:
+            self.status.showMessage("An export is still being written; it says here when it is done", 8000)
+            return
         path = ExportDialog.ask_path(self, str(suggested_path(tab.resource.plural_label)))
         if path is not None:
-            count = export_csv(tab.table, path)
-            self.status.showMessage(f"Exported {count:,} rows to {path}", 8000)
+            self.export = start_export(tab.table, path, tab.noun, self.status.showMessage, parent=self)
 
     def open_pending(self) -> None:
         from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
@@ -381,5 +385,7 @@ class MainWindow(QMainWindow):
         for tab in self.tab_by_type.built.values():
             tab.table.save_layout()
         self.stock.watcher.close()
+        if self.export is not None:
+            self.export.stop()
         super().closeEvent(event)
         self.closed.emit()
