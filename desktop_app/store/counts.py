@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from desktop_app.errors import UsageError
 from desktop_app.store.core import Database, dumps, now_text
 
 CountState = Literal["open", "applied", "abandoned"]
@@ -160,9 +161,14 @@ class CountStore:
         """Set (or, with ``add``, add to) the counted quantity of a SKU, committed at once; the line keeps its place
         and takes the time and the expected quantity of this entry (the latest is what the shelf held then)."""
         with self._db.transaction() as db:
-            state = db.execute("SELECT state FROM counts WHERE id = ?", (count_id,)).fetchone()
+            state = db.execute("SELECT state, location_name FROM counts WHERE id = ?", (count_id,)).fetchone()
             if state is None or state[0] != "open":
-                raise ValueError(f"count {count_id} is not open")
+                # Applied or abandoned elsewhere meanwhile (another window, the command line): said, not raised.
+                done = state[0] if state is not None else "gone"
+                where = state[1] if state is not None else "this location"
+                raise UsageError(
+                    f"count - the count of {where} was {done} meanwhile; pick the location again to start a new one"
+                )
             db.execute(
                 "INSERT INTO count_lines (count_id, sku, code, quantity, expected, stock_item, counted_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (count_id, sku) DO UPDATE SET "

@@ -190,3 +190,13 @@ def test_a_quantity_below_what_placed_orders_reserve_is_shown_as_their_shortfall
     counting.add("CODE-1", 6)
     (line,) = review(shop.counts, counting.count).lines
     assert line.short_of_reserved() == 0
+
+
+def test_a_count_applied_elsewhere_meanwhile_refuses_more_lines_with_a_message(shop: Cache) -> None:
+    entry = CountEntry(berlin(shop))
+    entry.submit("CODE-1")
+    with Cache.open(shop.path) as other:  # the command line applies it meanwhile
+        count = other.counts.unfinished()[0]
+        other.counts.finish(count.id, "applied", "Count of Berlin")
+    step = entry.submit("3")
+    assert not step.ok and step.message.startswith("The count of Berlin was applied meanwhile")
