@@ -17,6 +17,7 @@ from desktop_app.sandbox.auth import Authority
 from desktop_app.sandbox.documents import Renderer, encode
 from desktop_app.sandbox.errors import ApiError, error, not_found, shown, unknown_path
 from desktop_app.sandbox.history import who_of
+from desktop_app.sandbox.imports import ImportJobs, job_type
 from desktop_app.sandbox.inventory import (
     apply_triggers,
     defaults,
@@ -58,6 +59,9 @@ class ResourceEndpoints:
     def __init__(self, store: Store, authority: Authority) -> None:
         self.store = store
         self.authority = authority
+        #: Import jobs: created here, then run in the background through :meth:`create_from` and
+        #: :meth:`update_from`, one input at a time.
+        self.jobs = ImportJobs(store, self)
 
     async def collection(self, request: Request) -> Response:
         return await self._run(request, self._collection)
@@ -209,6 +213,12 @@ class ResourceEndpoints:
         check_type(data, segment, resource)
         if data.get("id") is not None:
             raise error(400, "PARAM_NOT_ALLOWED", "Client-generated ids are not supported.", pointer="/data/id")
+        if resource.type == job_type():
+            return self.jobs.create(resource, data)
+        return self.create_from(resource, data)
+
+    def create_from(self, resource: Resource, data: dict[str, Any]) -> Record:
+        """A new record from a JSON:API ``data`` object (a POST's, or one input of an import)."""
         changes = read_changes(self.store, resource, data, creating=True)
         now = timestamp()
         attributes = defaults(resource.type) | changes.attributes | {"created_at": now, "updated_at": now}
@@ -235,6 +245,10 @@ class ResourceEndpoints:
                 "Key is not included in URL",
                 pointer="/data/id",
             )
+        return self.update_from(resource, old, data)
+
+    def update_from(self, resource: Resource, old: Record, data: dict[str, Any]) -> Record:
+        """``old`` changed as a JSON:API ``data`` object says (a PATCH's, or one input of an import)."""
         changes = read_changes(self.store, resource, data, creating=False)
         new = Record(
             old.type, old.id, dict(old.attributes) | changes.attributes, dict(old.relationships) | changes.relationships

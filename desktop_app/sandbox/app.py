@@ -265,6 +265,7 @@ class Sandbox:
     async def reset_endpoint(self, request: Request) -> Response:
         if request.method != "POST":
             return _surface_error(405, "use POST")
+        self.endpoints.jobs.cancel_all()
         self._load_seed()
         _settle_heap()
         self.faults.clear()

@@ -30,10 +30,11 @@ KEPT = {
     "stock_transfer": "stock_transfers",
     "shipping_category": "shipping_categories",
     "version": "versions",
+    "import": "imports",
 }
 
 # Commerce Layer's rate limits treat these as cacheable reads (API-NOTES.md section 6).
-CACHEABLE = {"skus", "stock_items", "stock_locations"}
+CACHEABLE = {"imports", "skus", "stock_items", "stock_locations"}
 
 # Facts the catalogue gives only in prose (API-NOTES.md section 2.4).
 ENUMS = {
@@ -45,6 +46,9 @@ ENUMS = {
         "ship_from_first_available_or_primary",
     ],
     ("stock_locations", "label_format"): ["PDF", "ZPL", "EPL2", "PNG"],
+    ("imports", "format"): ["json", "csv"],
+    # The types Commerce Layer's imports accept (its CLI's ``imports -t`` list) that Stockroom serves.
+    ("imports", "resource_type"): ["addresses", "shipping_categories", "skus", "stock_items", "stock_transfers"],
     ("stock_transfers", "status"): [
         "draft",
         "upcoming",
@@ -107,6 +111,7 @@ LABELS = {
     "stock_transfers": ("Stock transfer", "Stock transfers"),
     "shipping_categories": ("Shipping category", "Shipping categories"),
     "versions": ("Version", "Versions"),
+    "imports": ("Import", "Imports"),
 }
 
 
@@ -161,6 +166,8 @@ def _field(plural: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
         out["default"] = default
     if spec.get("actions") == ["show"]:
         out["single_retrieve_only"] = True
+    if spec.get("transient"):
+        out["transient"] = True
     return out
 
 

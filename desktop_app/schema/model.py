@@ -66,6 +66,8 @@ class Field:
     default: Any = None
     format: str | None = None
     single_retrieve_only: bool = False
+    #: Written, never stored nor returned (an import's ``inputs``).
+    transient: bool = False
 
     @property
     def writable(self) -> bool:
@@ -187,7 +189,7 @@ class Resource:
     @property
     def attribute_names(self) -> tuple[str, ...]:
         """Attributes a server returns (``id`` travels outside ``attributes``; triggers are write-only)."""
-        return tuple(n for n, f in self.fields.items() if n != "id" and not f.trigger)
+        return tuple(n for n, f in self.fields.items() if n != "id" and not f.trigger and not f.transient)
 
     @property
     def sortable_fields(self) -> tuple[str, ...]:
@@ -221,6 +223,7 @@ def _field(name: str, spec: dict[str, Any]) -> Field:
         default=spec.get("default"),
         format=spec.get("format"),
         single_retrieve_only=spec.get("single_retrieve_only", False),
+        transient=spec.get("transient", False),
     )
 
 

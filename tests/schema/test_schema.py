@@ -43,6 +43,7 @@ def test_served_resources_and_the_stock_levels_alias() -> None:
         "stock_transfers",
         "shipping_categories",
         "versions",
+        "imports",
     }
     assert get_resource(LEGACY_STOCK_LEVELS) is get_resource(STOCK_LEVELS)
     assert get_resource("stock_item").type == "stock_items"
