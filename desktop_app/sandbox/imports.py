@@ -21,17 +21,22 @@ import csv
 import io
 import logging
 from collections.abc import Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from desktop_app.sandbox.errors import ApiError, ErrorObject, field_problem
 from desktop_app.sandbox.stamps import defaults, timestamp
 from desktop_app.sandbox.storage import Record, Store
 from desktop_app.sandbox.validation import read_changes
-from desktop_app.schema import FieldError, Resource, get_resource, parse_text, resources
+from desktop_app.schema import FieldError, Resource, bulk_job_type, get_resource, parse_text
 
-if TYPE_CHECKING:
-    from desktop_app.sandbox.api import ResourceEndpoints
+
+class RecordWrites(Protocol):
+    """The single create and update a job applies each input through (the ``/api`` endpoints')."""
+
+    def create_from(self, resource: Resource, data: dict[str, Any]) -> Record: ...
+
+    def update_from(self, resource: Resource, old: Record, data: dict[str, Any]) -> Record: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +50,8 @@ SLICE = 50
 INTERRUPT_SHARE = 0.1
 
 
-@cache
 def job_type() -> str | None:
-    """The type whose records are import jobs, found by its shape (``resource_type``, ``inputs``, counts)."""
-    shape = {"resource_type", "inputs", "processed_count", "errors_log"}
-    return next((t for t, r in resources().items() if shape <= r.fields.keys()), None)
+    return bulk_job_type()
 
 
 def _invalid_inputs(message: str, kind: str = "invalid") -> ApiError:
@@ -122,7 +124,7 @@ def _field_of(problem: ErrorObject) -> str:
 class ImportJobs:
     """Creates import jobs and runs each in a task of its own; ``records`` applies their inputs."""
 
-    def __init__(self, store: Store, records: ResourceEndpoints) -> None:
+    def __init__(self, store: Store, records: RecordWrites) -> None:
         self.store = store
         self.records = records
         self.tasks: set[asyncio.Task[None]] = set()

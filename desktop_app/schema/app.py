@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from desktop_app.schema.errors import FieldError
-from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type
+from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type, get_resource, resources
 
 #: Attributes whose column starts hidden (the column chooser shows them): ids, timestamps, integration references,
 #: write-only helpers, long texts. What a manager reads first fits a 1280-pixel window beside the details pane.
@@ -444,6 +444,20 @@ def lookup_types() -> tuple[str, ...]:
 def command_types() -> tuple[str, ...]:
     """Types ``stockroom create | update | delete`` accept."""
     return tuple(e.type for e in _ENTRIES if e.command_edits)
+
+
+@cache
+def bulk_job_type() -> str | None:
+    """The type whose records are Commerce Layer's bulk import jobs, found by its shape."""
+    shape = {"resource_type", "inputs", "processed_count", "errors_log"}
+    return next((t for t, r in resources().items() if shape <= r.fields.keys()), None)
+
+
+def bulk_types() -> frozenset[str]:
+    """Types a bulk import job accepts (its ``resource_type`` enumeration)."""
+    job = bulk_job_type()
+    accepted = get_resource(job).fields["resource_type"].enum if job is not None else None
+    return frozenset(accepted or ())
 
 
 def import_types() -> tuple[str, ...]:

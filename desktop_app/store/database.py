@@ -29,7 +29,7 @@ from desktop_app.errors import StockroomError
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -382,6 +382,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER location_name_keys_deleted AFTER DELETE ON records WHEN old.type = 'stock_locations' BEGIN
         UPDATE stock_item_keys SET location_name = NULL WHERE stock_location = old.id;
     END;
+    """,
+    # Edits sent through a bulk import carry its reference until the import's outcome is known: a push killed while
+    # the import ran finds the job again by it instead of importing the same edits twice.
+    """
+    ALTER TABLE outbox ADD COLUMN import_ref TEXT;
     """,
 )
 

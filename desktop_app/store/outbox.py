@@ -26,7 +26,7 @@ from desktop_app.store.visible import keep_server_copy, rebuild_visible, server_
 
 _ENTRY_COLUMNS = (
     "id, seq, op, type, record_id, attributes, relationships, base, state, error, field_errors, created_at, "
-    "theirs, label, group_id, attempts, batch_id"
+    "theirs, label, group_id, attempts, batch_id, import_ref"
 )
 
 #: One update of a batch: (type, record id, attributes, relationships).
@@ -52,6 +52,7 @@ def _entry(row: Any) -> OutboxEntry:
         group_id=row[14],
         attempts=int(row[15]),
         batch_id=row[16],
+        import_ref=row[17],
     )
 
 
@@ -276,6 +277,16 @@ class Outbox:
             db.execute(
                 "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
                 (entry_id, owner),
+            )
+
+    def note_imported(self, entry_ids: Sequence[str], reference: str | None) -> None:
+        """Entries about to go in the bulk import ``reference`` (counted as attempts, like a single send), or
+        (``None``) back to single sends once the import's outcome is known."""
+        with self._database.transaction() as db:
+            step = 1 if reference is not None else 0
+            db.executemany(
+                "UPDATE outbox SET import_ref = ?, attempts = attempts + ? WHERE id = ?",
+                [(reference, step, entry_id) for entry_id in entry_ids],
             )
 
     def note_attempt(self, entry_id: str) -> None:

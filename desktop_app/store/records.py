@@ -91,6 +91,8 @@ class OutboxEntry:
     attempts: int = 0
     #: The batch this edit was queued in (a count, an import, a bulk edit), if any.
     batch_id: str | None = None
+    #: The reference of the bulk import it went in, until that import's outcome is known.
+    import_ref: str | None = None
 
     @property
     def changed_fields(self) -> list[str]:

@@ -28,6 +28,7 @@ from desktop_app.api import (
 from desktop_app.schema import app_type, get_resource
 from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Outbox, OutboxEntry, RecordStore
 from desktop_app.store.lease import Holder
+from desktop_app.sync.bulk import BULK_THRESHOLD, BulkImport, holds
 from desktop_app.sync.resources import includes
 
 if TYPE_CHECKING:
@@ -82,20 +83,6 @@ def _ran_trigger(entry: OutboxEntry) -> bool:
     return entry.op == "update" and any(v is True and fields[k].trigger for k, v in entry.attributes.items())
 
 
-def _holds(entry: OutboxEntry, server: Record) -> bool:
-    """Whether the server's record already has every value the update sets. A step (a trigger such as a
-    transfer's ``_complete``) cannot be told from the record, so an update carrying one is never judged done; the
-    check that rides beside a quantity (``below_total``'s trigger) changes nothing and is no step."""
-    rule = app_type(entry.type).below_total
-    harmless = {rule.trigger} if rule is not None else set()
-    plain = {k: v for k, v in entry.attributes.items() if not k.startswith("_")}
-    if set(entry.attributes) - set(plain) - harmless or not (plain or entry.relationships):
-        return False
-    if any(server.attributes.get(k) != v for k, v in plain.items()):
-        return False
-    return all(k in server.relationships and server.relationships[k] == v for k, v in entry.relationships.items())
-
-
 def _merged(record: Record, known: dict[str, Any]) -> Record:
     """A write's answer carries relationship ids only when included: keep the ones we know (sent or cached)."""
     relationships = {**known, **record.relationships}
@@ -112,6 +99,7 @@ class Pusher:
         records: RecordStore,
         client: CommerceLayerClient,
         progress: Callable[[], None] | None = None,
+        bulk_threshold: int | None = BULK_THRESHOLD,
     ) -> None:
         self.outbox = outbox
         #: Called after each entry the server answered (a batch's progress bar moves by it).
@@ -121,8 +109,14 @@ class Pusher:
         self.result = PushResult()
         self.owner = Holder.this_process().owner
         self._gate = asyncio.Semaphore(WRITE_CONCURRENCY)
+        #: Large batches go through Commerce Layer's bulk imports (``None``: always one write per edit).
+        self.bulk = BulkImport(self, bulk_threshold)
 
     async def push(self) -> PushResult:
+        try:
+            await self.bulk.resume()
+        except NetworkError as error:
+            return self._offline(error)
         while True:
             chains = self._chains()
             if not chains:
@@ -130,10 +124,11 @@ class Pusher:
             before = self.result.sent
             try:
                 known = await self._prefetch(chains)
+                imported = await self.bulk.send(self.bulk.chosen(chains, known), known)
             except NetworkError as error:
-                self.result.offline = True
-                self.result.messages.append(str(error))
+                self._offline(error)
                 break
+            chains = [chain for chain in chains if chain[0].id not in imported]
             outcomes = await asyncio.gather(
                 *(self._send_chain(chain, known.get((chain[0].type, chain[0].record_id))) for chain in chains),
                 return_exceptions=True,
@@ -143,8 +138,14 @@ class Pusher:
                     self.result.offline = True
                 elif isinstance(outcome, BaseException):
                     raise outcome
-            if self.result.offline or self.result.sent == before:
+            if self.result.offline or (self.result.sent == before and not imported):
                 break
+        self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
+        return self.result
+
+    def _offline(self, error: NetworkError) -> PushResult:
+        self.result.offline = True
+        self.result.messages.append(str(error))
         self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
         return self.result
 
@@ -156,7 +157,7 @@ class Pusher:
             key = (entry.type, entry.record_id)
             if key in blocked:
                 continue
-            if entry.state != "pending" or _refers_to_local(entry):
+            if entry.state != "pending" or entry.import_ref or _refers_to_local(entry):
                 blocked.add(key)
                 continue
             if entry.record_id.startswith(LOCAL_ID_PREFIX) and entry.op != "create" and key not in chains:
@@ -232,24 +233,29 @@ class Pusher:
         except AuthenticationError:
             raise  # the credentials, not this edit: stop and leave everything queued
         except ValidationError as error:
-            self._fail(entry, error.explanation, error.field_errors)
+            self.fail(entry, error.explanation, error.field_errors)
             return None
         except NotFoundError as error:
-            self._fail(entry, f"{entry.type} {entry.record_id} is no longer on the server ({error.explanation})", {})
+            self.fail(entry, f"{entry.type} {entry.record_id} is no longer on the server ({error.explanation})", {})
             return None
         except ApiError as error:
-            self._fail(entry, error.explanation, {})
+            self.fail(entry, error.explanation, {})
             return None
 
     def _answered(self) -> None:
         if self.progress is not None:
             self.progress()
 
-    def _fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
+    def fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
         self.outbox.mark_failed(entry.id, message, field_errors)
         self.result.failed += 1
         self._answered()
         self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {message}")
+
+    def confirm_imported(self, entry: OutboxEntry, record: Record) -> None:
+        """An edit a bulk import applied, confirmed with the server's record as read back."""
+        known = self.records.server_version(entry.type, entry.record_id) or {}
+        self._confirmed(entry, _merged(record, {**known.get("relationships", {}), **entry.relationships}))
 
     def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
         self.result.sent += 1
@@ -284,12 +290,12 @@ class Pusher:
         known = self.records.server_version(entry.type, entry.record_id) or {}
         if current is None and (entry.base.get("updated_at") or entry.attempts):
             current = await self.client.retrieve(entry.type, entry.record_id, include=includes(entry.type) or None)
-        if current is not None and entry.attempts and _holds(entry, current):
+        if current is not None and entry.attempts and holds(entry, current):
             # An earlier attempt landed and its answer was lost (or its process was killed): not sent again.
             merged_current = _merged(current, {**known.get("relationships", {}), **entry.relationships})
             self._confirmed(entry, merged_current)
             return merged_current
-        if current is not None and self._conflicts(entry, current):
+        if current is not None and self.conflicts(entry, current):
             return None
         self.outbox.note_attempt(entry.id)
         record = await self.client.update(
@@ -299,7 +305,7 @@ class Pusher:
         self._confirmed(entry, merged)
         return merged
 
-    def _conflicts(self, entry: OutboxEntry, server: Record) -> bool:
+    def conflicts(self, entry: OutboxEntry, server: Record) -> bool:
         """Hold the entry when the server moved on and changed a field we change to something we did not start
         from (a quantity counted twice is a conflict even if both counts are "valid")."""
         base = entry.base
