@@ -88,3 +88,19 @@ def test_a_notice_with_a_wait_clears_itself(qtbot: Any) -> None:
     bar.set_notice("Another Stockroom is syncing this cache (process 1); it is sending 1 of the queued edits")
     qtbot.wait(100)
     assert bar.notice_label.isVisible(), "no wait given: it stays until a push says otherwise"
+
+
+@pytest.mark.asyncio
+async def test_a_rate_limited_sync_says_how_long_commerce_layer_asks_to_wait(synced_dir: Path, data_dir: Path) -> None:
+    refuse_reads = {"cacheable": ClassLimits(Limit(0, 20), Limit(0, 20))}
+    shutil.copytree(synced_dir, data_dir, dirs_exist_ok=True)
+    with start_background(seed="demo", rate_limits="test", rate_limit_overrides=refuse_reads) as limited:
+        async with open_window(limited, data_dir, sync=False) as (window, opened, errors):
+            opened.workspace.make_client()._transport.max_retries = 0
+            task = opened.workspace.start_sync(["stock_items"])
+            assert task is not None
+            await settle(window)
+            notice = window.status.notice_label
+            assert notice.isVisible() and notice.text() == "Commerce Layer asks to wait 20 seconds; edits stay queued"
+            assert window.status.currentMessage() == notice.text(), "the sync's own line says it too"
+            assert not errors
