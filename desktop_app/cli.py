@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from desktop_app.errors import StockroomError, UsageError
 from desktop_app.schema import FieldError, QueryError
+from desktop_app.ui.pages import page_keys
 
 #: Modules with a ``register(subparsers)`` function; each adds its subcommands.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -68,6 +69,12 @@ def _global_parser(parser_class: type[argparse.ArgumentParser], **options: Any) 
         "--self-test", action="store_true", help="open the window offscreen on the demo, load every tab, exit"
     )
     parser.add_argument("--profile", help="profile to open (default: the last used)")
+    parser.add_argument(
+        "--tab",
+        choices=page_keys(),
+        metavar="TAB",
+        help="tab the window opens on (default: the last shown; Overview at first)",
+    )
     parser.add_argument("--data-dir", help="where caches live (default: the platform's data directory)")
     parser.add_argument("--config-dir", help="where profiles live (default: the platform's config directory)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug)")

@@ -53,11 +53,18 @@ async def test_other_tabs_are_built_after_the_first_tab_has_painted(
         window = MainWindow(opened.workspace)
         try:
             window.load_first()  # as the start does: the other tabs once the first has painted
-            after_first_frame(window.start_tab().table.viewport(), window.load_rest)
+            shown, ready = window.first_frame()
+            after_first_frame(shown, window.load_rest, ready=ready)
             assert list(window.tab_by_type.built) == [FIRST_TAB], "only the tab shown is built before the first frame"
+            assert not window.stock_pages.built, "nor the stock views"
             assert window.tab_by_type.built[FIRST_TAB].model.rowCount() > 0
+            labels = [window.tabs.tabText(i) for i in range(window.tabs.count())]
             window.show()
             await wait_until(lambda: len(window.tab_by_type.built) == len(tab_types()), what="the other tabs")
+            assert window.stock_pages.built
+            assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == labels, "no tab moved"
+            assert window.tabs.widget(0) is window.stock.overview
+            assert window.current_tab() is window.tab_by_type[FIRST_TAB], "the tab shown stayed"
             await settle(window)
             for type_, tab in window.tab_by_type.built.items():
                 assert tab.model.total == opened.workspace.cached.records.count(type_) > 0, type_
@@ -89,3 +96,35 @@ async def test_a_window_closed_before_its_other_tabs_are_built_stops_building_th
             assert list(window.tab_by_type.built) == built and len(built) < len(tab_types())
         finally:
             window.deleteLater()
+
+
+@pytest.mark.asyncio
+async def test_a_window_opening_on_the_overview_builds_no_table_before_its_figures_paint(
+    sandbox: Any, synced_dir: Path, tmp_path: Path
+) -> None:
+    """The Overview is the first thing a manager sees: the start builds it (not a table) and works out its figures at
+    once; the page the window was closed on is the one the next window opens on."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(synced_dir, data_dir)
+    assert MainWindow.start_page() == "overview", "a first start opens on the Overview"
+    async with workspace_open(connection_to(sandbox), data_dir, offline=True) as opened:
+        window = MainWindow(opened.workspace)
+        try:
+            window.load_first(MainWindow.start_page())
+            assert window.tabs.currentWidget() is window.stock.overview and window.current_tab() is None
+            shown, ready = window.first_frame()
+            assert shown is window.stock.overview.table.viewport()
+            assert not window.tab_by_type.built, "no table is built before the Overview's first frame"
+            after_first_frame(shown, lambda: window.load_rest("overview"), ready=ready)
+            window.show()
+            await wait_until(ready, what="the Overview's figures")
+            await wait_until(lambda: len(window.tab_by_type.built) == len(tab_types()), what="the tables")
+            assert window.tabs.currentWidget() is window.stock.overview, "the page shown stayed"
+            window.show_record(FIRST_TAB, next(opened.workspace.cached.records.stream(FIRST_TAB)).id)
+            assert window.page_key() == FIRST_TAB
+        finally:
+            window.close()
+            window.deleteLater()
+    assert MainWindow.start_page() == FIRST_TAB, "the next window opens where this one was closed"
+    assert MainWindow.start_page("low_stock") == "low_stock", "unless another page is asked for"
+    assert MainWindow.start_page("no_such_page") == FIRST_TAB

@@ -220,3 +220,35 @@ def test_a_read_ahead_that_failed_is_done_again_once_the_cache_is_open(tmp_path:
     plan.cache_file.write_bytes(b"")
     lookups, recovered = _names_after_opening(plan)
     assert recovered and "empty file" in recovered and lookups.by_type["skus"] == {}
+
+
+def test_the_overview_s_figures_are_read_ahead_only_when_the_window_opens_on_it(tmp_path: Path) -> None:
+    """The Overview paints its figures in the first frame: the start works them out while PySide6 loads, and only
+    when the Overview is the page the window opens on (asked for, remembered, or the first start's)."""
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.inventory import StockFigures, overview
+    from desktop_app.ui.boot.plan import figures_ahead
+    from desktop_app.ui.pages import PAGE_SETTING
+
+    plan = _plan(tmp_path)
+    _cache_with_sku(plan.cache_file, "TSHIRT-M", "T-shirt")
+    ahead = figures_ahead(arguments(tmp_path), plan)
+    assert ahead is not None, "a first start opens on the Overview"
+    with StockFigures(plan.cache_file) as figures:
+        expected = overview(figures)
+    assert ahead.result(30) == expected and expected.catalogue_skus == 1
+    assert figures_ahead(arguments(tmp_path, tab="stock_items"), plan) is None, "a table asked for"
+    QSettings().setValue(PAGE_SETTING, "low_stock")
+    assert figures_ahead(arguments(tmp_path), plan) is None, "the page the last window closed on"
+    assert figures_ahead(arguments(tmp_path, tab="overview"), plan) is not None
+
+
+def test_an_unknown_tab_is_refused_with_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_app.cli import main
+
+    with pytest.raises(SystemExit) as refused:
+        main(["--tab", "shelves"])
+    assert refused.value.code == 2
+    error = capsys.readouterr().err
+    assert "--tab" in error and "'shelves'" in error and "overview" in error and "stock_items" in error

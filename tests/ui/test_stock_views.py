@@ -35,7 +35,9 @@ def column(model: FiguresModel, index: int) -> list[Any]:
 async def test_overview_is_the_first_tab_with_figures_per_location(fresh_sandbox: Any, data_dir: Path) -> None:
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
         assert window.tabs.widget(0) is window.stock.overview and window.tabs.tabText(0) == "Overview"
-        assert window.current_tab() is not None, "the window still opens on its first table"
+        assert window.current_tab() is not None, (
+            "load() opens on the table it is given (the start opens on the Overview)"
+        )
         await figures_ready(window)
         with StockFigures(opened.workspace.cache_file) as figures:
             expected = overview(figures)

@@ -1,4 +1,5 @@
-"""Measuring start-up the way a person sees it: the moment the Stock items table first paints its rows.
+"""Measuring start-up the way a person sees it: the moment the page the window opens on first paints its rows (a
+table's, or the Overview's figures).
 
 ``STOCKROOM_REPORT_FIRST_PAINT=1`` prints ``first-paint <seconds since the process started> rss-mb <n>`` once that
 happens and ``loaded ...`` once the whole table is in (the benchmark reads them); ``=quit`` then closes the window.
@@ -69,9 +70,12 @@ class FirstPaint(QObject):
         return False
 
 
-def after_first_frame(widget: QWidget, callback: Callable[[], None], *, wait_ms: int = 2000) -> None:
-    """Run ``callback`` once, on the event loop's next turn after ``widget`` has painted (or after ``wait_ms`` when
-    it does not paint: a hidden or minimised window), so work started now never delays the first frame."""
+def after_first_frame(
+    widget: QWidget, callback: Callable[[], None], *, ready: Callable[[], bool] = lambda: True, wait_ms: int = 2000
+) -> None:
+    """Run ``callback`` once, on the event loop's next turn after ``widget`` has painted while ``ready()`` holds (or
+    after ``wait_ms`` when it does not paint: a hidden or minimised window), so work started now never delays the
+    first frame."""
     done: list[bool] = []
 
     def run() -> None:
@@ -80,27 +84,28 @@ def after_first_frame(widget: QWidget, callback: Callable[[], None], *, wait_ms:
             probe.deleteLater()
             callback()
 
-    probe = FirstPaint(widget, lambda: True, lambda: QTimer.singleShot(0, run))
+    probe = FirstPaint(widget, ready, lambda: QTimer.singleShot(0, run))
     QTimer.singleShot(wait_ms, run)
 
 
 def watch_first_paint(window: MainWindow, on_quit: Callable[[], None]) -> FirstPaint | None:
-    """Install the probe on the Stock items table when ``STOCKROOM_REPORT_FIRST_PAINT`` asks for it; after the
-    first paint it also reports when the whole table has loaded (``loaded <seconds> rss-mb <n>``)."""
+    """Install the probe on the page the window opens on when ``STOCKROOM_REPORT_FIRST_PAINT`` asks for it: a
+    table once it paints rows (then also when the whole table has loaded: ``loaded <seconds> rss-mb <n>``), the
+    Overview once it paints its figures."""
     mode = os.environ.get(ENV, "")
     if not mode:
         return None
-    tab = window.tab_by_type["stock_items"]
-    state = {"painted": False, "loaded": False}
+    tab = window.current_tab()
+    state = {"painted": False, "loaded": tab is None}
 
     def finish() -> None:
         if state["painted"] and state["loaded"]:
-            print(f"loaded {process_age():.3f} rss-mb {resident_mb():.1f} rows {tab.model.rowCount()}", flush=True)
+            rows = tab.model.rowCount() if tab is not None else window.stock.overview.model.rowCount()
+            print(f"loaded {process_age():.3f} rss-mb {resident_mb():.1f} rows {rows}", flush=True)
             if mode == "quit":
                 on_quit()
 
-    def painted() -> None:
-        rows = tab.proxy.rowCount()
+    def painted(rows: int) -> None:
         print(f"first-paint {process_age():.3f} rss-mb {resident_mb():.1f} rows {rows}", flush=True)
         state["painted"] = True
         finish()
@@ -109,5 +114,11 @@ def watch_first_paint(window: MainWindow, on_quit: Callable[[], None]) -> FirstP
         state["loaded"] = True
         finish()
 
-    tab.fully_loaded.connect(loaded)
-    return FirstPaint(tab.table.viewport(), lambda: tab.proxy.rowCount() > 0, painted)
+    if tab is not None:
+        tab.fully_loaded.connect(loaded)
+    shown, ready = window.first_frame()
+
+    def rows() -> int:  # a table's rows, or the Overview's (one per stock location and the total)
+        return tab.proxy.rowCount() if tab is not None else window.stock.overview.model.rowCount()
+
+    return FirstPaint(shown, ready, lambda: painted(rows()))

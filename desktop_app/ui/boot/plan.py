@@ -3,7 +3,8 @@ does not need, and :func:`run_window` does them in this order.
 
 1. **Which organisation, which cache file** (:func:`plan_now`): the profile resolved without the keyring (it takes
    ~0.1 s, or waits for an unlock prompt; the workspace reads the secret after the first frame). No Qt yet.
-2. **The names tables show, read ahead**: a thread reads them from SQLite (:class:`NamesRead`) while PySide6 loads.
+2. **The names tables show, read ahead**: a thread reads them from SQLite (:class:`NamesRead`) while PySide6 loads;
+   so does another the Overview's figures, when the window opens on the Overview (:class:`OverviewAhead`).
 3. **Qt**: the QApplication, the theme, the error reporter.
 4. **Tasks held**: what the window spawns before the loop exists (reading the rest of a table, the sync) waits in
    the workspace's :class:`TaskSet` until the loop runs.
@@ -34,14 +35,17 @@ from desktop_app.session_bus import settle_session_bus
 from desktop_app.store import cache_path
 from desktop_app.ui.boot.opening import Opened, open_cache_file
 from desktop_app.ui.models.lookups import NamesRead
+from desktop_app.ui.pages import PAGE_SETTING, start_page
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.inventory.ahead import OverviewAhead
     from desktop_app.ui.boot.window_app import WindowApp
 
 log = logging.getLogger(__name__)
+ORGANISATION = "Stockroom"  # the settings' organisation and application name
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -51,6 +55,7 @@ def run_window(args: argparse.Namespace) -> int:
     settle_session_bus()  # before Qt: no bus autolaunched behind the window, left running after it
     plan = plan_now(args)  # 1
     names = NamesRead.ahead_of(plan.cache_file) if plan is not None else None  # 2
+    figures = figures_ahead(args, plan) if plan is not None else None
     # Imported only now (3): SQLite reads the names while PySide6 loads; the start plan test checks it waits.
     from PySide6.QtWidgets import QApplication
 
@@ -61,8 +66,8 @@ def run_window(args: argparse.Namespace) -> int:
     existing = QApplication.instance()
     app = existing or QApplication(sys.argv[:1] + STYLE_ARGUMENTS)
     assert isinstance(app, QApplication)
-    app.setOrganizationName("Stockroom")
-    app.setApplicationName("Stockroom")
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(ORGANISATION)
     app.setQuitOnLastWindowClosed(False)
     follow_system_theme(style_chosen=existing is None)
     reporter = ErrorReporter(interactive=not getattr(args, "self_test", False))
@@ -72,7 +77,8 @@ def run_window(args: argparse.Namespace) -> int:
     window_app = WindowApp(args, reporter, tasks)
     early = open_planned(plan, tasks) if plan is not None else None
     if early is not None:  # 5
-        window_app.paint_first_frame(early, names_for(early, names))
+        fresh = early.workspace.cached.recovery_message is None
+        window_app.paint_first_frame(early, names_for(early, names), figures if fresh else None)
     _set_icon(app)  # after the first frame; Qt hands it to windows already shown
     # Imported only now (6), after the first frame; after PySide6, qasync takes the binding already loaded.
     import asyncio
@@ -123,6 +129,20 @@ def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
     except StockroomError as exc:
         log.info("opening waits for the loop: %s", exc)
         return None
+
+
+def figures_ahead(args: argparse.Namespace, plan: Plan) -> OverviewAhead | None:
+    """The Overview's figures, begun now when the window will open on the Overview (it paints them in its first
+    frame); QtCore alone tells which page that is, from the settings."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(ORGANISATION)
+    if start_page(getattr(args, "tab", None), QSettings().value(PAGE_SETTING)) != "overview":
+        return None
+    from desktop_app.inventory.ahead import OverviewAhead
+
+    return OverviewAhead.ahead_of(plan.cache_file)
 
 
 def names_for(opened: Opened, names: NamesRead | None) -> NamesRead | None:

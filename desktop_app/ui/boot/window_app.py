@@ -30,6 +30,8 @@ from desktop_app.ui.views.main_window import MainWindow
 if TYPE_CHECKING:
     import asyncio
 
+    from desktop_app.inventory.ahead import OverviewAhead
+
 log = logging.getLogger(__name__)
 SELF_TEST_TIMEOUT = 120.0
 #: Longest a closing workspace waits for its cancelled background work to end.
@@ -81,14 +83,14 @@ class WindowApp:
             self._event = asyncio.Queue()
         return self._event
 
-    def paint_first_frame(self, opened: Opened, names: NamesRead | None) -> None:
+    def paint_first_frame(self, opened: Opened, names: NamesRead | None, figures: OverviewAhead | None = None) -> None:
         """Show the window on ``opened`` and let it paint, before the loop exists (the plan opened it without
         waiting); :meth:`main` then carries on with it."""
         self._early = opened
-        window = self.show(opened, names)
+        window = self.show(opened, names, figures)
         painted: list[bool] = []
-        viewport = window.start_tab().table.viewport()
-        self._probes.append(FirstPaint(viewport, lambda: True, lambda: painted.append(True)))
+        shown, ready = window.first_frame()
+        self._probes.append(FirstPaint(shown, ready, lambda: painted.append(True)))
         QTimer.singleShot(FIRST_FRAME_WAIT_MS, lambda: painted.append(False))
         while not painted:
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
@@ -125,18 +127,19 @@ class WindowApp:
         finally:
             await self._close(opened)
 
-    def show(self, opened: Opened, names: NamesRead | None = None) -> MainWindow:
+    def show(self, opened: Opened, names: NamesRead | None = None, figures: OverviewAhead | None = None) -> MainWindow:
         """The window on ``opened``: its first tab now, everything else once that tab has painted."""
         if self.window is not None and self.window.workspace is opened.workspace:
             return self.window
         if self.window is not None:
             self.window.deleteLater()
-        window = MainWindow(opened.workspace, names)
+        window = MainWindow(opened.workspace, names, figures=figures)
         window.switch_requested.connect(lambda: self._post("switch"))
         opened.workspace.secret_unavailable.connect(self._secret_unavailable)
         window.closed.connect(lambda: self._post("closed"))
+        first = window.start_page(getattr(self.args, "tab", None))
+        window.load_first(first)
         self._probes.append(watch_first_paint(window, lambda: QTimer.singleShot(0, window.close)))
-        window.load_first()
         window.show()
 
         def go_online() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
@@ -146,9 +149,9 @@ class WindowApp:
             if not self.args.self_test:
                 QTimer.singleShot(0, window.report_cache_recovery)
 
-        viewport = window.start_tab().table.viewport()
-        after_first_frame(viewport, window.load_rest)  # the other tabs, one per turn of the loop
-        after_first_frame(viewport, go_online)
+        shown, ready = window.first_frame()
+        after_first_frame(shown, lambda: window.load_rest(first), ready=ready)  # the stock views, then the tables
+        after_first_frame(shown, go_online, ready=ready)
         if opened is not self._early:  # the early window reads it once the loop runs, after its first frame
             QTimer.singleShot(0, _set_application_version)
         self.window = window

@@ -1,29 +1,30 @@
 """Where the stock is, in the window: the Overview (the first tab), Low stock and Find SKU (Ctrl+K, or the toolbar's
 field), with low-stock marks in the resource tables, and Count a location (Ctrl+Shift+C, built on first use). The
 views are not resource types: they are added to the window here, beside the tabs the schema describes, and read the
-cache through ``desktop_app.inventory`` (counts through ``desktop_app.counts``)."""
+cache through ``desktop_app.inventory`` (counts through ``desktop_app.counts``).
+
+The pages' places, the Stock menu and the Find SKU field exist from the window's first moment (so no tab moves
+later); the views themselves, their modules and the inventory core (about 70 ms here) are built when first needed:
+at once when the window opens on one of them, otherwise right after the first frame (see :meth:`StockPages.views`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QTabWidget, QToolBar, QWidget
 
-from desktop_app.schema import availability_types, tab_types
 from desktop_app.ui.counts import CountLauncher
 from desktop_app.ui.counts import install as install_counts
-from desktop_app.ui.stock.figures import StockFiguresWatcher
-from desktop_app.ui.stock.find_sku_view import FindSkuView
-from desktop_app.ui.stock.low_stock_view import LowStockView
-from desktop_app.ui.stock.overview_view import OverviewView
-from desktop_app.ui.stock.thresholds import ask_and_set
+from desktop_app.ui.pages import LEADING
+from desktop_app.ui.pages import STOCK_PAGES as PAGES
 
 if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
+    from desktop_app.inventory.ahead import OverviewAhead
     from desktop_app.ui.edits import EditController
+    from desktop_app.ui.stock.views import StockViews
     from desktop_app.ui.views.status_bar import StatusBar
     from desktop_app.ui.workspace import Workspace
 
@@ -36,6 +37,7 @@ class StockWindow(Protocol):
     status: StatusBar
     edits: EditController
     undo_stack: QUndoStack
+    figures_ahead: OverviewAhead | None
 
     def open_pending(self) -> None: ...
 
@@ -44,99 +46,98 @@ class StockWindow(Protocol):
     def low_marks_changed(self, marks: LowMarks) -> None: ...
 
 
-#: The first figures wait this long after the window is built, so their thread does not compete with the first
-#: frame and the first table's read.
-FIRST_FIGURES_MS = 400
-TRANSFERS = "stock_transfers"
+class StockPages:
+    """The three pages of a window: an empty page stands in for each until :attr:`views` builds them."""
 
-
-@dataclass
-class StockViews:
-    watcher: StockFiguresWatcher
-    overview: OverviewView
-    low_stock: LowStockView
-    find_sku: FindSkuView
-    search: QLineEdit
-    counts: CountLauncher
+    def __init__(self, window: StockWindow, top: QMainWindow) -> None:
+        self._window = window
+        self._top = top
+        self._views: StockViews | None = None
+        self._standing: dict[str, QWidget] = {}
+        for key, label in PAGES.items():
+            page = self._standing[key] = QWidget()
+            if key in LEADING:
+                window.tabs.insertTab(LEADING.index(key), page, label)
+            else:
+                window.tabs.addTab(page, label)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find SKU (Ctrl+K): scan or type a code")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(360)
+        toolbar = QToolBar("Find SKU")
+        toolbar.setObjectName("find-sku-toolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.search)
+        top.addToolBar(toolbar)
+        self.search.returnPressed.connect(lambda: self.show_find(self.search.text().strip() or None))
+        self.find_action = QAction("Find SKU…", top)
+        self.find_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.find_action.triggered.connect(lambda _=False: self.show_find())
+        top.addAction(self.find_action)
+        menu = top.menuBar().addMenu("&Stock")
+        menu.addAction(self.find_action)
+        for key in ("overview", "low_stock"):
+            action = QAction(PAGES[key], top)
+            action.triggered.connect(lambda _=False, k=key: self.show(k))
+            menu.addAction(action)
+        self.counts: CountLauncher = install_counts(window, top)
+        menu.addSeparator()
+        menu.addAction(self.counts.action)
 
     @property
-    def pages(self) -> tuple[QWidget, ...]:
-        return (self.overview, self.low_stock, self.find_sku)
+    def built(self) -> bool:
+        return self._views is not None
 
+    @property
+    def views(self) -> StockViews:
+        """The views (the Overview built now if it is not yet; the other two on first use)."""
+        return self.build()
 
-def install(window: StockWindow) -> StockViews:
-    workspace = window.workspace
-    tabs = window.tabs
-    top = tabs.window()
-    watcher = StockFiguresWatcher(workspace.cache_file, lambda: workspace.closed, tabs)
-    overview = OverviewView(workspace, watcher)
-    low = LowStockView(watcher)
-    find = FindSkuView(workspace.cache_file, transfers=TRANSFERS in tab_types())
-    tabs.insertTab(0, overview, "Overview")
-    tabs.addTab(low, "Low stock")
-    tabs.addTab(find, "Find SKU")
-    search = QLineEdit()
-    search.setPlaceholderText("Find SKU (Ctrl+K): scan or type a code")
-    search.setClearButtonEnabled(True)
-    search.setMaximumWidth(360)
-    toolbar = QToolBar("Find SKU")
-    toolbar.setObjectName("find-sku-toolbar")
-    toolbar.setMovable(False)
-    toolbar.addWidget(search)
-    if isinstance(top, QMainWindow):
-        top.addToolBar(toolbar)
-    counts = install_counts(window, top)
-    views = StockViews(watcher, overview, low, find, search, counts)
+    def build(self, *, at_once: bool = False) -> StockViews:
+        """:attr:`views`, their first figures computed ``at_once`` when the Overview is what the window opens on."""
+        if self._views is None:
+            from desktop_app.ui.stock.views import StockViews
 
-    def show_find(code: str | None = None) -> None:
-        tabs.setCurrentWidget(find)
+            self._views = StockViews(self._window, self._top, self.search, self.counts, self._put, at_once=at_once)
+        return self._views
+
+    def build_all(self) -> None:
+        for key in PAGES:
+            self.build().page(key)
+
+    def _put(self, key: str, view: QWidget) -> None:
+        """``view`` takes the place of its empty page; the tab shown stays the one shown."""
+        page = self._standing.pop(key)
+        tabs = self._window.tabs
+        current = tabs.currentWidget()
+        blocked = tabs.blockSignals(True)
+        index = tabs.indexOf(page)
+        tabs.removeTab(index)
+        tabs.insertTab(index, view, PAGES[key])
+        tabs.setCurrentWidget(view if current is page else current)
+        tabs.blockSignals(blocked)
+        page.deleteLater()
+
+    def page(self, key: str) -> QWidget:
+        """The page of ``key`` as it stands (the empty page until its view is built)."""
+        built = self._views.built(key) if self._views is not None else None
+        return built if built is not None else self._standing[key]
+
+    def key_of(self, widget: QWidget | None) -> str | None:
+        return next((key for key in PAGES if widget is not None and self.page(key) is widget), None)
+
+    def show(self, key: str) -> None:
+        self._window.tabs.setCurrentWidget(self.views.page(key))
+
+    def show_find(self, code: str | None = None) -> None:
+        find = self.views.find_sku
+        self._window.tabs.setCurrentWidget(find)
         if code:
             find.look_up(code)
-            search.clear()
+            self.search.clear()
         else:
             find.focus_code()
 
-    search.returnPressed.connect(lambda: show_find(search.text().strip() or None))
-    action = QAction("Find SKU…", top)
-    action.setShortcut(QKeySequence("Ctrl+K"))
-    action.triggered.connect(lambda _=False: show_find())
-    top.addAction(action)
-    show_overview = QAction("Overview", top)
-    show_overview.triggered.connect(lambda: tabs.setCurrentWidget(overview))
-    show_low = QAction("Low stock", top)
-    show_low.triggered.connect(lambda: tabs.setCurrentWidget(low))
-    if isinstance(top, QMainWindow):
-        views_menu = top.menuBar().addMenu("&Stock")
-        for item in (action, show_overview, show_low):
-            views_menu.addAction(item)
-        views_menu.addSeparator()
-        views_menu.addAction(counts.action)
-
-    def set_points(ids: list[str]) -> None:
-        message = ask_and_set(top, workspace, window.undo_stack, "stock_items", ids)
-        if message:
-            window.status.showMessage(message, 8000)
-
-    def transfer(sku_id: str, location_id: str) -> None:
-        window.edits.new_record(TRANSFERS, ({}, {"sku": sku_id, "origin_stock_location": location_id}))
-
-    overview.show_low_stock.connect(lambda: tabs.setCurrentWidget(low))
-    overview.open_pending.connect(window.open_pending)
-    low.open_record.connect(window.show_record)
-    low.set_reorder_point.connect(set_points)
-    find.open_record.connect(window.show_record)
-    find.edit_record.connect(window.edits.edit_record)
-    find.set_reorder_point.connect(set_points)
-    find.transfer_from.connect(transfer)
-
-    def stock_changed(type_: str, ids: list[str]) -> None:
-        watcher.changed(type_, ids)
-        if type_ in availability_types():
-            find.refresh()
-
-    workspace.records_changed.connect(stock_changed)
-    workspace.outbox_changed.connect(overview.refresh_status)
-    workspace.sync_finished.connect(lambda *_: overview.refresh_status())
-    watcher.ready.connect(lambda _: window.low_marks_changed(watcher.marks))
-    QTimer.singleShot(FIRST_FIGURES_MS, watcher.refresh)
-    return views
+    def close(self) -> None:
+        if self._views is not None:
+            self._views.watcher.close()

@@ -73,6 +73,12 @@ class StockFiguresWatcher(QObject):
         if type_ in figure_types():  # its changes move the figures (names of locations and SKUs included)
             self._timer.start()
 
+    def adopt(self, result: Overview) -> None:
+        """Take figures worked out elsewhere (read ahead of the window) as the latest, without a signal: whoever
+        builds the views reads :attr:`overview` and :attr:`marks`."""
+        self.overview = result
+        self.marks = marks_of(result.low_items)
+
     def refresh(self) -> None:
         """Compute now (in the thread)."""
         self._timer.stop()

@@ -20,8 +20,10 @@ from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups
 from desktop_app.ui.bulk.controller import BulkController
 from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
+from desktop_app.ui.pages import PAGE_SETTING, STOCK_PAGES, start_page
 from desktop_app.ui.reconnect import Reconnector
 from desktop_app.ui.reorder.tab import StockLevelsTab
+from desktop_app.ui.stock import StockPages
 from desktop_app.ui.views.actions import WindowActions
 from desktop_app.ui.views.focus_return import FocusReturn
 from desktop_app.ui.views.quit_guard import QuitGuard
@@ -30,7 +32,9 @@ from desktop_app.ui.views.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
+    from desktop_app.inventory.ahead import OverviewAhead
     from desktop_app.ui.export import StreamedExport
+    from desktop_app.ui.stock.views import StockViews
     from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -65,9 +69,17 @@ class MainWindow(QMainWindow):
     switch_requested = Signal()
     closed = Signal()
 
-    def __init__(self, workspace: Workspace, names: NamesRead | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        names: NamesRead | None = None,
+        parent: QWidget | None = None,
+        *,
+        figures: OverviewAhead | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.figures_ahead = figures  # the Overview's figures, begun before the window (the start's step 2)
         self.lookups = Lookups()
         self.undo_stack = QUndoStack(self)
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
@@ -88,13 +100,10 @@ class MainWindow(QMainWindow):
         for type_ in tab_types():
             self._waiting[type_] = QWidget()
             self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
-        self.tab_by_type[FIRST_TAB]  # the tab the window opens on; the others are built once it has painted
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.setStatusBar(self.status)
-        from desktop_app.ui.stock import install as install_stock_views
-
-        self.stock = install_stock_views(self)  # Overview first, Low stock and Find SKU last
+        self.stock_pages = StockPages(self, self)  # Overview first, Low stock and Find SKU last; built after the frame
         self._connect_workspace()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
@@ -145,23 +154,33 @@ class MainWindow(QMainWindow):
         return tab
 
     # -- opening ---------------------------------------------------------------------------------------------
+    @property
+    def stock(self) -> StockViews:
+        """The Overview, Low stock and Find SKU views (built now if they are not yet)."""
+        return self.stock_pages.views
+
     def load(self, first: str = FIRST_TAB) -> None:
         """Fill every tab from the cache now, the one shown first."""
         self.load_first(first)
+        self.stock_pages.build_all()
         for type_ in tab_types():
             if type_ != first:
                 self.tab_by_type[type_].load_from_cache()
         self._tab_changed()
 
     def load_first(self, first: str = FIRST_TAB) -> None:
-        """Build and fill only the tab shown, so it paints first (the start; :meth:`load_rest` follows its frame)."""
-        self.tabs.setCurrentWidget(self.tab_by_type[first])
-        self.tab_by_type[first].load_from_cache()
+        """Build and fill only the page shown (a table, or a stock view with its figures), so it paints first (the
+        start; :meth:`load_rest` follows its frame)."""
+        if first in STOCK_PAGES:
+            self.tabs.setCurrentWidget(self.stock_pages.build(at_once=True).page(first))
+        else:
+            self.tabs.setCurrentWidget(self.tab_by_type[first])
+            self.tab_by_type[first].load_from_cache()
         self._tab_changed()
 
     def load_rest(self, first: str = FIRST_TAB) -> None:
-        """Build and fill the other tabs, one per turn of the event loop; a window closed meanwhile stops (its cache
-        closes right after it)."""
+        """Build the stock views, then fill the other tabs, one per turn of the event loop; a window closed
+        meanwhile stops (its cache closes right after it)."""
         others = [type_ for type_ in tab_types() if type_ != first]
 
         def load_next() -> None:
@@ -169,7 +188,26 @@ class MainWindow(QMainWindow):
                 self.tab_by_type[others.pop(0)].load_from_cache()
                 QTimer.singleShot(0, load_next)
 
-        load_next()
+        if not self._closed:
+            self.stock_pages.build_all()
+        QTimer.singleShot(0, load_next)
+
+    def first_frame(self) -> tuple[QWidget, Callable[[], bool]]:
+        """What paints the window's first frame, and when that frame shows what the page is for: a table's
+        viewport once it has rows; the Overview's table once it has its figures; another stock view at once."""
+        tab = self.current_tab()
+        if tab is not None:
+            return tab.table.viewport(), lambda: tab.proxy.rowCount() > 0
+        shown = self.tabs.currentWidget()
+        if self.stock_pages.built and shown is self.stock.overview:
+            figures = self.stock.overview
+            return figures.table.viewport(), lambda: figures.model.rowCount() > 0
+        return shown, lambda: True
+
+    def page_key(self) -> str | None:
+        """The key of the page shown (a stock view's, or a tab's type), as ``--tab`` and the settings name it."""
+        tab = self.current_tab()
+        return tab.type if tab is not None else self.stock_pages.key_of(self.tabs.currentWidget())
 
     def report_cache_recovery(self) -> None:
         """Say once that the cache file was set aside, with how many queued edits came back from it and where the
@@ -188,10 +226,6 @@ class MainWindow(QMainWindow):
         waiting = next((type_ for type_, widget in self._waiting.items() if widget is page), None)
         tab = self.tab_by_type[waiting] if waiting is not None else page
         return tab if isinstance(tab, ResourceTab) else None
-
-    def start_tab(self) -> ResourceTab:
-        """The resource tab shown, or the one the window opens on: the table whose first frame the start waits for."""
-        return self.current_tab() or self.tab_by_type[FIRST_TAB]
 
     def low_marks_changed(self, marks: LowMarks) -> None:
         """New low-stock figures: every table marks its low rows (``LowStockRole``)."""
@@ -358,6 +392,11 @@ class MainWindow(QMainWindow):
         PendingChangesDialog.open_for(self, self.workspace)
 
     # -- window state ----------------------------------------------------------------------------------------
+    @staticmethod
+    def start_page(requested: str | None = None) -> str:
+        """The page a window opens on (see :func:`desktop_app.ui.pages.start_page`)."""
+        return start_page(requested, QSettings().value(PAGE_SETTING))
+
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("window/geometry")
         if geometry is not None:
@@ -382,10 +421,12 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.reconnector.close()
         QSettings().setValue("window/geometry", self.saveGeometry())
+        if (key := self.page_key()) is not None:
+            QSettings().setValue(PAGE_SETTING, key)
         for tab in self.tab_by_type.built.values():
             tab.table.save_layout()
-        self.stock.watcher.close()
         if self.export is not None:
             self.export.stop()
+        self.stock_pages.close()
         super().closeEvent(event)
         self.closed.emit()
