@@ -238,6 +238,22 @@ def _reserved(reserved: int) -> int:
     return reserved
 
 
+def _reorder_point_column(label: str, *, after: str) -> Column:
+    """The reorder point kept in the record's metadata, shown as a column and typed in its cell or a dialog field."""
+    return Column(
+        "reorder_point",
+        label,
+        "integer",
+        "derived",
+        inputs=("metadata",),
+        compute=_reorder_point,
+        sql="json_extract({metadata}, '$.reorder_point')",
+        after=after,
+        inline_edit=True,
+        metadata_key="reorder_point",
+    )
+
+
 def _reorder_point(metadata: Any) -> Any:
     """Reorder point: kept in the stock item's ``metadata`` (Commerce Layer has none), as stored there."""
     return metadata.get("reorder_point") if isinstance(metadata, dict) else None
@@ -311,6 +327,8 @@ _ENTRIES = (
         details=(
             Listed("stock_items", "Stock by location", ("stock_location.name", "quantity", "reserved", "available")),
         ),
+        # The reorder point its stock items take when they have none of their own.
+        derived=(_reorder_point_column("Default reorder point", after="name"),),
     ),
     AppType(
         "inventory_models",
@@ -376,18 +394,7 @@ _ENTRIES = (
                 after="reserved",
                 warn_negative=True,
             ),
-            Column(
-                "reorder_point",
-                "Reorder point",
-                "integer",
-                "derived",
-                inputs=("metadata",),
-                compute=_reorder_point,
-                sql="json_extract({metadata}, '$.reorder_point')",
-                after="available",
-                inline_edit=True,
-                metadata_key="reorder_point",
-            ),
+            _reorder_point_column("Reorder point", after="available"),
         ),
     ),
     AppType("reserved_stocks", synced=True, in_figures=True, in_availability=True),

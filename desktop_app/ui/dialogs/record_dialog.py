@@ -14,12 +14,28 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_app.schema import FieldError, Resource, app_type, get_resource, lookup_types
-from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, input_for
+from desktop_app.schema import Field, FieldError, Resource, app_type, get_resource, lookup_types
+from desktop_app.ui.dialogs.field_inputs import FieldInput, RelationshipInput, TextInput, input_for
 from desktop_app.ui.dialogs.field_marks import FormErrors
+from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 
 _ORDER = ("code", "name", "priority", "quantity", "on_hold", "strategy")
+
+
+def _whole_number(name: str) -> Field:
+    """A field for a whole number of zero or more kept in the metadata (a reorder point), read like a quantity."""
+    return Field(name, "integer", "", True, True, False, False, False, False, minimum=0)
+
+
+def _with_keys(metadata: Any, kept: Mapping[str, Any]) -> dict[str, Any]:
+    """The metadata rows with the keys typed in their own fields put back (an empty field removes its key)."""
+    merged = dict(metadata) if isinstance(metadata, Mapping) else {}
+    for key, value in kept.items():
+        merged.pop(key, None)
+        if value is not None:
+            merged[key] = value
+    return merged
 
 
 class RecordDialog(QDialog):
@@ -53,10 +69,16 @@ class RecordDialog(QDialog):
                 self._add_row(rel.name, label, RelationshipInput(rel.name, rel.target, lookups, required), required)
         for field in self._fields():
             self._add_row(field.name, field.label, input_for(field), field.required)
+        #: Keys of the metadata with a field of their own (a reorder point), by that field's name; the metadata
+        #: rows leave them out, so each value is asked for once.
+        self.in_metadata: dict[str, str] = {}
+        if "metadata" in self.inputs:
+            for column in columns_for(resource.type):
+                if column.metadata_key and column.inline_edit and column.key not in self.inputs:
+                    self.in_metadata[column.key] = column.metadata_key
+                    self._add_row(column.key, column.label, TextInput(_whole_number(column.key)), False)
         if record is not None:
-            for name, field_input in self.inputs.items():
-                source = record.relationships if isinstance(field_input, RelationshipInput) else record.attributes
-                field_input.set_value(source.get(name))
+            self.set_values(record.attributes, record.relationships)
         scroll = self.scroll_area = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)
@@ -106,9 +128,19 @@ class RecordDialog(QDialog):
         attributes: dict[str, Any] = {}
         relationships: dict[str, Any] = {}
         problems: dict[str, str] = {}
+        kept: dict[str, Any] = {}  # the metadata keys with fields of their own, as typed
+        for name, key in self.in_metadata.items():
+            try:
+                kept[key] = self.inputs[name].value()
+            except FieldError as exc:
+                problems[name] = exc.message
         for name, field_input in self.inputs.items():
+            if name in self.in_metadata:
+                continue
             try:
                 value = field_input.value()
+                if name == "metadata" and self.in_metadata and not problems:
+                    value = _with_keys(value, kept)
                 app_type(self.resource.type).check({name: value})
             except FieldError as exc:
                 problems[name] = exc.message
@@ -164,8 +196,13 @@ class RecordDialog(QDialog):
 
     def set_values(self, attributes: Mapping[str, Any], relationships: Mapping[str, Any]) -> None:
         for name, value in {**attributes, **relationships}.items():
-            if name in self.inputs:
-                self.inputs[name].set_value(value)
+            shown = value
+            if name == "metadata" and isinstance(value, Mapping) and self.in_metadata:
+                for field_name, key in self.in_metadata.items():
+                    self.inputs[field_name].set_value(value.get(key))
+                shown = {k: v for k, v in value.items() if k not in self.in_metadata.values()}
+            if name in self.inputs and name not in self.in_metadata:
+                self.inputs[name].set_value(shown)
 
     def try_accept(self) -> None:
         try:
