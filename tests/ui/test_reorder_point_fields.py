@@ -58,7 +58,7 @@ async def test_a_stock_item_s_reorder_point_has_its_own_field_in_the_edit_dialog
 ) -> None:
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
         record = next(opened.workspace.cached.records.stream("stock_items"))
-        dialog = RecordDialog(get_resource("stock_items"), window.lookups, record, window)
+        dialog = RecordDialog(get_resource("stock_items"), window.lookups, record)
         qtbot.addWidget(dialog)
         metadata = dict(record.attributes.get("metadata") or {})
         assert "reorder_point" in dialog.inputs and "metadata" in dialog.inputs
