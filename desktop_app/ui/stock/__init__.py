@@ -10,10 +10,10 @@ at once when the window opens on one of them, otherwise right after the first fr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QTabWidget, QToolBar, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QToolBar, QWidget
 
 from desktop_app.ui.counts import CountLauncher
 from desktop_app.ui.counts import install as install_counts
@@ -21,29 +21,8 @@ from desktop_app.ui.pages import LEADING
 from desktop_app.ui.pages import STOCK_PAGES as PAGES
 
 if TYPE_CHECKING:
-    from desktop_app.inventory import LowMarks
-    from desktop_app.inventory.ahead import OverviewAhead
-    from desktop_app.ui.edits import EditController
     from desktop_app.ui.stock.views import StockViews
-    from desktop_app.ui.views.status_bar import StatusBar
-    from desktop_app.ui.workspace import Workspace
-
-
-class StockWindow(Protocol):
-    """What the views need of the main window (named here rather than imported: the window imports this)."""
-
-    workspace: Workspace
-    tabs: QTabWidget
-    status: StatusBar
-    edits: EditController
-    undo_stack: QUndoStack
-    figures_ahead: OverviewAhead | None
-
-    def open_pending(self) -> None: ...
-
-    def show_record(self, type_: str, record_id: str) -> None: ...
-
-    def low_marks_changed(self, marks: LowMarks) -> None: ...
+    from desktop_app.ui.stock.window import StockWindow
 
 
 class StockPages:

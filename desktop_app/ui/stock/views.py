@@ -18,9 +18,9 @@ from desktop_app.ui.stock.overview_view import OverviewView
 
 if TYPE_CHECKING:
     from desktop_app.ui.counts import CountLauncher
-    from desktop_app.ui.stock import StockWindow
     from desktop_app.ui.stock.find_sku_view import FindSkuView
     from desktop_app.ui.stock.low_stock_view import LowStockView
+    from desktop_app.ui.stock.window import StockWindow
 
 #: When the Overview is not what the window opens on, the first figures wait this long, so their thread does not
 #: compete with the first table's read.
