@@ -44,8 +44,9 @@ async def test_a_full_sync_sends_only_the_listing(fresh_sandbox: SandboxProcess,
     assert result.total is not None and len(listed) == -(-result.total // 5)
     mark = cache.sync_state.get("stock_items").high_water
     assert mark
-    # The server's clock when it answered page 1, less the margin (its Date header has whole seconds).
-    assert before - MARGIN - timedelta(seconds=2) <= parse_datetime(mark) <= before - MARGIN + timedelta(seconds=2)
+    # The server's clock when it answered page 1, less the margin. Its Date header has whole seconds, and uvicorn
+    # refreshes it from its own loop's tick, so on a busy machine it can lag by a few seconds more.
+    assert before - MARGIN - timedelta(seconds=5) <= parse_datetime(mark) <= before - MARGIN + timedelta(seconds=2)
 
 
 @pytest.mark.asyncio
