@@ -137,6 +137,8 @@ class DetailsPane(QWidget):
         """The lists of the type's entry, under the title (built for the first record shown)."""
         if self.workspace is None or not app_type(self.resource.type).details:
             return
+        if self.workspace is not None and self.workspace.closed:  # a late repaint after the window closed
+            return
         if self.related is None:
             if record is None:
                 return
