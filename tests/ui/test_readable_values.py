@@ -31,10 +31,12 @@ def _column(type_: str, key: str) -> Any:
 
 
 def test_quantities_carry_the_locales_thousands_separator(locale: None) -> None:
-    quantity = formatter(_column("stock_items", "quantity"))
+    # A column's formatter reads the locale when it is made (once per column, not per cell painted).
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    quantity = formatter(_column("stock_items", "quantity"))
     assert quantity(1234567) == "1,234,567"
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    quantity = formatter(_column("stock_items", "quantity"))
     assert quantity(1234567) == "1.234.567"
     assert quantity(None) is None
 
