@@ -252,3 +252,17 @@ async def test_abandoning_asks_first_and_the_shortcut_is_listed(
         assert "abandoned: nothing was changed" in window.status.currentMessage()
         assert opened.workspace.cached.outbox.entries() == [] and view.entry.hasFocus()
         assert not errors
+
+
+@pytest.mark.asyncio
+async def test_an_empty_cache_says_so_and_a_sync_fills_the_location_picker(sandbox: Any, data_dir: Path) -> None:
+    import asyncio
+
+    async with open_window(sandbox, data_dir, sync=False) as (window, opened, errors):
+        view = await _count_view(window)
+        assert view.location.count() == 0 and "holds no stock locations yet" in view.heading.text()
+        task = opened.workspace.start_sync(full=True)
+        assert task is not None
+        await asyncio.wait({task})
+        assert view.location.count() == len(opened.workspace.counts.locations()) > 0
+        assert not errors

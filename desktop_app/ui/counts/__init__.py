@@ -44,12 +44,18 @@ class CountLauncher:
         if self.view is None or tabs.indexOf(self.view) < 0:
             self.view = CountView(self.window.workspace, self.window.undo_stack)
             self.view.message.connect(lambda text: self.window.status.showMessage(text, 10000))
+            self.window.workspace.records_changed.connect(self._records_changed)
             tabs.addTab(self.view, "Count")
         else:
             self.view.fill_locations()
         tabs.setCurrentWidget(self.view)
         self.view.focus_entry()
         return self.view
+
+    def _records_changed(self, type_: str, _ids: list[str]) -> None:
+        """A sync brought stock locations: the picker lists them (the count itself reads the cache as it goes)."""
+        if type_ == "stock_locations" and self.view is not None:
+            self.view.fill_locations()
 
 
 def install(window: CountWindow, top: QWidget) -> CountLauncher:

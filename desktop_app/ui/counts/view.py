@@ -290,7 +290,11 @@ class CountView(QWidget):
             button.setEnabled(counting is not None)
         self.uncounted_zero.setEnabled(counting is not None)
         if counting is None:
-            self.heading.setText("Count a stock location: pick it, then scan or type what is on its shelves.")
+            self.heading.setText(
+                "Count a stock location: pick it, then scan or type what is on its shelves."
+                if self.location.count()
+                else "The cache holds no stock locations yet: refresh (F5) once the server can be reached."
+            )
             return
         rows = self.model.rows
         differ = sum(1 for r in rows if r.difference)
