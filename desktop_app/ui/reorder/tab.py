@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS
 from desktop_app.ui.models.lookups import Lookups
-from desktop_app.ui.views.resource_tab import ResourceTab
+from desktop_app.ui.views.resource_tab import PANE_SIZES, ResourceTab
 
 if TYPE_CHECKING:
     from desktop_app.ui.reorder.controller import StockLevelReorder
@@ -72,7 +72,10 @@ class StockLevelsTab(ResourceTab):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.order_view)
         self.splitter.insertWidget(index, self.stack)
-        self.splitter.setSizes([1000, 340])
+        # The stretch belonged to the table, now inside the stack: without it a narrower window took all its
+        # pixels from the details pane.
+        self.splitter.setStretchFactor(index, 3)
+        self.splitter.setSizes(list(PANE_SIZES))
 
     def set_undo_stack(self, undo_stack: QUndoStack) -> None:
         self.undo_stack = undo_stack

@@ -104,8 +104,9 @@ class DetailsPane(QWidget):
 
             self.form_host = QWidget()
             form = QFormLayout(self.form_host)
+            form.setContentsMargins(0, 0, 0, 0)  # the pane's column has its margins; the values take the rest
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             self.metadata = key_value_table()
             self.metadata.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             self.metadata.setMaximumHeight(140)

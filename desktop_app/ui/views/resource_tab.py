@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The table's and the details pane's widths before a person drags the splitter: at 1,280 pixels the pane shows a
+#: SKU's name (about 30 letters) on one line beside its caption.
+PANE_SIZES = (1000, 400)
+
 
 class ResourceTab(QWidget):
     """Signals: ``link_activated(type, id)`` from the details pane, ``edit_requested(id)`` on double-click,
@@ -117,7 +121,7 @@ class ResourceTab(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1000, 340])
+        splitter.setSizes(list(PANE_SIZES))
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)

@@ -1,0 +1,96 @@
+"""The details pane shows every field whole: a wrapped value gets the height its lines need, no row covers another
+or the sections above it, and a value takes the width the pane has before it wraps. Checked on the real window
+over the demo sandbox, at 1280×800 and with the splitter narrowing the pane."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+
+from tests.ui.conftest import open_window, settle
+
+
+async def _select(window: Any, type_: str) -> Any:
+    tab = window.tab_by_type[type_]
+    window.tabs.setCurrentWidget(tab)
+    await settle(window)
+    tab.table.selectRow(0)
+    await settle(window)
+    await asyncio.sleep(0.05)  # let Qt lay out the pane
+    return tab
+
+
+def _whole(widget: QWidget, what: str) -> None:
+    """``widget`` is as tall as its text needs at the width it was given."""
+    if widget.hasHeightForWidth():
+        needed = widget.heightForWidth(widget.width())
+        assert widget.height() >= needed, f"{what}: {widget.height()} px tall, its text needs {needed}"
+    assert widget.height() >= widget.minimumSizeHint().height(), what
+
+
+def _check_pane(pane: Any) -> None:
+    form: QFormLayout = pane.form
+    host = pane.form_host
+    room = form.contentsRect()
+    previous_bottom = -1
+    for row in range(form.rowCount()):
+        caption = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+        assert isinstance(caption, QLabel) and isinstance(field, QLabel)
+        what = caption.text()
+        _whole(caption, what)
+        _whole(field, what)
+        top = min(caption.geometry().top(), field.geometry().top())
+        assert top > previous_bottom, f"{what} overlaps the row above it"
+        previous_bottom = max(caption.geometry().bottom(), field.geometry().bottom())
+        assert field.geometry().right() >= room.right() - 2, f"{what}: the value does not take the pane's width"
+    assert previous_bottom <= host.height(), "the last rows fall outside the form"
+    # The pane's sections (title, related lists, history, fields, metadata) stack without covering each other.
+    column = pane._column
+    shown = [
+        column.itemAt(i).widget()
+        for i in range(column.count())
+        if column.itemAt(i).widget() is not None and column.itemAt(i).widget().isVisible()
+    ]
+    for above, below in itertools.pairwise(shown):
+        assert above.geometry().bottom() < below.geometry().top(), f"{below} overlaps {above}"
+        _whole(above, str(above))
+
+
+@pytest.mark.asyncio
+async def test_every_field_of_the_details_pane_reads_whole(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, _opened, errors):
+        window.resize(1280, 800)
+        for type_ in ("stock_locations", "skus", "stock_items"):
+            tab = await _select(window, type_)
+            _check_pane(tab.details)
+            sizes = tab.splitter.sizes()
+            tab.splitter.setSizes([sum(sizes) - 240, 240])  # a person drags the pane narrower
+            await asyncio.sleep(0.05)
+            _check_pane(tab.details)
+            tab.splitter.setSizes(sizes)
+            await asyncio.sleep(0.05)
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_sku_name_fits_on_one_line_in_the_default_pane(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, _opened, errors):
+        window.resize(1280, 800)
+        tab = await _select(window, "skus")
+        form: QFormLayout = tab.details.form
+        for row in range(form.rowCount()):
+            caption = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+            if isinstance(caption, QLabel) and caption.text() == "Name:":
+                field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+                line = field.fontMetrics().lineSpacing()
+                assert field.height() < 2 * line, f"{field.text()!r} wraps where the pane has room"
+                break
+        else:
+            raise AssertionError("no Name: in the SKU's details")
+        assert not errors
