@@ -86,10 +86,13 @@ def columns_for(type_: str) -> tuple[Column, ...]:
         _attribute_column(resource.type, f) for n, f in fields.items() if n not in placed and f.label not in named
     ]
     middle.sort(key=lambda c: (c.type in ("object", "array"), c.type == "string", 0))
-    for column in app_type(resource.type).derived:  # each beside the column it follows
-        keys = [c.key for c in middle]
-        middle.insert(keys.index(column.after) + 1 if column.after in keys else len(middle), column)
-    ordered = (*leading, *related, *middle, *trailing)
+    # Each derived column beside the one it follows, a leading one too (a SKU's default reorder point after its
+    # name); after the middle columns when that one is not shown.
+    body = [*leading, *related, *middle]
+    for column in app_type(resource.type).derived:
+        keys = [c.key for c in body]
+        body.insert(keys.index(column.after) + 1 if column.after in keys else len(body), column)
+    ordered = (*body, *trailing)
     first = app_type(resource.type).leading
     if not first:
         return ordered

@@ -6,6 +6,7 @@ way the person left it; everything else a table shows comes from the model.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -15,7 +16,8 @@ from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
 from desktop_app.ui.views.cell_editor import NumberCellDelegate
 
-#: Bumped whenever the default columns change, so a saved layout never lands on the wrong columns.
+#: Bumped when the meaning of a saved layout changes; a change of a table's columns needs no bump (see
+#: :meth:`RecordTableView._settings_key`).
 SETTINGS_VERSION = 5
 
 
@@ -72,7 +74,11 @@ class RecordTableView(QTableView):
         return self.proxy.source()
 
     def _settings_key(self) -> str:
-        return f"tables/{self.source.type}/v{SETTINGS_VERSION}"
+        """Keyed by the table's columns too: Qt restores a header by column position, so a layout saved before a
+        column was added (or moved) would give its widths and places to the wrong columns and leave the new one at
+        the far right. A table whose columns changed opens with the default layout; the other tables keep theirs."""
+        columns = zlib.crc32(",".join(c.key for c in self.source.columns).encode())
+        return f"tables/{self.source.type}/v{SETTINGS_VERSION}-{columns:08x}"
 
     def _apply_defaults(self) -> None:
         model = self.source
