@@ -236,7 +236,9 @@ class Pusher:
             self.fail(entry, error.explanation, error.field_errors)
             return None
         except NotFoundError as error:
-            self.fail(entry, f"{entry.type} {entry.record_id} is no longer on the server ({error.explanation})", {})
+            # Stored for the person, beside the record's name: the push's own message still names type and id.
+            gone = f"This {get_resource(entry.type).label.lower()} is no longer on the server ({error.explanation})"
+            self.fail(entry, gone, {})
             return None
         except ApiError as error:
             self.fail(entry, error.explanation, {})

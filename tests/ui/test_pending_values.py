@@ -103,3 +103,29 @@ async def test_a_waiting_edit_shows_old_and_new_by_name(fresh_sandbox: Any, data
         assert panel.table.item(0, BEFORE).textAlignment() & Qt.AlignmentFlag.AlignRight
         panel.close()
         assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_refused_edit_says_why_in_words(fresh_sandbox: Any, data_dir: Path) -> None:
+    """Deleted on the server meanwhile: the reason names no type or id (the Record column names the record)."""
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        workspace = opened.workspace
+        records = workspace.cached.records
+        held = {r.relationships.get("stock_item") for r in records.find("reserved_stocks")}
+        item = next(r for r in records.find("stock_items") if r.id not in held)
+        workspace.forced_offline = True
+        assert workspace.update("stock_items", item.id, {"quantity": 3}).entry_id
+        await settle(window)
+        await workspace.make_client().delete("stock_items", item.id)
+        workspace.forced_offline = False
+        await workspace.push()
+        await settle(window)
+        panel = PendingChangesDialog.open_for(window, workspace)
+        (entry,) = panel.entries
+        shown = _row(panel, entry.id)
+        assert shown[STATE] == "Refused by the server"
+        assert shown[REASON].startswith("This stock item is no longer on the server")
+        assert item.id not in shown[REASON] and "stock_items" not in shown[REASON]
+        assert panel.table.item(0, REASON).toolTip() == shown[REASON]
+        panel.close()
+        assert not errors
