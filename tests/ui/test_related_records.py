@@ -38,6 +38,21 @@ def _form_text(pane: Any, caption: str) -> str:
     raise AssertionError(f"no {caption!r} in the details pane")
 
 
+def _cut_short(pane: Any) -> list[str]:
+    """Values of the details pane given fewer lines than their text needs at the width they got (a wrapped
+    second line cut off)."""
+    from PySide6.QtWidgets import QFormLayout
+
+    form = pane.form
+    out = []
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        widget = item.widget() if item else None
+        if isinstance(widget, QLabel) and widget.height() < widget.heightForWidth(widget.width()):
+            out.append(widget.text())
+    return out
+
+
 async def _select(window: Any, type_: str, row: int = 0) -> Any:
     tab = window.tab_by_type[type_]
     window.tabs.setCurrentWidget(tab)
@@ -101,6 +116,7 @@ async def test_a_sku_shows_its_shipping_category_and_stock_by_location(fresh_san
         pane = tab.details
         shown = _form_text(pane, "Shipping category:")
         assert category.attributes["name"] in shown and category.id not in shown
+        assert not _cut_short(pane), "every value fits the width the pane gives it"
 
         items = records.find("stock_items", where={"sku": sku.id})
         assert items
@@ -143,4 +159,24 @@ async def test_stock_levels_show_the_rank_beside_the_priority(fresh_sandbox: Any
         view.selectRow(0)
         await settle(window)
         await shoot(window, "stock-levels-rank")
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_repaint_after_the_workspace_closed_reads_no_cache(
+    fresh_sandbox: Any, data_dir: Path, qtbot: Any
+) -> None:
+    """A theme switch arriving after the window's workspace closed repaints the pane without its lists."""
+    from desktop_app.ui.theme import apply_theme
+
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        tab = await _select(window, "skus")
+        assert tab.details.related is not None and tab.details.record_id is not None
+        opened.workspace.close()
+        opened.close()  # the cache too, as when the window has gone
+        try:
+            apply_theme(Qt.ColorScheme.Dark)  # the pane redraws its links for the new palette
+            await asyncio.sleep(0.05)
+        finally:
+            apply_theme(Qt.ColorScheme.Light)
         assert not errors

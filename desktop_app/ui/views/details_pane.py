@@ -195,9 +195,6 @@ class DetailsPane(QWidget):
             label.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setToolTip(text)
-            # A long value (a description, an image URL) is cut at the pane's edge, whole in its tooltip, instead of
-            # widening the pane past the window and pushing the lists above off to the right.
-            label.setMinimumWidth(1)
             form.addRow(field.label + ":", label)
         metadata = {k: v for k, v in (attrs.get("metadata") or {}).items() if k != "stockroom_op"}
         self.metadata_label.show()
@@ -254,7 +251,6 @@ class DetailsPane(QWidget):
             label = QLabel(text)
         label.setWordWrap(True)
         label.setToolTip(f"{target} {record_id}")
-        label.setMinimumWidth(1)  # cut at the pane's edge rather than widening it (see the values below)
         return label
 
     def _activated(self, href: Any) -> None:
