@@ -136,7 +136,7 @@ async def test_refusals_of_a_batch_are_listed_by_record(qtbot: QtBot, fresh_sand
         outcome = workspace.submit_batch(
             "Import of twins.csv",
             [
-                BatchEdit("create", "stock_items", None, {"quantity": 1}, twin, "TWIN at Berlin Hub"),
+                BatchEdit("create", "stock_items", None, {"quantity": 1}, twin),  # no label: named from the cache
                 BatchEdit("update", "stock_items", ok.id, {"quantity": 5}, line_label="OK at Berlin Hub"),
             ],
         )
@@ -147,6 +147,6 @@ async def test_refusals_of_a_batch_are_listed_by_record(qtbot: QtBot, fresh_sand
         assert batches.table.item(0, 2).text() == "1 refused or in conflict"
         assert batches.table.cellWidget(0, 1).format() == "1 / 2"
         listed = [batches.errors.item(n).text() for n in range(batches.errors.count())]
-        assert len(listed) == 1 and listed[0].startswith("TWIN at Berlin Hub: ")
+        assert len(listed) == 1 and listed[0].startswith("Stock item ") and " at " in listed[0].split(": ")[0]
         assert panel.table.rowCount() == 1  # the refused edit waits for a decision (retry or discard) below
         assert not errors

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.dialogs.pending_rows import CacheNames, record_name
 from desktop_app.ui.outcome import Status
 
 if TYPE_CHECKING:
@@ -140,10 +141,14 @@ class BatchPanel(QWidget):
             return
         self.errors_title.setText(f"Refused or in conflict in “{batch.name}”:")
         self.errors.setVisible(True)
+        cached = self.workspace.cached
+        names = CacheNames(cached.records)
         for line in self.workspace.batch_lines(batch.id):
             if line.state not in ("failed", "conflict"):
                 continue
-            name = line.line_label or f"{line.type} {line.record_id}"
+            entry = cached.outbox.entry(line.entry_id)  # a refused edit waits in the outbox for a decision
+            unnamed = record_name(entry, names, cached.records) if entry else f"{line.type} {line.record_id}"
+            name = line.line_label or unnamed
             errors = line.field_errors or {}
             why = "changed on the server meanwhile" if line.state == "conflict" else None
             why = why or "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items()) or line.error or "refused"
