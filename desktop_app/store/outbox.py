@@ -89,6 +89,13 @@ class Outbox:
         )
         return [_entry(row) for row in rows]
 
+    def imported_entries(self) -> list[OutboxEntry]:
+        """Edits sent in a bulk import whose outcome is not known yet (a push ended while the job ran)."""
+        rows = self._database.query(
+            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE import_ref IS NOT NULL AND state = 'pending' ORDER BY seq"
+        )
+        return [_entry(row) for row in rows]
+
     def entry(self, entry_id: str) -> OutboxEntry | None:
         rows = self._database.query(f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE id = ?", (entry_id,))
         return _entry(rows[0]) if rows else None

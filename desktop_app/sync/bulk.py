@@ -111,9 +111,8 @@ class BulkImport:
         """Settle the edits a killed push left in an import: the job found by its reference, waited for, and its
         outcome applied; with no such job (the POST never arrived) they go again."""
         waiting: dict[str, list[OutboxEntry]] = {}
-        for entry in self.pusher.outbox.entries(states=["pending"]):
-            if entry.import_ref:
-                waiting.setdefault(entry.import_ref, []).append(entry)
+        for entry in self.pusher.outbox.imported_entries():
+            waiting.setdefault(entry.import_ref or "", []).append(entry)
         for reference, entries in waiting.items():
             page = await self.pusher.client.list_page(
                 self.job_type or "", filters={"reference_eq": reference}, page_size=1
