@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from tests.ui.conftest import open_window, settle
@@ -93,4 +94,38 @@ async def test_a_sku_name_fits_on_one_line_in_the_default_pane(fresh_sandbox: An
                 break
         else:
             raise AssertionError("no Name: in the SKU's details")
+        assert not errors
+
+
+def _check_names_whole(table: Any) -> None:
+    """Each location's name reads whole (on one line, or wrapped in a row tall enough), the figures beside it."""
+    metrics = table.fontMetrics()
+    room = table.columnWidth(0) - 8  # the cell's margins
+    for row in range(table.rowCount()):
+        text = table.item(row, 0).text()
+        if metrics.horizontalAdvance(text) <= room:
+            continue
+        assert table.wordWrap(), f"{text!r} is cut in a {table.columnWidth(0)} px column"
+        wrapped = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
+        assert wrapped.width() <= room and wrapped.height() <= table.rowHeight(row), f"{text!r} does not fit its row"
+    header = table.horizontalHeader()
+    for column in range(1, table.columnCount()):  # the figures: as wide as their heading or figures, no wider
+        assert table.columnWidth(column) <= max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.viewport().height() >= rows, "every location in view"
+
+
+@pytest.mark.asyncio
+async def test_a_sku_s_stock_by_location_shows_whole_names(fresh_sandbox: Any, data_dir: Path) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, _opened, errors):
+        window.resize(1280, 800)
+        tab = await _select(window, "skus")
+        table = tab.details.related.tables["stock_items"]
+        assert table.rowCount() > 0
+        _check_names_whole(table)
+        sizes = tab.splitter.sizes()
+        tab.splitter.setSizes([sum(sizes) - 320, 320])
+        await asyncio.sleep(0.05)
+        _check_names_whole(table)
+        _check_pane(tab.details)
         assert not errors

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,12 +75,32 @@ class RelatedSection(QWidget):
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setWordWrap(False)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # a long name is elided instead
+        # The name takes what the figures leave and wraps onto a second line rather than end in "…": the figures'
+        # headings ("Quantity", "Reserved", "Available") are wider than the figures and cannot give way.
+        table.setWordWrap(True)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Refitted once the table has laid out its new widths (during the resize the rows still measure the old).
+        header.sectionResized.connect(
+            lambda column, *_: QTimer.singleShot(0, table, lambda: self._fit_rows(table)) if column == 0 else None
+        )
         return table
+
+    @staticmethod
+    def _fit_rows(table: QTableWidget) -> None:
+        """Rows as tall as their wrapped names at the name column's width (a narrower pane wraps more of them),
+        with the main tables' air around the text."""
+        for row in range(table.rowCount()):
+            table.setRowHeight(row, table.sizeHintForRow(row) + 6)
+        RelatedSection._fit_height(table)
+
+    @staticmethod
+    def _fit_height(table: QTableWidget) -> None:
+        """As tall as its rows (no scroll bar for a few locations), at most about eight of them."""
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(min(table.horizontalHeader().height() + rows + 2 * table.frameWidth(), 260))
 
     def _columns(self, listed: Listed) -> list[Column]:
         target = self.resource.relationship(listed.relationship).target
@@ -120,5 +140,4 @@ class RelatedSection(QWidget):
                 if spec.numeric:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-        height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(rows))) + 4
-        table.setFixedHeight(min(height, 260))
+        self._fit_rows(table)
