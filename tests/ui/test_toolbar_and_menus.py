@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QIcon
-from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
+from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QToolButton
 
+from desktop_app.sandbox.seeds import SAMPLE_SKU_CODE
 from desktop_app.schema import STOCK_LEVELS
 from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.dialogs.shortcuts import ShortcutsDialog, shortcut_rows
@@ -202,3 +203,51 @@ async def test_keyboard_shortcuts_lists_the_actions_own_keys(sandbox: Any, synce
         assert actions.shortcuts in menu_actions(actions.help_menu)
         await shoot(dialog, "keyboard-shortcuts", size=None)
         dialog.close()
+
+
+def right_click(view: Any, row: int) -> None:
+    """What a right mouse click on a row's first cell sends (offscreen, no mouse: the event itself)."""
+    point = view.visualRect(view.model().index(row, 0)).center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+
+
+@pytest.mark.asyncio
+async def test_the_stock_views_tables_have_a_right_click_menu_too(
+    sandbox: Any, synced_dir: Path, data_dir: Path
+) -> None:
+    async with cached_window(sandbox, synced_dir, data_dir) as (window, _opened):
+        actions = window.window_actions
+        overview, find = window.stock.overview, window.stock.find_sku
+        window.tabs.setCurrentWidget(overview)
+        await wait_until(lambda: overview.model.rowCount() > 1, 20, "the stock figures")
+        right_click(overview.table, 0)
+        await wait_until(lambda: actions.row_menu_shown is not None, 5, "the Overview table's menu")
+        assert [a for a in actions.row_menu_shown.actions() if not a.isSeparator()] == [actions.refresh]
+        actions.row_menu_shown.close()
+        await wait_until(lambda: actions.row_menu_shown is None, 5, "the menu to go")
+
+        window.tabs.setCurrentWidget(find)
+        assert find.look_up(SAMPLE_SKU_CODE) is not None
+        table = find.tables[0]
+
+        def laid_out() -> bool:
+            point = table.viewport().mapToGlobal(table.visualRect(table.model().index(1, 0)).center())
+            return find.childAt(find.mapFromGlobal(point)) is table.viewport()
+
+        await wait_until(laid_out, 5, "the answer laid out")
+        right_click(table, 1)
+        await wait_until(lambda: actions.row_menu_shown is not None, 5, "the Find SKU table's menu")
+        menu = actions.row_menu_shown
+        texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+        assert texts == [
+            "Open stock item",
+            "Edit quantity…",
+            "Set reorder point…",
+            "Start transfer from here…",
+            "Refresh",
+        ]
+        assert table.selectionModel().isRowSelected(1) and find.selected()[0] is not None, "the row clicked"
+        assert all(a.isEnabled() for a in menu.actions()), "the row's buttons are on"
+        await shoot(menu, "find-sku-rows-menu", size=None)
+        menu.close()

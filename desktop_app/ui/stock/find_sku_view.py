@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -213,6 +214,12 @@ class FindSkuView(QWidget):
             if other is not table:
                 other.clearSelection()
         self._update_actions()
+
+    def buttons_for(self, view: QAbstractItemView) -> list[QPushButton]:
+        """What a right-click on a row of ``view`` offers: the buttons above, acting on that row."""
+        if isinstance(view, QTableView) and view in self.tables:
+            self._select(view)
+        return [self.open_button, self.edit_button, self.reorder_button, self.transfer_button]
 
     def _open(self, table: QTableView) -> None:
         self._select(table)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.inventory import LowStockItem, Overview, StockFigures
 from desktop_app.ui.stock.tables import FiguresModel, KeyRole, figures_view
@@ -132,6 +132,10 @@ class LowStockView(QWidget):
         self.count.setText(
             f"{len(rows):,} {noun} at or below the reorder point" + (f" (of {total:,})" if len(rows) != total else "")
         )
+
+    def buttons_for(self, view: QAbstractItemView) -> list[QPushButton]:
+        """What a right-click on a row offers: Set reorder point… for the rows selected."""
+        return [self.reorder_button]
 
     def selected_ids(self) -> list[str]:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

@@ -8,12 +8,12 @@ cannot drift from the keys. Other features put their own entries in the rows' me
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QContextMenuEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
 
 from desktop_app.schema import app_type
 from desktop_app.ui.assets import ACTION_ICON_SIZE, action_icon
@@ -48,6 +48,15 @@ class ActionWindow(Protocol):
     def open_changes(self) -> None: ...
 
     def quit_requested(self) -> None: ...
+
+
+@runtime_checkable
+class RowButtons(Protocol):
+    """A view that is not a resource tab (Low stock, Find SKU) whose buttons act on a row of one of its tables."""
+
+    def buttons_for(self, view: QAbstractItemView) -> Sequence[QAbstractButton]:
+        """The buttons acting on ``view``'s selected row (``view`` becomes the table they act on)."""
+        ...
 
 
 #: Toolbar entries, left to right: (attribute, icon in ``resources/actions``); ``None`` is a separator.
@@ -94,6 +103,7 @@ class WindowActions(QObject):
         self._paint_icons()
         self.menu_bar = host.menuBar()
         host.installEventFilter(self)
+        window.tabs.installEventFilter(self)  # right-clicks the stock views' tables pass on (see _page_menu)
         self.menu_bar.installEventFilter(self)
 
     def make(self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "") -> QAction:
@@ -179,6 +189,8 @@ class WindowActions(QObject):
             self._paint_icons()
         elif kind == QEvent.Type.ActionAdded and watched is self.menu_bar:
             self._keep_help_last()
+        elif kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent) and watched is self.window.tabs:
+            return self._page_menu(event)
         return False
 
     def _keep_help_last(self) -> None:
@@ -246,6 +258,37 @@ class WindowActions(QObject):
 
     def _row_menu_hidden(self) -> None:
         self.row_menu_shown = None
+
+    def _page_menu(self, event: QContextMenuEvent) -> bool:
+        """The tables of views that are not resource tabs (Overview, Low stock, Find SKU) have a right-click menu
+        too: the view's buttons for the row clicked (:class:`RowButtons`), then Refresh. Such a table passes the
+        right-click on to its parents, so it is caught here, on the tabs, for every view however late it is built."""
+        page = self.window.tabs.currentWidget()
+        if page is None or isinstance(page, ResourceTab):
+            return False
+        child = page.childAt(page.mapFromGlobal(event.globalPos()))
+        while child is not None and not isinstance(child, QAbstractItemView):
+            child = child.parentWidget()
+        if not isinstance(child, QAbstractItemView):
+            return False
+        index = child.indexAt(child.viewport().mapFromGlobal(event.globalPos()))
+        if index.isValid():
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            child.selectionModel().setCurrentIndex(index, flags)
+        menu = QMenu(self.host)
+        buttons = page.buttons_for(child) if isinstance(page, RowButtons) else ()
+        for button in buttons:
+            if not button.isHidden():
+                action = menu.addAction(button.text())
+                action.setEnabled(button.isEnabled())
+                action.triggered.connect(button.click)
+        menu.addSeparator()
+        menu.addAction(self.refresh)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.aboutToHide.connect(self._row_menu_hidden)
+        self.row_menu_shown = menu
+        menu.popup(event.globalPos())
+        return True
 
     def fill_steps(self, menu: QMenu) -> None:
         """The selected record's life-cycle steps (a transfer's Start picking), as the details pane offers them."""
