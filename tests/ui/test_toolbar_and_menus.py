@@ -200,6 +200,7 @@ async def test_keyboard_shortcuts_lists_the_actions_own_keys(sandbox: Any, synce
         dialog = actions.open_shortcuts()
         assert isinstance(dialog, ShortcutsDialog)
         assert ("Ctrl+Alt+E", "Export to CSV", "File") in dialog.rows()
+        assert actions.open_shortcuts() is dialog, "asked again, the same list comes to the front"
         assert actions.shortcuts in menu_actions(actions.help_menu)
         await shoot(dialog, "keyboard-shortcuts", size=None)
         dialog.close()

@@ -321,8 +321,14 @@ class WindowActions(QObject):
                 self.columns_menu.addAction(action)
 
     def open_shortcuts(self) -> QWidget:
+        """Help ▸ Keyboard shortcuts: one list at a time (asked again, the open one comes to the front)."""
         from desktop_app.ui.dialogs.shortcuts import ShortcutsDialog  # built when asked for, not with the window
 
+        shown = self.host.findChild(ShortcutsDialog)
+        if shown is not None and shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return shown
         return ShortcutsDialog.show_for(self.host)
 
     def _about(self) -> None:
