@@ -122,7 +122,7 @@ class DetailsPane(QWidget):
         self.workspace = workspace
 
     def _show_history(self, record: RecordLike | None) -> None:
-        if self.workspace is None or self.workspace.closed:  # a late repaint (a theme switch) after the window closed
+        if self.workspace is None:
             return
         if self.history is None:
             if record is None:
@@ -239,7 +239,8 @@ class DetailsPane(QWidget):
     def changeEvent(self, event: Any) -> None:
         """Links take their colour when drawn; redraw them when the palette switches between light and dark."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self.record_id and self._shown is not None:
+        closed = self.workspace is not None and self.workspace.closed  # a switch arriving after the window closed
+        if event.type() == QEvent.Type.PaletteChange and self.record_id and self._shown is not None and not closed:
             self.show_record(self._shown)
 
     def _link(self, target: str, record_id: str) -> QLabel:
