@@ -455,10 +455,12 @@ class ResourceTableModel(QAbstractTableModel):
             self._sort_held()
 
     # -- filling and updating --------------------------------------------------------------------------------
-    def open_cache(self, path: Path, *, first: int | None = None) -> bool:
+    def open_cache(self, path: Path, *, first: int | None = None, rest_later: bool = False) -> bool:
         """Show the cache's rows of this type. With ``first``, the first rows now (a first screenful, found through
-        an index without reading the rest) and the whole order from the worker after; without, the whole order
-        now (a small table). Returns whether more rows follow."""
+        an index without reading the rest) and the whole order from the worker after (``rest_later``: once
+        :meth:`read_rest` is called, after the window's first frame: a million row ids read meanwhile would take
+        the processor and the interpreter lock from the start); without, the whole order now (a small table).
+        Returns whether more rows follow."""
         self.beginResetModel()
         self._rows.open(path)
         self._pager, self._paged, self._answer = None, {}, None
@@ -476,8 +478,14 @@ class ResourceTableModel(QAbstractTableModel):
             self._partial = False  # the whole table fitted in the first screenful
             self.order_ready.emit()
             return False
-        self._ask()
+        if not rest_later:
+            self._ask()
         return True
+
+    def read_rest(self) -> None:
+        """Read the whole order after a first screenful (unless a sort, filter or find is already reading it)."""
+        if self._partial and self._rows.cached and not self.busy:
+            self._ask()
 
     def _install(self, answer: Any) -> None:
         self._answer = answer

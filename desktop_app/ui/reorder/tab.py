@@ -80,9 +80,9 @@ class StockLevelsTab(ResourceTab):
     def set_undo_stack(self, undo_stack: QUndoStack) -> None:
         self.undo_stack = undo_stack
 
-    def load_from_cache(self) -> None:
+    def load_from_cache(self, *, first_frame: bool = False) -> None:
         self._build_order_view()
-        super().load_from_cache()
+        super().load_from_cache(first_frame=first_frame)
         self.refresh_models()
 
     def lookups_changed(self) -> None:

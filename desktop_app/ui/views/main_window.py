@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         """Fill every tab from the cache now, the one shown first."""
         self.load_first(first)
         self.stock_pages.build_all()
+        self._read_rest(first)
         for type_ in tab_types():
             if type_ != first:
                 self.tab_by_type[type_].load_from_cache()
@@ -175,12 +176,13 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.stock_pages.build(at_once=True).page(first))
         else:
             self.tabs.setCurrentWidget(self.tab_by_type[first])
-            self.tab_by_type[first].load_from_cache()
+            self.tab_by_type[first].load_from_cache(first_frame=True)
         self._tab_changed()
 
     def load_rest(self, first: str = FIRST_TAB) -> None:
         """Build the stock views, then fill the other tabs, one per turn of the event loop; a window closed
         meanwhile stops (its cache closes right after it)."""
+        self._read_rest(first)
         others = [type_ for type_ in tab_types() if type_ != first]
 
         def load_next() -> None:
@@ -191,6 +193,11 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self.stock_pages.build_all()
         QTimer.singleShot(0, load_next)
+
+    def _read_rest(self, first: str) -> None:
+        """The whole order of the first page's table, which waited for the window's first frame."""
+        if first not in STOCK_PAGES and not self._closed:
+            self.tab_by_type[first].model.read_rest()
 
     def first_frame(self) -> tuple[QWidget, Callable[[], bool]]:
         """What paints the window's first frame, and when that frame shows what the page is for: a table's

@@ -151,11 +151,12 @@ class ResourceTab(QWidget):
             self._filter_bar.refresh_choices()
 
     # -- loading ---------------------------------------------------------------------------------------------
-    def load_from_cache(self) -> None:
+    def load_from_cache(self, *, first_frame: bool = False) -> None:
         """Paint from the first screenful now (found through an index in the table's order) while the worker
-        reads the whole order; when the cache has never held this type, page the server instead."""
+        reads the whole order (``first_frame``: the window's first, whose whole order waits for its
+        ``model.read_rest()`` once it has painted); when the cache has never held this type, page the server."""
         self.table.restore_layout()  # the sort the person left, set before any row is read
-        self.model.open_cache(self.workspace.cache_file, first=FIRST_SCREEN)
+        self.model.open_cache(self.workspace.cache_file, first=FIRST_SCREEN, rest_later=first_frame)
         empty = self.model.rowCount() == 0
         if empty and self.workspace.synced_at(self.type) is None and not self.workspace.forced_offline:
             self.model.set_records([], pager=ServerPager(self.workspace, self.type))
