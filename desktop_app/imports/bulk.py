@@ -102,7 +102,11 @@ def parse_change(field: BulkField, text: str, *, add: bool = False, subtract: bo
     if add or subtract:
         if not text.strip():
             raise FieldError(field.key, "needs an amount", "blank")
-        amount = parse_text(spec, text) if spec is not None else _whole_number(field, text)
+        try:
+            amount = parse_text(spec, text) if spec is not None else _whole_number(field, text)
+        except FieldError as error:
+            kind = "whole number" if field.type == "integer" else "number"
+            raise FieldError(field.key, f"the amount must be a {kind}, not {text.strip()!r}", error.code) from None
         return BulkChange(field, -amount if subtract else amount, add=True)
     assert spec is not None
     value = parse_text(spec, text)

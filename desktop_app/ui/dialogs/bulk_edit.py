@@ -116,7 +116,7 @@ class BulkEditDialog(QDialog):
         self.error.clear()
 
     def set_choice(self, field_key: str, how: str = "set", value: str = "") -> None:
-        """Pick a field, a way and a value as a person would (tests and the context menu's shortcuts)."""
+        """Pick a field, a way and a value as a person would (``how``: set, add or subtract)."""
         self.field_box.setCurrentIndex(next(i for i, f in enumerate(self.fields) if f.key == field_key))
         self.how_box.setCurrentIndex(next(i for i, (key, _) in enumerate(HOW) if key == how))
         if self.value_stack.currentWidget() is self.choice_box:
