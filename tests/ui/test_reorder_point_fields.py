@@ -68,6 +68,9 @@ async def test_a_stock_item_s_reorder_point_has_its_own_field_in_the_edit_dialog
         dialog.inputs["quantity"].edit.setText("abc")  # type: ignore[attr-defined]
         dialog.try_accept()
         assert dialog.error_for("reorder_point") and dialog.result() == 0
+        dialog.inputs["reorder_point"].edit.setText(f"{2 * 10**9:,}")  # type: ignore[attr-defined]
+        dialog.try_accept()
+        assert "whole number from 0 to 1,000,000,000" in dialog.error_for("reorder_point"), "the cell's own rule"
         dialog.inputs["quantity"].set_value(record.attributes.get("quantity"))
         dialog.inputs["reorder_point"].edit.setText("7")  # type: ignore[attr-defined]
         dialog.try_accept()

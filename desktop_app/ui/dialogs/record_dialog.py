@@ -23,18 +23,28 @@ from desktop_app.ui.models.lookups import Lookups, RecordLike
 _ORDER = ("code", "name", "priority", "quantity", "on_hold", "strategy")
 
 
-def _whole_number(name: str) -> Field:
-    """A field for a whole number of zero or more kept in the metadata (a reorder point), read like a quantity."""
-    return Field(name, "integer", "", True, True, False, False, False, False, minimum=0)
+class ThresholdInput(TextInput):
+    """A threshold kept in the metadata (a reorder point), typed in a field of its own and read by the same rule
+    as its table cell (:func:`~desktop_app.inventory.parse_threshold`)."""
+
+    def __init__(self, name: str, key: str) -> None:
+        super().__init__(Field(name, "integer", "", True, True, False, False, False, False, minimum=0))
+        self.key = key
+
+    def value(self) -> Any:
+        from desktop_app.inventory import parse_threshold
+
+        return parse_threshold(self.edit.text(), self.key)
 
 
 def _with_keys(metadata: Any, kept: Mapping[str, Any]) -> dict[str, Any]:
-    """The metadata rows with the keys typed in their own fields put back (an empty field removes its key)."""
+    """The metadata rows with the keys typed in their own fields put back (an empty field removes its key), as an
+    inline edit of the same cells puts them (:func:`~desktop_app.inventory.with_threshold`)."""
+    from desktop_app.inventory import with_threshold
+
     merged = dict(metadata) if isinstance(metadata, Mapping) else {}
     for key, value in kept.items():
-        merged.pop(key, None)
-        if value is not None:
-            merged[key] = value
+        merged = with_threshold(merged, key, value)
     return merged
 
 
@@ -76,7 +86,7 @@ class RecordDialog(QDialog):
             for column in columns_for(resource.type):
                 if column.metadata_key and column.inline_edit and column.key not in self.inputs:
                     self.in_metadata[column.key] = column.metadata_key
-                    self._add_row(column.key, column.label, TextInput(_whole_number(column.key)), False)
+                    self._add_row(column.key, column.label, ThresholdInput(column.key, column.metadata_key), False)
         if record is not None:
             self.set_values(record.attributes, record.relationships)
         scroll = self.scroll_area = QScrollArea()
