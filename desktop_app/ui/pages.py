@@ -25,3 +25,11 @@ def start_page(requested: str | None, remembered: object) -> str:
         if isinstance(key, str) and key in keys:
             return key
     return DEFAULT_PAGE
+
+
+def opening_page(requested: str | None) -> str:
+    """:func:`start_page` with the page remembered in the application's settings (QtCore's; the application's
+    names must be set)."""
+    from PySide6.QtCore import QSettings
+
+    return start_page(requested, QSettings().value(PAGE_SETTING))

@@ -35,7 +35,7 @@ from desktop_app.session_bus import settle_session_bus
 from desktop_app.store import cache_path
 from desktop_app.ui.boot.opening import Opened, open_cache_file
 from desktop_app.ui.models.lookups import NamesRead
-from desktop_app.ui.pages import PAGE_SETTING, start_page
+from desktop_app.ui.pages import opening_page
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -134,11 +134,11 @@ def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
 def figures_ahead(args: argparse.Namespace, plan: Plan) -> OverviewAhead | None:
     """The Overview's figures, begun now when the window will open on the Overview (it paints them in its first
     frame); QtCore alone tells which page that is, from the settings."""
-    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtCore import QCoreApplication
 
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(ORGANISATION)
-    if start_page(getattr(args, "tab", None), QSettings().value(PAGE_SETTING)) != "overview":
+    if opening_page(getattr(args, "tab", None)) != "overview":
         return None
     from desktop_app.inventory.ahead import OverviewAhead
 

@@ -20,7 +20,7 @@ from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups
 from desktop_app.ui.bulk.controller import BulkController
 from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
-from desktop_app.ui.pages import PAGE_SETTING, STOCK_PAGES, start_page
+from desktop_app.ui.pages import PAGE_SETTING, STOCK_PAGES, opening_page
 from desktop_app.ui.reconnect import Reconnector
 from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.stock import StockPages
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
     @staticmethod
     def start_page(requested: str | None = None) -> str:
         """The page a window opens on (see :func:`desktop_app.ui.pages.start_page`)."""
-        return start_page(requested, QSettings().value(PAGE_SETTING))
+        return opening_page(requested)
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("window/geometry")
