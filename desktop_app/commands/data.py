@@ -192,7 +192,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _values(resource_name: str, sets: list[str], rels: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """``--set field=value`` read with the field's own rules; ``--rel name=ID`` (empty: clear, commas: many)."""
-    from desktop_app.schema import FieldError, get_resource, parse_text
+    from desktop_app.schema import FieldError, get_resource, read_text
 
     resource = get_resource(resource_name)
     attributes: dict[str, Any] = {}
@@ -204,7 +204,7 @@ def _values(resource_name: str, sets: list[str], rels: list[str]) -> tuple[dict[
         spec = resource.fields.get(name)
         if spec is None or name == "id":
             raise FieldError(name, f"is not a field of {resource.plural_label}", "unknown")
-        attributes[name] = parse_text(spec, text)
+        attributes[name] = read_text(resource_name, spec, text)
     relationships: dict[str, Any] = {}
     for item in rels:
         name, sep, text = item.partition("=")

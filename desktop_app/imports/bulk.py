@@ -17,7 +17,7 @@ from typing import Any
 from desktop_app.imports.names import RecordNames
 from desktop_app.imports.preview import Change, Preview, RowError
 from desktop_app.imports.targets import spoken
-from desktop_app.schema import Field, FieldError, app_type, coerce, get_resource, parse_text
+from desktop_app.schema import Field, FieldError, app_type, coerce, get_resource, parse_text, read_text
 from desktop_app.store.reader import CacheReader
 
 
@@ -109,7 +109,7 @@ def parse_change(field: BulkField, text: str, *, add: bool = False, subtract: bo
             raise FieldError(field.key, f"the amount must be a {kind}, not {text.strip()!r}", error.code) from None
         return BulkChange(field, -amount if subtract else amount, add=True)
     assert spec is not None
-    value = parse_text(spec, text)
+    value = read_text(field.resource, spec, text)
     if value is None and spec.required:
         raise FieldError(field.key, "can't be blank", "blank")
     app_type(field.resource).check({field.attribute: value})  # a quantity below zero: said now, not per record

@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop_app.imports.files import Sheet
 from desktop_app.imports.targets import Targets, spoken
-from desktop_app.schema import AppType, Field, FieldError, Resource, app_type, get_resource, parse_text
+from desktop_app.schema import AppType, Field, FieldError, Resource, app_type, get_resource, read_text
 from desktop_app.store import CachedRecord, RecordStore
 
 #: Header spellings of a key relationship besides its own name: ``sku_code``, ``stock_location_name``…
@@ -130,10 +130,10 @@ def _columns(resource: Resource, entry: AppType, header: tuple[str, ...]) -> _Co
 def _parsed(spec: Field, entry: AppType, text: str) -> Any:
     """The cell read as the field's value; the reasons read the way a person would say them."""
     try:
-        value = parse_text(spec, text)
+        value = read_text(entry.name, spec, text)
         entry.check({spec.name: value})
     except FieldError as error:
-        if spec.type in ("integer", "float") and error.code != "greater_than_or_equal_to":
+        if spec.type in ("integer", "float") and error.code not in ("greater_than_or_equal_to", "not_a_duration"):
             raise FieldError(spec.name, f"not a number: {text.strip()!r}", "not_a_number") from None
         if error.code == "greater_than_or_equal_to":
             raise FieldError(spec.name, f"negative: {text.strip()} ({error.message})", error.code) from None

@@ -19,6 +19,7 @@ from desktop_app.schema.app import (
     figure_types,
     import_types,
     lookup_types,
+    read_text,
     synced_types,
     tab_types,
 )
@@ -60,6 +61,7 @@ from desktop_app.schema.values import (
     enum_label,
     format_datetime,
     parse_datetime,
+    parse_duration,
     parse_text,
 )
 
@@ -108,11 +110,13 @@ __all__ = [
     "import_types",
     "lookup_types",
     "parse_datetime",
+    "parse_duration",
     "parse_fields",
     "parse_filter_key",
     "parse_include",
     "parse_sort",
     "parse_text",
+    "read_text",
     "resources",
     "schema_version",
     "singletons",

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type, get_resource, resources
+from desktop_app.schema.values import parse_duration, parse_text
 
 #: Attributes whose column starts hidden (the column chooser shows them): ids, timestamps, integration references,
 #: write-only helpers, long texts. What a manager reads first fits a 1280-pixel window beside the details pane.
@@ -424,6 +425,15 @@ def app_type(type_or_alias: str) -> AppType:
     """The entry of a type (``stock_levels`` accepted); a type Stockroom does nothing with gets an empty one."""
     type_ = canonical_type(type_or_alias)
     return _by_type().get(type_) or AppType(type_)
+
+
+def read_text(type_or_alias: str, field: Field, text: str) -> Any:
+    """What a person typed for ``field`` of a type (command line, dialog, table cell, spreadsheet), read by the
+    field's rules: a duration in words or seconds ("1 hour 30 minutes", "90m", "5400"), anything else by its JSON
+    type (:func:`~desktop_app.schema.values.parse_text`)."""
+    if field.name in app_type(type_or_alias).durations:
+        return parse_duration(field, text)
+    return parse_text(field, text)
 
 
 def app_types() -> tuple[AppType, ...]:

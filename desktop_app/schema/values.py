@@ -210,9 +210,10 @@ def enum_label(value: str) -> str:
 _UNITS = (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1))
 
 
-def duration_words(seconds: int | float | None) -> str:
+def duration_words(seconds: int | float | None, *, exact: bool = False) -> str:
     """A duration in seconds in words: 3600 reads "1 hour", 86400 "1 day", 5400 "1 hour 30 minutes" (the two
-    largest units, so a cutoff reads at a glance); zero reads "None"."""
+    largest units, so a cutoff reads at a glance; ``exact`` gives every unit, for an editor, so that reading the
+    words back with :func:`parse_duration` gives the same seconds); zero reads "None"."""
     if seconds is None:
         return ""
     left = int(seconds)
@@ -223,7 +224,51 @@ def duration_words(seconds: int | float | None) -> str:
         count, left = divmod(left, size)
         if count:
             parts.append(f"{count:,} {unit}{'' if count == 1 else 's'}")
-    return " ".join(parts[:2])
+    return " ".join(parts if exact else parts[:2])
+
+
+_UNIT_WORDS = {
+    **dict.fromkeys(("d", "day", "days"), 86_400),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3_600),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+}
+#: A number as people write it: "1,000" groups thousands; "1,5" is no number here (a decimal comma would be
+#: read as fifteen by one reader and one and a half by another).
+_GROUPED = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+_DURATION_PART = re.compile(rf"\s*({_GROUPED}(?:\.[0-9]+)?)\s*([a-z]+)\s*(?:,|and\b)?", re.IGNORECASE)
+_WHOLE_SECONDS = re.compile(rf"^{_GROUPED}$")
+_DURATION_HINT = "must be a duration: seconds (5400) or words (1 hour 30 minutes, 90m, 2 days)"
+
+
+def parse_duration(field: Field, text: str) -> int | None:
+    """A duration typed as a person says it, read as whole seconds: ``5400``, ``1,800``, ``1 hour 30 minutes``,
+    ``1h30m``, ``1.5 hours``, ``2 days and 4 hours``; ``None`` (what :func:`duration_words` shows for zero) is zero
+    and an empty text no value. The field's own bounds apply, so a negative cutoff is refused naming the field."""
+    _check_text(field, text)
+    stripped = text.strip()
+    if stripped == "" or stripped.lower() == "null":
+        return None
+    if stripped.lower() in ("none", "no cutoff"):
+        return _seconds(field, 0)
+    if _WHOLE_SECONDS.match(stripped) and len(stripped) <= _MAX_DIGITS:
+        return _seconds(field, stripped.replace(",", ""))
+    seconds, at = 0.0, 0
+    for part in _DURATION_PART.finditer(stripped):
+        size = _UNIT_WORDS.get(part.group(2).lower())
+        if part.start() != at or size is None or len(part.group(1)) > _MAX_DIGITS:
+            break
+        seconds += float(part.group(1).replace(",", "")) * size  # "1,000 days" as the window writes it
+        at = part.end()
+    if at == 0 or at != len(stripped):
+        raise FieldError(field.name, _DURATION_HINT, "not_a_duration")
+    return _seconds(field, round(seconds))
+
+
+def _seconds(field: Field, value: int | str) -> int:
+    """Whole seconds within the field's bounds (a cutoff below zero is refused naming the field)."""
+    result: int = coerce(field, value)
+    return result
 
 
 def display(field: Field, value: Any) -> str:

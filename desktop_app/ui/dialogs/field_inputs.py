@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.schema import Field, FieldError, display, enum_label, parse_text
+from desktop_app.schema import Field, FieldError, display, duration_words, enum_label, parse_duration, parse_text
 from desktop_app.ui.models.lookups import Lookups
 
 
@@ -61,6 +61,21 @@ class TextInput(FieldInput):
 
     def set_value(self, value: Any) -> None:
         self.edit.setText(display(self.field, value) if value is not None else "")
+
+
+class DurationInput(TextInput):
+    """A duration typed as a person says it ("1 hour 30 minutes", "90m") or in seconds, and shown in words."""
+
+    def __init__(self, field: Field) -> None:
+        super().__init__(field)
+        self.edit.setPlaceholderText("e.g. 1 hour 30 minutes")
+        self.edit.setToolTip("Seconds, or words: 1 hour 30 minutes, 90m, 2 days. None for no time at all.")
+
+    def value(self) -> Any:
+        return parse_duration(self.field, self.edit.text())
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText(duration_words(value, exact=True) if value is not None else "")
 
 
 class SwitchInput(FieldInput):
@@ -215,7 +230,10 @@ class RelationshipInput(FieldInput):
             line.setCursorPosition(0)  # show the start (the code) when the text is wider than the box
 
 
-def input_for(field: Field) -> FieldInput:
+def input_for(field: Field, *, duration: bool = False) -> FieldInput:
+    """The input a field is typed in; ``duration`` when its type says the field holds one (seconds)."""
+    if duration:
+        return DurationInput(field)
     if field.name == "metadata" or field.type == "object":
         return MetadataInput(field)
     if field.type == "boolean":

@@ -77,8 +77,9 @@ class RecordDialog(QDialog):
                 shared = sum(other.target == rel.target for other in resource.to_one) > 1  # origin and destination
                 label = rel.label if shared else get_resource(rel.target).label
                 self._add_row(rel.name, label, RelationshipInput(rel.name, rel.target, lookups, required), required)
+        durations = app_type(resource.type).durations
         for field in self._fields():
-            self._add_row(field.name, field.label, input_for(field), field.required)
+            self._add_row(field.name, field.label, input_for(field, duration=field.name in durations), field.required)
         #: Keys of the metadata with a field of their own (a reorder point), by that field's name; the metadata
         #: rows leave them out, so each value is asked for once.
         self.in_metadata: dict[str, str] = {}

@@ -28,7 +28,7 @@ from desktop_app.schema import (
     duration_words,
     enum_label,
     get_resource,
-    parse_text,
+    read_text,
 )
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
@@ -163,6 +163,8 @@ class ResourceTableModel(QAbstractTableModel):
         self._first_value = 2 + len(self.relationship_names)
         self._formatters = [formatter(c) for c in self.columns]
         self._checkable = [c.type == "boolean" and c.inline_edit for c in self.columns]
+        #: A duration is edited as it reads ("1 hour"), in a text editor, not as seconds in a spin box.
+        self._edit_words = [c.duration for c in self.columns]
         self._right = [c.numeric for c in self.columns]
         self._warn_negative = [c.warn_negative for c in self.columns]
         self._alignment = [_RIGHT if c.numeric else None for c in self.columns]
@@ -204,7 +206,10 @@ class ResourceTableModel(QAbstractTableModel):
             value = row[self._first_value + column]
             return ("Yes" if value else "No") if self._checkable[column] else self._formatters[column](value)
         if role == _EDIT or role == self.SortRole:  # noqa: PLR1714 (ints: faster than a tuple's in)
-            return row[self._first_value + column]
+            value = row[self._first_value + column]
+            if role == _EDIT and self._edit_words[column] and value is not None:
+                return duration_words(value, exact=True)
+            return value
         if role == _CHECK:
             if not self._checkable[column]:
                 return None
@@ -298,7 +303,8 @@ class ResourceTableModel(QAbstractTableModel):
 
             return parse_threshold(value if isinstance(value, str | int) and not isinstance(value, bool) else None)
         assert column.field is not None, f"{column.key} is not edited in place"
-        parsed = parse_text(column.field, value) if isinstance(value, str) else coerce(column.field, value)
+        field = column.field
+        parsed = read_text(self.type, field, value) if isinstance(value, str) else coerce(field, value)
         if parsed is None and column.field.required:
             raise FieldError(column.field.name, "can't be blank", "blank")
         app_type(self.type).check({column.key: parsed})
