@@ -9,6 +9,7 @@ An action button asks the window to send the step; which buttons show comes from
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -36,6 +37,29 @@ def escape(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
     )
+
+
+def _readers(
+    type_: str,
+) -> tuple[dict[str, Callable[[Any], Any]], tuple[tuple[str, str, Callable[[Any], Any]], ...]]:
+    """How the type's fields read in its table cells (a cutoff in words, a quantity as 1,098, Yes or No), by field
+    name; and the thresholds kept in the metadata that have a column of their own (label, key, how it reads).
+    Worked out per record shown, so a change of the person's locale shows at once, as in the table."""
+    from desktop_app.ui.models.columns import columns_for
+    from desktop_app.ui.models.resource_table import formatter
+
+    columns = columns_for(type_)
+    cells = {c.key: formatter(c) for c in columns if c.field is not None and c.key == c.field.name}
+    thresholds = tuple((c.label, c.metadata_key, formatter(c)) for c in columns if c.metadata_key is not None)
+    return cells, thresholds
+
+
+def _value_label(text: str) -> QLabel:
+    label = QLabel(breakable(escape(text)) if text else "<span style='color: gray'>—</span>")
+    label.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setToolTip(text)
+    return label
 
 
 class DetailsPane(QWidget):
@@ -184,19 +208,26 @@ class DetailsPane(QWidget):
                 shared = sum(other.target == rel.target for other in self.resource.to_one) > 1
                 caption = rel.label if shared else get_resource(rel.target).label  # "Origin stock location"
                 form.addRow(caption + ":", self._link(rel.target, value))
+        cells, thresholds = _readers(self.resource.type)
         for name, field in self.resource.fields.items():
             if field.trigger or name in ("id", "metadata"):
                 continue
             value = attrs.get(name)
-            text = display(field, value)
+            cell = cells.get(name)
+            text = display(field, value) if cell is None or value is None else str(cell(value))
             if field.type == "datetime" and value:
                 text = str(value)[:16].replace("T", " ") + " UTC"
-            label = QLabel(breakable(escape(text)) if text else "<span style='color: gray'>—</span>")
-            label.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setToolTip(text)
-            form.addRow(field.label + ":", label)
-        metadata = {k: v for k, v in (attrs.get("metadata") or {}).items() if k != "stockroom_op"}
+            form.addRow(field.label + ":", _value_label(text))
+        all_metadata = attrs.get("metadata") or {}
+        for label, key, read in thresholds:  # a reorder point has its own row, as it has its own column and field
+            value = all_metadata.get(key)
+            # Named by its key in words ("Reorder point"): a SKU's column says "Default reorder point", a caption
+            # that would narrow every value of the pane; the caption's tooltip says it whole.
+            caption = QLabel(key.replace("_", " ").capitalize() + ":")
+            caption.setToolTip(label)
+            form.addRow(caption, _value_label("" if value is None else str(read(value))))
+        hidden = {"stockroom_op", *(key for _, key, _ in thresholds)}
+        metadata = {k: v for k, v in all_metadata.items() if k not in hidden}
         self.metadata_label.show()
         self.metadata_label.setText(
             "<b>Metadata</b>" if metadata else "<b>Metadata</b> <span style='color: gray'>none</span>"
