@@ -223,9 +223,9 @@ class DetailsPane(QWidget):
             value = all_metadata.get(key)
             # Named by its key in words ("Reorder point"): a SKU's column says "Default reorder point", a caption
             # that would narrow every value of the pane; the caption's tooltip says it whole.
-            caption = QLabel(key.replace("_", " ").capitalize() + ":")
-            caption.setToolTip(label)
-            form.addRow(caption, _value_label("" if value is None else str(read(value))))
+            named = QLabel(key.replace("_", " ").capitalize() + ":")
+            named.setToolTip(label)
+            form.addRow(named, _value_label("" if value is None else str(read(value))))
         hidden = {"stockroom_op", *(key for _, key, _ in thresholds)}
         metadata = {k: v for k, v in all_metadata.items() if k not in hidden}
         self.metadata_label.show()
