@@ -51,6 +51,21 @@ def test_relationship_columns_read_names_not_ids(synced_cache: Any) -> None:
     assert any(lookups.totals["reserved"].values()), "the demo has reservations, so the reserved column is exercised"
 
 
+def test_names_read_from_the_file_are_the_names_the_records_hold(synced_cache: Any) -> None:
+    """The lookups read from the cache file (each attribute's own document) give every record the same entry as
+    one built from the records themselves, a missing attribute as ``None``."""
+    read = Lookups()
+    read.load(synced_cache.path)
+    built = Lookups()
+    for target in (*lookup_types(), *(t.type for t in all_totals())):
+        built.set_records(target, synced_cache.records.find(target))
+    assert read.by_type == built.by_type
+    assert read.totals["reserved"] == built.totals["reserved"]
+    assert any(None in entry.values() for entries in read.by_type.values() for entry in entries.values()), (
+        "some record lacks one of its naming attributes, so the merge of the documents is exercised"
+    )
+
+
 def test_sorting_uses_typed_values_and_keeps_persistent_indexes(synced_cache: Any) -> None:
     model, proxy, _ = build(synced_cache, "stock_items")
     column = model.column_of("quantity")

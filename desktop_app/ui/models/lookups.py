@@ -180,12 +180,20 @@ def parse_names(texts: Sequence[str | None]) -> Parsed:
     each total's value by row id."""
     import json
 
-    types = named_types()
     by_type: dict[str, dict[str, dict[str, Any]]] = {}
-    for (type_, named), text in zip(types, texts, strict=False):
-        rows = json.loads(text) if text else []
-        by_type[type_] = {row[0]: dict(zip(named, row[1:], strict=True)) for row in rows}
+    place = 0
+    for type_, named in named_types():
+        values = [json.loads(text or "{}") for text in texts[place : place + len(named)]]
+        place += len(named)
+        entries: dict[str, dict[str, Any]] = {}
+        for attribute, by_id in zip(named, values, strict=True):
+            for record_id, value in by_id.items():
+                entry = entries.get(record_id)
+                if entry is None:
+                    entries[record_id] = entry = dict.fromkeys(named)
+                entry[attribute] = value
+        by_type[type_] = entries
     totals: dict[str, dict[str, int]] = {}
-    for total, text in zip(all_totals(), texts[len(types) :], strict=False):
+    for total, text in zip(all_totals(), texts[place:], strict=False):
         totals[total.name] = {row: int(value or 0) for row, value in json.loads(text or "{}").items()}
     return by_type, totals
