@@ -7,6 +7,7 @@ as one layout change or reset.
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -216,3 +217,52 @@ def test_a_streamed_export_writes_what_the_view_shows(qtbot: Any, big_cache: Pat
     streamed = (tmp_path / "streamed.csv").read_text(encoding="utf-8")
     assert streamed == (tmp_path / "direct.csv").read_text(encoding="utf-8")
     assert streamed.splitlines()[0].startswith("Quantity,SKU code,Stock location,")
+
+
+def test_edits_find_their_rows_after_a_sort_and_many_at_once(qtbot: Any, big_cache: Path, cache: Any) -> None:
+    """An edit or a sync of rows finds where they are shown: a row painted before a sort is looked for at its new
+    place (what was known of the old order is dropped with it), and a page of records in one pass."""
+    model, _ = opened(qtbot, big_cache)
+    quantity = model.column_of("quantity")
+    painted = 12_000
+    record_id = model.id_at(painted)  # reads the block of rows around it, noting where each one is
+    model.sort(quantity, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, model)
+    moved = model.row_of(record_id)
+    assert moved >= 0 and model.id_at(moved) == record_id
+    rows = [moved, 3, 29_999, *range(15_000, 15_040)]
+    ids = [model.id_at(row) for row in rows]
+    model.sort(model.column_of("stock_location.name"), Qt.SortOrder.AscendingOrder)
+    settle(qtbot, model)
+    expected = sorted(model.row_of(i) for i in ids)
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, bottom, roles=None: changed.append(top.row()))
+    model.upsert([cache.records.get("stock_items", i) for i in ids])
+    assert sorted(changed) == expected and len(set(changed)) == len(ids)
+    assert [model.id_at(row) for row in sorted(changed)] == [model.id_at(row) for row in expected]
+
+
+class _Scanned(array):  # type: ignore[type-arg]
+    """An order that counts its scans for one row id (each a pass over every row in C)."""
+
+    scans = 0
+
+    def index(self, *args: Any) -> int:
+        type(self).scans += 1
+        return super().index(*args)
+
+
+def test_an_edit_of_a_painted_row_or_of_a_page_of_rows_scans_the_order_at_most_once(
+    qtbot: Any, big_cache: Path, cache: Any
+) -> None:
+    """A million rows make each scan of the order 15-20 ms on the window's thread: an edit of a row on screen
+    needs none, and a sync's page of records one pass for them all instead of one scan each."""
+    model, _ = opened(qtbot, big_cache)
+    model._rows.order = _Scanned("q", model._rows.order)
+    on_screen = model.id_at(25_000)
+    model.upsert([cache.records.get("stock_items", on_screen)])
+    assert _Scanned.scans == 0
+    page = [model.id_at(row) for row in range(0, 30_000, 1_000)]
+    model._rows.changed()  # a sync: nothing painted is known any more, but the order is still the one shown
+    model.upsert([cache.records.get("stock_items", i) for i in page])
+    assert _Scanned.scans == 0

@@ -527,6 +527,7 @@ class ResourceTableModel(QAbstractTableModel):
         """Changed records (an edit, a sync): their rows show these values now (targeted ``dataChanged``); a
         record the table does not show yet makes the order be read again."""
         keys = self._rows.keys_of([r.id for r in records])
+        positions = self._rows.positions_of(keys.values())  # one pass over the order for them all, at most
         last = len(self.columns) - 1
         new = False
         for record in records:
@@ -535,7 +536,7 @@ class ResourceTableModel(QAbstractTableModel):
                 new = True
                 continue
             self._rows.put(key, self._row_of(record))
-            row = self._rows.position_of(key)
+            row = positions.get(key, -1)
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         if new and self._rows.cached:
@@ -553,7 +554,7 @@ class ResourceTableModel(QAbstractTableModel):
             if row < 0:
                 continue
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows.order[row]
+            self._rows.remove_at(row)
             self.endRemoveRows()
             self._paged.pop(record_id, None)
 

@@ -62,7 +62,10 @@ class RowOrder:
         self.columns = tuple(columns)
         self.relationships = tuple(relationships)
         self.sources = tuple(source_of(type_, c) for c in self.columns)
-        self.order: array[int] = array("q")
+        self._order: array[int] = array("q")
+        #: Where the rows read for painting sit in the order (key -> position), until the order is replaced: an
+        #: edit or a sync of a row on screen finds its place here, not by a scan of a million row ids.
+        self._where: dict[int, int] = {}
         self.every: array[int] = array("q")
         self.matching: set[int] | None = None
         self.rows: dict[int, Row] = {}
@@ -70,6 +73,21 @@ class RowOrder:
         self._read: TableQuery | None = None  # the window's thread reads rows through it
         self._work: TableQuery | None = None  # the worker thread runs orders through it
         self._keys: dict[str, int] = {}  # record id -> key, for the rows held
+
+    @property
+    def order(self) -> array[int]:
+        """The shown rows' keys in the shown order (row ids of the cache file, or keys of held rows)."""
+        return self._order
+
+    @order.setter
+    def order(self, value: array[int]) -> None:
+        self._order = value
+        self._where = {}
+
+    def remove_at(self, position: int) -> None:
+        """A held row taken out of the order (the rows after it move up one)."""
+        del self._order[position]
+        self._where = {}
 
     # -- where rows come from --------------------------------------------------------------------------------
     @property
@@ -127,7 +145,11 @@ class RowOrder:
         if len(self.rows) > KEEP:
             self.rows = {}
             self._keys = {}
-        keys = [k for k in self.order[max(0, position - BEFORE) : position + AFTER] if k not in self.rows]
+            self._where = {}
+        start = max(0, position - BEFORE)
+        block = self.order[start : position + AFTER]
+        self._where.update(zip(block, range(start, start + len(block)), strict=True))
+        keys = [k for k in block if k not in self.rows]
         read = self._read.rows(keys).values
         self.rows.update(read)
         self._keys.update((row[0], key) for key, row in read.items())
@@ -148,10 +170,29 @@ class RowOrder:
         return found
 
     def position_of(self, key: int) -> int:
+        """Where ``key`` is shown (-1: nowhere): known for a row read for painting, else one scan of the order."""
+        at = self._where.get(key)
+        if at is not None and at < len(self._order) and self._order[at] == key:
+            return at
         try:
-            return self.order.index(key)
+            return self._order.index(key)
         except ValueError:
             return -1
+
+    def positions_of(self, keys: Collection[int]) -> dict[int, int]:
+        """Where each of ``keys`` is shown (those shown): the rows read for painting from what is known, the rest
+        in one pass over the order however many they are (a sync's page, a bulk edit)."""
+        out: dict[int, int] = {}
+        rest: list[int] = []
+        for key in keys:
+            at = self._where.get(key)
+            if at is not None and at < len(self._order) and self._order[at] == key:
+                out[key] = at
+            else:
+                rest.append(key)
+        if rest:
+            out.update(_positions(self._order, rest))
+        return out
 
     def forget(self, keys: Iterable[int]) -> None:
         """Read these rows again when next painted."""
