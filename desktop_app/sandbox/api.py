@@ -245,6 +245,8 @@ class ResourceEndpoints:
                 "Key is not included in URL",
                 pointer="/data/id",
             )
+        if resource.type == job_type():
+            return self.jobs.update(resource, old, data)
         return self.update_from(resource, old, data)
 
     def update_from(self, resource: Resource, old: Record, data: dict[str, Any]) -> Record:

@@ -5,6 +5,9 @@ The job is a record of the catalogue's ``import`` type. It answers ``pending`` a
 validation, versions and rules, so an input is refused exactly as its own POST or PATCH would be), then
 ``completed`` with ``processed_count`` (inputs applied), ``errors_count`` and ``errors_log``. Without
 ``skip_errors`` a job stops ``interrupted`` once more than a tenth of its inputs failed, as Commerce Layer's does.
+A PATCH with ``_interrupt`` (the job's trigger) stops a ``pending`` or ``in_progress`` job before its next input:
+``interrupted`` at once, its counts and ``errors_log`` saying what it did up to there; a job already ``completed``
+or ``interrupted`` refuses it with a 422 in Commerce Layer's shape (an invalid transition of ``status``).
 
 An input is a flat object: the fields, relationships as ``<name>_id``, and ``id`` for an update (without one, a
 create). ``format`` ``csv`` takes the inputs as CSV text with a header row instead. ``errors_log`` holds each failed
@@ -128,6 +131,8 @@ class ImportJobs:
         self.store = store
         self.records = records
         self.tasks: set[asyncio.Task[None]] = set()
+        #: Jobs told to stop (``_interrupt``): each running one looks before every input.
+        self.stopping: set[str] = set()
 
     def create(self, resource: Resource, data: dict[str, Any]) -> Record:
         attributes = dict(data.get("attributes") or {})
@@ -155,6 +160,25 @@ class ImportJobs:
         task.add_done_callback(self.tasks.discard)
         return job
 
+    def update(self, resource: Resource, old: Record, data: dict[str, Any]) -> Record:
+        """A PATCH of a job: its updatable fields (``reference``, ``reference_origin``, ``metadata``) and the
+        ``_interrupt`` trigger."""
+        changes = read_changes(self.store, resource, data, creating=False)
+        values = dict(old.attributes) | changes.attributes
+        if changes.triggers.get("_interrupt"):
+            status = str(old.attributes.get("status") or "pending")
+            if status in ("completed", "interrupted"):
+                message = f"cannot go from {status} to interrupted"
+                raise ApiError([field_problem("status", message, "invalid_transition", "/data/attributes/_interrupt")])
+            values |= {"status": "interrupted", "interrupted_at": timestamp()}
+            self.stopping.add(old.id)
+        if values == old.attributes:
+            return old
+        job = Record(old.type, old.id, values | {"updated_at": timestamp()}, old.relationships)
+        with self.store.transaction():
+            self.store.save(job)
+        return job
+
     def cancel_all(self) -> None:
         """The sandbox was reset: running jobs stop where they are."""
         for task in list(self.tasks):
@@ -165,10 +189,15 @@ class ImportJobs:
     ) -> None:
         try:
             await asyncio.sleep(PICKUP)
+            if job_id in self.stopping:
+                return
             self._set(job_id, status="in_progress", started_at=timestamp())
             processed = 0
             failures: dict[str, dict[str, list[str]]] = {}
             for index, row in enumerate(rows):
+                if job_id in self.stopping:  # interrupted: the PATCH set the status, the counts say how far it got
+                    self._set(job_id, **_counts(processed, failures))
+                    return
                 problems = self._apply(target, row, text=text, who=who)
                 if problems:
                     failures[input_key(row, index)] = problems
@@ -186,6 +215,8 @@ class ImportJobs:
         except Exception:
             log.exception("import %s failed", job_id)
             self._set(job_id, status="interrupted", interrupted_at=timestamp())
+        finally:
+            self.stopping.discard(job_id)
 
     def _apply(self, target: Resource, row: Mapping[str, Any], *, text: bool, who: Any) -> dict[str, list[str]]:
         """One input, created or updated as its own request would be; the problems, empty when it was applied."""
@@ -212,6 +243,8 @@ class ImportJobs:
         job = self.store.get(job_type() or "", job_id)
         if job is None:  # the sandbox was reset meanwhile
             return
+        if job.attributes.get("status") == "interrupted":  # stopped by a PATCH: it stays so
+            values = {k: v for k, v in values.items() if k not in ("status", "completed_at", "started_at")}
         changed = Record(
             job.type, job.id, dict(job.attributes) | values | {"updated_at": timestamp()}, job.relationships
         )

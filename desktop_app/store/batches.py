@@ -157,6 +157,32 @@ class BatchStore:
         rows = self._database.query("SELECT id FROM outbox WHERE batch_id = ? ORDER BY seq", (batch_id,))
         return [str(row[0]) for row in rows]
 
+    def entry_states(self, batch_id: str) -> list[tuple[str, int, str, str | None, str | None, float | None]]:
+        """``(id, attempts, state, import reference, claimed by, claimed until)`` of the batch's entries still in
+        the outbox, in queue order: what cancelling decides by, in one statement."""
+        return [
+            (str(r[0]), int(r[1]), str(r[2]), r[3], r[4], r[5])
+            for r in self._database.query(
+                "SELECT id, attempts, state, import_ref, claimed_by, claimed_until FROM outbox WHERE batch_id = ? "
+                "ORDER BY seq",
+                (batch_id,),
+            )
+        ]
+
+    def import_references(self, batch_id: str) -> list[str]:
+        """The bulk imports the batch's unsettled edits went in (a push waits for them, or was stopped meanwhile)."""
+        rows = self._database.query(
+            "SELECT DISTINCT import_ref FROM outbox WHERE batch_id = ? AND import_ref IS NOT NULL "
+            "AND state = 'pending'",
+            (batch_id,),
+        )
+        return [str(row[0]) for row in rows]
+
+    def records_of(self, batch_id: str) -> list[tuple[str, str]]:
+        """``(type, record id)`` of every line, without reading the lines whole (a batch of thousands)."""
+        rows = self._database.query("SELECT type, record_id FROM batch_lines WHERE batch_id = ?", (batch_id,))
+        return [(str(row[0]), str(row[1])) for row in rows]
+
     def waiting_types(self, batch_id: str) -> list[str]:
         """The types the batch's unsent edits change, the most frequent first."""
         rows = self._database.query(
@@ -175,33 +201,10 @@ class BatchStore:
             (batch_id, name, now_text(), undo_of, dumps(list(notes))),
         )
 
-    def add_line(
-        self,
-        db: sqlite3.Connection,
-        batch_id: str,
-        position: int,
-        *,
-        entry_id: str,
-        op: Op,
-        type_: str,
-        record_id: str,
-        line_label: str,
-        before: dict[str, Any],
-        sent: bool = False,
-    ) -> None:
-        """``sent`` for a line with nothing to send (the delete of a record created here and never sent)."""
-        db.execute(
-            "INSERT INTO batch_lines (batch_id, position, entry_id, op, type, record_id, line_label, before, state) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                batch_id,
-                position,
-                entry_id,
-                op,
-                type_,
-                record_id,
-                line_label,
-                dumps(before),
-                "sent" if sent else "queued",
-            ),
+    def cancel_lines(self, db: sqlite3.Connection, entry_ids: list[str]) -> None:
+        """Lines cancelled while their edits are still inside a bulk import: the import's outcome decides whether
+        each was sent after all (confirmed: ``sent``) or not (its entry dropped, the line stays ``cancelled``)."""
+        db.executemany(
+            "UPDATE batch_lines SET state = 'cancelled' WHERE entry_id = ? AND state = 'queued'",
+            [(entry_id,) for entry_id in entry_ids],
         )

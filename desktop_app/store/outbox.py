@@ -13,8 +13,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from desktop_app.store.bulk_queue import remove_entries
 from desktop_app.store.core import Database, dumps, now_text
 from desktop_app.store.lease import holder_alive
+from desktop_app.store.outbox_rows import ENTRY_COLUMNS, Change, base_of, entry_from_row
 from desktop_app.store.records import (
     EntryState,
     OutboxEntry,
@@ -22,47 +24,9 @@ from desktop_app.store.records import (
     ServerRecord,
     UnknownRecordError,
 )
+
+__all__ = ["Change", "Outbox", "base_of"]
 from desktop_app.store.visible import keep_server_copy, rebuild_visible, server_copy
-
-_ENTRY_COLUMNS = (
-    "id, seq, op, type, record_id, attributes, relationships, base, state, error, field_errors, created_at, "
-    "theirs, label, group_id, attempts, batch_id, import_ref"
-)
-
-#: One update of a batch: (type, record id, attributes, relationships).
-Change = tuple[str, str, dict[str, Any], Relationships]
-
-
-def _entry(row: Any) -> OutboxEntry:
-    return OutboxEntry(
-        id=row[0],
-        seq=int(row[1]),
-        op=row[2],
-        type=row[3],
-        record_id=row[4],
-        attributes=json.loads(row[5]),
-        relationships=json.loads(row[6]),
-        base=json.loads(row[7]),
-        state=row[8],
-        error=row[9],
-        field_errors=json.loads(row[10]),
-        created_at=row[11],
-        theirs=json.loads(row[12]) if row[12] else None,
-        label=row[13],
-        group_id=row[14],
-        attempts=int(row[15]),
-        batch_id=row[16],
-        import_ref=row[17],
-    )
-
-
-def base_of(server: dict[str, Any], attributes: dict[str, Any], relationships: Relationships) -> dict[str, Any]:
-    """The server's values of the fields an edit changes, and its ``updated_at``: what a conflict is judged by."""
-    return {
-        "attributes": {name: server["attributes"].get(name) for name in attributes if not name.startswith("_")},
-        "relationships": {name: server["relationships"].get(name) for name in relationships},
-        "updated_at": server.get("updated_at"),
-    }
 
 
 class Outbox:
@@ -74,37 +38,42 @@ class Outbox:
     # -- reads --------------------------------------------------------------------------------------------------
 
     def entries(self, *, states: Sequence[EntryState] | None = None) -> list[OutboxEntry]:
-        sql = f"SELECT {_ENTRY_COLUMNS} FROM outbox"
+        sql = f"SELECT {ENTRY_COLUMNS} FROM outbox"
         params: list[Any] = []
         if states:
             sql += f" WHERE state IN ({','.join('?' * len(states))})"
             params.extend(states)
-        return [_entry(row) for row in self._database.query(sql + " ORDER BY seq", params)]
+        return [entry_from_row(row) for row in self._database.query(sql + " ORDER BY seq", params)]
+
+    def entry_keys(self) -> list[tuple[str, str, str, str]]:
+        """``(id, type, record id, state)`` of every entry, in order, without decoding any (a push's bookkeeping
+        over a batch of thousands)."""
+        return [(r[0], r[1], r[2], r[3]) for r in self._database.query("SELECT id, type, record_id, state FROM outbox")]
 
     def loose_entries(self) -> list[OutboxEntry]:
         """Edits outside any batch, and a batch's edits waiting for a decision (refused, or in conflict): what
         the pending-changes panel lists one by one (a batch's waiting edits show as its progress instead)."""
         rows = self._database.query(
-            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE batch_id IS NULL OR state != 'pending' ORDER BY seq"
+            f"SELECT {ENTRY_COLUMNS} FROM outbox WHERE batch_id IS NULL OR state != 'pending' ORDER BY seq"
         )
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def imported_entries(self) -> list[OutboxEntry]:
         """Edits sent in a bulk import whose outcome is not known yet (a push ended while the job ran)."""
         rows = self._database.query(
-            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE import_ref IS NOT NULL AND state = 'pending' ORDER BY seq"
+            f"SELECT {ENTRY_COLUMNS} FROM outbox WHERE import_ref IS NOT NULL AND state = 'pending' ORDER BY seq"
         )
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def entry(self, entry_id: str) -> OutboxEntry | None:
-        rows = self._database.query(f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE id = ?", (entry_id,))
-        return _entry(rows[0]) if rows else None
+        rows = self._database.query(f"SELECT {ENTRY_COLUMNS} FROM outbox WHERE id = ?", (entry_id,))
+        return entry_from_row(rows[0]) if rows else None
 
     def entries_for(self, type_: str, record_id: str) -> list[OutboxEntry]:
         rows = self._database.query(
-            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE type = ? AND record_id = ? ORDER BY seq", (type_, record_id)
+            f"SELECT {ENTRY_COLUMNS} FROM outbox WHERE type = ? AND record_id = ? ORDER BY seq", (type_, record_id)
         )
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def pending_count(self) -> int:
         """Edits not on the server yet and not waiting for a decision (queued or refused by the server)."""
@@ -405,6 +374,20 @@ class Outbox:
                     (dumps(left_attributes), dumps(left_relationships), dumps(base), entry_id),
                 )
             rebuild_visible(db, found.type, found.record_id)
+
+    def cancelled(self, entry_ids: Sequence[str]) -> set[str]:
+        """Of ``entry_ids``, those whose batch line was cancelled while they were inside a bulk import."""
+        rows = self._database.query(
+            "SELECT l.entry_id FROM json_each(?) AS w JOIN batch_lines AS l ON l.entry_id = w.value "
+            "WHERE l.state = 'cancelled'",
+            (json.dumps(list(entry_ids)),),
+        )
+        return {str(row[0]) for row in rows}
+
+    def remove_entries(self, entry_ids: Sequence[str]) -> None:
+        """:meth:`remove_entry` for many, in one transaction (each record rebuilt once)."""
+        with self._database.transaction() as db:
+            remove_entries(db, entry_ids)
 
     def remove_entry(self, entry_id: str) -> None:
         """Discard an entry; the record shows the server's version again (plus any other queued edits). Discarding

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from desktop_app.errors import UsageError
 from desktop_app.schema import FieldError, get_resource
 from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Batch, BatchLine, UnknownRecordError
+from desktop_app.store.bulk_queue import QueuedEdit, add_lines, queue_edits, remove_entries
 from desktop_app.store.lease import holder_alive
 from desktop_app.store.records import Relationships
 from desktop_app.sync.checks import check_required, checked_attributes, checked_relationships, resource_for
@@ -75,50 +76,47 @@ class BatchQueue:
             raise UsageError("edits - a batch needs at least one change")
         checked = [self._check(edit, number) for number, edit in enumerate(edits, 1)]
         batch_id = str(uuid.uuid4())
-        outbox = self.outbox
         with self.batches.writing() as db:
             self.batches.add_batch(db, batch_id, name.strip(), undo_of=undo_of, notes=notes)
+            run: list[QueuedEdit] = []  # creates and updates since the last delete: written together
             for position, item in enumerate(checked):
                 entry_id = str(uuid.uuid4())
                 record_id = item.edit.record_id or ""
-                sent = False
-                if item.edit.action == "create":
-                    attributes = dict(item.attributes)
-                    attributes["metadata"] = {
-                        **(attributes.get("metadata") or {}),
-                        OP_KEY: entry_id,
-                        BATCH_KEY: batch_id,
-                    }
-                    record_id = f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
-                    outbox.queue_create(
-                        entry_id,
-                        item.type,
-                        record_id,
-                        attributes=attributes,
-                        relationships=item.relationships,
-                        label=name,
-                        batch_id=batch_id,
-                    )
-                elif item.edit.action == "update":
-                    change = (item.type, record_id, item.attributes, item.relationships)
-                    outbox.queue_updates([change], [entry_id], label=name, batch_id=batch_id)
-                else:
-                    sent = outbox.queue_delete(entry_id, item.type, record_id, batch_id=batch_id) is None
-                self.batches.add_line(
-                    db,
-                    batch_id,
-                    position,
-                    entry_id=entry_id,
-                    op=item.edit.action,
-                    type_=item.type,
-                    record_id=record_id,
-                    line_label=item.edit.line_label,
-                    before=item.before,
-                    sent=sent,
-                )
+                if item.edit.action != "delete":
+                    run.append(self._written(position, entry_id, batch_id, item))
+                    continue
+                queue_edits(db, batch_id, name, run)
+                run = []
+                sent = self.outbox.queue_delete(entry_id, item.type, record_id, batch_id=batch_id) is None
+                line = (position, entry_id, item.edit.action, item.type, record_id, item.edit.line_label, item.before)
+                add_lines(db, batch_id, [line], state="sent" if sent else "queued")
+            queue_edits(db, batch_id, name, run)
         found = self.batches.batch(batch_id)
         assert found is not None
         return found
+
+    @staticmethod
+    def _written(position: int, entry_id: str, batch_id: str, item: _Checked) -> QueuedEdit:
+        """A create or update as its entry is written: a create gets a temporary id and the marks its bulk import
+        and a lost answer are found by."""
+        attributes = item.attributes
+        record_id = item.edit.record_id or ""
+        if item.edit.action == "create":
+            marks = {OP_KEY: entry_id, BATCH_KEY: batch_id}
+            attributes = {**attributes, "metadata": {**(attributes.get("metadata") or {}), **marks}}
+            record_id = f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+        edit = item.edit
+        return QueuedEdit(
+            position,
+            entry_id,
+            edit.action,
+            item.type,
+            record_id,
+            attributes,
+            item.relationships,
+            edit.line_label,
+            item.before,
+        )
 
     def _check(self, edit: BatchEdit, number: int) -> _Checked:
         """The checks a single edit meets, with the line named in the message when one fails."""
@@ -166,16 +164,21 @@ class BatchQueue:
     def cancel(self, batch_id: str) -> Batch:
         """Drop the batch's edits not sent yet. An edit being sent right now (claimed by a live process) or one
         that may already have reached the server (tried, answer lost, not refused) is left to finish: dropping it
-        could not take it back from the server."""
+        could not take it back from the server. An edit inside a running bulk import stays in the outbox with its
+        line marked cancelled: the import is asked to stop (:func:`desktop_app.sync.bulk.interrupt`), and once it
+        ended the edits it applied are confirmed (sent) and the rest dropped, never sent again."""
         if self.batches.batch(batch_id) is None:
             raise UsageError(f"batch - no batch {batch_id!r}")
-        outbox = self.outbox
-        with self.batches.writing():
-            for entry_id in self.batches.entry_ids(batch_id):
-                entry = outbox.entry(entry_id)
-                if entry is None or (entry.attempts and entry.state == "pending") or _claimed(outbox, entry_id):
-                    continue
-                outbox.remove_entry(entry_id)
+        dropped: list[str] = []
+        imported: list[str] = []
+        for entry_id, attempts, state, import_ref, holder, until in self.batches.entry_states(batch_id):
+            if state == "pending" and import_ref:
+                imported.append(entry_id)
+            elif not (attempts and state == "pending") and not _held(holder, until):
+                dropped.append(entry_id)
+        with self.batches.writing() as db:
+            remove_entries(db, dropped)
+            self.batches.cancel_lines(db, imported)
         found = self.batches.batch(batch_id)
         assert found is not None
         return found
@@ -241,10 +244,6 @@ class BatchQueue:
         return BatchEdit("create", line.type, None, attributes, relationships, name)
 
 
-def _claimed(outbox: Outbox, entry_id: str) -> bool:
-    """Whether a live process holds the entry for sending right now."""
-    rows = outbox.claim_of(entry_id)
-    if rows is None:
-        return False
-    holder, until = rows
+def _held(holder: str | None, until: float | None) -> bool:
+    """Whether a live process holds an entry for sending right now."""
     return holder is not None and until is not None and until >= time.time() and holder_alive(holder)

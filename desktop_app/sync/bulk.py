@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from desktop_app.api import ApiError, Record
+from desktop_app.api import ApiError, Record, ValidationError
 from desktop_app.schema import app_type, bulk_job_type, bulk_types
 from desktop_app.store import OP_KEY, OutboxEntry
 from desktop_app.sync.resources import includes
@@ -57,6 +57,8 @@ BULK_THRESHOLD = 100
 MAX_INPUTS = 10_000
 #: Seconds between two looks at a running job (cacheable reads: 1,000 a minute live).
 POLL = 0.25
+#: Edits confirmed between two turns of the event loop (each is a transaction of about a millisecond).
+CONFIRM_SLICE = 10
 
 
 def _eligible(entry: OutboxEntry, known: dict[tuple[str, str], Record]) -> bool:
@@ -167,25 +169,35 @@ class BulkImport:
             await asyncio.sleep(POLL)
 
     async def _settle(self, entries: Sequence[OutboxEntry], errors: dict[str, Any]) -> None:
-        """Each edit as the server has it now: refused (named in ``errors``), confirmed (found applied), or
-        back to single sends."""
+        """Each edit as the server has it now: refused (named in ``errors``), confirmed (found applied), or back to
+        single sends; an edit whose batch was cancelled while the job ran and that the job did not apply is dropped
+        instead (its line stays cancelled), so a cancel never turns into single sends.
+
+        What the job applied is judged by reading the records back, not by ``processed_count``: the sandbox applies
+        inputs in order, so the first ``processed_count`` inputs would be the applied ones there, but Commerce Layer
+        does not promise an order (nor that an interrupted job stops between two inputs), so only the records
+        holding the values sent prove an input was applied, and only their absence that it was not."""
+        cancelled = self.pusher.outbox.cancelled([e.id for e in entries])
         applied: list[OutboxEntry] = []
         for entry, key in zip(entries, input_keys(entries), strict=True):
             problems = errors.get(key)
-            if isinstance(problems, dict) and problems:
+            if isinstance(problems, dict) and problems and entry.id not in cancelled:
                 self.pusher.outbox.note_imported([entry.id], None)
                 self.pusher.fail(entry, *_explained(problems))
             else:
                 applied.append(entry)
         found = await self._read_back(applied)
         again = []
-        for entry in applied:
+        for done, entry in enumerate(applied, 1):
             record = found.get(entry.id)
             if record is None:
                 again.append(entry.id)
             else:
                 self.pusher.confirm_imported(entry, record)
-        self.pusher.outbox.note_imported(again, None)
+            if done % CONFIRM_SLICE == 0:
+                await asyncio.sleep(0)  # thousands of confirms: the loop (the window) gets its turn between slices
+        self.pusher.outbox.remove_entries([i for i in again if i in cancelled])
+        self.pusher.outbox.note_imported([i for i in again if i not in cancelled], None)
 
     async def _read_back(self, entries: Sequence[OutboxEntry]) -> dict[str, Record]:
         """Entry id → the server's record, for the updates that hold their values and the creates found by
@@ -242,3 +254,24 @@ def _explained(problems: dict[str, Any]) -> tuple[str, dict[str, str]]:
         fields[str(name)] = text
     message = "; ".join(text if name == "base" else f"{name} - {text}" for name, text in fields.items())
     return message, {k: v for k, v in fields.items() if k != "base"}
+
+
+async def interrupt(client: CommerceLayerClient, references: Sequence[str]) -> list[str]:
+    """Ask the import jobs named by ``references`` to stop (``_interrupt``, the job's updatable trigger); what
+    could not be asked, in words (a job already completed or interrupted answers 422, which is no problem: the push
+    waiting for it settles its edits either way). The push that sent the job (or the next one, after a restart)
+    then confirms what the job applied and drops the rest of a cancelled batch."""
+    job_type = bulk_job_type()
+    problems: list[str] = []
+    if job_type is None:
+        return problems
+    for reference in references:
+        page = await client.list_page(job_type, filters={"reference_eq": reference}, page_size=1)
+        if not page.records:
+            continue  # the POST never arrived: the push sends its edits singly, or drops the cancelled ones
+        try:
+            await client.update(job_type, page.records[0].id, attributes={"_interrupt": True})
+        except ValidationError as error:
+            log.info("import %s not interrupted: %s", reference, error)
+            problems.append(f"the import had already ended ({error.explanation})")
+    return problems

@@ -27,30 +27,31 @@ from desktop_app.ui.outcome import (
     Outcome,
     Status,
     outcome_of,
-    push_notice,
     rate_limit_notice,
     refusal,
-    reorder_outcome,
 )
 from desktop_app.ui.tasks import TaskSet
+from desktop_app.ui.workspace_batches import BatchDoor
+from desktop_app.ui.workspace_history import Histories
+from desktop_app.ui.workspace_push import Sending
 
 if TYPE_CHECKING:
     import asyncio
 
     from desktop_app.api import CommerceLayerClient, Page, Token
-    from desktop_app.counts import Choice, Review
     from desktop_app.reorder.controller import QueuedReorder, ReorderController
     from desktop_app.reorder.levels import StockLevelRow
-    from desktop_app.store import Batch, BatchLine, Cache, EntryState
-    from desktop_app.store.counts import CountStore
-    from desktop_app.store.history import Change, Version
+    from desktop_app.store import Cache, EntryState
     from desktop_app.store.records import Relationships
-    from desktop_app.sync import BatchEdit, Editor, PushResult
+    from desktop_app.sync import Editor
 
 log = logging.getLogger(__name__)
 
+#: Records of one type a change names one by one; beyond, the tables reload the type (see ``_notify``).
+MANY_IDS = 200
 
-class Workspace(QObject):
+
+class Workspace(BatchDoor, Sending, Histories, QObject):
     """Signals: ``records_changed(type, ids)`` (ids empty: reload the whole type), ``online_changed``,
     ``outbox_changed``, ``sync_started``, ``sync_progress(type, done, total)``, ``sync_finished(ok, message)``,
     ``edit_refused(message)`` when an edit is not taken before it is even queued."""
@@ -265,53 +266,6 @@ class Workspace(QObject):
             await self.push()
         return True
 
-    # -- history -------------------------------------------------------------------------------------------------
-
-    def history(self, type_: str, record_id: str) -> list[Version]:
-        """The versions of a record kept in the cache, newest first."""
-        return self._cache.history.versions(type_, record_id)
-
-    def history_fetched(self, type_: str, record_id: str) -> bool:
-        return self._cache.history.fetched(type_, record_id) is not None
-
-    def fetch_history(self, type_: str, record_id: str, *, pages: int = 1, first: int = 1) -> asyncio.Task[None] | None:
-        """Fetch one record's newest versions in the background (the details pane opening it); offline, the
-        cached ones stay. ``history_ready`` tells when the cache holds what there is."""
-        if self.forced_offline or record_id.startswith("local-"):
-            self.history_ready.emit(type_, record_id)
-            return None
-        return self.tasks.spawn(self._fetch_history(type_, record_id, pages, first), name="history")
-
-    def history_complete(self, type_: str, record_id: str) -> bool:
-        """Whether the cache holds a record's whole history (its last fetch reached the oldest version)."""
-        fetched = self._cache.history.fetched(type_, record_id)
-        return fetched is not None and fetched[2]
-
-    def fetch_older(self, type_: str, record_id: str) -> asyncio.Task[None] | None:
-        """Fetch the page of versions after the last one fetched ("Show older"): history is paged, on demand."""
-        fetched = self._cache.history.fetched(type_, record_id)
-        return self.fetch_history(type_, record_id, first=fetched[1] + 1 if fetched else 1)
-
-    async def _fetch_history(self, type_: str, record_id: str, pages: int, first: int) -> None:
-        from desktop_app.api import ApiError, NetworkError
-        from desktop_app.history import fetch_history
-
-        try:
-            await fetch_history(self._cache, await self.ready_client(), type_, record_id, pages=pages, first=first)
-        except NetworkError:
-            self._set_online(False)
-        except ApiError as exc:
-            log.info("history of %s %s: %s", type_, record_id, exc)
-        finally:
-            self.history_ready.emit(type_, record_id)
-
-    def changes(self, *, last: int = 1) -> list[Change]:
-        """What the last ``last`` syncs changed in the cache (kept across sessions: works offline)."""
-        return self._cache.history.changes(last=last)
-
-    def sync_runs(self) -> list[tuple[int, str, int]]:
-        return self._cache.history.runs()
-
     def _progress(self, resource: str, done: int, total: int | None) -> None:
         self.sync_progress.emit(resource, done, total)
 
@@ -370,94 +324,6 @@ class Workspace(QObject):
         self._reorders[outcome.entry_id] = (controller, queued)
         return self._queued(outcome, ids=list(queued.plan.changes))
 
-    # -- batches: many edits as one action (a count, an import, a bulk edit) -------------------------------------
-
-    def submit_batch(self, name: str, edits: Sequence[BatchEdit]) -> Outcome:
-        """Queue ``edits`` as one named batch (all or none; a bad field refuses it, named) and start sending it."""
-        try:
-            batch = self._edit_path.queue_batch(name, edits)
-        except (FieldError, StockroomError) as exc:
-            return self._refused(refusal(edits[0].type if edits else "", "", exc))
-        return self._batch_queued(batch.id)
-
-    def cancel_batch(self, batch_id: str) -> Outcome:
-        """Drop what of a batch is not sent yet (the records show the server's values again)."""
-        try:
-            self._edit_path.cancel_batch(batch_id)
-        except StockroomError as exc:
-            return self._refused(refusal("", "", exc))
-        return self._batch_queued(batch_id, Status.DISCARDED, send=False)
-
-    def undo_batch(self, batch_id: str) -> Outcome:
-        """Cancel what is not sent and send compensating edits for what was, as a new batch (the outcome's
-        ``batch_id``); its :class:`Batch` ``notes`` say what could not be undone."""
-        try:
-            undo = self._edit_path.undo_batch(batch_id)
-        except (FieldError, StockroomError) as exc:
-            self._notify(self._batch_records(batch_id))
-            return self._refused(refusal("", "", exc))
-        self._notify(self._batch_records(batch_id))
-        return self._batch_queued(undo.id)
-
-    def batches(self) -> list[Batch]:
-        """Every batch kept in the cache, newest first, with its progress."""
-        return self._cache.batches.batches()
-
-    def batch_lines(self, batch_id: str) -> list[BatchLine]:
-        return self._cache.batches.lines(batch_id)
-
-    def time_left(self, batch: Batch) -> str:
-        """How long what is left of ``batch`` takes at the least, paced by the rate limits ("about 2 minutes
-        left"); "" when nothing is left, or when the window works offline."""
-        if not batch.waiting or self.offline:
-            return ""
-        from desktop_app.api import NetworkError  # as in _sync
-        from desktop_app.schema import duration_words
-
-        types = self._cache.batches.waiting_types(batch.id)
-        try:
-            limiter = self.make_client().rate_limiter
-        except NetworkError:
-            return ""
-        seconds = limiter.seconds_for("PATCH", types[0], batch.waiting) if types else 0.0
-        return "less than a second left" if seconds < 1 else f"about {duration_words(seconds)} left"
-
-    def _batch_records(self, batch_id: str) -> dict[str, list[str]]:
-        touched: dict[str, list[str]] = {}
-        for line in self._cache.batches.lines(batch_id):
-            touched.setdefault(line.type, []).append(line.record_id)
-        return touched
-
-    def _batch_queued(self, batch_id: str, status: Status = Status.QUEUED, *, send: bool = True) -> Outcome:
-        touched = self._batch_records(batch_id)
-        type_ = next(iter(touched)) if len(touched) == 1 else ""
-        entries = tuple(self._cache.batches.entry_ids(batch_id))
-        if status is Status.QUEUED and self.offline:
-            status = Status.OFFLINE
-        self._notify(touched)
-        if send and not self.forced_offline:
-            self.tasks.spawn(self.push(), name="push")
-        return Outcome(status, type_, "", entries, batch_id=batch_id)
-
-    @property
-    def counts(self) -> CountStore:
-        """The stock counts kept in the cache: local work, saved line by line and never sent as such; what a count
-        changes reaches the server only through :meth:`apply_count`."""
-        return self._cache.counts
-
-    def apply_count(self, review: Review, choices: Mapping[str, Choice] | None = None) -> Outcome:
-        """A reviewed count's differences, queued as one batch named after the count (and the count closed, in the
-        same transaction), then sent in the background. ``SENT`` with no entries: nothing differed."""
-        from desktop_app.counts import apply_count  # the count's core: only when a count is applied
-
-        try:
-            applied = apply_count(self._cache, self._edit_path, review, choices)
-        except (FieldError, StockroomError) as exc:
-            return self._refused(refusal("stock_items", "", exc))
-        if applied.batch is None:
-            return Outcome(Status.SENT, "stock_items")
-        return self._batch_queued(applied.batch.id)
-
     def discard(self, entry_id: str) -> Outcome:
         """Forget a queued edit: the record shows the server's version again."""
         entry = self._cache.outbox.entry(entry_id)
@@ -483,30 +349,6 @@ class Workspace(QObject):
             return outcome_of(entry, offline=self.offline)
         decide()
         return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry_id,)))
-
-    def send_now(self) -> None:
-        """Push the outbox in the background (Pending edits' Send now)."""
-        self.tasks.spawn(self.push(), name="push")
-
-    async def verdict(self, outcome: Outcome) -> Outcome:
-        """Push now and say what became of ``outcome``'s edit: sent, kept offline, refused or in conflict."""
-        if outcome.status is not Status.QUEUED:
-            return outcome
-        reorder = self._reorders.pop(outcome.entry_id or "", None)
-        if reorder is not None:
-            return await self._reorder_verdict(outcome, *reorder)
-        await self.push()
-        entry = self._cache.outbox.entry(outcome.entry_id or "")
-        if entry is not None:
-            return outcome_of(entry, offline=self.offline)
-        confirmed = self.confirmed_ids.get(outcome.entry_id or "", outcome.record_id)
-        return Outcome(Status.SENT, outcome.type, confirmed, outcome.entry_ids)
-
-    async def _reorder_verdict(self, outcome: Outcome, controller: ReorderController, queued: QueuedReorder) -> Outcome:
-        async with self._lock():
-            result = await controller.push(queued)
-        self._notify({STOCK_LEVELS: [row.id for row in result.rows]})
-        return reorder_outcome(outcome, result, offline=self.offline)
 
     def current_id(self, type_: str, record_id: str, entry_id: str | None) -> str:
         """A record created here has a temporary id until the server confirms it; find it under its new one."""
@@ -536,82 +378,12 @@ class Workspace(QObject):
         return outcome
 
     def _notify(self, touched: Mapping[str, Sequence[str]]) -> None:
+        """Tell the tabs which records changed; more than :data:`MANY_IDS` of a type reload the type instead (a
+        table reads 25,000 changed rows one by one slower than it rereads its order, off the window's thread)."""
         for type_, ids in touched.items():
             if type_:
-                self.records_changed.emit(type_, list(ids))
+                self.records_changed.emit(type_, list(ids) if len(ids) <= MANY_IDS else [])
         self.outbox_changed.emit()
-
-    # -- sending ---------------------------------------------------------------------------------------------
-    def _lock(self) -> asyncio.Lock:
-        """One push at a time: a verdict's push starts after the edit was queued, so it reports that edit."""
-        if self._push_lock is None:
-            import asyncio  # as in _sync
-
-            self._push_lock = asyncio.Lock()
-        return self._push_lock
-
-    async def push(self) -> PushResult | None:
-        """Send the outbox now; the editor's result, or ``None`` when offline."""
-        async with self._lock():
-            return await self._push_now()
-
-    async def _push_locked(self) -> PushResult:
-        """:meth:`_push_now` for the reorder planner, which pushes while the workspace holds the lock."""
-        from desktop_app.sync import PushResult  # as in _sync
-
-        return await self._push_now() or PushResult(offline=True)
-
-    async def _push_now(self) -> PushResult | None:
-        from desktop_app.api import NetworkError  # as in _sync
-
-        if self.forced_offline or not await self._link.ready():
-            return None
-        queued = {e.id: (e.type, e.record_id) for e in self._cache.outbox.entries()}
-        if not any(e.state == "pending" for e in self._cache.outbox.entries()):
-            from desktop_app.sync import PushResult  # as in _sync
-
-            return PushResult()  # nothing to send: no request, and no claim about being online
-        result: PushResult | None
-        try:
-            result = await self._edit_path.push(self._progress_tick)
-            self._set_online(not result.offline)
-            self.confirmed_ids.update(result.confirmed)
-            self.server_notice.emit(push_notice(result), result.rate_limit_wait)
-        except NetworkError:
-            self._set_online(False)
-            result = None
-        after = {(e.type, e.record_id) for e in self._cache.outbox.entries()}
-        confirmed = result.confirmed if result is not None else {}
-        renamed = {(queued[entry][0], server_id) for entry, server_id in confirmed.items() if entry in queued}
-        touched: dict[str, list[str]] = {}
-        for type_, record_id in set(queued.values()) | after | renamed:
-            touched.setdefault(type_, []).append(record_id)
-        for type_ in result.refreshed if result is not None else ():  # synced again after a step changed them
-            touched[type_] = []
-        self._notify(touched)
-        return result
-
-    def _progress_tick(self) -> None:
-        """One more answer from the server: tell the batch views, five times a second at most (a redraw per
-        answer of a fast server would cost more than the sending)."""
-        import time
-
-        from PySide6.QtCore import QTimer
-
-        wait = self._last_tick + 0.2 - time.monotonic()
-        if wait <= 0:
-            self._tick_now()
-        elif not self._tick_due:  # the last answers before a pause still show, a moment later
-            self._tick_due = True
-            QTimer.singleShot(int(wait * 1000) + 1, self, self._tick_now)
-
-    def _tick_now(self) -> None:
-        import time
-
-        self._last_tick = time.monotonic()
-        self._tick_due = False
-        if not self.closed:
-            self.batch_progress.emit()
 
     def synced_at(self, type_: str) -> datetime | None:
         return self._cache.sync_state.synced_at(type_)

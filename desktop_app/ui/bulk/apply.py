@@ -10,10 +10,11 @@ if TYPE_CHECKING:
     from desktop_app.ui.workspace import Workspace
 
 
-def apply_preview(workspace: Workspace, name: str, preview: Preview) -> Outcome:
+async def apply_preview(workspace: Workspace, name: str, preview: Preview) -> Outcome:
     """Queue every change of ``preview`` as one batch named ``name`` ("Import of supplier.xlsx") and send it: one
     write per changed record. The preview's errors and unchanged rows are not in its changes, so they send nothing;
-    the batch is cancelled or undone as one from Pending edits."""
+    the batch is cancelled or undone as one from Pending edits. The edits are made and queued in the workspace's
+    worker thread (:meth:`Workspace.apply_batch`): 10,000 of them would hold the window for seconds."""
     from desktop_app.imports.queue import batch_edits
 
-    return workspace.submit_batch(name, batch_edits(preview))
+    return await workspace.apply_batch(name, lambda: batch_edits(preview))

@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.errors import StockroomError
 from desktop_app.schema import app_type, get_resource
@@ -117,13 +117,15 @@ class BulkController(QObject):
         self.window = window
         self.workspace = workspace
         self.computing = False
+        #: A previewed batch is being queued (in the workspace's worker thread).
+        self.applying = False
         self.folder = ""
 
     # -- File ▸ Import… -----------------------------------------------------------------------------------------
     def import_file(self, chosen_type: str | None = None) -> None:
         from desktop_app.ui.dialogs.import_file import ImportFileDialog  # dialogs load when first opened
 
-        if self.computing:
+        if self.computing or self.applying:
             return
         answer = ImportFileDialog.ask(self.window, chosen_type, self.folder)
         if answer is None:
@@ -143,7 +145,7 @@ class BulkController(QObject):
         from desktop_app.imports.bulk import bulk_fields
         from desktop_app.ui.dialogs.bulk_edit import BulkEditDialog  # as in import_file
 
-        if self.computing or tab is None:
+        if self.computing or self.applying or tab is None:
             return
         fields = bulk_fields(tab.type)
         if not fields:
@@ -215,22 +217,34 @@ class BulkController(QObject):
         Messages.error(self.window, "Cannot preview", text.split(" - ", 1)[-1])
 
     def _review(self, title: str, heading: str, computed: Computed, *, by_line: bool) -> None:
-        from desktop_app.ui.bulk.apply import apply_preview
         from desktop_app.ui.dialogs.change_preview import ChangePreviewDialog
 
         preview, rows = computed
+        try:
+            accepted = ChangePreviewDialog.ask(self.window, title, heading, preview, rows, by_line=by_line)
+        except BaseException:
+            _pool().submit(_release, computed)
+            raise
+        if not accepted:
+            _pool().submit(_release, computed)
+            return
+        self.applying = True
+        self.busy.emit(True)
+        self.message.emit(f"{title}: queueing {len(preview.changes):,} changes…")
+        self.workspace.tasks.spawn(self._apply(title, computed), name="apply batch")
+
+    async def _apply(self, title: str, computed: Computed) -> None:
+        """Queue the preview's changes as one batch in the workspace's worker thread (thousands of records
+        rewritten: seconds of SQLite work the window must not wait for), then free the preview."""
+        from desktop_app.ui.bulk.apply import apply_preview
+
+        preview = computed[0]
         changes = len(preview.changes)
         try:
-            if not ChangePreviewDialog.ask(self.window, title, heading, preview, rows, by_line=by_line):
-                return
-            # Queueing is one transaction on the window's thread (about a millisecond a record on a 100,000-item
-            # cache): the cursor says the window is at work.
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                outcome = apply_preview(self.workspace, title, preview)
-            finally:
-                QApplication.restoreOverrideCursor()
+            outcome = await apply_preview(self.workspace, title, preview)
         finally:
+            self.applying = False
+            self.busy.emit(False)
             _pool().submit(_release, computed)
         if outcome.stands:
             self.message.emit(f"{title}: {changes:,} changes queued and sending")
