@@ -273,5 +273,5 @@ async def interrupt(client: CommerceLayerClient, references: Sequence[str]) -> l
             await client.update(job_type, page.records[0].id, attributes={"_interrupt": True})
         except ValidationError as error:
             log.info("import %s not interrupted: %s", reference, error)
-            problems.append(f"the import had already ended ({error.explanation})")
+            problems.append("the import had already ended")
     return problems

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tests.sandbox.api_session import api_session
-from tests.support.sandbox import SandboxProcess
+from tests.support.sandbox import SandboxProcess, start_sandbox
 
 
 def _job(api: httpx.Client, **attributes: Any) -> httpx.Response:
@@ -129,3 +129,60 @@ def test_a_job_that_cannot_start_is_refused_naming_the_field(fresh_sandbox: Sand
         status = _job(api, resource_type="stock_items", inputs=[{}], status="completed")
         assert status.status_code == 400 and status.json()["errors"][0]["code"] == "PARAM_NOT_ALLOWED"
         assert api.get("imports").json()["meta"]["record_count"] == 0
+
+
+def _interrupt(api: httpx.Client, job_id: str) -> httpx.Response:
+    body = {"data": {"type": "imports", "id": job_id, "attributes": {"_interrupt": True}}}
+    return api.patch(f"imports/{job_id}", json=body)
+
+
+def test_a_running_job_stops_when_interrupted_and_says_how_far_it_got(monkeypatch: Any, tmp_path: Any) -> None:
+    monkeypatch.setenv("STOCKROOM_SANDBOX_IMPORT_PACE", "0.3")  # 50 inputs every 0.3 s: still running when told
+    with start_sandbox(seed="bench:400") as sandbox, api_session(sandbox) as api:
+        items = api.get("stock_items", params={"page[size]": "25"}).json()["data"]
+        ids = [i["id"] for i in items]
+        for page in range(2, 9):
+            more = api.get("stock_items", params={"page[size]": "25", "page[number]": str(page)}).json()["data"]
+            ids += [i["id"] for i in more]
+        inputs = [{"id": item_id, "quantity": 4000 + n} for n, item_id in enumerate(ids)]
+        job = _job(api, resource_type="stock_items", inputs=inputs, skip_errors=True).json()["data"]
+        deadline = time.monotonic() + 20
+        while api.get(f"imports/{job['id']}").json()["data"]["attributes"]["processed_count"] < 50:
+            assert time.monotonic() < deadline, "the job never got going"
+            time.sleep(0.02)
+        stopped = _interrupt(api, job["id"])
+        assert stopped.status_code == 200, stopped.text
+        assert stopped.json()["data"]["attributes"]["status"] == "interrupted"
+        time.sleep(0.8)  # the job notices before its next input and writes how far it got
+        done = api.get(f"imports/{job['id']}").json()["data"]["attributes"]
+        assert done["status"] == "interrupted" and done["interrupted_at"] and not done["completed_at"]
+        processed = done["processed_count"]
+        assert 50 <= processed < len(inputs)
+        quantities = [api.get(f"stock_items/{i}").json()["data"]["attributes"]["quantity"] for i in ids]
+        assert quantities[:processed] == [4000 + n for n in range(processed)]  # in order, up to where it stopped
+        assert all(q != 4000 + n for n, q in enumerate(quantities) if n >= processed)
+
+        again = _interrupt(api, job["id"])  # an interrupted job cannot be interrupted again
+        assert again.status_code == 422, again.text
+        (problem,) = again.json()["errors"]
+        assert problem["code"] == "VALIDATION_ERROR" and problem["status"] == "422"
+        assert problem["title"] == "cannot go from interrupted to interrupted"
+        assert problem["source"]["pointer"] == "/data/attributes/_interrupt"
+
+
+def test_a_completed_job_refuses_to_be_interrupted(fresh_sandbox: SandboxProcess) -> None:
+    with api_session(fresh_sandbox) as api:
+        item = api.get("stock_items", params={"page[size]": "1"}).json()["data"][0]
+        job = _job(api, resource_type="stock_items", inputs=[{"id": item["id"], "quantity": 77}]).json()["data"]
+        _until_done(api, job["id"])
+        refused = _interrupt(api, job["id"])
+        assert refused.status_code == 422, refused.text
+        (problem,) = refused.json()["errors"]
+        assert problem["title"] == "cannot go from completed to interrupted"
+        assert problem["detail"] == "status - cannot go from completed to interrupted"
+        assert api.get(f"imports/{job['id']}").json()["data"]["attributes"]["status"] == "completed"
+        renamed = api.patch(
+            f"imports/{job['id']}",
+            json={"data": {"type": "imports", "id": job["id"], "attributes": {"reference": "kept"}}},
+        )
+        assert renamed.status_code == 200 and renamed.json()["data"]["attributes"]["reference"] == "kept"
