@@ -47,24 +47,6 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="stockroom-batch")
 
 
-def _queue_in_thread(cache_file: Path, name: str, edits: Edits) -> str:
-    """Check and queue a batch on the worker's own connection (one transaction); the batch's id."""
-    from desktop_app.store.side import side_cache
-    from desktop_app.sync import Editor
-
-    chosen = edits() if callable(edits) else edits
-    with side_cache(cache_file) as side:
-        return Editor(side).queue_batch(name, chosen).id
-
-
-def _cancel_in_thread(cache_file: Path, batch_id: str) -> None:
-    from desktop_app.store.side import side_cache
-    from desktop_app.sync import Editor
-
-    with side_cache(cache_file) as side:
-        Editor(side).cancel_batch(batch_id)
-
-
 class BatchDoor:
     """The batch methods of :class:`~desktop_app.ui.workspace.Workspace` (mixed into it: one door for edits)."""
 
@@ -109,9 +91,11 @@ class BatchDoor:
         batch of thousands is queued, and the outcome comes back on the window's thread once it is committed."""
         import asyncio
 
+        from desktop_app.sync.batches import queue_batch_at  # the core's batch queue: when a batch is applied
+
         loop = asyncio.get_running_loop()
         try:
-            batch_id = await loop.run_in_executor(_pool(), _queue_in_thread, self.cache_file, name, edits)
+            batch_id = await loop.run_in_executor(_pool(), queue_batch_at, self.cache_file, name, edits)
         except (FieldError, StockroomError) as exc:
             return self._refused(refusal("", "", exc))
         if self.closed:
@@ -132,8 +116,10 @@ class BatchDoor:
         """:meth:`cancel_batch` with the writes in the worker thread (a batch of thousands of unsent edits)."""
         import asyncio
 
+        from desktop_app.sync.batches import cancel_batch_at  # as in apply_batch
+
         try:
-            await asyncio.get_running_loop().run_in_executor(_pool(), _cancel_in_thread, self.cache_file, batch_id)
+            await asyncio.get_running_loop().run_in_executor(_pool(), cancel_batch_at, self.cache_file, batch_id)
         except StockroomError as exc:
             return self._refused(refusal("", "", exc))
         self._interrupt_imports(batch_id)

@@ -1,0 +1,93 @@
+"""A large batch applied from the window: queued in a worker thread while the window's loop keeps turning, every
+change queued exactly once, sent (through a bulk import), undone as one, and the tables told once per type."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from desktop_app.sync import BatchEdit
+from desktop_app.sync.bulk import BULK_THRESHOLD
+from desktop_app.ui.outcome import Status
+from desktop_app.ui.workspace import MANY_IDS
+from tests.ui.conftest import open_window, settle
+
+
+@pytest.mark.asyncio
+async def test_a_batch_is_queued_off_the_windows_thread_and_sent_once(
+    qtbot: QtBot, fresh_sandbox: Any, data_dir: Path
+) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        await settle(window)
+        workspace = opened.workspace
+        items = workspace.cached.records.find("stock_items")
+        assert len(items) > BULK_THRESHOLD, "the demo has too few stock items for a bulk batch"
+        before = {r.id: int(r.attributes["quantity"]) for r in items}
+        made_in: list[str] = []
+
+        def edits() -> list[BatchEdit]:
+            made_in.append(threading.current_thread().name)
+            return [
+                BatchEdit("update", "stock_items", r.id, {"quantity": 5000 + n}, line_label=f"item {n}")
+                for n, r in enumerate(items)
+            ]
+
+        turned: list[bool] = []
+        QTimer.singleShot(0, lambda: turned.append(True))  # runs only if the loop turns while the batch is queued
+        changed: list[tuple[str, list[str]]] = []
+        workspace.records_changed.connect(lambda type_, ids: changed.append((type_, ids)))
+        outcome = await workspace.apply_batch("Set quantity for every stock item", edits)
+
+        assert outcome.status is Status.QUEUED and outcome.batch_id
+        assert turned == [True], "the window's loop stood still while the batch was queued"
+        assert made_in and made_in[0] != threading.current_thread().name
+        (batch,) = workspace.batches()
+        assert (batch.total, batch.waiting) == (len(items), len(items))
+        assert len(set(outcome.entry_ids)) == len(items) == len(workspace.cached.outbox.entries())
+        shown = workspace.cached.records.get("stock_items", items[3].id)
+        assert shown is not None and shown.attributes["quantity"] == 5003 and shown.pending
+        expected = [] if len(items) > MANY_IDS else sorted(before)
+        assert [(t, sorted(ids)) for t, ids in changed[:1]] == [("stock_items", expected)]
+
+        await settle(window)
+        (batch,) = workspace.batches()
+        assert (batch.sent, batch.state) == (len(items), "done")
+        client = await workspace.ready_client()
+        (job,) = (await client.list_page("imports")).records  # more than the threshold: one import
+        assert job.attributes["processed_count"] == len(items)
+        page = await client.list_page("stock_items", filters={"id_in": [items[0].id, items[-1].id]})
+        assert sorted(r.attributes["quantity"] for r in page.records) == [5000, 5000 + len(items) - 1]
+
+        undo = workspace.undo_batch(batch.id)
+        assert undo.status is Status.QUEUED
+        await settle(window)
+        page = await client.list_page("stock_items", filters={"id_in": [items[0].id, items[-1].id]})
+        assert {r.id: r.attributes["quantity"] for r in page.records} == {
+            items[0].id: before[items[0].id],
+            items[-1].id: before[items[-1].id],
+        }
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_a_refused_batch_applied_off_thread_names_the_field_and_queues_nothing(
+    qtbot: QtBot, fresh_sandbox: Any, data_dir: Path
+) -> None:
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        await settle(window)
+        workspace = opened.workspace
+        item = workspace.cached.records.find("stock_items")[0]
+        refused: list[str] = []
+        workspace.edit_refused.connect(refused.append)
+        good = BatchEdit("update", "stock_items", item.id, {"quantity": 3})
+        bad = BatchEdit("update", "stock_items", item.id, {"quantity": -3}, line_label="SKU X at Berlin")
+        outcome = await workspace.apply_batch("Bad", [good, bad])
+        assert outcome.status is Status.REFUSED and "quantity" in outcome.errors
+        assert refused and "change 2, SKU X at Berlin" in refused[0]
+        assert workspace.batches() == [] and workspace.cached.outbox.entries() == []
+        assert not errors
