@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 #: Batches shown: the newest, and any older one still sending or with refusals.
 SHOWN = 20
+#: Unsent edits a cancel drops on the window's thread; more are dropped in the workspace's worker thread.
+INLINE_CANCEL = 200
 _NAME, _PROGRESS, _STATE = range(3)
 
 
@@ -156,9 +158,20 @@ class BatchPanel(QWidget):
 
     def _cancel(self) -> None:
         batch = self.selected()
-        if batch is not None:
-            outcome = self.workspace.cancel_batch(batch.id)
-            self.message.setText(outcome.message)
+        if batch is None:
+            return
+        if batch.waiting <= INLINE_CANCEL:
+            self.message.setText(self.workspace.cancel_batch(batch.id).message)
+            return
+        self.message.setText(f"Cancelling {batch.waiting:,} unsent changes…")
+        self.cancel_button.setEnabled(False)
+        self.workspace.tasks.spawn(self._cancel_later(batch.id), name="cancel batch")
+
+    async def _cancel_later(self, batch_id: str) -> None:
+        """A batch of thousands of unsent edits is dropped in the workspace's worker thread (each record rewritten
+        back to the server's values: seconds of SQLite work the window must not wait for)."""
+        outcome = await self.workspace.cancel_batch_later(batch_id)
+        self.message.setText(outcome.message)
 
     def _undo(self) -> None:
         batch = self.selected()
