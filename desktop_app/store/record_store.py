@@ -20,8 +20,8 @@ from desktop_app.store.records import CachedRecord, ServerRecord
 from desktop_app.store.upserts import (
     BULK_UPSERT,
     BULK_UPSERT_SPARING_PENDING,
-    DOCUMENTS_PER_STATEMENT,
     NAME,
+    STATEMENT_DOCUMENTS,
     encode_rows,
     raw_upsert,
 )
@@ -301,12 +301,12 @@ class RecordStore:
                 return self.store_pages([decode(text) for text in texts], generation)
             written = 0  # each statement's own rows (``total_changes`` would count the key table's too)
             deleted = db.execute("SELECT 1 FROM tombstones WHERE type = ? LIMIT 1", (type_,)).fetchone() is not None
+            statement = raw_upsert(to_one, STATEMENT_DOCUMENTS, sparing_deleted=deleted)
             try:
-                for start in range(0, len(texts), DOCUMENTS_PER_STATEMENT):
-                    chunk = texts[start : start + DOCUMENTS_PER_STATEMENT]
-                    written += db.execute(
-                        raw_upsert(to_one, len(chunk), sparing_deleted=deleted), (type_, seen, generation or 0, *chunk)
-                    ).rowcount
+                for start in range(0, len(texts), STATEMENT_DOCUMENTS):
+                    chunk: list[str | None] = list(texts[start : start + STATEMENT_DOCUMENTS])
+                    chunk += [None] * (STATEMENT_DOCUMENTS - len(chunk))
+                    written += db.execute(statement, (type_, seen, generation or 0, *chunk)).rowcount
             except sqlite3.OperationalError as error:
                 if "JSON" not in str(error):
                     raise

@@ -57,6 +57,11 @@ _RAW_UPSERT = (
 )
 #: Documents per statement at most (SQLite before 3.32 allows 999 parameters).
 DOCUMENTS_PER_STATEMENT = 256
+#: Documents a sync binds to each statement it runs: always this many, the rest ``NULL`` (``json_each(NULL)`` is
+#: empty). A prepared statement keeps its last bound values until it runs again, and Python's statement cache
+#: keeps one statement per distinct text: a statement per batch size held a copy of up to 256 pages each (a full
+#: sync of 300,000 stock items grew to over 300 MB); one size holds at most this many pages (about 1 MB).
+STATEMENT_DOCUMENTS = 32
 
 
 def raw_upsert(to_one: Sequence[str], documents: int, *, sparing_deleted: bool = False) -> str:

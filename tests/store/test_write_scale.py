@@ -87,3 +87,31 @@ def test_writing_a_page_costs_no_more_with_ten_times_the_rows_stored(tmp_path: P
         cache.close()
     # B-tree inserts grow with the logarithm of the rows: a little, never tenfold.
     assert many < few * 1.5, (few, many)
+
+
+def resident_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_batches_of_every_size_do_not_leave_copies_of_their_pages_behind(tmp_path: Path) -> None:
+    """The writer's batches vary in size; SQLite statements keep their last bound pages, so one statement text
+    per size would keep a copy of every batch size's pages for the life of the connection."""
+    generator = random.Random(7)
+    padding = "x" * 30_000  # a page of stock items with links and metadata is about 35 kB
+    cache = Cache.open(cache_path(tmp_path, "memory"))
+    try:
+        generation = cache.sync_state.begin_full_sync("stock_items")
+        before = resident_mb()
+        for size in range(1, 61):
+            texts = [page(random_ids(generator, 2)).replace('"metadata": {}', f'"metadata": {{"p": "{padding}"}}')]
+            cache.records.store_documents("stock_items", texts * size, generation, decode, ["sku"])
+        grown = resident_mb() - before
+        assert cache.records.count("stock_items") == 120
+    finally:
+        cache.close()
+    # Copies of 1 + 2 + ... + 60 pages of 30 kB would be 55 MB.
+    assert grown < 25, grown
