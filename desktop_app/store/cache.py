@@ -15,6 +15,7 @@ from desktop_app.store.core import Database
 from desktop_app.store.counts import CountStore
 from desktop_app.store.database import forget_state, mark_closed, open_database
 from desktop_app.store.history import HistoryStore
+from desktop_app.store.indexes import IndexStore
 from desktop_app.store.outbox import Outbox
 from desktop_app.store.record_store import RecordStore
 from desktop_app.store.sync_state import SyncStateStore
@@ -33,6 +34,8 @@ class Cache:
         self.recovery_message = recovery_message
         #: Visible records, their server copies, and the sync's page writes.
         self.records = RecordStore(self.database)
+        #: The page cache of large writes, and the indexes a first full sync builds after its rows.
+        self.indexes = IndexStore(self.database)
         #: Sync times, high-water marks and the generations of full passes.
         self.sync_state = SyncStateStore(self.database)
         #: Queued edits, their claims and what the server answered.

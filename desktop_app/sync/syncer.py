@@ -65,6 +65,7 @@ class Syncer:
         self.records = cache.records
         self.sync_state = cache.sync_state
         self.history = cache.history
+        self.indexes = cache.indexes
         self.client = client
         #: What the last :meth:`sync` changed in the cache: records per type (see ``store.history``).
         self.changed: dict[str, int] = {}
@@ -129,7 +130,9 @@ class Syncer:
             return self.records.store_documents(type_, texts, generation, _records_of, included)
 
         writer = PageWriter(store, written)
-        try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self.indexes.bulk_writing())
+            stack.callback(writer.close)
             async for page in self.client.list_all_raw(
                 type_, include=included or None, fields=_lean_included(type_), page_size=self.page_size
             ):
@@ -139,8 +142,6 @@ class Syncer:
                 total = page.record_count
                 await writer.put(page.text)
             await writer.flush()
-        finally:
-            writer.close()
         removed = self.sync_state.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
