@@ -66,6 +66,24 @@ def test_names_read_from_the_file_are_the_names_the_records_hold(synced_cache: A
     )
 
 
+def test_each_type_of_names_is_parsed_when_first_asked_for(synced_cache: Any) -> None:
+    """A tab wanting the inventory models does not wait for the SKUs (100,000 of them in a million-item cache) to
+    be parsed on the window's thread; asking for the SKUs then parses them, and only them."""
+    from desktop_app.ui.models.lookups import NamesByType
+
+    lookups = Lookups()
+    lookups.load(synced_cache.path)
+    names = lookups.by_type
+    assert isinstance(names, NamesByType)
+    models = names.get("inventory_models", {})
+    assert models and all(entry["name"] for entry in models.values())
+    assert "skus" in names and "skus" in names._raw, "listed, not parsed yet"
+    sku = synced_cache.records.find("skus")[0]
+    assert lookups.label("skus", sku.id).startswith(sku.attributes["code"])
+    assert "skus" not in names._raw and "stock_locations" in names._raw
+    assert names.get("no_such_type", "none") == "none" and "no_such_type" not in names
+
+
 def test_sorting_uses_typed_values_and_keeps_persistent_indexes(synced_cache: Any) -> None:
     model, proxy, _ = build(synced_cache, "stock_items")
     column = model.column_of("quantity")
