@@ -266,3 +266,30 @@ def test_an_edit_of_a_painted_row_or_of_a_page_of_rows_scans_the_order_at_most_o
     model._rows.changed()  # a sync: nothing painted is known any more, but the order is still the one shown
     model.upsert([cache.records.get("stock_items", i) for i in page])
     assert _Scanned.scans == 0
+
+
+def test_the_row_count_comes_before_the_whole_order_and_nothing_jumps(qtbot: Any, big_cache: Path) -> None:
+    """A table shown from its first screenful is counted (tens of milliseconds for a million rows) before its whole
+    order is read (hundreds): the scroll bar has its length from then on, the rows not read yet are blank, and the
+    whole order only paints them, with no reset that would send the view back to the top."""
+    model = ResourceTableModel("stock_items", Lookups())
+    model.sort(model.column_of("sku.code"), Qt.SortOrder.AscendingOrder)
+    assert model.open_cache(big_cache, first=200, rest_later=True)
+    screen = [model.id_at(row) for row in range(200)]
+    events: list[tuple[str, int, int, bool]] = []
+    model.rowsInserted.connect(lambda _p, first, last: events.append(("inserted", first, last, model.partial)))
+    model.dataChanged.connect(lambda top, bottom, roles=None: events.append(("painted", top.row(), bottom.row(), 0)))
+    model.modelReset.connect(lambda: events.append(("reset", 0, 0, model.partial)))
+    assert model.rowCount() == 200 and model.partial
+    model.read_rest()
+    qtbot.waitUntil(lambda: model.rowCount() == ITEMS, timeout=30_000)
+    if model.partial:  # the count is in, the order not yet
+        assert model.index(20_000, model.column_of("sku.code")).data() is None, "a row not read yet is blank"
+        assert model.id_at(20_000) == ""
+    settle(qtbot, model)
+    assert events[0] == ("inserted", 200, ITEMS - 1, True), "counted while the order was still being read"
+    assert ("painted", 200, ITEMS - 1, 0) in events and not any(e[0] == "reset" for e in events)
+    assert [model.id_at(row) for row in range(200)] == screen
+    code = model.column_of("sku.code")
+    codes = [model.index(row, code).data() for row in range(0, ITEMS, 97)]
+    assert None not in codes and codes == sorted(codes, key=str.casefold)

@@ -188,7 +188,7 @@ class ResourceTableModel(QAbstractTableModel):
 
     # -- Qt model interface ----------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows.order)
+        return 0 if parent.isValid() else self._rows.size
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -351,7 +351,7 @@ class ResourceTableModel(QAbstractTableModel):
         rows = [i.row() for i in self.persistentIndexList()]
         for watcher in self._watchers:
             rows.extend(watcher())
-        wanted = {self._rows.order[row] for row in rows if 0 <= row < self.rowCount()}
+        wanted = {self._rows.order[row] for row in rows if 0 <= row < len(self._rows.order)}
         reuse = self._answer if refilter_only else None
         order = self._rows
 
@@ -377,19 +377,52 @@ class ResourceTableModel(QAbstractTableModel):
             self._partial = False
             self.order_ready.emit()
             return
-        if len(new) == len(old):
+        if len(new) == len(old) and not self._rows.placeholders:
             if new != old:
                 self._relayout(new, answer.positions)
         elif self._partial and new[: len(old)] == old:
-            self.beginInsertRows(QModelIndex(), len(old), len(new) - 1)
-            self._rows.order = new
-            self.endInsertRows()
+            self._fill(new)
         else:
             self.beginResetModel()
             self._rows.order = new
             self.endResetModel()
         self._partial = False
         self.order_ready.emit()
+
+    def _fill(self, new: array[int]) -> None:
+        """The whole order after a first screenful it begins with: rows beyond the counted ones are added, counted
+        ones that are gone removed, and the blank rows the count stood for are painted with their values."""
+        known, shown = len(self._rows.order), self._rows.size
+        if len(new) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(new) - 1)
+            self._rows.order = new
+            self.endInsertRows()
+        elif len(new) < shown:
+            self.beginRemoveRows(QModelIndex(), len(new), shown - 1)
+            self._rows.placeholders = len(new) - known
+            self.endRemoveRows()
+            self._rows.order = new
+        else:
+            self._rows.order = new
+        if min(len(new), shown) > known:
+            self.dataChanged.emit(self.index(known, 0), self.index(min(len(new), shown) - 1, len(self.columns) - 1))
+
+    def _count_screen(self) -> None:
+        """Count the rows of a table shown from its first screenful (in the worker, before its whole order): the
+        count arrives in tens of milliseconds, the order of a million rows in several hundred."""
+        if self._conditions or self._find:
+            return  # the first screenful is not filtered: the count would not be the rows shown
+        screen = self._rows.order
+        rows = self._rows
+
+        def counted(total: int) -> None:
+            if rows.order is not screen or not self._partial or total <= rows.size:
+                return  # an order came first, or the table was opened again
+            self.beginInsertRows(QModelIndex(), rows.size, total - 1)
+            rows.placeholders = total - len(screen)
+            self.endInsertRows()
+
+        self._worker.run(rows.count_in_worker, counted)
 
     def watch_rows(self, rows: Callable[[], list[int]]) -> None:
         """``rows()`` names rows another model holds persistent indexes on (see :meth:`_ask`)."""
@@ -485,12 +518,15 @@ class ResourceTableModel(QAbstractTableModel):
             self.order_ready.emit()
             return False
         if not rest_later:
+            self._count_screen()
             self._ask()
         return True
 
     def read_rest(self) -> None:
-        """Read the whole order after a first screenful (unless a sort, filter or find is already reading it)."""
+        """Count the rows, then read the whole order, after a first screenful (unless a sort, filter or find is
+        already reading it)."""
         if self._partial and self._rows.cached and not self.busy:
+            self._count_screen()
             self._ask()
 
     def _install(self, answer: Any) -> None:

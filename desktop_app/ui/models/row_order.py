@@ -66,6 +66,9 @@ class RowOrder:
         #: Where the rows read for painting sit in the order (key -> position), until the order is replaced: an
         #: edit or a sync of a row on screen finds its place here, not by a scan of a million row ids.
         self._where: dict[int, int] = {}
+        #: Rows counted but not in the order yet (a first screenful's table, counted before its whole order is
+        #: read): shown blank, so the scroll bar has its full length from the start and nothing jumps later.
+        self.placeholders = 0
         self.every: array[int] = array("q")
         self.matching: set[int] | None = None
         self.rows: dict[int, Row] = {}
@@ -83,6 +86,12 @@ class RowOrder:
     def order(self, value: array[int]) -> None:
         self._order = value
         self._where = {}
+        self.placeholders = 0
+
+    @property
+    def size(self) -> int:
+        """Rows shown: those in the order, and those counted but not read yet."""
+        return len(self._order) + self.placeholders
 
     def remove_at(self, position: int) -> None:
         """A held row taken out of the order (the rows after it move up one)."""
@@ -132,13 +141,18 @@ class RowOrder:
 
     # -- reading ---------------------------------------------------------------------------------------------
     def row(self, position: int) -> Row:
+        if position >= len(self._order):  # counted, not read yet: blank until the whole order comes
+            return self._blank()
         key = self.order[position]
         found = self.rows.get(key)
         if found is None:
             found = self._load(position).get(key)
         if found is None:  # gone from the cache since the order was read: blank until the next order
-            found = ("", False, *([None] * len(self.relationships)), *([None] * len(self.columns)))
+            found = self._blank()
         return found
+
+    def _blank(self) -> Row:
+        return ("", False, *([None] * len(self.relationships)), *([None] * len(self.columns)))
 
     def _load(self, position: int) -> dict[int, Row]:
         assert self._read is not None
@@ -217,6 +231,11 @@ class RowOrder:
     def count(self) -> int:
         assert self._read is not None
         return self._read.count()
+
+    def count_in_worker(self) -> int:
+        """:meth:`count`, through the worker thread's connection (a million stock items: 30-40 ms of SQLite)."""
+        assert self._work is not None
+        return self._work.count()
 
     def compute(self, plan: Plan, wanted: Collection[int] = (), *, reuse: Answer | None = None) -> Answer:
         """The order ``plan`` asks for, from the cache (pure data: safe in the worker thread). ``reuse``: an
