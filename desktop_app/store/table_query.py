@@ -201,6 +201,7 @@ class TableQuery:
         self._kept = None
 
     def _run(self, select: str, params: Sequence[Any] = ()) -> array[int]:
+        """The row ids ``select`` returns (its one column named ``rid``), in its order."""
         return _ids(self.db.execute(_listed(select), params).fetchone()[0])
 
     def order(self, key: str | None, descending: bool = False, *, limit: int | None = None) -> array[int]:
@@ -325,8 +326,10 @@ class TableQuery:
         found = self._found(find, find_in) if find.strip() else None
         if not clauses:
             return found
-        sql = f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND " + " AND ".join(f"({c})" for c in clauses)
-        rows = {int(row[0]) for row in self.db.execute(sql, params)}
+        sql = f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND " + " AND ".join(
+            f"({c})" for c in clauses
+        )
+        rows = set(self._run(sql, params))  # ids as one text parsed in C, not a Python object per row fetched
         return rows if found is None else rows & found
 
     def _found(self, text: str, keys: Collection[str] | None) -> set[int]:
@@ -346,7 +349,7 @@ class TableQuery:
                 rows = (
                     f"{self._keyed()} AND k.{keyed}"
                     if keyed is not None
-                    else f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND {link}"
+                    else f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND {link}"
                 )
                 parts.append(
                     f"{rows} IN (SELECT t.id FROM records AS t WHERE t.type = '{_name(source.target)}' "
@@ -356,13 +359,13 @@ class TableQuery:
                 # ``IS NOT NULL`` first: a partial index of the values present (a reference) then holds the few rows.
                 value = expression(source)
                 parts.append(
-                    f"SELECT r.rowid FROM {self._base()} AND r.deleted = 0 AND {value} IS NOT NULL "
+                    f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND {value} IS NOT NULL "
                     f"AND instr(lower({value}), ?) > 0"
                 )
             params.append(needle)
         if not parts:
             return set()
-        return {int(row[0]) for row in self.db.execute(" UNION ".join(parts), params)}
+        return set(self._run(" UNION ".join(parts), params))
 
     # -- painting --------------------------------------------------------------------------------------------
     def rows(self, rowids: Iterable[int]) -> Rows:
