@@ -178,6 +178,14 @@ class TableQuery:
         """The column of this type's key table holding a JSON value of its records, when there is one."""
         return None if self._keys is None else self._keys[2].get((document, name))
 
+    def key_column(self, document: str, name: str) -> str | None:
+        """The key table's column holding ``name`` (``document``: attributes, relationships or related)."""
+        return self._key(document, name)
+
+    def key_table(self) -> str | None:
+        """The narrow table of this type's sort keys (row id ``item``), when it has one."""
+        return None if self._keys is None else self._keys[0]
+
     def _keyed(self) -> str:
         """The visible rows of this type's key table, as ``k`` with their row id as ``rid``."""
         assert self._keys is not None

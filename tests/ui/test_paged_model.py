@@ -293,3 +293,58 @@ def test_the_row_count_comes_before_the_whole_order_and_nothing_jumps(qtbot: Any
     code = model.column_of("sku.code")
     codes = [model.index(row, code).data() for row in range(0, ITEMS, 97)]
     assert None not in codes and codes == sorted(codes, key=str.casefold)
+
+
+def test_a_sort_shows_its_first_rows_and_moves_the_selection_before_its_whole_order(
+    qtbot: Any, big_cache: Path, cache: Any
+) -> None:
+    """A sort of a million rows shows its first screenful, read from one index, and the selected rows at their new
+    places (counted in that index) before the whole order is read; the whole order then fills in the blank rows
+    without moving anything."""
+    model, proxy = opened(qtbot, big_cache)
+    selection = QItemSelectionModel(proxy)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(proxy.index(17_000, 0), flags)
+    selection.setCurrentIndex(proxy.index(17_000, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    chosen = model.id_at(17_000)
+    jobs: list[tuple[Any, Any]] = []
+    model._worker.run = lambda job, done, inline=False: jobs.append((job, done))  # type: ignore[method-assign]
+    quantity = model.column_of("quantity")
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.sort(quantity, Qt.SortOrder.DescendingOrder)
+    assert len(jobs) == 2, "the first screenful is asked for before the whole order"
+    screen, whole = jobs
+    screen[1](screen[0]())
+    assert model.sorted_rows_shown and model.rowCount() == ITEMS
+    first = [model.index(row, quantity).data(ResourceTableModel.SortRole) for row in range(200)]
+    assert None not in first and first == sorted(first, reverse=True)
+    top = max(r.attributes["quantity"] for r in cache.records.find("stock_items"))
+    assert first[0] == top
+    place = selection.currentIndex().row()
+    assert model.id_at(place) == chosen and [i.row() for i in selection.selectedRows()] == [place]
+    blank = next(row for row in range(200, ITEMS) if row != place)
+    assert model.id_at(blank) == "" and model.index(blank, quantity).data() is None
+    assert model.index(blank, quantity).isValid() and model.flags(model.index(blank, quantity)) == model.flags(
+        model.index(0, quantity)
+    )
+    whole[1](whole[0]())
+    assert selection.currentIndex().row() == place and model.id_at(place) == chosen, "nothing moved"
+    values = [model.index(row, quantity).data(ResourceTableModel.SortRole) for row in range(0, ITEMS, 101)]
+    assert None not in values and values == sorted(values, reverse=True) and not resets
+
+
+def test_a_sort_with_many_rows_selected_waits_for_its_whole_order(qtbot: Any, big_cache: Path) -> None:
+    """Places of more than a few selected rows are found in the whole order (counting each in the index would take
+    longer than reading it), so no first screenful is shown before it."""
+    model, _ = opened(qtbot, big_cache)
+    selection = QItemSelectionModel(model)
+    for row in range(0, 5_000, 500):
+        selection.select(model.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    chosen = {model.id_at(i.row()) for i in selection.selectedIndexes()}
+    shown: list[bool] = []
+    model.layoutChanged.connect(lambda *_: shown.append(model.busy))
+    model.sort(model.column_of("sku.code"), Qt.SortOrder.DescendingOrder)
+    settle(qtbot, model)
+    assert shown == [False], "one layout change, once the whole order is in"
+    assert {model.id_at(i.row()) for i in selection.selectedIndexes()} == chosen

@@ -33,7 +33,7 @@ from desktop_app.schema import (
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.query_worker import INLINE_ROWS, QueryWorker
-from desktop_app.ui.models.row_order import Plan, RowOrder
+from desktop_app.ui.models.row_order import UNKNOWN, Plan, RowOrder
 from desktop_app.ui.models.table_rows import Row, record_row
 from desktop_app.ui.tasks import TaskSet
 
@@ -55,6 +55,8 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROWS_SORTED = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
+#: Rows a sort shows first, before its whole order (a screenful on a tall screen).
+SCREEN_ROWS = 200
 #: The overload of the layout signals that carries a hint.
 _LAYOUT_ARGS = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
 PENDING_COLOUR = QColor(176, 110, 0)
@@ -178,6 +180,7 @@ class ResourceTableModel(QAbstractTableModel):
         self._find_in: frozenset[str] | None = None
         self._worker = QueryWorker(self)
         self._asked = 0  # number of the latest order asked for: older answers are dropped
+        self._shown = 0  # number of the order whose rows are shown (its first screenful at least)
         self._answer: Any = None
         self._asked_plan: Plan | None = None
         self._partial = False
@@ -317,7 +320,7 @@ class ResourceTableModel(QAbstractTableModel):
             return  # a view asks twice for one click (its sort indicator, then sortByColumn): one query is enough
         self._sort = (column, order)
         if self._rows.cached:
-            self._ask()
+            self._ask(screen=True)
         else:
             self._sort_held()
         self.sorted_by.emit(column, order)
@@ -343,8 +346,10 @@ class ResourceTableModel(QAbstractTableModel):
         descending = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
         return Plan(key, descending, self._conditions, self._find, self._find_in, limit)
 
-    def _ask(self, *, refilter_only: bool = False) -> None:
-        """Compute the shown order again (in the worker for a big table); the answer replaces the order."""
+    def _ask(self, *, refilter_only: bool = False, screen: bool = False) -> None:
+        """Compute the shown order again (in the worker for a big table); the answer replaces the order. With
+        ``screen`` (a sort), the new order's first screenful and the selected rows' places come first, from an
+        index, where they can (see :meth:`_take_screen`)."""
         self._asked += 1
         number = self._asked
         plan = self._asked_plan = self._plan()
@@ -359,16 +364,46 @@ class ResourceTableModel(QAbstractTableModel):
             return order.compute(plan, wanted, reuse=reuse)
 
         inline = len(self._rows.every) <= INLINE_ROWS and not self._partial
+        if screen and not inline and not self._partial:
+            self._worker.run(
+                lambda: order.screen(plan, wanted, SCREEN_ROWS), lambda found: self._take_screen(number, found)
+            )
         self._worker.run(job, lambda answer: self._take(number, answer), inline=inline)
+
+    def _take_screen(self, number: int, found: tuple[array[int], dict[int, int]] | None) -> None:
+        """A sort's first screenful and the places of the rows other models point at (the selection, the current
+        row), shown while the whole order is read: the rest of the rows blank, the selection already at its
+        records' new places. Skipped when a row pointed at has no known place (the whole order then moves it)."""
+        if found is None or number != self._asked or self._partial or not self._rows.cached:
+            return
+        first, places = found
+        self.layoutAboutToBeChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
+        persistent = self.persistentIndexList()
+        old = self._rows.order
+        keys = [old[i.row()] if 0 <= i.row() < len(old) else UNKNOWN for i in persistent]
+        if all(key == UNKNOWN or key in places for key in keys):
+            self._rows.order = self._rows.sparse(first, places, self._rows.size)
+            moved = [
+                self.index(places[k], i.column()) if k != UNKNOWN else i for k, i in zip(keys, persistent, strict=True)
+            ]
+            self.changePersistentIndexList(persistent, moved)
+            self._shown = number
+        self.layoutChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
 
     @property
     def busy(self) -> bool:
         """An order asked for has not been answered yet."""
         return self._worker.running > 0
 
+    @property
+    def sorted_rows_shown(self) -> bool:
+        """The rows on screen are in the latest order asked for (its first screenful, or all of it)."""
+        return self._shown == self._asked or not self.busy
+
     def _take(self, number: int, answer: Any) -> None:
         if number != self._asked or not self._rows.cached:
             return  # a newer sort or filter was asked for meanwhile, or the table was replaced
+        self._shown = number
         self._answer = answer
         old = self._rows.order
         self._rows.every, self._rows.matching = answer.every, answer.matching
@@ -657,18 +692,25 @@ class ResourceTableModel(QAbstractTableModel):
         """The cache's row ids of the shown rows, in the shown order (``ranges``: only rows ``first..last`` of
         each): slices of the order array, so every row of a filtered million costs no Python object."""
         if ranges is None:
-            return array("q", self._rows.order)
+            return array("q", self._complete_order())
         out = array("q")
         for first, last in ranges:
             out.extend(self._rows.order[first : last + 1])
-        return out
+        return array("q", (k for k in out if k != UNKNOWN)) if UNKNOWN in out else out
+
+    def _complete_order(self) -> array[int]:
+        """The shown order, or while a sort shows only its first screenful, the last whole one (the same rows)."""
+        order = self._rows.order
+        if self._answer is not None and UNKNOWN in order:
+            return self._answer.order  # type: ignore[no-any-return]
+        return order
 
     def shown_rows(self) -> tuple[Path, array[int], tuple[Source, ...]] | None:
         """For an export read in another thread: the cache file, a copy of the shown order and where each column's
         value comes from; ``None`` for rows from the server (held here, few)."""
         if not self._rows.cached or self._rows.path is None:
             return None
-        return self._rows.path, array("q", self._rows.order), self._rows.sources
+        return self._rows.path, array("q", self._complete_order()), self._rows.sources
 
     def cell_text(self, column: int, value: Any) -> Any:
         """What a cell of ``column`` shows for ``value`` (a check box: Yes or No). Plain Python: safe in a thread."""

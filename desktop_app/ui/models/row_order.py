@@ -28,6 +28,9 @@ KEEP = 4000
 SLICE = 50_000
 #: Rows whose new places are searched for one by one (more: one pass over the order).
 FEW = 16
+#: The key of a row whose place is known but not its record yet (a sort's first screenful shown before its whole
+#: order): painted blank until the order comes. Row ids of the cache are never negative.
+UNKNOWN = -1
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,9 @@ class RowOrder:
     def row(self, position: int) -> Row:
         if position >= len(self._order):  # counted, not read yet: blank until the whole order comes
             return self._blank()
-        key = self.order[position]
+        key = self._order[position]
+        if key == UNKNOWN:
+            return self._blank()
         found = self.rows.get(key)
         if found is None:
             found = self._load(position).get(key)
@@ -163,7 +168,7 @@ class RowOrder:
         start = max(0, position - BEFORE)
         block = self.order[start : position + AFTER]
         self._where.update(zip(block, range(start, start + len(block)), strict=True))
-        keys = [k for k in block if k not in self.rows]
+        keys = [k for k in block if k not in self.rows and k != UNKNOWN]
         read = self._read.rows(keys).values
         self.rows.update(read)
         self._keys.update((row[0], key) for key, row in read.items())
@@ -236,6 +241,32 @@ class RowOrder:
         """:meth:`count`, through the worker thread's connection (a million stock items: 30-40 ms of SQLite)."""
         assert self._work is not None
         return self._work.count()
+
+    def screen(self, plan: Plan, wanted: Collection[int], count: int) -> tuple[array[int], dict[int, int]] | None:
+        """A sort's first ``count`` rows and the places of ``wanted`` in it, read from one index without the whole
+        order (pure data: the worker thread); ``None`` when that order cannot be read so (then only the whole one
+        is), or it would not be the one shown (a filter or find narrows it)."""
+        from desktop_app.store.ranks import screen
+
+        query = self._work
+        if query is None or plan.key is None or plan.conditions or plan.find:
+            return None
+        found = screen(query, plan.key, plan.descending, count, [k for k in wanted if k != UNKNOWN])
+        if found is None:
+            return None
+        places = dict(found.places)
+        places.update((key, at) for at, key in enumerate(found.first))
+        return array("q", found.first), places
+
+    def sparse(self, first: array[int], places: dict[int, int], size: int) -> array[int]:
+        """An order of ``size`` rows knowing only ``first`` and the rows at ``places``: the rest are
+        :data:`UNKNOWN`."""
+        out = array("q", [UNKNOWN]) * size
+        out[: min(len(first), size)] = first[:size]
+        for key, at in places.items():
+            if 0 <= at < size:
+                out[at] = key
+        return out
 
     def compute(self, plan: Plan, wanted: Collection[int] = (), *, reuse: Answer | None = None) -> Answer:
         """The order ``plan`` asks for, from the cache (pure data: safe in the worker thread). ``reuse``: an
