@@ -10,98 +10,28 @@ find are SQL here, each choosing the plan that an index makes cheap:
 * anything else (derived quantities, attributes without an index) is one ``ORDER BY`` over the rows, still in
   SQLite and still off the window's thread.
 
-An order comes back as one hex string built inside SQLite and turned into an array in C: a million ``rowid``s cost
-no Python object each. A :class:`TableQuery` owns its read-only connection; use it from one thread at a time.
+An order comes back as one text of row ids built inside SQLite and parsed in C (:mod:`table_sql`, which also holds
+where each column's value comes from): a million ``rowid``s cost no Python object each. A :class:`TableQuery` owns
+its read-only connection; use it from one thread at a time.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from array import array
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from desktop_app.schema import Total
-from desktop_app.store.database import GENERATED, KEY_TABLES, sort_index
+from desktop_app.store.database import KEY_TABLES, sort_index
 from desktop_app.store.filters import condition_sql
+from desktop_app.store.table_sql import Source, _ids, _json, _listed, _name, expression, shown
 
-_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+__all__ = ["BLOCK", "Rows", "Source", "TableQuery", "expression", "shown"]
+
 #: Rows read per statement when painting (one ``IN`` list).
 BLOCK = 400
-#: Characters of an order's text parsed in one call (about 20,000 row ids: a millisecond or two holding the
-#: interpreter lock, so the window's thread never waits long for it).
-PIECE = 1 << 17
-#: Row ids narrowed per step by a filter or find.
-SLICE = 50_000
-
-
-def _name(text: str) -> str:
-    """A type or field name, safe to write into SQL (names come from the catalogue, never from input)."""
-    if not _NAME.match(text):
-        raise ValueError(f"not a name: {text!r}")
-    return text
-
-
-def _json(document: str, name: str, alias: str = "r") -> str:
-    """A JSON value of the row ``alias``: its virtual column when it has one (the indexes are on those)."""
-    column = GENERATED.get((document, name))
-    return f"{alias}.{column}" if column else f"json_extract({alias}.{document}, '$.{_name(name)}')"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where one column's value comes from, in the cache's terms.
-
-    ``kind``: ``"id"``; ``"attribute"`` (``name``); ``"related"`` (``name`` is the relationship, ``target`` and
-    ``target_attribute`` the related record's type and attribute); ``"total"`` (``total``); ``"derived"``: ``sql``
-    is an expression over ``{input}`` placeholders, each an attribute of the row or the name of a ``total``."""
-
-    key: str
-    kind: str
-    name: str = ""
-    target: str = ""
-    target_attribute: str = ""
-    total: Total | None = None
-    sql: str = ""
-    inputs: tuple[str, ...] = ()
-    totals: tuple[Total, ...] = ()
-    text: bool = False  # compared without regard to case when sorted, and searched by the quick find
-    boolean: bool = False
-
-
-def expression(source: Source) -> str:
-    """The SQL value of ``source`` for the row ``r``."""
-    if source.kind == "id":
-        return "r.id"
-    if source.kind == "attribute":
-        return _json("attributes", source.name)
-    if source.kind == "related":
-        return (
-            f"(SELECT {_json('attributes', source.target_attribute, 't')} FROM records AS t "
-            f"WHERE t.type = '{_name(source.target)}' AND t.id = {_json('relationships', source.name)} "
-            "AND t.deleted = 0)"
-        )
-    if source.kind == "total":
-        assert source.total is not None
-        total = source.total
-        return (
-            f"(SELECT ifnull(sum({_json('attributes', total.attribute, 't')}), 0) FROM records AS t "
-            f"WHERE t.type = '{_name(total.type)}' AND t.deleted = 0 "
-            f"AND {_json('relationships', total.via, 't')} = r.id)"
-        )
-    if source.kind == "derived":
-        totals = {t.name: t for t in source.totals}
-        values = {
-            name: expression(Source(name, "total", total=totals[name])) if name in totals else _json("attributes", name)
-            for name in source.inputs
-        }
-        return source.sql.format(**values)
-    raise ValueError(f"unknown column source {source.kind!r}")
 
 
 @dataclass(frozen=True)
@@ -109,28 +39,6 @@ class Rows:
     """Rows read for painting: per row id, the id, the pending flag, the to-one ids and each column's value."""
 
     values: dict[int, tuple[Any, ...]]
-
-
-def _ids(text: str | None) -> array[int]:
-    """The comma-separated rowids of :func:`_listed` as an array. Parsed a :data:`PIECE` at a time: each piece is one C
-    call holding the interpreter lock briefly, so the window's thread gets it back in between."""
-    out = array("q")
-    if not text:
-        return out
-    start = 0
-    while start < len(text):
-        end = text.find(",", start + PIECE)
-        end = len(text) if end < 0 else end
-        out.extend(json.loads("[" + text[start:end] + "]"))
-        start = end + 1
-    return out
-
-
-def _listed(select: str) -> str:
-    """A statement returning one column ``rid`` of rowids as one comma-separated text, in the same order: built
-    inside SQLite, which holds no interpreter lock while it runs (a row at a time, Python would build a million
-    objects, holding it)."""
-    return f"SELECT group_concat(rid) FROM ({select})"
 
 
 @dataclass(frozen=True)
@@ -411,15 +319,3 @@ class TableQuery:
             )
             out.update((str(i), int(r)) for i, r in self.db.execute(sql, chunk))
         return out
-
-
-def shown(order: array[int], rows: set[int] | None) -> array[int]:
-    """``order`` narrowed to ``rows`` (``None``: all), keeping its order: C-speed for a million rows, a slice at a
-    time, so a worker thread hands the interpreter lock back to the window's thread between slices."""
-    if rows is None:
-        return order
-    out = array("q")
-    for start in range(0, len(order), SLICE):
-        part = order[start : start + SLICE]
-        out.extend(compress(part, map(rows.__contains__, part)))
-    return out
