@@ -10,38 +10,43 @@ loads page by page from the server as the person scrolls (``canFetchMore``/``fet
 
 from __future__ import annotations
 
-import json
 from array import array
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from functools import cache
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop_app.schema import (
-    Column,
     FieldError,
     app_type,
     coerce,
     duration_words,
-    enum_label,
     get_resource,
     read_text,
 )
+from desktop_app.ui.models.cells import (
+    LOW_BRUSH,
+    LOW_STOCK_TINT,
+    NEGATIVE_BRUSH,
+    NEGATIVE_COLOUR,
+    PENDING_BRUSH,
+    PENDING_COLOUR,
+    formatter,
+    pending_font,
+    pending_icon,
+)
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
-from desktop_app.ui.models.query_worker import INLINE_ROWS, QueryWorker
-from desktop_app.ui.models.row_order import UNKNOWN, Plan, RowOrder
+from desktop_app.ui.models.ordered_rows import OrderedRows
+from desktop_app.ui.models.row_order import RowOrder
 from desktop_app.ui.models.table_rows import Row, record_row
 from desktop_app.ui.tasks import TaskSet
 
-if TYPE_CHECKING:
-    from PySide6.QtGui import QFont, QIcon
+__all__ = ["LOW_STOCK_TINT", "NEGATIVE_COLOUR", "PENDING_COLOUR", "Pager", "ResourceTableModel", "formatter"]
 
+if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
-    from desktop_app.store.table_query import Source
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -54,41 +59,6 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_ROWS_SORTED = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
-#: Rows a sort shows first, before its whole order (a screenful on a tall screen).
-SCREEN_ROWS = 200
-#: The overload of the layout signals that carries a hint.
-_LAYOUT_ARGS = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
-PENDING_COLOUR = QColor(176, 110, 0)
-NEGATIVE_COLOUR = QColor(192, 40, 40)
-#: Behind a low-stock row: an amber translucent enough to read on light and dark bases alike.
-LOW_STOCK_TINT = QColor(230, 150, 30, 60)
-_PENDING_BRUSH, _NEGATIVE_BRUSH, _LOW_BRUSH = QBrush(PENDING_COLOUR), QBrush(NEGATIVE_COLOUR), QBrush(LOW_STOCK_TINT)
-
-
-@cache
-def _pending_icon() -> QIcon:
-    """A small amber dot: visible on a selected row too, where the text colour is the selection's."""
-    from PySide6.QtGui import QIcon, QPainter, QPixmap  # first needed by a pending row, never by the first frame
-
-    pixmap = QPixmap(10, 10)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QBrush(PENDING_COLOUR.lighter(115)))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(1, 1, 8, 8)
-    painter.end()
-    return QIcon(pixmap)
-
-
-@cache
-def _pending_font() -> QFont:
-    from PySide6.QtGui import QFont
-
-    font = QFont()
-    font.setItalic(True)
-    return font
 
 
 class Pager(Protocol):
@@ -99,35 +69,7 @@ class Pager(Protocol):
     def next_page(self) -> Awaitable[Sequence[RecordLike]]: ...
 
 
-def formatter(column: Column) -> Callable[[Any], Any]:
-    """How a value of ``column`` reads in a cell (the table's and the details pane's lists)."""
-    if column.field is not None and column.field.enum:  # "In transit", not in_transit
-        return lambda v: v if not isinstance(v, str) else enum_label(v)
-    if column.type == "datetime":
-        return lambda v: None if v is None else str(v)[:16].replace("T", " ")
-    if column.type == "boolean":
-        return lambda v: None if v is None else ("Yes" if v else "No")
-    if column.type in ("object", "array"):
-        # Read from the cache file these are JSON text already; from a page or an edit, Python values.
-        return lambda v: (
-            None
-            if not v or v in ("{}", "[]")
-            else v
-            if isinstance(v, str)
-            else json.dumps(v, sort_keys=True, separators=(", ", ": "))
-        )
-    if column.duration:  # "1 hour", not 3600
-        return lambda v: None if v is None else duration_words(v)
-    if column.type == "integer":  # 1,098 (in the person's locale)
-        locale = QLocale()  # the person's locale, read once per column (not per cell painted)
-        return lambda v: v if v is None or isinstance(v, str) else locale.toString(int(v))
-    if column.type == "float":
-        locale = QLocale()
-        return lambda v: None if v is None else locale.toString(float(v), "g", 12)
-    return lambda v: v if v is None or isinstance(v, str) else str(v)
-
-
-class ResourceTableModel(QAbstractTableModel):
+class ResourceTableModel(OrderedRows):
     """Rows of one resource type; columns from :func:`columns_for`."""
 
     SortRole = Qt.ItemDataRole.UserRole + 1
@@ -141,8 +83,6 @@ class ResourceTableModel(QAbstractTableModel):
     edit_rejected = Signal(str)
     loading_changed = Signal(bool)
     sorted_by = Signal(int, Qt.SortOrder)
-    #: The shown order was replaced (a sort, a filter or a find answered, or the whole table was read).
-    order_ready = Signal()
 
     def __init__(
         self,
@@ -153,15 +93,16 @@ class ResourceTableModel(QAbstractTableModel):
         tasks: TaskSet | None = None,
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
-        self.resource = get_resource(type_)
-        self.type = self.resource.type
-        self.columns = columns_for(self.type)
+        resource = get_resource(type_)
+        columns = columns_for(resource.type)
+        relationship_names = tuple(r.name for r in resource.to_one)
+        super().__init__(columns, RowOrder(resource.type, columns, relationship_names), parent)
+        self.resource = resource
+        self.type = resource.type
         self.lookups = lookups
         self._fetch_record = fetch_record
         self._tasks = tasks or TaskSet()
-        self.relationship_names = tuple(r.name for r in self.resource.to_one)
-        self._rows = RowOrder(self.type, self.columns, self.relationship_names)
+        self.relationship_names = relationship_names
         self._first_value = 2 + len(self.relationship_names)
         self._formatters = [formatter(c) for c in self.columns]
         self._checkable = [c.type == "boolean" and c.inline_edit for c in self.columns]
@@ -174,25 +115,9 @@ class ResourceTableModel(QAbstractTableModel):
         self._pager: Pager | None = None
         self._loading = False
         self._paged: dict[str, RecordLike] = {}
-        self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._conditions: tuple[tuple[Any, Any], ...] = ()
-        self._find = ""
-        self._find_in: frozenset[str] | None = None
-        self._worker = QueryWorker(self)
-        self._asked = 0  # number of the latest order asked for: older answers are dropped
-        self._shown = 0  # number of the order whose rows are shown (its first screenful at least)
-        self._answer: Any = None
-        self._asked_plan: Plan | None = None
-        self._partial = False
         self._low: LowMarks | None = None
-        #: Rows other models hold persistent indexes on (a proxy's selection): their new places are found with the
-        #: order, in the worker, not searched for on the window's thread afterwards.
-        self._watchers: list[Callable[[], list[int]]] = []
 
     # -- Qt model interface ----------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._rows.size
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
@@ -220,17 +145,17 @@ class ResourceTableModel(QAbstractTableModel):
         pending = row[1]
         if role == _FOREGROUND:
             if pending:
-                return _PENDING_BRUSH
+                return PENDING_BRUSH
             if self._warn_negative[column] and (row[self._first_value + column] or 0) < 0:
-                return _NEGATIVE_BRUSH
+                return NEGATIVE_BRUSH
             return None
         if role == _BACKGROUND:
             low = self._low
-            return _LOW_BRUSH if low is not None and low.marks(self.type, row[0]) else None
+            return LOW_BRUSH if low is not None and low.marks(self.type, row[0]) else None
         if role == _DECORATION:
-            return _pending_icon() if pending and column == 0 else None
+            return pending_icon() if pending and column == 0 else None
         if role == _FONT:
-            return _pending_font() if pending else None
+            return pending_font() if pending else None
         return self._other_data(row, role)
 
     def _other_data(self, row: Row, role: int) -> Any:
@@ -339,146 +264,6 @@ class ResourceTableModel(QAbstractTableModel):
         if self.canFetchMore(parent):
             self._set_loading(True)
             self._tasks.spawn(self._fetch_page(), name=f"next page of {self.type}")
-
-    # -- ordering, filtering, finding -------------------------------------------------------------------------
-    def _plan(self, limit: int | None = None) -> Plan:
-        key = None if self._sort is None else self.columns[self._sort[0]].key
-        descending = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
-        return Plan(key, descending, self._conditions, self._find, self._find_in, limit)
-
-    def _ask(self, *, refilter_only: bool = False, screen: bool = False) -> None:
-        """Compute the shown order again (in the worker for a big table); the answer replaces the order. With
-        ``screen`` (a sort), the new order's first screenful and the selected rows' places come first, from an
-        index, where they can (see :meth:`_take_screen`)."""
-        self._asked += 1
-        number = self._asked
-        plan = self._asked_plan = self._plan()
-        rows = [i.row() for i in self.persistentIndexList()]
-        for watcher in self._watchers:
-            rows.extend(watcher())
-        wanted = {self._rows.order[row] for row in rows if 0 <= row < len(self._rows.order)}
-        reuse = self._answer if refilter_only else None
-        order = self._rows
-
-        def job() -> Any:
-            return order.compute(plan, wanted, reuse=reuse)
-
-        inline = len(self._rows.every) <= INLINE_ROWS and not self._partial
-        if screen and not inline and not self._partial:
-            self._worker.run(
-                lambda: order.screen(plan, wanted, SCREEN_ROWS), lambda found: self._take_screen(number, found)
-            )
-        self._worker.run(job, lambda answer: self._take(number, answer), inline=inline)
-
-    def _take_screen(self, number: int, found: tuple[array[int], dict[int, int]] | None) -> None:
-        """A sort's first screenful and the places of the rows other models point at (the selection, the current
-        row), shown while the whole order is read: the rest of the rows blank, the selection already at its
-        records' new places. Skipped when a row pointed at has no known place (the whole order then moves it)."""
-        if found is None or number != self._asked or self._partial or not self._rows.cached:
-            return
-        first, places = found
-        self.layoutAboutToBeChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
-        persistent = self.persistentIndexList()
-        old = self._rows.order
-        keys = [old[i.row()] if 0 <= i.row() < len(old) else UNKNOWN for i in persistent]
-        if all(key == UNKNOWN or key in places for key in keys):
-            self._rows.order = self._rows.sparse(first, places, self._rows.size)
-            moved = [
-                self.index(places[k], i.column()) if k != UNKNOWN else i for k, i in zip(keys, persistent, strict=True)
-            ]
-            self.changePersistentIndexList(persistent, moved)
-            self._shown = number
-        self.layoutChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
-
-    @property
-    def busy(self) -> bool:
-        """An order asked for has not been answered yet."""
-        return self._worker.running > 0
-
-    @property
-    def sorted_rows_shown(self) -> bool:
-        """The rows on screen are in the latest order asked for (its first screenful, or all of it)."""
-        return self._shown == self._asked or not self.busy
-
-    def _take(self, number: int, answer: Any) -> None:
-        if number != self._asked or not self._rows.cached:
-            return  # a newer sort or filter was asked for meanwhile, or the table was replaced
-        self._shown = number
-        self._answer = answer
-        old = self._rows.order
-        self._rows.every, self._rows.matching = answer.every, answer.matching
-        new = answer.order
-        if not old and not new:
-            self._partial = False
-            self.order_ready.emit()
-            return
-        if len(new) == len(old) and not self._rows.placeholders:
-            if new != old:
-                self._relayout(new, answer.positions)
-        elif self._partial and new[: len(old)] == old:
-            self._fill(new)
-        else:
-            self.beginResetModel()
-            self._rows.order = new
-            self.endResetModel()
-        self._partial = False
-        self.order_ready.emit()
-
-    def _fill(self, new: array[int]) -> None:
-        """The whole order after a first screenful it begins with: rows beyond the counted ones are added, counted
-        ones that are gone removed, and the blank rows the count stood for are painted with their values."""
-        known, shown = len(self._rows.order), self._rows.size
-        if len(new) > shown:
-            self.beginInsertRows(QModelIndex(), shown, len(new) - 1)
-            self._rows.order = new
-            self.endInsertRows()
-        elif len(new) < shown:
-            self.beginRemoveRows(QModelIndex(), len(new), shown - 1)
-            self._rows.placeholders = len(new) - known
-            self.endRemoveRows()
-            self._rows.order = new
-        else:
-            self._rows.order = new
-        if min(len(new), shown) > known:
-            self.dataChanged.emit(self.index(known, 0), self.index(min(len(new), shown) - 1, len(self.columns) - 1))
-
-    def _count_screen(self) -> None:
-        """Count the rows of a table shown from its first screenful (in the worker, before its whole order): the
-        count arrives in tens of milliseconds, the order of a million rows in several hundred."""
-        if self._conditions or self._find:
-            return  # the first screenful is not filtered: the count would not be the rows shown
-        screen = self._rows.order
-        rows = self._rows
-
-        def counted(total: int) -> None:
-            if rows.order is not screen or not self._partial or total <= rows.size:
-                return  # an order came first, or the table was opened again
-            self.beginInsertRows(QModelIndex(), rows.size, total - 1)
-            rows.placeholders = total - len(screen)
-            self.endInsertRows()
-
-        self._worker.run(rows.count_in_worker, counted)
-
-    def watch_rows(self, rows: Callable[[], list[int]]) -> None:
-        """``rows()`` names rows another model holds persistent indexes on (see :meth:`_ask`)."""
-        self._watchers.append(rows)
-
-    def _relayout(self, new: array[int], positions: Mapping[int, int]) -> None:
-        """Replace the order with ``new``; persistent indexes (the selection, the current row) follow their rows."""
-        # A sort hint: the column header then keeps no persistent indexes on the first row through the change
-        # (it would for each resized column), whose new places would have to be searched for in a million rows.
-        self.layoutAboutToBeChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
-        persistent = self.persistentIndexList()
-        keys = [self._rows.order[i.row()] if 0 <= i.row() < len(self._rows.order) else -1 for i in persistent]
-        self._rows.order = new
-        moved = []
-        for key, index in zip(keys, persistent, strict=True):
-            row = positions.get(key)
-            if row is None:
-                row = self._rows.position_of(key) if key >= 0 else -1
-            moved.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
-        self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
 
     def _sort_held(self) -> None:
         """Rows from the server are few: sorted here, by their typed values."""
@@ -677,40 +462,6 @@ class ResourceTableModel(QAbstractTableModel):
     def cached(self) -> bool:
         """Rows come from the cache file (not pages from the server)."""
         return self._rows.cached
-
-    @property
-    def partial(self) -> bool:
-        """Only a first screenful is shown; the whole order is being read."""
-        return self._partial
-
-    @property
-    def total(self) -> int:
-        """Rows of the table before the filter and the quick find."""
-        return len(self._rows.every) if self._rows.cached else len(self._rows.rows)
-
-    def rowids(self, ranges: Sequence[tuple[int, int]] | None = None) -> array[int]:
-        """The cache's row ids of the shown rows, in the shown order (``ranges``: only rows ``first..last`` of
-        each): slices of the order array, so every row of a filtered million costs no Python object."""
-        if ranges is None:
-            return array("q", self._complete_order())
-        out = array("q")
-        for first, last in ranges:
-            out.extend(self._rows.order[first : last + 1])
-        return array("q", (k for k in out if k != UNKNOWN)) if UNKNOWN in out else out
-
-    def _complete_order(self) -> array[int]:
-        """The shown order, or while a sort shows only its first screenful, the last whole one (the same rows)."""
-        order = self._rows.order
-        if self._answer is not None and UNKNOWN in order:
-            return self._answer.order  # type: ignore[no-any-return]
-        return order
-
-    def shown_rows(self) -> tuple[Path, array[int], tuple[Source, ...]] | None:
-        """For an export read in another thread: the cache file, a copy of the shown order and where each column's
-        value comes from; ``None`` for rows from the server (held here, few)."""
-        if not self._rows.cached or self._rows.path is None:
-            return None
-        return self._rows.path, array("q", self._complete_order()), self._rows.sources
 
     def cell_text(self, column: int, value: Any) -> Any:
         """What a cell of ``column`` shows for ``value`` (a check box: Yes or No). Plain Python: safe in a thread."""
