@@ -153,6 +153,11 @@ class AppType:
     tab: int | None = None
     #: Kept offline in the cache and refreshed by every sync (in the order of the entries).
     synced: bool = False
+    #: ``(type, relationship)``: of this synced type, keep only the records that relationship of that (synced,
+    #: earlier) type's cached records names. A stock location's address is kept; a customer's is not: Commerce
+    #: Layer's ``/api/addresses`` also holds every shopper's shipping and billing address, hundreds of thousands in
+    #: a busy shop, which Stockroom never shows. ``None``: every record of the type is kept.
+    synced_for: tuple[str, str] | None = None
     #: New…, Edit… and Delete… in the window (every writable field, through the record dialog).
     window_edits: bool = False
     #: Attributes holding a duration in seconds, shown in words ("1 hour"); sorted and edited as seconds.
@@ -300,9 +305,6 @@ TRANSFER_ACTIONS = (
 )
 
 _ENTRIES = (
-    # A stock location's address reads as its city and country wherever the location is shown; the stock locations
-    # point at their address, so addresses sync first.
-    AppType("addresses", synced=True, looked_up=True, named_by=("city", "country_code"), name_joiner=", "),
     AppType(
         "stock_locations",
         tab=3,
@@ -314,6 +316,17 @@ _ENTRIES = (
             Listed("inventory_stock_locations", "Stock levels", ("inventory_model.name", "priority", "on_hold")),
             Listed("stock_items", "Stock items"),
         ),
+    ),
+    # A stock location's address reads as its city and country wherever the location is shown. Only the addresses
+    # the locations point at are kept, so they sync right after the locations (whose cached records name them);
+    # the window reloads its names when they arrive, and the tables showing a location read "Lyon, FR" then.
+    AppType(
+        "addresses",
+        synced=True,
+        synced_for=("stock_locations", "address"),
+        looked_up=True,
+        named_by=("city", "country_code"),
+        name_joiner=", ",
     ),
     # A SKU's shipping category reads by name (it decides how the SKU ships), not by an id.
     AppType("shipping_categories", synced=True, looked_up=True),
@@ -443,7 +456,8 @@ def app_types() -> tuple[AppType, ...]:
 
 def synced_types() -> tuple[str, ...]:
     """What a sync fetches by default, targets before what points at them (a window opening mid-sync finds what
-    its rows point at)."""
+    its rows point at), except a type kept only for what points at it (:attr:`AppType.synced_for`), which comes
+    after the type whose records name the ones to keep."""
     return tuple(e.type for e in _ENTRIES if e.synced)
 
 

@@ -31,9 +31,11 @@ def checked_relationships(
 
 
 def _check_known(records: RecordStore, sync_state: SyncStateStore, target: str, record_id: str, name: str) -> None:
-    """A relationship to a synced type must point at a record the cache holds (catches typos offline)."""
+    """A relationship to a synced type must point at a record the cache holds (catches typos offline). A type kept
+    only for what points at it is not checked: the address a location moves to is cached once the move is."""
     state = sync_state.get(target)
-    if state.full_synced_at is None and not record_id.startswith(LOCAL_ID_PREFIX):
+    partial = app_type(target).synced_for is not None
+    if (state.full_synced_at is None or partial) and not record_id.startswith(LOCAL_ID_PREFIX):
         return
     if records.get(target, record_id) is None:
         error = UnknownRecordError(target, record_id)

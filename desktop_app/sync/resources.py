@@ -17,6 +17,13 @@ def includes(type_: str) -> list[str]:
     return [r.name for r in resource.to_one if r.includable and r.name not in skipped]
 
 
+def lean_fields(type_: str) -> dict[str, list[str]] | None:
+    """Included records are wanted only for their ids: ask for no attributes of them (smaller pages)."""
+    resource = get_resource(type_)
+    targets = {resource.relationship(name).target for name in includes(type_)}
+    return {target: ["id"] for target in sorted(targets) if target != resource.type} or None
+
+
 def resolve_types(names: str | list[str] | tuple[str, ...] | None) -> list[str]:
     """Canonical types for ``--resources a,b`` (``None`` or empty: everything synced by default), in sync order."""
     if not names:

@@ -26,11 +26,12 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from desktop_app.api.records import parse_page
-from desktop_app.schema import format_datetime
+from desktop_app.schema import app_type, format_datetime
 from desktop_app.store import Cache
 from desktop_app.store.core import now_text
 from desktop_app.sync.deletions import DeletionSearch, Unresolved
-from desktop_app.sync.resources import includes, resolve_types
+from desktop_app.sync.resources import includes, lean_fields, resolve_types
+from desktop_app.sync.scoped import ScopedSync
 from desktop_app.sync.writer import PageWriter
 
 if TYPE_CHECKING:
@@ -87,11 +88,14 @@ class Syncer:
             for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
                 state = self.sync_state.get(type_)
                 started = now_text()
+                full_pass = full or state.full_synced_at is None or state.full_in_progress or state.high_water is None
                 with self.history.recording(run, type_, created=state.full_synced_at is not None):
-                    if full or state.full_synced_at is None or state.full_in_progress or state.high_water is None:
+                    if app_type(type_).synced_for is not None:
+                        results.append(await self.scoped_sync(type_, None if full_pass else state.high_water, progress))
+                    elif full_pass:
                         results.append(await self.full_sync(type_, progress))
                     else:
-                        results.append(await self.incremental_sync(type_, state.high_water, progress))
+                        results.append(await self.incremental_sync(type_, state.high_water or "", progress))
                 # Deletes confirmed before this pass began cannot be in any page it listed.
                 self.records.forget_deleted(type_, before=started)
         finally:
@@ -134,7 +138,7 @@ class Syncer:
             stack.enter_context(self.indexes.bulk_writing())
             stack.callback(writer.close)
             async for page in self.client.list_all_raw(
-                type_, include=included or None, fields=_lean_included(type_), page_size=self.page_size
+                type_, include=included or None, fields=lean_fields(type_), page_size=self.page_size
             ):
                 if total is None:
                     writer.expect(page.page_count)
@@ -145,6 +149,22 @@ class Syncer:
         removed = self.sync_state.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
+
+    async def scoped_sync(self, type_: str, high_water: str | None, progress: Progress | None = None) -> SyncResult:
+        """A type kept only for what another type points at (see ``scoped``): full when ``high_water`` is None."""
+        scope = app_type(type_).synced_for
+        assert scope is not None, f"{type_} is not kept for another type"
+
+        def report(done: int, total: int | None) -> None:
+            if progress:
+                progress(type_, done, total)
+
+        scoped = ScopedSync(
+            type_, scope, self.records, self.sync_state, self.client, self.page_size, _high_water_of, report
+        )
+        mode = "full" if high_water is None else "incremental"
+        counts = await (scoped.full() if high_water is None else scoped.incremental(high_water))
+        return SyncResult(type_, mode, counts.fetched, counts.removed, counts.total)
 
     async def incremental_sync(self, type_: str, high_water: str, progress: Progress | None = None) -> SyncResult:
         done = 0
@@ -182,7 +202,7 @@ class Syncer:
             type_,
             sort=["-updated_at", "id"],
             include=includes(type_) or None,
-            fields=_lean_included(type_),
+            fields=lean_fields(type_),
             page=number,
             page_size=self.page_size,
         )
@@ -234,12 +254,3 @@ def _high_water_of(date: str | None) -> str:
 def _records_of(text: str) -> list[Record]:
     """The typed records of a list document (the cache needs them only while some rows have pending edits)."""
     return parse_page(json.loads(text), 0).records
-
-
-def _lean_included(type_: str) -> dict[str, list[str]] | None:
-    """Included records are wanted only for their ids: ask for no attributes of them (smaller pages)."""
-    from desktop_app.schema import get_resource
-
-    resource = get_resource(type_)
-    targets = {resource.relationship(name).target for name in includes(type_)}
-    return {target: ["id"] for target in sorted(targets) if target != resource.type} or None

@@ -18,11 +18,27 @@ from desktop_app.schema import (
 
 
 def test_a_sync_fetches_what_rows_point_at_before_the_rows() -> None:
+    """...except a type kept only for what points at it, which comes after the records naming what to keep."""
     order = synced_types()
     for position, type_ in enumerate(order):
         for rel in get_resource(type_).to_one:
             if rel.target in order and rel.name not in app_type(type_).not_included:
-                assert order.index(rel.target) < position, f"{type_}.{rel.name} points at a later type"
+                if app_type(rel.target).synced_for == (type_, rel.name):
+                    assert order.index(rel.target) > position, f"{rel.target} syncs before {type_} names them"
+                else:
+                    assert order.index(rel.target) < position, f"{type_}.{rel.name} points at a later type"
+
+
+def test_a_type_kept_for_another_is_named_by_a_synced_to_one_relationship_of_it() -> None:
+    scoped = [e for e in app_types() if e.synced_for is not None]
+    assert [e.type for e in scoped] == ["addresses"]
+    for entry in scoped:
+        assert entry.synced_for is not None
+        pointing, relationship = entry.synced_for
+        assert entry.synced and app_type(pointing).synced
+        rel = get_resource(pointing).relationship(relationship)
+        assert rel.to_one and rel.includable and rel.target == entry.type
+        assert relationship not in app_type(pointing).not_included
 
 
 def test_every_tab_is_kept_offline_and_every_tab_position_is_used_once() -> None:
@@ -73,12 +89,13 @@ def test_a_change_to_names_or_totals_reaches_the_tables_that_show_them() -> None
     assert dependents("stock_items") == ()
 
 
-def test_an_address_reads_as_its_city_and_country_and_syncs_before_its_stock_location() -> None:
+def test_an_address_reads_as_its_city_and_country_and_syncs_right_after_the_stock_locations() -> None:
     entry = app_type("addresses")
     assert entry.synced and entry.looked_up and entry.tab is None and not entry.command_edits
     assert entry.named_by == ("city", "country_code") and entry.name_joiner == ", "
+    assert entry.synced_for == ("stock_locations", "address")
     order = synced_types()
-    assert order.index("addresses") < order.index("stock_locations")
+    assert order.index("addresses") == order.index("stock_locations") + 1
     assert order.index("shipping_categories") < order.index("skus")
     assert app_type("shipping_categories").named_by == ("code", "name")
 
