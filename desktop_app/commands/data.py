@@ -135,12 +135,22 @@ def run_sync(args: argparse.Namespace) -> int:
         cache.close()
     for result in results:
         removed = f", {result.removed} removed" if result.removed else ""
-        print(f"{result.type}: {result.mode}, {result.fetched} fetched{removed}, {result.total} on the server")
+        print(f"{result.type}: {result.mode}, {result.fetched} fetched{removed}, {_held(result.type, result.total)}")
     if syncer is not None and syncer.changed:
         from desktop_app.history import change_summary
 
         print(f"{change_summary(syncer.changed)} (`stockroom changes` lists them)")
     return 0
+
+
+def _held(type_: str, total: int | None) -> str:
+    """What the server holds of ``type_``, or of what the cache keeps of it (the addresses the locations use)."""
+    from desktop_app.schema import app_type, get_resource
+
+    scope = app_type(type_).synced_for
+    if scope is None:
+        return f"{total} on the server"
+    return f"{total} used by the {get_resource(scope[0]).plural_label.lower()}"
 
 
 def run_status(args: argparse.Namespace) -> int:

@@ -1,0 +1,53 @@
+"""``stockroom sync`` and the addresses the stock locations point at: a person's view, as subprocesses."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+
+from desktop_app.store import Cache
+from tests.sync.test_cli import Cli, cli  # noqa: F401  (the fixture)
+
+
+def test_addresses_alone_need_the_stock_locations_synced_first(cli: Cli) -> None:  # noqa: F811
+    refused = cli.run("sync", "--resources", "addresses")
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "resources" in lines[0] and "sync stock_locations first" in lines[0], lines
+    assert cli.run("sync", "--resources", "stock_locations").returncode == 0
+    synced = cli.run("sync", "--resources", "addresses")
+    assert synced.returncode == 0, synced.stderr
+    assert "addresses: full, 8 fetched, 8 used by the stock locations" in synced.stdout
+    again = cli.run("sync", "--resources", "addresses")
+    assert again.returncode == 0 and "addresses: incremental" in again.stdout
+
+
+def test_sync_killed_while_fetching_addresses_finishes_them_next_time(cli: Cli) -> None:  # noqa: F811
+    cli.sandbox.fault(method="GET", path="/api/addresses", delay=30, count=1)
+    process = subprocess.Popen(
+        cli.command("sync"), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=cli.env
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 60
+    for line in process.stderr:
+        if line.startswith("addresses: "):  # the pass began; its one request is held by the server
+            break
+        assert time.monotonic() < deadline
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with sqlite3.connect(cli.cache_file) as db:
+        assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    cache = Cache.open(cli.cache_file)
+    assert cache.sync_state.get("addresses").full_in_progress
+    assert cache.records.count("addresses") == 0 and cache.records.count("stock_locations") == 8
+    cache.close()
+    cli.sandbox.clear_faults()
+    again = cli.run("sync", "--resources", "addresses")
+    assert again.returncode == 0 and "addresses: full, 8 fetched" in again.stdout, again.stdout
+    cache = Cache.open(cli.cache_file)
+    held = {r.id for r in cache.records.find("addresses")}
+    assert held == {r.relationships["address"] for r in cache.records.find("stock_locations")}
+    assert not cache.sync_state.get("addresses").full_in_progress
+    cache.close()
