@@ -51,3 +51,28 @@ def test_sync_killed_while_fetching_addresses_finishes_them_next_time(cli: Cli) 
     assert held == {r.relationships["address"] for r in cache.records.find("stock_locations")}
     assert not cache.sync_state.get("addresses").full_in_progress
     cache.close()
+
+
+def test_a_location_moved_to_an_address_the_cache_lacks_is_sent_and_the_address_synced(cli: Cli) -> None:  # noqa: F811
+    import asyncio
+
+    from tests.sync.conftest import client_of
+    from tests.sync.test_scoped_sync import new_depot_address
+
+    async def make() -> str:
+        async with client_of(cli.sandbox) as client:
+            return await new_depot_address(client, "Bordeaux")
+
+    assert cli.run("sync").returncode == 0
+    address = asyncio.run(make())
+    cache = Cache.open(cli.cache_file)
+    location = cache.records.find("stock_locations")[0]
+    cache.close()
+    moved = cli.run("update", "stock_locations", location.id, "--rel", f"address={address}")
+    assert moved.returncode == 0, moved.stderr
+    synced = cli.run("sync")
+    assert synced.returncode == 0 and "addresses: incremental" in synced.stdout
+    cache = Cache.open(cli.cache_file)
+    held = cache.records.get("addresses", address)
+    assert held is not None and held.attributes["city"] == "Bordeaux"
+    cache.close()
