@@ -2,10 +2,11 @@
 
 ``model.py`` holds Commerce Layer's facts (fields, relationships, what may be written). This module holds
 Stockroom's choices about each type, in one entry per type: whether it is a tab of the window and where, whether
-it is kept offline (the entries are in sync order: targets before what points at them), who may edit it (the
-window, a table cell, the command line), whether other tables show its records by name, which columns start hidden
-and which columns are computed rather than stored. The window, the sync, the command line and the status read
-these entries; none of them keeps its own list of types, so a new type is one entry here plus what is truly its own.
+it is kept offline, whole or only what another type points at (the entries are in sync order: targets before what
+points at them, but a type kept for another after it), who may edit it (the window, a table cell, the command
+line), whether other tables show its records by name, which columns start hidden and which columns are computed
+rather than stored. The window, the sync, the command line and the status read these entries; none of them keeps
+its own list of types, so a new type is one entry here plus what is truly its own.
 """
 
 from __future__ import annotations
