@@ -64,7 +64,10 @@ class Database:
             except BaseException as error:
                 self._note(error)
                 self._depth = 0
-                self.connection.execute("ROLLBACK")
+                # SQLite rolls back by itself on some errors (interrupted, disk full, out of memory): a ROLLBACK
+                # then fails and would hide the error that matters.
+                if self.connection.in_transaction:
+                    self.connection.execute("ROLLBACK")
                 raise
             self._depth = 0
             self.connection.execute("COMMIT")

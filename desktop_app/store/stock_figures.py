@@ -12,6 +12,7 @@ it can work in a thread while a sync writes; it returns plain rows, and the rule
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,6 +107,9 @@ class Candidate:
     sku_target_level: object
 
 
+_INDEXED_BY = re.compile(r"\s+INDEXED BY \w+")
+
+
 def _connect(path: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
     db.execute("PRAGMA query_only = ON")
@@ -143,7 +147,14 @@ class StockFigures:
         self.close()
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._db.execute(sql, params).fetchall()
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as error:
+            # A first full sync of a large type builds its indexes after its rows (``store.indexes``): meanwhile
+            # the same question is answered without the index it names.
+            if "no such index" not in str(error):
+                raise
+            return self._db.execute(_INDEXED_BY.sub("", sql), params).fetchall()
 
     # -- the small tables (a few models, levels and locations) ----------------------------------------------------
 

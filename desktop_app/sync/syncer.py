@@ -29,6 +29,7 @@ from desktop_app.api.records import parse_page
 from desktop_app.schema import app_type, format_datetime
 from desktop_app.store import Cache
 from desktop_app.store.core import now_text
+from desktop_app.store.indexes import DEFER_PAGES
 from desktop_app.sync.deletions import DeletionSearch, Unresolved
 from desktop_app.sync.resources import includes, lean_fields, resolve_types
 from desktop_app.sync.scoped import ScopedSync
@@ -87,6 +88,8 @@ class Syncer:
         try:
             for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
                 state = self.sync_state.get(type_)
+                if not state.full_in_progress and self.indexes.deferred(type_):
+                    self.indexes.build(type_)  # a sync killed while it built them after its listing
                 started = now_text()
                 full_pass = full or state.full_synced_at is None or state.full_in_progress or state.high_water is None
                 with self.history.recording(run, type_, created=state.full_synced_at is not None):
@@ -143,10 +146,13 @@ class Syncer:
                 if total is None:
                     writer.expect(page.page_count)
                     high_water = _high_water_of(page.date)
+                    if page.page_count >= DEFER_PAGES:
+                        self.indexes.defer(type_)  # only into an empty type (see ``store.indexes``)
                 total = page.record_count
                 await writer.put(page.text)
             await writer.flush()
         removed = self.sync_state.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
+        self.indexes.build(type_)
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
 

@@ -153,11 +153,17 @@ def test_sync_killed_mid_listing_leaves_a_usable_cache_and_the_next_sync_finishe
     cache = Cache.open(cli.cache_file)
     assert cache.recovery_message is None
     assert 0 < cache.records.count("stock_items") < 4000 and cache.sync_state.get("stock_items").full_in_progress
+    # A first listing this long builds the stock items' indexes after its rows: still waiting, and queries answer.
+    assert "stock_item_figures" in cache.indexes.deferred("stock_items")
+    assert cache.records.count("stock_items", where={"sku": cache.records.find("stock_items")[0].relationships["sku"]})
     cache.close()
     again = cli.run("sync", "--resources", "stock_items")
     assert again.returncode == 0 and "stock_items: full" in again.stdout
     cache = Cache.open(cli.cache_file)
     assert cache.records.count("stock_items") == 4000 and not cache.sync_state.get("stock_items").full_in_progress
+    assert cache.indexes.deferred("stock_items") == []
+    names = {row[0] for row in cache.database.connection.execute("SELECT name FROM sqlite_master")}
+    assert {"stock_item_figures", "items_by_quantity", "stock_item_keys_by_sku_code"} <= names
 
 
 def test_create_prints_the_server_id_and_delete_removes_it(cli: Cli) -> None:

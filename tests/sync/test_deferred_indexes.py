@@ -1,0 +1,112 @@
+"""A first full sync of a large listing builds the type's indexes after its rows (``store.indexes``): the cache
+answers the same meanwhile and after, and a sync cut short at any point, even while building, leaves every index
+built by the next one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.store import Cache, cache_path
+from desktop_app.store.indexes import DEFER_PAGES
+from desktop_app.store.stock_figures import StockFigures
+from desktop_app.sync import Syncer
+from tests.support.sandbox import SandboxProcess
+from tests.sync.conftest import client_of
+
+#: Small pages so the demo seed's stock items make a listing long enough to be deferred.
+PAGE_SIZE = 5
+
+
+def indexes(cache: Cache) -> set[str]:
+    rows = cache.database.connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql NOT NULL")
+    return {str(row[0]) for row in rows}
+
+
+def answers(cache: Cache) -> dict[str, Any]:
+    """What the window and the commands ask of the stock items, through the indexes deferred when present."""
+    db = cache.database.connection
+    sku = db.execute("SELECT k_sku FROM records WHERE type = 'stock_items' ORDER BY id LIMIT 1").fetchone()[0]
+    with StockFigures(cache.path) as figures:
+        totals = sorted(map(repr, figures.location_totals()))
+    return {
+        "of_sku": sorted(r.id for r in cache.records.find("stock_items", where={"sku": sku})),
+        "by_quantity": db.execute(
+            "SELECT r.id FROM stock_item_keys AS k JOIN records AS r ON r.rowid = k.item WHERE k.deleted = 0 "
+            "ORDER BY k.quantity, r.id"
+        ).fetchall(),
+        "by_sku_code": db.execute(
+            "SELECT count(*), count(DISTINCT sku_code), min(sku_code) FROM stock_item_keys WHERE deleted = 0"
+        ).fetchone(),
+        "totals": totals,
+        "count": cache.records.count("stock_items"),
+    }
+
+
+@pytest.mark.asyncio
+async def test_a_first_large_listing_builds_its_indexes_after_its_rows(
+    fresh_sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    plain = Cache.open(cache_path(tmp_path, "plain"))
+    deferring = Cache.open(cache_path(tmp_path, "deferring"))
+    every = indexes(deferring)
+    seen: list[tuple[set[str], list[str]]] = []
+
+    def midway(resource: str, done: int, total: int | None) -> None:
+        if resource == "stock_items" and total and 0 < done < total and not seen:
+            seen.append((indexes(deferring), deferring.indexes.deferred("stock_items")))
+            assert answers(deferring)["count"] == done  # the window still lists what arrived, without them
+
+    try:
+        async with client_of(fresh_sandbox) as client:
+            await Syncer(plain, client).sync(["skus", "stock_locations", "stock_items"])  # 25 a page: too short
+            syncer = Syncer(deferring, client, page_size=PAGE_SIZE)
+            await syncer.sync(["skus", "stock_locations"])
+            (result,) = await syncer.sync(["stock_items"], progress=midway)
+        assert result.total is not None and result.total / PAGE_SIZE >= DEFER_PAGES > result.total / 25
+        (during, deferred), *_ = seen
+        assert deferred and "stock_item_figures" in deferred and "stock_item_keys_by_quantity" in deferred
+        assert during == every - set(deferred)
+        assert indexes(deferring) == every and deferring.indexes.deferred("stock_items") == []
+        assert indexes(plain) == every
+        assert answers(deferring) == answers(plain)
+    finally:
+        plain.close()
+        deferring.close()
+
+
+@pytest.mark.asyncio
+async def test_a_build_cut_short_is_finished_by_the_next_sync(fresh_sandbox: SandboxProcess, tmp_path: Path) -> None:
+    cache = Cache.open(cache_path(tmp_path, "cut"))
+    every = indexes(cache)
+    connection = cache.database.connection
+    created: list[str] = []
+
+    def trace(statement: str) -> None:
+        if statement.startswith("CREATE INDEX IF NOT EXISTS"):
+            created.append(statement)
+
+    # The second index being built is interrupted, as a kill would stop it: its transaction rolls back.
+    connection.set_trace_callback(trace)
+    connection.set_progress_handler(lambda: len(created) >= 2, 100)
+    try:
+        async with client_of(fresh_sandbox) as client:
+            syncer = Syncer(cache, client, page_size=PAGE_SIZE)
+            await syncer.sync(["skus", "stock_locations"])
+            with pytest.raises(sqlite3.OperationalError, match="interrupt"):
+                await syncer.sync(["stock_items"])
+            connection.set_progress_handler(None, 0)
+            connection.set_trace_callback(None)
+            missing = cache.indexes.deferred("stock_items")
+            assert len(missing) >= 2 and not cache.sync_state.get("stock_items").full_in_progress
+            assert indexes(cache) == every - set(missing)
+            before = answers(cache)  # answered without them
+            (result,) = await syncer.sync(["stock_items"])
+        assert result.mode == "incremental"  # the listing had finished: only the indexes were left to build
+        assert indexes(cache) == every and cache.indexes.deferred("stock_items") == []
+        assert answers(cache) == before
+    finally:
+        cache.close()
