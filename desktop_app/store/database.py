@@ -563,8 +563,13 @@ def migrate(db: sqlite3.Connection, version: int) -> None:
     """Bring a file from ``version`` to :data:`SCHEMA_VERSION`, each step in its own transaction.
 
     The version is read again under the write lock: when the window and a command open an old file at the same
-    moment, the second one finds the step done and skips it.
+    moment, the second one finds the step done and skips it. Indexes a first full sync left to build (see
+    ``store.indexes``) are built first: a step may drop or redefine them, and they were recorded as they were.
     """
+    if version < SCHEMA_VERSION:
+        from desktop_app.store.indexes import build_recorded
+
+        build_recorded(db)
     for step in range(version, SCHEMA_VERSION):
         db.execute("BEGIN IMMEDIATE")
         try:

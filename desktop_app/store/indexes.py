@@ -123,7 +123,7 @@ class IndexStore:
                     row = db.execute("SELECT sql FROM deferred_indexes WHERE name = ?", (name,)).fetchone()
                     if row is None:  # another process built it meanwhile
                         continue
-                    db.execute(_CREATE.sub(lambda m: f"CREATE {m.group(1) or ''}INDEX IF NOT EXISTS ", row[0], 1))
+                    db.execute(_if_missing(row[0]))
                     db.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
                 built.append(name)
         if built:
@@ -132,6 +132,26 @@ class IndexStore:
                 db.execute("ANALYZE")
             log.info("%s: built %d indexes (%s)", type_, len(built), ", ".join(built))
         return built
+
+
+def build_recorded(db: sqlite3.Connection) -> None:
+    """Build every deferred index of every type on a bare connection in autocommit mode (before a migration)."""
+    if not _has_table(db):
+        return
+    for name, sql in db.execute("SELECT name, sql FROM deferred_indexes ORDER BY name").fetchall():
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(_if_missing(sql))
+            db.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+def _if_missing(sql: str) -> str:
+    return _CREATE.sub(lambda m: f"CREATE {m.group(1) or ''}INDEX IF NOT EXISTS ", sql, count=1)
 
 
 def _has_table(db: sqlite3.Connection) -> bool:

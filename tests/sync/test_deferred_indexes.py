@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from desktop_app.store import Cache, cache_path
+from desktop_app.store import Cache, cache_path, database
 from desktop_app.store.indexes import DEFER_PAGES
 from desktop_app.store.stock_figures import StockFigures
 from desktop_app.sync import Syncer
@@ -110,3 +110,23 @@ async def test_a_build_cut_short_is_finished_by_the_next_sync(fresh_sandbox: San
         assert answers(cache) == before
     finally:
         cache.close()
+
+
+def test_indexes_left_to_build_are_built_before_a_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later schema step may drop or redefine an index: it must find the index as the schema says it is."""
+    path = cache_path(tmp_path, "older")
+    with Cache.open(path) as cache:
+        every = indexes(cache)
+        deferred = cache.indexes.defer("stock_items")  # as a first listing killed midway leaves it
+        assert "items_by_quantity" in deferred and indexes(cache) == every - set(deferred)
+    redefine = (
+        "DROP INDEX items_by_quantity; "
+        "CREATE INDEX items_by_quantity ON records (type, deleted, k_quantity, id) WHERE type = 'stock_items'"
+    )
+    monkeypatch.setattr(database, "MIGRATIONS", (*database.MIGRATIONS, redefine))
+    monkeypatch.setattr(database, "SCHEMA_VERSION", database.SCHEMA_VERSION + 1)
+    with Cache.open(path) as cache:
+        assert indexes(cache) == every and cache.indexes.deferred("stock_items") == []
+        assert int(cache.database.connection.execute("PRAGMA user_version").fetchone()[0]) == database.SCHEMA_VERSION
+        (sql,) = cache.database.connection.execute("SELECT sql FROM sqlite_master WHERE name = 'items_by_quantity'")
+        assert "k_quantity, id" in sql[0]
