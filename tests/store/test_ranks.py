@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from desktop_app.store import Cache
-from desktop_app.store.ranks import FEW, screen
+from desktop_app.store.ranks import FEW, SMALL, in_order, screen
 from desktop_app.store.table_query import Source, TableQuery
 
 QUANTITY = Source("quantity", "attribute", name="quantity")
@@ -61,4 +61,19 @@ def test_an_order_no_index_gives_or_too_many_rows_are_read_whole(query: TableQue
     whole = list(query.order("quantity"))
     assert screen(query, "reference", False, 10, whole[:1]) is None, "no key column: the whole order is read"
     assert screen(query, "quantity", False, 10, whole[: FEW + 1]) is None
+    query.close()
+
+
+@pytest.mark.parametrize("key", [None, "quantity", "sku.code"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_few_rows_put_in_order_by_sql_keep_the_whole_order(
+    query: TableQuery, key: str | None, descending: bool
+) -> None:
+    """A find's few rows sorted in SQL come in the order they have in the whole order (ties, case, empty values)."""
+    whole = list(query.order(key, descending))
+    for step in (1, 3, 7):
+        few = set(whole[::step])
+        assert in_order(query, key, descending, few) == [row for row in whole if row in few]
+    assert in_order(query, "reference", descending, set(whole[:3])) is None, "no key column: narrowed from the order"
+    assert in_order(query, key, descending, set(range(1, SMALL + 2))) is None
     query.close()

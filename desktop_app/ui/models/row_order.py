@@ -278,7 +278,14 @@ class RowOrder:
         else:
             every = query.order(plan.key, plan.descending, limit=plan.limit)
         matching = query.matching(plan.conditions, plan.find, plan.find_in) if plan.limit is None else None
-        order = shown(every, matching)
+        order = None
+        if matching is not None:  # a few rows found: put in order by SQL, not by a pass over the whole order
+            from desktop_app.store.ranks import in_order
+
+            found = in_order(query, plan.key, plan.descending, matching)
+            order = None if found is None else array("q", found)
+        if order is None:
+            order = shown(every, matching)
         return Answer(plan, every, matching, order, _positions(order, wanted))
 
 
