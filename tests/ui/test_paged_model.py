@@ -280,19 +280,37 @@ def test_the_row_count_comes_before_the_whole_order_and_nothing_jumps(qtbot: Any
     model.rowsInserted.connect(lambda _p, first, last: events.append(("inserted", first, last, model.partial)))
     model.dataChanged.connect(lambda top, bottom, roles=None: events.append(("painted", top.row(), bottom.row(), 0)))
     model.modelReset.connect(lambda: events.append(("reset", 0, 0, model.partial)))
+    jobs: list[tuple[Any, Any, bool]] = []
+    model._worker.run = lambda job, done, inline=False, quick=False: jobs.append((job, done, quick))  # type: ignore[method-assign]
     assert model.rowCount() == 200 and model.partial
     model.read_rest()
-    qtbot.waitUntil(lambda: model.rowCount() == ITEMS, timeout=30_000)
-    if model.partial:  # the count is in, the order not yet
-        assert model.index(20_000, model.column_of("sku.code")).data() is None, "a row not read yet is blank"
-        assert model.id_at(20_000) == ""
-    settle(qtbot, model)
-    assert events[0] == ("inserted", 200, ITEMS - 1, True), "counted while the order was still being read"
-    assert ("painted", 200, ITEMS - 1, 0) in events and not any(e[0] == "reset" for e in events)
-    assert [model.id_at(row) for row in range(200)] == screen
+    (count, counted, quick), (order, ordered, slow) = jobs
+    assert quick and not slow, "the count runs in the quick lane, beside the whole order"
+    counted(count())
+    assert events == [("inserted", 200, ITEMS - 1, True)] and model.rowCount() == ITEMS and model.partial
+    assert model.index(20_000, model.column_of("sku.code")).data() is None, "a row not read yet is blank"
+    assert model.id_at(20_000) == ""
+    ordered(order())
+    assert events[1:] == [("painted", 200, ITEMS - 1, 0)], "painted in place: no rows moved, no reset"
+    assert not model.partial and [model.id_at(row) for row in range(200)] == screen
     code = model.column_of("sku.code")
     codes = [model.index(row, code).data() for row in range(0, ITEMS, 97)]
     assert None not in codes and codes == sorted(codes, key=str.casefold)
+
+
+def test_a_count_coming_after_the_whole_order_changes_nothing(qtbot: Any, big_cache: Path) -> None:
+    model = ResourceTableModel("stock_items", Lookups())
+    assert model.open_cache(big_cache, first=200, rest_later=True)
+    jobs: list[tuple[Any, Any]] = []
+    model._worker.run = lambda job, done, inline=False, quick=False: jobs.append((job, done))  # type: ignore[method-assign]
+    model.read_rest()
+    (count, counted), (order, ordered) = jobs
+    ordered(order())
+    assert model.rowCount() == ITEMS and not model.partial
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append(first))
+    counted(count())
+    assert model.rowCount() == ITEMS and not inserted and model.id_at(ITEMS - 1) != ""
 
 
 def test_a_sort_shows_its_first_rows_and_moves_the_selection_before_its_whole_order(
@@ -308,7 +326,7 @@ def test_a_sort_shows_its_first_rows_and_moves_the_selection_before_its_whole_or
     selection.setCurrentIndex(proxy.index(17_000, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
     chosen = model.id_at(17_000)
     jobs: list[tuple[Any, Any]] = []
-    model._worker.run = lambda job, done, inline=False: jobs.append((job, done))  # type: ignore[method-assign]
+    model._worker.run = lambda job, done, inline=False, quick=False: jobs.append((job, done))  # type: ignore[method-assign]
     quantity = model.column_of("quantity")
     resets: list[bool] = []
     model.modelReset.connect(lambda: resets.append(True))

@@ -49,6 +49,7 @@ class OrderedRows(QAbstractTableModel):
         self._worker = QueryWorker(self)
         self._asked = 0  # number of the latest order asked for: older answers are dropped
         self._shown = 0  # number of the order whose rows are shown (its first screenful at least)
+        self._taken = 0  # number of the last whole order taken
         self._answer: Any = None
         self._asked_plan: Plan | None = None
         self._partial = False
@@ -84,7 +85,9 @@ class OrderedRows(QAbstractTableModel):
         inline = len(self._rows.every) <= INLINE_ROWS and not self._partial
         if screen and not inline and not self._partial:
             self._worker.run(
-                lambda: order.screen(plan, wanted, SCREEN_ROWS), lambda found: self._take_screen(number, found)
+                lambda: order.screen(plan, wanted, SCREEN_ROWS),
+                lambda found: self._take_screen(number, found),
+                quick=True,
             )
         self._worker.run(job, lambda answer: self._take(number, answer), inline=inline)
 
@@ -92,8 +95,8 @@ class OrderedRows(QAbstractTableModel):
         """A sort's first screenful and the places of the rows other models point at (the selection, the current
         row), shown while the whole order is read: the rest of the rows blank, the selection already at its
         records' new places. Skipped when a row pointed at has no known place (the whole order then moves it)."""
-        if found is None or number != self._asked or self._partial or not self._rows.cached:
-            return
+        if found is None or number != self._asked or self._taken == number or self._partial or not self._rows.cached:
+            return  # nothing to show, a newer order asked for, or the whole order came first (another lane)
         first, places = found
         self.layoutAboutToBeChanged[_LAYOUT_ARGS].emit([], _ROWS_SORTED)  # type: ignore[index]
         persistent = self.persistentIndexList()
@@ -121,7 +124,7 @@ class OrderedRows(QAbstractTableModel):
     def _take(self, number: int, answer: Any) -> None:
         if number != self._asked or not self._rows.cached:
             return  # a newer sort or filter was asked for meanwhile, or the table was replaced
-        self._shown = number
+        self._shown = self._taken = number
         self._answer = answer
         old = self._rows.order
         self._rows.every, self._rows.matching = answer.every, answer.matching
@@ -175,7 +178,7 @@ class OrderedRows(QAbstractTableModel):
             rows.placeholders = total - len(screen)
             self.endInsertRows()
 
-        self._worker.run(rows.count_in_worker, counted)
+        self._worker.run(rows.count_in_worker, counted, quick=True)
 
     def watch_rows(self, rows: Callable[[], list[int]]) -> None:
         """``rows()`` names rows another model holds persistent indexes on (see :meth:`_ask`)."""

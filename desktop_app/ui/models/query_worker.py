@@ -22,9 +22,11 @@ INLINE_ROWS = 20_000
 
 
 @cache
-def _pool() -> ThreadPoolExecutor:
-    """The one worker thread, started by the first query that needs it (never on the way to the first frame)."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="stockroom-query")
+def _pool(lane: str = "orders") -> ThreadPoolExecutor:
+    """One worker thread per lane, started by the first query that needs it (never on the way to the first frame):
+    ``orders`` for whole orders, filters and finds (hundreds of milliseconds over a million rows), ``quick`` for a
+    sort's first screenful and a row count (milliseconds), which must not wait behind another table's whole order."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"stockroom-{lane}")
 
 
 class QueryWorker(QObject):
@@ -37,7 +39,10 @@ class QueryWorker(QObject):
         self._finished.connect(self._deliver)
         self.running = 0
 
-    def run(self, job: Callable[[], Any], done: Callable[[Any], None], *, inline: bool = False) -> None:
+    def run(
+        self, job: Callable[[], Any], done: Callable[[Any], None], *, inline: bool = False, quick: bool = False
+    ) -> None:
+        """``quick``: a job of milliseconds, run in a lane of its own (see :func:`_pool`)."""
         if inline:
             done(job())
             return
@@ -50,7 +55,7 @@ class QueryWorker(QObject):
                 outcome = (False, exc)
             self._finished.emit((done, outcome))
 
-        _pool().submit(work)
+        _pool("quick" if quick else "orders").submit(work)
 
     def _deliver(self, payload: tuple[Callable[[Any], None], tuple[bool, Any]]) -> None:
         self.running -= 1
