@@ -1,20 +1,22 @@
 """Measuring start-up the way a person sees it: the moment the page the window opens on first paints its rows (a
 table's, or the Overview's figures).
 
-``STOCKROOM_REPORT_FIRST_PAINT=1`` prints ``first-paint <seconds since the process started> rss-mb <n>`` once that
-happens and ``loaded ...`` once the whole table is in (the benchmark reads them); ``=quit`` then closes the window.
+``STOCKROOM_REPORT_FIRST_PAINT=1`` prints ``first-paint <seconds since the process started> rss-mb <n> rows <n> ms
+<step> <ms> ...`` (the start's steps, :mod:`~desktop_app.ui.boot.clock`) once that happens and ``loaded ...`` once
+the whole table is in (the benchmark reads them); ``=quit`` then closes the window.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
+
+from desktop_app.ui.boot.clock import mark, process_age, steps
 
 if TYPE_CHECKING:
     from desktop_app.ui.views.main_window import MainWindow
@@ -35,21 +37,6 @@ def resident_mb() -> float:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return float(peak) / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
-def process_age() -> float:
-    """Seconds since this process started (from ``/proc/self/stat``; since import elsewhere)."""
-    try:
-        with open("/proc/self/stat", encoding="ascii") as stat:
-            start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/uptime", encoding="ascii") as uptime:
-            now = float(uptime.read().split()[0])
-        return now - start_ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return time.perf_counter() - _IMPORTED
-
-
-_IMPORTED = time.perf_counter()
 
 
 class FirstPaint(QObject):
@@ -106,7 +93,8 @@ def watch_first_paint(window: MainWindow, on_quit: Callable[[], None]) -> FirstP
                 on_quit()
 
     def painted(rows: int) -> None:
-        print(f"first-paint {process_age():.3f} rss-mb {resident_mb():.1f} rows {rows}", flush=True)
+        mark("painted")
+        print(f"first-paint {process_age():.3f} rss-mb {resident_mb():.1f} rows {rows} ms {steps()}", flush=True)
         state["painted"] = True
         finish()
 

@@ -33,6 +33,7 @@ from desktop_app.connection import Connection, resolve_connection
 from desktop_app.errors import StockroomError
 from desktop_app.session_bus import settle_session_bus
 from desktop_app.store import cache_path
+from desktop_app.ui.boot.clock import mark
 from desktop_app.ui.boot.opening import Opened, open_cache_file
 from desktop_app.ui.models.lookups import NamesRead
 from desktop_app.ui.pages import opening_page
@@ -54,8 +55,10 @@ def run_window(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     settle_session_bus()  # before Qt: no bus autolaunched behind the window, left running after it
     plan = plan_now(args)  # 1
+    mark("plan")
     names = NamesRead.ahead_of(plan.cache_file) if plan is not None else None  # 2
     figures = figures_ahead(args, plan) if plan is not None else None
+    mark("ahead")
     # Imported only now (3): SQLite reads the names while PySide6 loads; the start plan test checks it waits.
     from PySide6.QtWidgets import QApplication
 
@@ -63,6 +66,7 @@ def run_window(args: argparse.Namespace) -> int:
     from desktop_app.ui.errors import ErrorReporter
     from desktop_app.ui.theme import STYLE_ARGUMENTS, follow_system_theme
 
+    mark("imports")
     existing = QApplication.instance()
     app = existing or QApplication(sys.argv[:1] + STYLE_ARGUMENTS)
     assert isinstance(app, QApplication)
@@ -70,12 +74,14 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationName(ORGANISATION)
     app.setQuitOnLastWindowClosed(False)
     follow_system_theme(style_chosen=existing is None)
+    mark("qt")
     reporter = ErrorReporter(interactive=not getattr(args, "self_test", False))
     sys.excepthook = reporter.excepthook  # the early window's slots run before the loop's handler exists
     tasks = TaskSet(reporter.report)
     tasks.hold()  # 4
     window_app = WindowApp(args, reporter, tasks)
     early = open_planned(plan, tasks) if plan is not None else None
+    mark("cache")
     if early is not None:  # 5
         fresh = early.workspace.cached.recovery_message is None
         window_app.paint_first_frame(early, names_for(early, names), figures if fresh else None)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.errors import StockroomError
+from desktop_app.ui.boot.clock import mark
 from desktop_app.ui.boot.first_paint import FirstPaint, after_first_frame, watch_first_paint
 from desktop_app.ui.boot.opening import Opened, open_from_args, sign_in
 from desktop_app.ui.errors import ErrorReporter, sentence
@@ -134,13 +135,16 @@ class WindowApp:
         if self.window is not None:
             self.window.deleteLater()
         window = MainWindow(opened.workspace, names, figures=figures)
+        mark("window")
         window.switch_requested.connect(lambda: self._post("switch"))
         opened.workspace.secret_unavailable.connect(self._secret_unavailable)
         window.closed.connect(lambda: self._post("closed"))
         first = window.start_page(getattr(self.args, "tab", None))
         window.load_first(first)
+        mark("page")
         self._probes.append(watch_first_paint(window, lambda: QTimer.singleShot(0, window.close)))
         window.show()
+        mark("shown")
 
         def go_online() -> None:  # a thread importing the HTTP stack would hold the lock the paint needs
             if not opened.workspace.forced_offline:
