@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QMainWindow, Q
 from desktop_app.schema import app_type
 from desktop_app.ui.assets import ACTION_ICON_SIZE, action_icon
 from desktop_app.ui.theme import current_theme, set_theme
-from desktop_app.ui.views.resource_tab import ResourceTab
 
 if TYPE_CHECKING:
+    from desktop_app.ui.views.resource_tab import ResourceTab
     from desktop_app.ui.workspace import Workspace
 
 
@@ -264,7 +264,7 @@ class WindowActions(QObject):
         too: the view's buttons for the row clicked (:class:`RowButtons`), then Refresh. Such a table passes the
         right-click on to its parents, so it is caught here, on the tabs, for every view however late it is built."""
         page = self.window.tabs.currentWidget()
-        if page is None or isinstance(page, ResourceTab):
+        if page is None or self.window.current_tab() is not None:
             return False
         child = page.childAt(page.mapFromGlobal(event.globalPos()))
         while child is not None and not isinstance(child, QAbstractItemView):

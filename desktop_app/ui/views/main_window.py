@@ -17,31 +17,31 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from desktop_app.schema import STOCK_LEVELS, app_type, dependents, feeds_lookups, get_resource, tab_types
-from desktop_app.ui.bulk.controller import BulkController
 from desktop_app.ui.edits import EditController
 from desktop_app.ui.models.lookups import Lookups, NamesRead
 from desktop_app.ui.pages import PAGE_SETTING, STOCK_PAGES, opening_page
 from desktop_app.ui.reconnect import Reconnector
-from desktop_app.ui.reorder.tab import StockLevelsTab
 from desktop_app.ui.stock import StockPages
 from desktop_app.ui.views.actions import WindowActions
+from desktop_app.ui.views.bulk_actions import BulkActions
 from desktop_app.ui.views.focus_return import FocusReturn
 from desktop_app.ui.views.quit_guard import QuitGuard
-from desktop_app.ui.views.resource_tab import ResourceTab
 from desktop_app.ui.views.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
     from desktop_app.inventory.ahead import OverviewAhead
+    from desktop_app.ui.bulk.controller import BulkController
     from desktop_app.ui.export import StreamedExport
     from desktop_app.ui.stock.views import StockViews
+    from desktop_app.ui.views.resource_tab import ResourceTab
     from desktop_app.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 FIRST_TAB = "stock_items"
 
 
-class LazyTabs(Mapping[str, ResourceTab]):
+class LazyTabs(Mapping[str, "ResourceTab"]):
     """The window's tabs by type, each built on first access: a start paints its first tab without building the
     four it does not show. ``built`` holds the ones that exist so far."""
 
@@ -83,7 +83,6 @@ class MainWindow(QMainWindow):
         self.lookups = Lookups()
         self.undo_stack = QUndoStack(self)
         self.edits = EditController(self, workspace, self.lookups, self.undo_stack)
-        self.bulk = BulkController(self, workspace)
         self._closed = False
         self.export: StreamedExport | None = None  # the export being written, if any (a strong reference)
         self.low_marks: LowMarks | None = None  # rows each table marks as low on stock, once figured out
@@ -91,7 +90,9 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.window_actions = WindowActions(self, self)  # menus, toolbar, the rows' menu: one set of actions
         self.window_actions.switch_requested.connect(self.switch_requested)
-        self._add_bulk_actions()
+        self.bulk_actions = BulkActions(self, self, self.window_actions)
+        self.import_action = self.bulk_actions.import_action
+        self.change_rows_action = self.bulk_actions.change_rows_action
         self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
         # Names of related records, read in a thread (``names``: begun before the window); the first tab's first
@@ -107,8 +108,6 @@ class MainWindow(QMainWindow):
         self._connect_workspace()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.edits.message.connect(lambda text: self.status.showMessage(text, 8000))
-        self.bulk.message.connect(lambda text: self.status.showMessage(text, 8000))
-        self.bulk.busy.connect(lambda busy: self._tab_changed())
         workspace.edit_refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.edits.created.connect(self.show_record)
         self.reconnector = Reconnector(workspace, parent=self)
@@ -126,6 +125,10 @@ class MainWindow(QMainWindow):
 
     def _build_tab(self, type_: str) -> ResourceTab:
         """Build one tab and put it in place of its empty page (``tab_by_type`` calls this on first access)."""
+        # Here, not at the top: a window opening on the Overview paints without the tables' modules (~14 ms).
+        from desktop_app.ui.reorder.tab import StockLevelsTab
+        from desktop_app.ui.views.resource_tab import ResourceTab
+
         tab = (
             StockLevelsTab(self.workspace, self.lookups)
             if type_ == STOCK_LEVELS
@@ -231,8 +234,9 @@ class MainWindow(QMainWindow):
         """The resource tab shown; ``None`` on a view that is not one (Overview, Low stock, Find SKU)."""
         page = self.tabs.currentWidget()
         waiting = next((type_ for type_, widget in self._waiting.items() if widget is page), None)
-        tab = self.tab_by_type[waiting] if waiting is not None else page
-        return tab if isinstance(tab, ResourceTab) else None
+        if waiting is not None:
+            return self.tab_by_type[waiting]
+        return next((tab for tab in self.tab_by_type.built.values() if tab is page), None)
 
     def low_marks_changed(self, marks: LowMarks) -> None:
         """New low-stock figures: every table marks its low rows (``LowStockRole``)."""
@@ -309,28 +313,9 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, *args: Any) -> None:
         tab = self.current_tab() if self.tabs.count() else None
-        if isinstance(tab, ResourceTab):
+        if tab is not None:
             self.status.set_as_of(tab.synced_at())
         self.window_actions.update_state()
-
-    def _add_bulk_actions(self) -> None:
-        """File ▸ Import… and Edit ▸ Change rows…, the latter in every table's right-click menu too; both wait while
-        a preview is being computed, and Change rows… is for types the window edits."""
-        actions = self.window_actions
-        tip = "Create and update records from a CSV or .xlsx file, after a preview"
-        self.import_action = actions.make("Import…", self.import_file, "Ctrl+I", tip)
-        actions.file_menu.insertAction(actions.export, self.import_action)
-        tip = "Set one field on the selected rows or on every row shown"
-        self.change_rows_action = actions.make("Change rows…", self.change_rows, "Ctrl+Shift+E", tip)
-        actions.edit_menu.insertAction(actions.steps_menu.menuAction(), self.change_rows_action)
-        actions.add_row_action(self.change_rows_action)
-        actions.changed.connect(self._bulk_state)
-
-    def _bulk_state(self) -> None:
-        tab = self.current_tab() if self.tabs.count() else None
-        editable = tab is not None and app_type(tab.type).window_edits
-        self.change_rows_action.setEnabled(editable and not self.bulk.computing)
-        self.import_action.setEnabled(not self.bulk.computing)
 
     def _selection_changed(self, tab: ResourceTab) -> None:
         if tab is self.current_tab():
@@ -347,6 +332,8 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is None:
             return
+        from desktop_app.ui.reorder.tab import StockLevelsTab  # loaded with the first tab (see _build_tab)
+
         if isinstance(tab, StockLevelsTab) and tab.selected_inventory_model():
             # A new stock level of the inventory model on screen, placed after its last one.
             self.edits.new_record(tab.type, ({}, {"inventory_model": tab.selected_inventory_model()}))
@@ -366,13 +353,17 @@ class MainWindow(QMainWindow):
         if tab is not None and record_id:
             self.edits.edit_record(tab.type, record_id)
 
+    @property
+    def bulk(self) -> BulkController:
+        """What previews and applies an import or a change of many rows (built on first use)."""
+        return self.bulk_actions.controller
+
     def import_file(self) -> None:
         """File ▸ Import…: the current tab's type is offered first when a spreadsheet can hold it."""
-        tab = self.current_tab()
-        self.bulk.import_file(tab.type if tab is not None else None)
+        self.bulk_actions.import_file()
 
     def change_rows(self) -> None:
-        self.bulk.change_rows(self.current_tab())
+        self.bulk_actions.change_rows()
 
     def delete_selected(self) -> None:
         tab = self.current_tab()
