@@ -128,3 +128,42 @@ async def test_a_window_opening_on_the_overview_builds_no_table_before_its_figur
     assert MainWindow.start_page() == FIRST_TAB, "the next window opens where this one was closed"
     assert MainWindow.start_page("low_stock") == "low_stock", "unless another page is asked for"
     assert MainWindow.start_page("no_such_page") == FIRST_TAB
+
+
+@pytest.mark.asyncio
+async def test_import_and_change_rows_are_in_their_menus_before_their_controller_exists(
+    sandbox: Any, synced_dir: Path, tmp_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The controller behind File ▸ Import… and Edit ▸ Change rows… is built on first use (its modules stay out of
+    the first frame); the actions themselves, their menus and their keys are there from the window's first moment."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    from desktop_app.ui.dialogs.import_file import ImportFileDialog
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(synced_dir, data_dir)
+    asked: list[str | None] = []
+    monkeypatch.setattr(ImportFileDialog, "ask", classmethod(lambda cls, parent, chosen, *a: asked.append(chosen)))
+    async with workspace_open(connection_to(sandbox), data_dir, offline=True) as opened:
+        window = MainWindow(opened.workspace)
+        try:
+            window.load_first()
+            actions = window.window_actions
+            assert window.bulk_actions._controller is None, "nothing of it is built with the window"
+            assert window.import_action in actions.file_menu.actions()
+            assert window.change_rows_action in actions.edit_menu.actions()
+            assert window.import_action.shortcut() == QKeySequence("Ctrl+I")
+            assert window.change_rows_action.shortcut() == QKeySequence("Ctrl+Shift+E")
+            assert window.change_rows_action.isEnabled(), "stock items are edited in the window"
+            window.show()
+            qtbot.waitExposed(window)
+            window.activateWindow()
+            await wait_until(window.isActiveWindow, what="the window to be active")
+            qtbot.keyClick(window.tab_by_type[FIRST_TAB].table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+            await wait_until(lambda: asked, what="the import dialog")
+            assert asked == [FIRST_TAB], "the shortcut works at once, offering the tab's type"
+            assert window.bulk_actions._controller is not None and not window.bulk.computing
+        finally:
+            window.close()
+            window.deleteLater()

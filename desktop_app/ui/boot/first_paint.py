@@ -83,7 +83,7 @@ def watch_first_paint(window: MainWindow, on_quit: Callable[[], None]) -> FirstP
     if not mode:
         return None
     tab = window.current_tab()
-    state = {"painted": False, "loaded": tab is None}
+    state = {"painted": False, "loaded": tab is None or tab.fully_read}  # a small table is read with its first rows
 
     def finish() -> None:
         if state["painted"] and state["loaded"]:

@@ -104,6 +104,11 @@ class ResourceTab(QWidget):
         self.model.sorted_by.connect(self._update_count)
 
     @property
+    def fully_read(self) -> bool:
+        """The whole table has been read once (``fully_loaded`` was emitted)."""
+        return self._loaded
+
+    @property
     def noun(self) -> str:
         """``stock items``, but ``SKUs`` (an abbreviation keeps its capitals)."""
         plural = self.resource.plural_label

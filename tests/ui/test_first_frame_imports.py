@@ -1,0 +1,113 @@
+"""What the real start loads before its first frame (a whole process, as a person starts it): none of the modules of
+features opened later, and, when the window opens on the Overview, none of the tables' either."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Loaded by the command line, menus and dialogs once asked for, or after the first frame: never before it.
+LATER = (
+    "openpyxl",
+    "httpx",
+    "keyring",
+    "asyncio",
+    "qasync",
+    "desktop_app.sync",
+    "desktop_app.imports",
+    "desktop_app.counts",
+    "desktop_app.sandbox",
+    "desktop_app.ui.bulk.controller",
+    "desktop_app.ui.counts.view",
+    "desktop_app.ui.dialogs.import_file",
+    "desktop_app.ui.history.changes_view",
+    "desktop_app.ui.export",
+    "desktop_app.ui.views.filter_bar",
+    "desktop_app.ui.stock.low_stock_view",
+    "desktop_app.ui.stock.find_sku_view",
+)
+#: The tables' own modules, which an Overview's first frame does without.
+TABLES = (
+    "desktop_app.ui.views.resource_tab",
+    "desktop_app.ui.models.resource_table",
+    "desktop_app.ui.reorder.tab",
+    "desktop_app.ui.views.details_pane",
+    "desktop_app.ui.models.query_worker",
+)
+
+#: Runs the command line as ``stockroom`` does and prints the loaded modules the moment the first frame is reported.
+PROBE = """
+import io, json, runpy, sys
+real = sys.stdout
+class Tap(io.TextIOBase):
+    def write(self, text):
+        if text.startswith("first-paint"):
+            real.write("modules " + json.dumps(sorted(sys.modules)) + "\\n")
+        return real.write(text)
+    def flush(self):
+        real.flush()
+sys.stdout = Tap()
+sys.argv = ["stockroom", *sys.argv[1:]]
+runpy.run_module("desktop_app", run_name="__main__")
+"""
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A profile and its cache holding one stock location, SKU and stock item."""
+    from desktop_app.connection import profile_cache_key
+    from desktop_app.credentials.profiles import Profile, ProfileStore
+    from desktop_app.store import Cache, cache_path
+
+    root = tmp_path_factory.mktemp("first-frame")
+    config_dir, data_dir = root / "config", root / "data"
+    profile = Profile(name="shop", base_url="http://127.0.0.1:9/api", client_id="c1")
+    ProfileStore(config_dir).save(profile)
+    records = {
+        "stock_locations": {"name": "Lyon", "code": "LYS"},
+        "skus": {"code": "TSHIRT-M", "name": "T-shirt"},
+        "stock_items": {"quantity": 4},
+    }
+    relationships = {"stock_items": {"sku": "sku1", "stock_location": "loc1"}}
+    ids = {"stock_locations": "loc1", "skus": "sku1", "stock_items": "item1"}
+    with Cache.open(cache_path(data_dir, profile_cache_key(profile))) as cache:
+        for type_, attributes in records.items():
+            generation = cache.sync_state.begin_full_sync(type_)
+            record = SimpleNamespace(
+                type=type_, id=ids[type_], attributes=attributes, relationships=relationships.get(type_, {})
+            )
+            cache.records.store_page([record], generation)
+            cache.sync_state.finish_full_sync(type_, generation, server_count=1)
+    return config_dir, data_dir
+
+
+def loaded_at_first_frame(folders: tuple[Path, Path], tab: str, tmp_path: Path) -> set[str]:
+    config_dir, data_dir = folders
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STOCKROOM_REPORT_FIRST_PAINT="quit", PYTHONPATH=str(ROOT))
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "settings")  # the page remembered by the settings stays out of it
+    argv = ["--offline", "--config-dir", str(config_dir), "--data-dir", str(data_dir), "--tab", tab]
+    command = [sys.executable, "-c", PROBE, *argv]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT, env=env, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("modules ")]
+    assert lines, f"no first frame (exit {done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}"
+    return set(json.loads(lines[0].removeprefix("modules ")))
+
+
+def test_a_table_s_first_frame_loads_nothing_of_later_features(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    loaded = loaded_at_first_frame(folders, "stock_items", tmp_path)
+    assert "desktop_app.ui.views.resource_tab" in loaded, "the probe sees the table's own modules"
+    assert sorted(loaded & set(LATER)) == []
+
+
+def test_the_overview_s_first_frame_loads_no_table(folders: tuple[Path, Path], tmp_path: Path) -> None:
+    loaded = loaded_at_first_frame(folders, "overview", tmp_path)
+    assert "desktop_app.ui.stock.overview_view" in loaded, "the probe sees the Overview's own modules"
+    assert sorted(loaded & {*LATER, *TABLES}) == []
