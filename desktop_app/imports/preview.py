@@ -167,7 +167,10 @@ def build_preview(records: RecordStore, type_: str, sheet: Sheet) -> Preview:
     rows = _read_rows(records, resource, entry, sheet, columns=columns, preview=preview)
     # Relationship ids are text in the cache, as they are in the keys read from the file. The keys come with each
     # record's row id (from a narrow key table where the type has one); only the matched records are read whole.
-    handles = {row[1:]: row[0] for row in records.keys(resource.type, entry.import_key)}
+    wanted = list({row.key for row in rows})
+    handles = {
+        tuple(str(v) for v in row[1:]): row[0] for row in records.keys_among(resource.type, entry.import_key, wanted)
+    }
     matched = [handles[row.key] for row in rows if row.key in handles]
     found = {record.id: record for record in _records(records, resource.type, matched)}
     by_key = {tuple(str(r.relationships.get(k)) for k in entry.import_key): r for r in found.values()}

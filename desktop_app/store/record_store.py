@@ -153,6 +153,33 @@ class RecordStore:
         found: list[tuple[Any, ...]] = self._database.query(sql, ())
         return found
 
+    def keys_among(self, type_: str, names: Sequence[str], wanted: Sequence[tuple[str, ...]]) -> list[tuple[Any, ...]]:
+        """:meth:`keys` of only the records whose values of ``names`` are among ``wanted`` (an import's 10,000
+        keys): looked up in the key table's index inside SQLite, one JSON list per statement, instead of reading
+        all 100,000 keys into Python (0.2 s)."""
+        type_ = get_resource(type_).type
+        keyed = KEY_TABLES.get(type_)
+        held = {}
+        if keyed is not None:
+            _, _, columns = keyed
+            held = {name: columns.get(("relationships", name)) or columns.get(("attributes", name)) for name in names}
+        if keyed is None or not all(held.values()):
+            chosen = set(wanted)
+            return [row for row in self.keys(type_, names) if tuple(str(v) for v in row[1:]) in chosen]
+        table, item, _ = keyed
+        selected = ", ".join([f"k.{item}", *(f"k.{held[name]}" for name in names)])
+        matched = " AND ".join(f"k.{held[name]} = w.value ->> '$[{n}]'" for n, name in enumerate(names))
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(wanted), 20_000):
+            chunk = json.dumps([list(key) for key in wanted[start : start + 20_000]])
+            found.extend(
+                self._database.query(
+                    f"SELECT {selected} FROM json_each(?) AS w JOIN {table} AS k ON {matched} WHERE k.deleted = 0",
+                    (chunk,),
+                )
+            )
+        return found
+
     def by_rowid(self, type_: str, rowids: Sequence[int]) -> list[CachedRecord]:
         """The visible records of a type at these row ids (from :meth:`keys`), in one statement."""
         type_ = get_resource(type_).type
