@@ -270,3 +270,12 @@ def cancel_batch_at(cache_file: Path, batch_id: str) -> None:
 
     with side_cache(cache_file) as side:
         Editor(side).cancel_batch(batch_id)
+
+
+def undo_batch_at(cache_file: Path, batch_id: str) -> str:
+    """:meth:`BatchQueue.undo` over a connection of the calling thread's own; the compensating batch's id."""
+    from desktop_app.store.side import side_cache
+    from desktop_app.sync.editor import Editor
+
+    with side_cache(cache_file) as side:
+        return Editor(side).undo_batch(batch_id).id

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: An edit's attributes and relationships.
 Values = tuple[dict[str, Any], dict[str, Any]]
+#: Edits of a batch undone on the window's thread; a larger batch is undone in the workspace's worker thread.
+INLINE_UNDO = 200
 
 
 class _Command(QUndoCommand):
@@ -95,6 +97,8 @@ class BatchCommand(QUndoCommand):
         self.workspace = workspace
         self.batch_id = batch_id
         self._done = True
+        #: The undo or redo running in the worker thread (a large batch), which the next one waits for.
+        self._flipping: Any = None
 
     def redo(self) -> None:
         if self._done:
@@ -106,6 +110,20 @@ class BatchCommand(QUndoCommand):
         self._flip()
 
     def _flip(self) -> None:
-        outcome = self.workspace.undo_batch(self.batch_id)
+        """A batch of a few hundred edits is undone at once; a larger one in the workspace's worker thread (the
+        step after it waits for it, so undo and redo stay in order)."""
+        batch = next((b for b in self.workspace.batches() if b.id == self.batch_id), None)
+        if batch is None or batch.total <= INLINE_UNDO:
+            outcome = self.workspace.undo_batch(self.batch_id)
+            if outcome.stands:
+                self.batch_id = outcome.batch_id
+            return
+        previous, self._flipping = self._flipping, None
+        self._flipping = self.workspace.tasks.spawn(self._flip_later(previous), name="undo batch")
+
+    async def _flip_later(self, previous: Any) -> None:
+        if previous is not None and not previous.done():
+            await previous
+        outcome = await self.workspace.undo_batch_later(self.batch_id)
         if outcome.stands:
             self.batch_id = outcome.batch_id

@@ -152,6 +152,24 @@ class BatchDoor:
         self._notify(self._batch_records(batch_id))
         return self._batch_queued(undo.id)
 
+    async def undo_batch_later(self, batch_id: str) -> Outcome:
+        """:meth:`undo_batch` with the reads and writes in the worker thread: thousands of compensating edits."""
+        import asyncio
+
+        from desktop_app.sync.batches import undo_batch_at  # as in apply_batch
+
+        try:
+            undo_id = await asyncio.get_running_loop().run_in_executor(
+                _pool(), undo_batch_at, self.cache_file, batch_id
+            )
+        except (FieldError, StockroomError) as exc:
+            self._notify(self._batch_records(batch_id))
+            return self._refused(refusal("", "", exc))
+        if self.closed:
+            return Outcome(Status.QUEUED, "", batch_id=undo_id)
+        self._notify(self._batch_records(batch_id))
+        return self._batch_queued(undo_id)
+
     def batches(self) -> list[Batch]:
         """Every batch kept in the cache, newest first, with its progress."""
         return self._cache.batches.batches()

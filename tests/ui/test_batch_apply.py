@@ -14,13 +14,14 @@ from pytestqt.qtbot import QtBot
 from desktop_app.sync import BatchEdit
 from desktop_app.sync.bulk import BULK_THRESHOLD
 from desktop_app.ui.outcome import Status
+from desktop_app.ui.undo import BatchCommand
 from desktop_app.ui.workspace import MANY_IDS
 from tests.ui.conftest import open_window, settle
 
 
 @pytest.mark.asyncio
 async def test_a_batch_is_queued_off_the_windows_thread_and_sent_once(
-    qtbot: QtBot, fresh_sandbox: Any, data_dir: Path
+    qtbot: QtBot, fresh_sandbox: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
         await settle(window)
@@ -63,14 +64,32 @@ async def test_a_batch_is_queued_off_the_windows_thread_and_sent_once(
         page = await client.list_page("stock_items", filters={"id_in": [items[0].id, items[-1].id]})
         assert sorted(r.attributes["quantity"] for r in page.records) == [5000, 5000 + len(items) - 1]
 
-        undo = workspace.undo_batch(batch.id)
-        assert undo.status is Status.QUEUED
+        # Ctrl+Z on a batch this large: undone in the worker thread, and Ctrl+Y after it, in that order.
+        monkeypatch.setattr("desktop_app.ui.undo.INLINE_UNDO", 10)
+        step = BatchCommand(workspace, batch.id, "Set quantity for every stock item")
+        turned.clear()
+        QTimer.singleShot(0, lambda: turned.append(True))
+        step.undo()
+        assert workspace.batches()[0].name == "Set quantity for every stock item", "not queued on the window's thread"
         await settle(window)
+        assert turned == [True]
         page = await client.list_page("stock_items", filters={"id_in": [items[0].id, items[-1].id]})
         assert {r.id: r.attributes["quantity"] for r in page.records} == {
             items[0].id: before[items[0].id],
             items[-1].id: before[items[-1].id],
         }
+        step.redo()  # the first redo Qt calls on push is skipped; this one applies the batch again
+        step.redo()
+        await settle(window)
+        names = [b.name for b in workspace.batches()]
+        assert names[:2] == [
+            "Undo of Undo of Set quantity for every stock item",
+            "Undo of Set quantity for every stock item",
+        ]
+        page = await client.list_page("stock_items", filters={"id_in": [items[0].id, items[-1].id]})
+        assert sorted(r.attributes["quantity"] for r in page.records) == [5000, 5000 + len(items) - 1]
+        undone = workspace.batches()[1]
+        assert (undone.total, undone.sent) == (len(items), len(items))
         assert not errors
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.dialogs.pending_rows import CacheNames, record_name
-from desktop_app.ui.outcome import Status
+from desktop_app.ui.outcome import Outcome, Status
 
 if TYPE_CHECKING:
     from desktop_app.store import Batch
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Batches shown: the newest, and any older one still sending or with refusals.
 SHOWN = 20
-#: Unsent edits a cancel drops on the window's thread; more are dropped in the workspace's worker thread.
+#: Edits a cancel drops (or an undo takes back) on the window's thread; more in the workspace's worker thread.
 INLINE_CANCEL = 200
 _NAME, _PROGRESS, _STATE = range(3)
 
@@ -177,7 +177,18 @@ class BatchPanel(QWidget):
         batch = self.selected()
         if batch is None:
             return
-        outcome = self.workspace.undo_batch(batch.id)
+        if batch.total <= INLINE_CANCEL:
+            self._undone(self.workspace.undo_batch(batch.id))
+            return
+        self.message.setText(f"Undoing {batch.name}…")
+        self.undo_button.setEnabled(False)
+        self.workspace.tasks.spawn(self._undo_later(batch.id), name="undo batch")
+
+    async def _undo_later(self, batch_id: str) -> None:
+        """A batch of thousands is undone in the workspace's worker thread, as it was applied."""
+        self._undone(await self.workspace.undo_batch_later(batch_id))
+
+    def _undone(self, outcome: Outcome) -> None:
         if outcome.status is Status.REFUSED:
             self.message.setText(outcome.message)
             return
