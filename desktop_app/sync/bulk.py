@@ -57,8 +57,10 @@ BULK_THRESHOLD = 100
 MAX_INPUTS = 10_000
 #: Seconds between two looks at a running job (cacheable reads: 1,000 a minute live).
 POLL = 0.25
-#: Edits confirmed between two turns of the event loop (each is a transaction of about a millisecond).
-CONFIRM_SLICE = 10
+#: Edits confirmed in one transaction between two turns of the event loop.
+CONFIRM_SLICE = 25
+#: Edits marked with their import's reference per transaction, the loop turning between them.
+NOTE_SLICE = 500
 
 
 def _eligible(entry: OutboxEntry, known: dict[tuple[str, str], Record]) -> bool:
@@ -144,7 +146,9 @@ class BulkImport:
     async def _import(self, type_: str, entries: list[OutboxEntry]) -> None:
         reference = f"stockroom-{uuid.uuid4()}"
         ids = [e.id for e in entries]
-        self.pusher.outbox.note_imported(ids, reference)
+        for start in range(0, len(ids), NOTE_SLICE):  # a killed push leaves some marked: resume() sends them again
+            self.pusher.outbox.note_imported(ids[start : start + NOTE_SLICE], reference)
+            await asyncio.sleep(0)
         attributes = {
             "resource_type": type_,
             "format": "json",
@@ -188,14 +192,15 @@ class BulkImport:
                 applied.append(entry)
         found = await self._read_back(applied)
         again = []
-        for done, entry in enumerate(applied, 1):
-            record = found.get(entry.id)
-            if record is None:
-                again.append(entry.id)
-            else:
-                self.pusher.confirm_imported(entry, record)
-            if done % CONFIRM_SLICE == 0:
-                await asyncio.sleep(0)  # thousands of confirms: the loop (the window) gets its turn between slices
+        for start in range(0, len(applied), CONFIRM_SLICE):
+            with self.pusher.outbox.grouped():  # one commit per slice, not per record
+                for entry in applied[start : start + CONFIRM_SLICE]:
+                    record = found.get(entry.id)
+                    if record is None:
+                        again.append(entry.id)
+                    else:
+                        self.pusher.confirm_imported(entry, record)
+            await asyncio.sleep(0)  # thousands of confirms: the loop (the window) gets its turn between slices
         self.pusher.outbox.remove_entries([i for i in again if i in cancelled])
         self.pusher.outbox.note_imported([i for i in again if i not in cancelled], None)
 

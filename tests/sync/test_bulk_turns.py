@@ -1,0 +1,75 @@
+"""A large batch sent through a bulk import lets the event loop (the window's) turn while it is settled: the outbox
+is read a slice at a time and the import's confirms commit a slice at a time, never thousands in one go."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from desktop_app.store import Cache
+from desktop_app.sync import BatchEdit, Editor
+from desktop_app.sync.bulk import BULK_THRESHOLD, CONFIRM_SLICE
+from tests.support.sandbox import SandboxProcess
+from tests.sync.conftest import client_of
+from tests.sync.test_push import synced
+
+
+@pytest.mark.asyncio
+async def test_the_loop_turns_between_slices_of_an_imports_confirms(
+    fresh_sandbox: SandboxProcess, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("desktop_app.sync.push.ENTRY_SLICE", 20)
+    async with client_of(fresh_sandbox) as client:
+        await synced(cache, client)
+        items = cache.records.find("stock_items")
+        assert len(items) > BULK_THRESHOLD > 2 * CONFIRM_SLICE
+        edits = [BatchEdit("update", "stock_items", r.id, {"quantity": 3000 + n}) for n, r in enumerate(items)]
+        editor = Editor(cache, lambda: client)
+        editor.queue_batch("Turns", edits)
+
+        turns = 0
+        stop = False
+
+        async def ticker() -> None:
+            nonlocal turns
+            while not stop:
+                turns += 1
+                await asyncio.sleep(0)
+
+        seen: list[int] = []  # the loop's turns counted at each confirm
+        reads: list[int] = []  # the loop's turns counted at each read of the outbox
+        confirm, read = cache.outbox.confirm, cache.outbox.entries_after
+
+        def counted_confirm(*args: Any) -> str:
+            seen.append(turns)
+            return confirm(*args)
+
+        def counted_read(*args: Any) -> Any:
+            reads.append(turns)
+            return read(*args)
+
+        monkeypatch.setattr(cache.outbox, "confirm", counted_confirm)
+        monkeypatch.setattr(cache.outbox, "entries_after", counted_read)
+        running = asyncio.create_task(ticker())
+        result = await editor.push()
+        stop = True
+        await running
+
+    assert result.sent == len(items) and len(seen) == len(items)
+    in_a_row = max(sum(1 for _ in run) for run in _runs(seen))
+    assert in_a_row <= CONFIRM_SLICE, f"{in_a_row} confirms without the loop turning"
+    first_round = reads[: len(items) // 20 + 1]
+    assert len(set(first_round)) == len(first_round), "the outbox was read in one go"
+
+
+def _runs(values: list[int]) -> list[list[int]]:
+    """Consecutive equal values grouped: confirms made without the loop turning between them."""
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and runs[-1][-1] == value:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
