@@ -3,6 +3,7 @@ change queued exactly once, sent (through a bulk import), undone as one, and the
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from desktop_app.sync.bulk import BULK_THRESHOLD
 from desktop_app.ui.outcome import Status
 from desktop_app.ui.undo import BatchCommand
 from desktop_app.ui.workspace import MANY_IDS
+from tests.support.sandbox import start_sandbox
 from tests.ui.conftest import open_window, settle
 
 
@@ -110,3 +112,43 @@ async def test_a_refused_batch_applied_off_thread_names_the_field_and_queues_not
         assert refused and "change 2, SKU X at Berlin" in refused[0]
         assert workspace.batches() == [] and workspace.cached.outbox.entries() == []
         assert not errors
+
+
+@pytest.mark.asyncio
+async def test_cancel_in_pending_edits_stops_a_running_import(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
+
+    monkeypatch.setenv("STOCKROOM_SANDBOX_IMPORT_PACE", "0.4")  # 50 inputs every 0.4 s: still running when cancelled
+    with start_sandbox() as sandbox:
+        async with open_window(sandbox, data_dir) as (window, opened, errors):
+            await settle(window)
+            workspace = opened.workspace
+            items = workspace.cached.records.find("stock_items")
+            before = {r.id: int(r.attributes["quantity"]) for r in items}
+            edits = [BatchEdit("update", "stock_items", r.id, {"quantity": 5000 + n}) for n, r in enumerate(items)]
+            outcome = await workspace.apply_batch("Set quantity for every stock item", edits)
+            client = await workspace.ready_client()
+
+            async def processed() -> int:
+                jobs = (await client.list_page("imports")).records
+                return int(jobs[0].attributes["processed_count"]) if jobs else 0
+
+            while await processed() < 50:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+            panel = PendingChangesDialog.open_for(window, workspace).batch_panel
+            panel.select_batch(outcome.batch_id)
+            panel.cancel_button.click()
+            await settle(window)
+
+            (job,) = (await client.list_page("imports")).records
+            assert job.attributes["status"] == "interrupted"
+            (batch,) = workspace.batches()
+            assert batch.sent == job.attributes["processed_count"] < len(items)
+            assert batch.sent + batch.cancelled == len(items) and not workspace.cached.outbox.entries()
+            assert f"{batch.cancelled:,} cancelled" in panel.table.item(0, 2).text()
+            for line in workspace.batch_lines(batch.id):
+                quantity = (await client.retrieve("stock_items", line.record_id)).attributes["quantity"]
+                assert quantity == (5000 + line.position if line.state == "sent" else before[line.record_id])
+            assert not errors
