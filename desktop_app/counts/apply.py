@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop_app.counts.review import STOCK_ITEMS, Choice, Edit, Review
 from desktop_app.errors import UsageError
@@ -49,3 +50,15 @@ def batch_edits(edits: Sequence[Edit]) -> list[BatchEdit]:
         BatchEdit(e.action, STOCK_ITEMS, e.record_id, e.attributes, e.relationships, line_label=e.line_label)
         for e in edits
     ]
+
+
+def apply_count_at(
+    cache_file: Path, review: Review, choices: Mapping[str, Choice] | None = None
+) -> tuple[str | None, int]:
+    """:func:`apply_count` over a connection of the calling thread's own (a worker's, for a count of thousands of
+    lines: see :mod:`desktop_app.store.side`); the batch's id (``None``: nothing differed) and its edits' count."""
+    from desktop_app.store.side import side_cache
+
+    with side_cache(cache_file) as side:
+        applied = apply_count(side, Editor(side), review, choices)
+    return (applied.batch.id if applied.batch else None), len(applied.edits)

@@ -228,3 +228,20 @@ class BatchDoor:
         if applied.batch is None:
             return Outcome(Status.SENT, "stock_items")
         return self._batch_queued(applied.batch.id)
+
+    async def apply_count_later(self, review: Review, choices: Mapping[str, Choice] | None = None) -> Outcome:
+        """:meth:`apply_count` with the checks and writes in the worker thread (a count of a whole location)."""
+        import asyncio
+
+        from desktop_app.counts.apply import apply_count_at  # as in apply_count
+
+        loop = asyncio.get_running_loop()
+        try:
+            batch_id, _ = await loop.run_in_executor(_pool(), apply_count_at, self.cache_file, review, choices)
+        except (FieldError, StockroomError) as exc:
+            return self._refused(refusal("stock_items", "", exc))
+        if batch_id is None:
+            return Outcome(Status.SENT, "stock_items")
+        if self.closed:
+            return Outcome(Status.QUEUED, "stock_items", batch_id=batch_id)
+        return self._batch_queued(batch_id)

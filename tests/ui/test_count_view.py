@@ -170,6 +170,34 @@ async def test_review_and_apply_queues_one_batch_named_after_the_count(
 
 
 @pytest.mark.asyncio
+async def test_a_large_count_is_applied_in_the_worker_thread(
+    sandbox: Any, offline_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    location_id, name, ((code, quantity), _), new_code = _stock(offline_dir)
+    monkeypatch.setattr("desktop_app.ui.counts.view.INLINE_APPLY", 1)  # two changes: more than the window does
+    monkeypatch.setattr(ReviewDialog, "ask", staticmethod(lambda parent, review: {}))
+    async with open_window(sandbox, offline_dir, offline=True, sync=False) as (window, opened, errors):
+        view = await _count_view(window)
+        view.open_location(location_id)
+        for text in (code, str(quantity + 3), new_code, "5"):
+            _type(view, text)
+        turned: list[bool] = []
+        QTimer.singleShot(0, lambda: turned.append(True))
+        view.review_button.click()
+        assert opened.workspace.cached.outbox.entries() == [], "queued on the window's thread"
+        await opened.workspace.tasks.wait_idle()
+        assert turned == [True]
+        entries = opened.workspace.cached.outbox.entries()
+        assert sorted(e.op for e in entries) == ["create", "update"]
+        assert window.undo_stack.undoText().startswith(f"Count of {name}, "), "one undo step for the whole count"
+        assert "2 changes queued" in window.status.currentMessage()
+        assert view.counting is None and opened.workspace.counts.unfinished() == []
+        assert not errors
+
+
+@pytest.mark.asyncio
 async def test_the_review_dialog_offers_counted_or_adjusted_for_a_moved_quantity(qtbot: Any, tmp_path: Path) -> None:
     from desktop_app.counts import Counting, review
     from tests.counts.conftest import fill

@@ -32,11 +32,18 @@ from desktop_app.counts import CountEntry, Counting, Step, batch_name, review
 from desktop_app.ui.counts.lines_model import CODE, NAME, CountLinesModel, KeyRole, difference_colour
 from desktop_app.ui.counts.review_dialog import ReviewDialog
 from desktop_app.ui.dialogs.messages import Messages
-from desktop_app.ui.outcome import Status
+from desktop_app.ui.outcome import Outcome, Status
 from desktop_app.ui.undo import BatchCommand
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from desktop_app.counts import Choice, Review
     from desktop_app.ui.workspace import Workspace
+
+
+#: Changes of a count queued on the window's thread; a larger count is queued in the workspace's worker thread.
+INLINE_APPLY = 200
 
 
 class CountView(QWidget):
@@ -237,7 +244,22 @@ class CountView(QWidget):
         if choices is None:
             self.focus_entry()
             return
-        outcome = self.workspace.apply_count(seen, choices)
+        if len(seen.edits(choices)) <= INLINE_APPLY:
+            self._applied(seen, self.workspace.apply_count(seen, choices))
+            return
+        self._say(f"Applying {seen.batch_name}…")
+        self.review_button.setEnabled(False)
+        self.workspace.tasks.spawn(self._apply_later(seen, choices), name="apply count")
+
+    async def _apply_later(self, seen: Review, choices: Mapping[str, Choice]) -> None:
+        """A count of a whole location (thousands of lines) is queued in the workspace's worker thread."""
+        try:
+            outcome = await self.workspace.apply_count_later(seen, choices)
+        finally:
+            self.review_button.setEnabled(True)
+        self._applied(seen, outcome)
+
+    def _applied(self, seen: Review, outcome: Outcome) -> None:
         if outcome.status is Status.REFUSED:
             self._say(outcome.message, error=True)
             self.message.emit(outcome.message)
