@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import UsageError
@@ -248,34 +247,3 @@ class BatchQueue:
 def _held(holder: str | None, until: float | None) -> bool:
     """Whether a live process holds an entry for sending right now."""
     return holder is not None and until is not None and until >= time.time() and holder_alive(holder)
-
-
-def queue_batch_at(cache_file: Path, name: str, edits: Sequence[BatchEdit] | Callable[[], Sequence[BatchEdit]]) -> str:
-    """Check and queue a batch over a connection of the calling thread's own (a worker's: see
-    :mod:`desktop_app.store.side`), in one transaction; the batch's id. ``edits`` may be a function making them, so a
-    preview's thousands of changes are made in the worker too. A process killed meanwhile leaves the batch whole or
-    absent: SQLite rolls back a transaction that did not commit."""
-    from desktop_app.store.side import side_cache
-    from desktop_app.sync.editor import Editor
-
-    chosen = edits() if callable(edits) else edits
-    with side_cache(cache_file) as side:
-        return Editor(side).queue_batch(name, chosen).id
-
-
-def cancel_batch_at(cache_file: Path, batch_id: str) -> None:
-    """:meth:`BatchQueue.cancel` over a connection of the calling thread's own (a batch of thousands unsent)."""
-    from desktop_app.store.side import side_cache
-    from desktop_app.sync.editor import Editor
-
-    with side_cache(cache_file) as side:
-        Editor(side).cancel_batch(batch_id)
-
-
-def undo_batch_at(cache_file: Path, batch_id: str) -> str:
-    """:meth:`BatchQueue.undo` over a connection of the calling thread's own; the compensating batch's id."""
-    from desktop_app.store.side import side_cache
-    from desktop_app.sync.editor import Editor
-
-    with side_cache(cache_file) as side:
-        return Editor(side).undo_batch(batch_id).id

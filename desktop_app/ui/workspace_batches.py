@@ -91,7 +91,7 @@ class BatchDoor:
         batch of thousands is queued, and the outcome comes back on the window's thread once it is committed."""
         import asyncio
 
-        from desktop_app.sync.batches import queue_batch_at  # the core's batch queue: when a batch is applied
+        from desktop_app.sync.batch_worker import queue_batch_at  # the core's batch queue: when a batch is applied
 
         loop = asyncio.get_running_loop()
         try:
@@ -116,7 +116,7 @@ class BatchDoor:
         """:meth:`cancel_batch` with the writes in the worker thread (a batch of thousands of unsent edits)."""
         import asyncio
 
-        from desktop_app.sync.batches import cancel_batch_at  # as in apply_batch
+        from desktop_app.sync.batch_worker import cancel_batch_at  # as in apply_batch
 
         try:
             await asyncio.get_running_loop().run_in_executor(_pool(), cancel_batch_at, self.cache_file, batch_id)
@@ -156,7 +156,7 @@ class BatchDoor:
         """:meth:`undo_batch` with the reads and writes in the worker thread: thousands of compensating edits."""
         import asyncio
 
-        from desktop_app.sync.batches import undo_batch_at  # as in apply_batch
+        from desktop_app.sync.batch_worker import undo_batch_at  # as in apply_batch
 
         try:
             undo_id = await asyncio.get_running_loop().run_in_executor(

@@ -134,7 +134,7 @@ async def imports(sandbox: SandboxProcess, folder: Path) -> None:
 async def large_batch(sandbox: SandboxProcess, folder: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from desktop_app.sync.batches import queue_batch_at
+    from desktop_app.sync.batch_worker import queue_batch_at
 
     cache = await _synced_cache(sandbox, folder, "large")
     items = cache.records.find("stock_items")[:LARGE]

@@ -197,7 +197,7 @@ def queue_time(path: Path, text: str) -> None:
     did before): the loop cannot turn at all meanwhile."""
     from desktop_app.imports.queue import batch_edits
     from desktop_app.sync import Editor
-    from desktop_app.sync.batches import queue_batch_at
+    from desktop_app.sync.batch_worker import queue_batch_at
 
     copy = path.with_name("queue-inline.sqlite3")
     shutil.copyfile(path, copy)

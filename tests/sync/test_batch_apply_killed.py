@@ -16,7 +16,7 @@ import pytest
 
 from desktop_app.store import Cache
 from desktop_app.sync import BatchEdit
-from desktop_app.sync.batches import queue_batch_at
+from desktop_app.sync.batch_worker import queue_batch_at
 from tests.support.sandbox import start_sandbox
 from tests.sync.conftest import client_of
 from tests.sync.test_cli import Cli
@@ -29,7 +29,7 @@ CHILD = """
 import sys
 from desktop_app.store import Cache
 from desktop_app.sync import BatchEdit
-from desktop_app.sync.batches import queue_batch_at
+from desktop_app.sync.batch_worker import queue_batch_at
 path, name, base = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with Cache.open(path) as cache:
     ids = sorted(r[0] for r in cache.records.columns("stock_items", ["quantity"]))
