@@ -31,7 +31,8 @@ from desktop_app.api import CommerceLayerClient, Credentials, Endpoint, Token
 from desktop_app.api.documents import query_params
 from desktop_app.store import Cache
 from desktop_app.sync import Syncer, includes
-from desktop_app.sync.syncer import PAGE_SIZE, _lean_included
+from desktop_app.sync.resources import lean_fields
+from desktop_app.sync.syncer import PAGE_SIZE
 from tests.support.sandbox import SandboxProcess, start_sandbox
 
 ITEMS = 10_000
@@ -63,7 +64,7 @@ async def bare(sandbox: SandboxProcess, token: Token, concurrency: int) -> tuple
     headers = {"Accept": "application/vnd.api+json", "Authorization": f"Bearer {token.access_token}"}
     limits = httpx.Limits(max_connections=concurrency + 2, max_keepalive_connections=concurrency + 2)
     query = query_params(
-        "stock_items", include=includes("stock_items"), fields=_lean_included("stock_items"), page_size=PAGE_SIZE
+        "stock_items", include=includes("stock_items"), fields=lean_fields("stock_items"), page_size=PAGE_SIZE
     )
     url = sandbox.url + "/api/stock_items"
     async with httpx.AsyncClient(headers=headers, limits=limits, timeout=30) as http:
