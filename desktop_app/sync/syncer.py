@@ -16,6 +16,7 @@ check that cannot miss a deletion, since the API offers no deletion feed.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -89,7 +90,7 @@ class Syncer:
             for type_ in resolve_types(types if isinstance(types, str) or types is None else list(types)):
                 state = self.sync_state.get(type_)
                 if not state.full_in_progress and self.indexes.deferred(type_):
-                    self.indexes.build(type_)  # a sync killed while it built them after its listing
+                    await asyncio.to_thread(self.indexes.build, type_)  # a sync killed while it built them
                 started = now_text()
                 full_pass = full or state.full_synced_at is None or state.full_in_progress or state.high_water is None
                 with self.history.recording(run, type_, created=state.full_synced_at is not None):
@@ -152,7 +153,7 @@ class Syncer:
                 await writer.put(page.text)
             await writer.flush()
         removed = self.sync_state.finish_full_sync(type_, generation, server_count=total, high_water=high_water)
-        self.indexes.build(type_)
+        await asyncio.to_thread(self.indexes.build, type_)  # seconds at a million rows: off the event loop
         log.info("full sync of %s: %d records, %d removed", type_, done, removed)
         return SyncResult(type_, "full", done, removed, total)
 

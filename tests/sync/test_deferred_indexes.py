@@ -5,13 +5,14 @@ built by the next one."""
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop_app.store import Cache, cache_path, database
-from desktop_app.store.indexes import DEFER_PAGES
+from desktop_app.store.indexes import DEFER_PAGES, IndexStore
 from desktop_app.store.stock_figures import StockFigures
 from desktop_app.sync import Syncer
 from tests.support.sandbox import SandboxProcess
@@ -79,27 +80,29 @@ async def test_a_first_large_listing_builds_its_indexes_after_its_rows(
 
 
 @pytest.mark.asyncio
-async def test_a_build_cut_short_is_finished_by_the_next_sync(fresh_sandbox: SandboxProcess, tmp_path: Path) -> None:
+async def test_a_build_cut_short_is_finished_by_the_next_sync(
+    fresh_sandbox: SandboxProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = Cache.open(cache_path(tmp_path, "cut"))
     every = indexes(cache)
-    connection = cache.database.connection
     created: list[str] = []
+    connect = IndexStore._connect
 
-    def trace(statement: str) -> None:
-        if statement.startswith("CREATE INDEX IF NOT EXISTS"):
-            created.append(statement)
+    def interrupted(store: IndexStore) -> sqlite3.Connection:
+        """The build's own connection, stopped in its second index as a kill would stop it (rolled back)."""
+        db = connect(store)
+        db.set_trace_callback(lambda sql: created.append(sql) if sql.startswith("CREATE INDEX IF NOT") else None)
+        db.set_progress_handler(lambda: len(created) >= 2, 100)
+        return db
 
-    # The second index being built is interrupted, as a kill would stop it: its transaction rolls back.
-    connection.set_trace_callback(trace)
-    connection.set_progress_handler(lambda: len(created) >= 2, 100)
     try:
         async with client_of(fresh_sandbox) as client:
             syncer = Syncer(cache, client, page_size=PAGE_SIZE)
             await syncer.sync(["skus", "stock_locations"])
+            monkeypatch.setattr(IndexStore, "_connect", interrupted)
             with pytest.raises(sqlite3.OperationalError, match="interrupt"):
                 await syncer.sync(["stock_items"])
-            connection.set_progress_handler(None, 0)
-            connection.set_trace_callback(None)
+            monkeypatch.setattr(IndexStore, "_connect", connect)
             missing = cache.indexes.deferred("stock_items")
             assert len(missing) >= 2 and not cache.sync_state.get("stock_items").full_in_progress
             assert indexes(cache) == every - set(missing)
@@ -110,6 +113,17 @@ async def test_a_build_cut_short_is_finished_by_the_next_sync(fresh_sandbox: San
         assert answers(cache) == before
     finally:
         cache.close()
+
+
+def test_the_build_does_not_hold_the_shared_connection(tmp_path: Path) -> None:
+    """Reads of the window go through the cache's shared connection: building takes seconds at a million rows and
+    must not keep them waiting (it runs on a connection of its own, in a worker thread)."""
+    with Cache.open(cache_path(tmp_path, "shared")) as cache:
+        every = indexes(cache)
+        assert cache.indexes.defer("stock_items")
+        with ThreadPoolExecutor(1) as pool, cache.database.reading():  # the shared connection busy meanwhile
+            built = pool.submit(cache.indexes.build, "stock_items").result(timeout=20)
+        assert built and indexes(cache) == every
 
 
 def test_indexes_left_to_build_are_built_before_a_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
