@@ -10,15 +10,18 @@ A full pass fetches every wanted id under a new generation and drops the rest, a
 longer pointed at, and those the server deleted. A pass cut short keeps its generation and, when resumed, fetches
 the wanted ids again (a few requests: there are as many as the pointing type has records, at most).
 
-An incremental pass costs one request when nothing new is pointed at, two when something is:
+An incremental pass costs one request when nothing new is pointed at and two when something is, up to 25 stock
+locations (each further 25 cost one more request; an organisation has a few dozen locations at most):
 
 * the ids named now but not cached (a location moved to a new address) are fetched by id, whatever their age;
 * the ids already cached are asked for with ``updated_at_gt`` the high-water mark, so only changed ones come back;
 * cached records no longer named are dropped without a request.
 
-It needs no count check for deletions: the server refuses to delete a record that is still pointed at (423), and
-one no longer pointed at is dropped anyway. The high-water mark is the server's clock when the pass's first request
-was answered, less the margin (see ``syncer._high_water_of``): every later change carries a later ``updated_at``.
+Walking the whole type by ``-updated_at``, as other types do, would also bring every shopper's address changed
+since the last sync (a busy shop changes thousands an hour). No count check for deletions is needed: the server
+refuses to delete a record still pointed at (423), and one no longer pointed at is dropped anyway. The high-water
+mark is the server's clock when the pass's first request was answered, less the margin (see
+``syncer._high_water_of``): every later change carries a later ``updated_at``.
 """
 
 from __future__ import annotations

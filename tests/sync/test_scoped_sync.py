@@ -176,3 +176,17 @@ async def test_addresses_alone_sync_from_the_cached_locations_or_say_to_sync_the
         (result,) = await syncer.sync(["addresses"])
     assert result.mode == "full" and result.fetched == 8
     assert {r.id for r in cache.records.find("addresses")} == pointed_at(cache)
+
+
+@pytest.mark.asyncio
+async def test_the_ids_go_a_page_at_a_time(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
+    """Each request names at most a page of ids, so its answer is one page and its URL stays short."""
+    async with client_of(fresh_sandbox) as client:
+        syncer = Syncer(cache, client, page_size=3)
+        await syncer.sync(["stock_locations"])
+        before = len(fresh_sandbox.requests())
+        (result,) = await syncer.sync(["addresses"])
+        queries = address_queries(fresh_sandbox.requests()[before:])
+    named = [set(q["filter[q][id_in]"][0].split(",")) for q in queries]
+    assert [len(ids) for ids in named] == [3, 3, 2] and all(q["page[size]"] == ["3"] for q in queries)
+    assert set().union(*named) == pointed_at(cache) and result.fetched == 8
