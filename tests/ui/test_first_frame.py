@@ -115,11 +115,15 @@ async def test_a_window_opening_on_the_overview_builds_no_table_before_its_figur
             shown, ready = window.first_frame()
             assert shown is window.stock.overview.table.viewport()
             assert not window.tab_by_type.built, "no table is built before the Overview's first frame"
+            assert window.lookups._pending is None, "nor are the names the tables show read yet"
             after_first_frame(shown, lambda: window.load_rest("overview"), ready=ready)
             window.show()
             await wait_until(ready, what="the Overview's figures")
             await wait_until(lambda: len(window.tab_by_type.built) == len(tab_types()), what="the tables")
             assert window.tabs.currentWidget() is window.stock.overview, "the page shown stayed"
+            item = next(opened.workspace.cached.records.stream(FIRST_TAB))
+            sku = opened.workspace.cached.records.get("skus", item.relationships["sku"])
+            assert sku is not None and sku.attributes["code"] in window.lookups.label("skus", sku.id), "names read"
             window.show_record(FIRST_TAB, next(opened.workspace.cached.records.stream(FIRST_TAB)).id)
             assert window.page_key() == FIRST_TAB
         finally:

@@ -4,8 +4,9 @@ does not need, and :func:`run_window` does them in this order.
 0. **No garbage collection** until the first frame (:func:`collector_paused`); what the start built is frozen then.
 1. **Which organisation, which cache file** (:func:`plan_now`): the profile resolved without the keyring (it takes
    ~0.1 s, or waits for an unlock prompt; the workspace reads the secret after the first frame). No Qt yet.
-2. **The names tables show, read ahead**: a thread reads them from SQLite (:class:`NamesRead`) while PySide6 loads;
-   so does another the Overview's figures, when the window opens on the Overview (:class:`OverviewAhead`).
+2. **Read ahead**: QtCore tells the page the window opens on (:func:`first_page`); a thread works out the Overview's
+   figures when it is the Overview (:class:`OverviewAhead`), another reads the names a table shows when it is a table
+   (:class:`NamesRead`), both in SQLite while the rest of PySide6 loads.
 3. **Qt**: the QApplication, the theme, the error reporter.
 4. **Tasks held**: what the window spawns before the loop exists (reading the rest of a table, the sync) waits in
    the workspace's :class:`TaskSet` until the loop runs.
@@ -40,7 +41,7 @@ from desktop_app.store import cache_path
 from desktop_app.ui.boot.clock import mark
 from desktop_app.ui.boot.opening import Opened, open_cache_file
 from desktop_app.ui.models.lookups import NamesRead
-from desktop_app.ui.pages import opening_page
+from desktop_app.ui.pages import STOCK_PAGES, opening_page
 from desktop_app.ui.tasks import TaskSet
 
 if TYPE_CHECKING:
@@ -61,10 +62,10 @@ def run_window(args: argparse.Namespace) -> int:
     with collector_paused():  # 0
         plan = plan_now(args)  # 1
         mark("plan")
-        names = NamesRead.ahead_of(plan.cache_file) if plan is not None else None  # 2
-        figures = figures_ahead(args, plan) if plan is not None else None
+        figures = figures_ahead(args, plan) if plan is not None else None  # 2
+        names = names_ahead(args, plan) if plan is not None else None
         mark("ahead")
-        # Imported only now (3): SQLite reads the names while PySide6 loads; the start plan test checks it waits.
+        # Imported only now (3): SQLite reads ahead while QtWidgets loads; the start plan test checks it waits.
         from PySide6.QtWidgets import QApplication
 
         from desktop_app.ui.boot.window_app import WindowApp
@@ -157,18 +158,29 @@ def open_planned(plan: Plan, tasks: TaskSet) -> Opened | None:
         return None
 
 
-def figures_ahead(args: argparse.Namespace, plan: Plan) -> OverviewAhead | None:
-    """The Overview's figures, begun now when the window will open on the Overview (it paints them in its first
-    frame); QtCore alone tells which page that is, from the settings."""
+def first_page(args: argparse.Namespace) -> str:
+    """The page the window will open on; QtCore alone tells it, from the settings (the first import of PySide6)."""
     from PySide6.QtCore import QCoreApplication
 
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(ORGANISATION)
-    if opening_page(getattr(args, "tab", None)) != "overview":
+    return opening_page(getattr(args, "tab", None))
+
+
+def figures_ahead(args: argparse.Namespace, plan: Plan) -> OverviewAhead | None:
+    """The Overview's figures, begun now when the window will open on the Overview (it paints them in its first
+    frame)."""
+    if first_page(args) != "overview":
         return None
     from desktop_app.inventory.ahead import OverviewAhead
 
     return OverviewAhead.ahead_of(plan.cache_file)
+
+
+def names_ahead(args: argparse.Namespace, plan: Plan) -> NamesRead | None:
+    """The names the tables show, begun now when the window opens on a table; a stock view paints without them (the
+    window begins their read after its first frame), and their thread would compete with the Overview's figures."""
+    return None if first_page(args) in STOCK_PAGES else NamesRead.ahead_of(plan.cache_file)
 
 
 def names_for(opened: Opened, names: NamesRead | None) -> NamesRead | None:

@@ -95,9 +95,11 @@ class MainWindow(QMainWindow):
         self.change_rows_action = self.bulk_actions.change_rows_action
         self.tab_by_type = LazyTabs(tab_types(), self._build_tab)
         self._waiting: dict[str, QWidget] = {}  # type → the empty page standing in until its tab is built
-        # Names of related records, read in a thread (``names``: begun before the window); the first tab's first
-        # screenful reads its own from SQLite, and whatever first needs them all (another tab, the whole table) waits.
-        self.lookups.start_loading(workspace.cache_file, names)
+        # Names of related records, read in a thread (``names``: begun before the window) from the first table's
+        # building on (:meth:`_read_names`); its first screenful reads its own from SQLite, and whatever first needs
+        # them all (another tab, the whole table) waits.
+        self._names: NamesRead | None = names
+        self._names_read = False
         for type_ in tab_types():
             self._waiting[type_] = QWidget()
             self.tabs.addTab(self._waiting[type_], get_resource(type_).plural_label)
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.reorder.tab import StockLevelsTab
         from desktop_app.ui.views.resource_tab import ResourceTab
 
+        self._read_names()
         tab = (
             StockLevelsTab(self.workspace, self.lookups)
             if type_ == STOCK_LEVELS
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
     def load_rest(self, first: str = FIRST_TAB) -> None:
         """Build the stock views, then fill the other tabs, one per turn of the event loop; a window closed
         meanwhile stops (its cache closes right after it)."""
+        self._read_names()
         self._read_rest(first)
         others = [type_ for type_ in tab_types() if type_ != first]
 
@@ -196,6 +200,14 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self.stock_pages.build_all()
         QTimer.singleShot(0, load_next)
+
+    def _read_names(self) -> None:
+        """Begin reading the names the tables show (once): with the first table built, or after a stock view's first
+        frame (a window opening on the Overview paints without them, and their thread competes with its figures')."""
+        if not self._names_read:
+            self._names_read = True
+            self.lookups.start_loading(self.workspace.cache_file, self._names)
+            self._names = None
 
     def _read_rest(self, first: str) -> None:
         """The whole order of the first page's table, which waited for the window's first frame."""
