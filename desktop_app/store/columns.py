@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.store.database import GENERATED, sort_index
+from desktop_app.store.keys import GENERATED, sort_index
 
 if TYPE_CHECKING:
     from desktop_app.schema import Total

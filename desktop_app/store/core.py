@@ -94,3 +94,8 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.connection.close()
+
+
+def db_name(db: sqlite3.Connection) -> str:
+    rows = db.execute("PRAGMA database_list").fetchall()
+    return str(rows[0][2]) if rows else "file"

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from desktop_app.config import private_folder
 from desktop_app.errors import StockroomError
+from desktop_app.store.core import db_name
 
 log = logging.getLogger("desktop_app.store")
 
@@ -171,7 +172,7 @@ MIGRATIONS: tuple[str, ...] = (
     # Tables of a million rows sort and filter in SQL: the values they sort by most are virtual columns (computed
     # on read, nothing stored) in indexes that hold the type and the deleted flag too, so a sort, a count or a
     # related-name order reads only index pages, never the rows themselves (a million random row reads take
-    # seconds). See GENERATED and store.table_query.
+    # seconds). See store.keys.GENERATED and store.table_query.
     """
     ALTER TABLE records ADD COLUMN k_sku AS (json_extract(relationships, '$.sku')) VIRTUAL;
     ALTER TABLE records ADD COLUMN k_stock_location AS (json_extract(relationships, '$.stock_location')) VIRTUAL;
@@ -390,44 +391,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-#: Narrow tables of a type's sort keys (migration 9): the table, its row id column, and its column for each JSON
-#: value of the record; orders, counts and relationship lookups of that type read them instead of ``records``.
-KEY_TABLES: dict[str, tuple[str, str, dict[tuple[str, str], str]]] = {
-    "stock_items": (
-        "stock_item_keys",
-        "item",
-        {
-            ("relationships", "sku"): "sku",
-            ("relationships", "stock_location"): "stock_location",
-            ("attributes", "quantity"): "quantity",
-            ("related", "sku.code"): "sku_code",  # migration 10: a related record's name, by relationship.attribute
-            ("related", "stock_location.name"): "location_name",
-        },
-    ),
-}
-
-#: The virtual columns of the records table (migration 7), by the JSON value each computes: reads use the column
-#: instead of the ``json_extract`` so the indexes on it apply.
-GENERATED: dict[tuple[str, str], str] = {
-    ("relationships", "sku"): "k_sku",
-    ("relationships", "stock_location"): "k_stock_location",
-    ("attributes", "quantity"): "k_quantity",
-    ("attributes", "code"): "k_code",
-    ("attributes", "name"): "k_name",
-}
-#: Virtual columns with an index to sort by, per type (``"*"``: every type but stock items); any other value sorts
-#: by one pass over the rows in storage order instead.
-SORT_INDEXES: dict[str, frozenset[str]] = {
-    "stock_items": frozenset({"k_quantity"}),
-    "*": frozenset({"k_code", "k_name"}),  # partial indexes (where present): stock items have neither
-}
-
-
-def sort_index(type_: str, column: str) -> bool:
-    """Whether ``type_``'s rows can be read in ``column`` order from an index."""
-    indexed = SORT_INDEXES.get(type_, SORT_INDEXES["*"])
-    return column in indexed
-
 
 class CacheRecovery(Exception):
     """Raised inside :func:`open_database` when the file must be moved aside; carries the reason."""
@@ -536,11 +499,6 @@ def mark_closed(path: Path) -> None:
     except OSError:
         return
     _write_state(path, {"checked_at": state["checked_at"], "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
-
-
-def db_name(db: sqlite3.Connection) -> str:
-    rows = db.execute("PRAGMA database_list").fetchall()
-    return str(rows[0][2]) if rows else "file"
 
 
 def _move_aside(path: Path, suffix: str) -> Path:

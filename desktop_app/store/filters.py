@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop_app.schema import Condition, format_datetime, get_resource
-from desktop_app.store.database import GENERATED
+from desktop_app.store.keys import GENERATED
 
 
 class ServerOnly(Exception):

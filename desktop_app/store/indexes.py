@@ -25,8 +25,8 @@ import sqlite3
 from collections.abc import Iterator
 
 from desktop_app.schema import get_resource
-from desktop_app.store.core import Database
-from desktop_app.store.database import KEY_TABLES, db_name
+from desktop_app.store.core import Database, db_name
+from desktop_app.store.keys import KEY_TABLES
 
 log = logging.getLogger("desktop_app.store")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop_app.schema import format_datetime, get_resource
 from desktop_app.store.core import Database, now_text
-from desktop_app.store.database import GENERATED, KEY_TABLES
+from desktop_app.store.keys import GENERATED, KEY_TABLES
 from desktop_app.store.records import CachedRecord, ServerRecord
 from desktop_app.store.upserts import (
     BULK_UPSERT,

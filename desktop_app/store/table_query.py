@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.store.database import KEY_TABLES, sort_index
 from desktop_app.store.filters import condition_sql
+from desktop_app.store.keys import KEY_TABLES, sort_index
 from desktop_app.store.table_sql import Source, _ids, _json, _listed, _name, expression, shown
 
 __all__ = ["BLOCK", "Rows", "Source", "TableQuery", "expression", "shown"]

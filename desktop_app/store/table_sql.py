@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import compress
 
 from desktop_app.schema import Total
-from desktop_app.store.database import GENERATED
+from desktop_app.store.keys import GENERATED
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 #: Characters of an order's text parsed in one call (about 20,000 row ids: a millisecond or two holding the
