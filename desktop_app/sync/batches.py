@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.errors import UsageError
 from desktop_app.schema import FieldError, get_resource
-from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Batch, BatchLine, UnknownRecordError
+from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Batch, BatchLine, CachedRecord, UnknownRecordError
 from desktop_app.store.bulk_queue import QueuedEdit, add_lines, queue_edits, remove_entries
 from desktop_app.store.lease import holder_alive
 from desktop_app.store.records import Relationships
@@ -74,7 +74,8 @@ class BatchQueue:
             raise FieldError("name", "a batch needs a name", "blank")
         if not edits:
             raise UsageError("edits - a batch needs at least one change")
-        checked = [self._check(edit, number) for number, edit in enumerate(edits, 1)]
+        known = self._records_of([(edit.type, edit.record_id) for edit in edits if edit.action != "create"])
+        checked = [self._check(edit, number, known) for number, edit in enumerate(edits, 1)]
         batch_id = str(uuid.uuid4())
         with self.batches.writing() as db:
             self.batches.add_batch(db, batch_id, name.strip(), undo_of=undo_of, notes=notes)
@@ -118,10 +119,30 @@ class BatchQueue:
             item.before,
         )
 
-    def _check(self, edit: BatchEdit, number: int) -> _Checked:
-        """The checks a single edit meets, with the line named in the message when one fails."""
+    def _records_of(self, keys: Sequence[tuple[str, str | None]]) -> dict[tuple[str, str], CachedRecord]:
+        """(type, id) → the visible record, for those of ``keys`` the cache holds, read a type at a time in sets
+        (:meth:`~desktop_app.store.RecordStore.get_many`): a batch of thousands looked them up one by one. A key of
+        an unknown type is left out; its edit's own check names the problem."""
+        wanted: dict[str, list[str]] = {}
+        for type_, record_id in keys:
+            try:
+                resource = get_resource(type_)
+            except KeyError:
+                continue
+            if record_id:
+                wanted.setdefault(resource.type, []).append(record_id)
+        found: dict[tuple[str, str], CachedRecord] = {}
+        for type_, ids in wanted.items():
+            found.update(
+                ((type_, record_id), record) for record_id, record in self.records.get_many(type_, ids).items()
+            )
+        return found
+
+    def _check(self, edit: BatchEdit, number: int, known: Mapping[tuple[str, str], CachedRecord]) -> _Checked:
+        """The checks a single edit meets, with the line named in the message when one fails; ``known`` holds the
+        records the batch edits (those the cache has)."""
         try:
-            return self._checked(edit)
+            return self._checked(edit, known)
         except FieldError as error:
             raise FieldError(error.field, f"{error.message} ({self._name(edit, number)})", error.code) from None
         except UsageError as error:
@@ -131,7 +152,7 @@ class BatchQueue:
     def _name(edit: BatchEdit, number: int) -> str:
         return f"change {number:,}" + (f", {edit.line_label}" if edit.line_label else "")
 
-    def _checked(self, edit: BatchEdit) -> _Checked:
+    def _checked(self, edit: BatchEdit, known: Mapping[tuple[str, str], CachedRecord]) -> _Checked:
         if edit.action not in ("create", "update", "delete"):
             raise FieldError("action", "must be create, update or delete", "invalid")
         resource = resource_for(edit.type, edit.action)
@@ -143,7 +164,7 @@ class BatchQueue:
             return _Checked(edit, resource.type, attributes, clean, {})
         if not edit.record_id:
             raise FieldError("record_id", f"an {edit.action} needs the record's id", "blank")
-        record = self.records.get(resource.type, edit.record_id)
+        record = known.get((resource.type, edit.record_id))
         if record is None:
             raise UnknownRecordError(resource.type, edit.record_id)
         if edit.action == "delete":
@@ -190,8 +211,10 @@ class BatchQueue:
         batch = self.cancel(batch_id)
         edits: list[BatchEdit] = []
         notes: list[str] = []
-        for line in reversed(self.batches.lines(batch_id, states=("sent",))):
-            compensation = self._compensation(line)
+        lines = self.batches.lines(batch_id, states=("sent",))
+        current = self._records_of([(line.type, line.record_id) for line in lines])
+        for line in reversed(lines):
+            compensation = self._compensation(line, current.get((line.type, line.record_id)))
             if isinstance(compensation, str):
                 notes.append(compensation)
             else:
@@ -201,11 +224,12 @@ class BatchQueue:
             raise UsageError(f"batch - nothing of {batch.name!r} to undo: {reason}")
         return self.queue(f"Undo of {batch.name}", edits, undo_of=batch_id, notes=tuple(notes))
 
-    def _compensation(self, line: BatchLine) -> BatchEdit | str:
-        """The edit that takes ``line`` back, or why there is none."""
+    @staticmethod
+    def _compensation(line: BatchLine, current: CachedRecord | None) -> BatchEdit | str:
+        """The edit that takes ``line`` back (``current``: its record as the cache has it now), or why there is
+        none."""
         name = line.line_label or f"{line.type} {line.record_id}"
         resource = get_resource(line.type)
-        current = self.records.get(line.type, line.record_id)
         if line.op == "update":
             if current is None:
                 return f"{name}: no longer here, its change cannot be undone"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from desktop_app.errors import UsageError
 from desktop_app.schema import FieldError
-from desktop_app.store import Cache
+from desktop_app.store import Cache, CachedRecord, RecordStore
 from desktop_app.sync import BatchEdit, Editor
 from tests.support.sandbox import SandboxProcess
 from tests.sync.conftest import client_of, dead_url, make_client
@@ -182,3 +184,44 @@ async def test_status_reads_a_big_batch_with_thousands_separators(fresh_sandbox:
     assert batch.total == 1200 and len(cache.outbox.entries()) == 1200
     text = "\n".join(batch_lines(cache))
     assert "Count of Berlin Hub (" in text and "0 of 1,200 sent, 1,200 waiting" in text
+
+
+@pytest.mark.asyncio
+async def test_undo_reads_the_batchs_records_in_sets_not_one_by_one(
+    fresh_sandbox: SandboxProcess, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with client_of(fresh_sandbox) as client:
+        await synced(cache, client)
+        items = cache.records.find("stock_items")[:6]
+        before = {r.id: r.attributes["quantity"] for r in items}
+        edits = [
+            BatchEdit("update", "stock_items", r.id, {"quantity": 700 + n}, line_label=f"item {n}")
+            for n, r in enumerate(items)
+        ]
+        editor = Editor(cache, lambda: client)
+        batch = editor.queue_batch("Six", edits)
+        await editor.push()
+        gone = items[-1].id
+        cache.records.remove_ids("stock_items", {gone})  # no longer in the cache: its line cannot be undone
+
+        sets: list[int] = []
+        get_many = RecordStore.get_many
+
+        def one_by_one(*_: object) -> None:
+            raise AssertionError("a record of the batch was looked up on its own")
+
+        def in_sets(store: RecordStore, type_: str, ids: Iterable[str]) -> dict[str, CachedRecord]:
+            ids = list(ids)
+            sets.append(len(ids))
+            return get_many(store, type_, ids)
+
+        monkeypatch.setattr(RecordStore, "get", one_by_one)
+        monkeypatch.setattr(RecordStore, "get_many", in_sets)
+        undo = editor.undo_batch(batch.id)
+        monkeypatch.undo()
+
+        assert sets == [6, 5]  # the records undone, then the compensating edits' checks
+        assert undo.total == 5 and undo.notes == ("item 5: no longer here, its change cannot be undone",)
+        await editor.push()
+        for record in items[:-1]:
+            assert (await client.retrieve("stock_items", record.id)).attributes["quantity"] == before[record.id]
