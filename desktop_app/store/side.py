@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from desktop_app.store.cache import Cache
@@ -33,3 +35,11 @@ def side_cache(path: Path | str) -> Iterator[Cache]:
         yield Cache(connection, Path(path), None)
     finally:
         connection.close()
+
+
+@cache
+def writer() -> ThreadPoolExecutor:
+    """The one thread that writes a cache's large changes on connections of its own (a batch queued, cancelled or
+    undone; a bulk import's confirms), started by the first: they run one after another, never waiting for each
+    other's transactions, and the event loop's thread only waits for their futures."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="stockroom-writer")

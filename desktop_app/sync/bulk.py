@@ -25,8 +25,10 @@ from desktop_app.store import OP_KEY, OutboxEntry
 from desktop_app.sync.resources import includes
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desktop_app.api import CommerceLayerClient
-    from desktop_app.store import Outbox
+    from desktop_app.store import Outbox, RecordStore
 
 
 class Sender(Protocol):
@@ -39,7 +41,7 @@ class Sender(Protocol):
 
     def fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None: ...
 
-    def confirm_imported(self, entry: OutboxEntry, record: Record) -> None: ...
+    async def confirm_imported(self, confirmed: Sequence[tuple[OutboxEntry, Record]]) -> None: ...
 
 
 log = logging.getLogger("desktop_app.sync")
@@ -57,8 +59,9 @@ BULK_THRESHOLD = 100
 MAX_INPUTS = 10_000
 #: Seconds between two looks at a running job (cacheable reads: 1,000 a minute live).
 POLL = 0.25
-#: Edits confirmed in one transaction between two turns of the event loop.
-CONFIRM_SLICE = 25
+#: Edits confirmed in one transaction (the writer thread's, or between two turns of the event loop): short enough
+#: that a write waiting for it waits little, long enough that commits do not dominate.
+CONFIRM_SLICE = 100
 #: Edits marked with their import's reference per transaction, the loop turning between them.
 NOTE_SLICE = 500
 
@@ -191,16 +194,10 @@ class BulkImport:
             else:
                 applied.append(entry)
         found = await self._read_back(applied)
-        again = []
-        for start in range(0, len(applied), CONFIRM_SLICE):
-            with self.pusher.outbox.grouped():  # one commit per slice, not per record
-                for entry in applied[start : start + CONFIRM_SLICE]:
-                    record = found.get(entry.id)
-                    if record is None:
-                        again.append(entry.id)
-                    else:
-                        self.pusher.confirm_imported(entry, record)
-            await asyncio.sleep(0)  # thousands of confirms: the loop (the window) gets its turn between slices
+        again = [entry.id for entry in applied if entry.id not in found]
+        confirmed = [(entry, found[entry.id]) for entry in applied if entry.id in found]
+        for start in range(0, len(confirmed), CONFIRM_SLICE):
+            await self.pusher.confirm_imported(confirmed[start : start + CONFIRM_SLICE])
         self.pusher.outbox.remove_entries([i for i in again if i in cancelled])
         self.pusher.outbox.note_imported([i for i in again if i not in cancelled], None)
 
@@ -235,6 +232,34 @@ class BulkImport:
                     if mark in wanted:
                         found[mark] = record
         return found
+
+
+def merged(record: Record, known: dict[str, Any]) -> Record:
+    """A write's answer carries relationship ids only when included: keep the ones we know (sent or cached)."""
+    relationships = {**known, **record.relationships}
+    return Record(record.type, record.id, record.attributes, relationships, record.meta)
+
+
+def confirm_imported(
+    outbox: Outbox, records: RecordStore, confirmed: Sequence[tuple[OutboxEntry, Record]]
+) -> list[str]:
+    """Confirm each edit with the server's record as read back (the relationship ids it leaves out kept from the
+    server copy and the edit), in one transaction; the records' ids."""
+    ids = []
+    with outbox.grouped():
+        for entry, record in confirmed:
+            known = records.server_version(entry.type, entry.record_id) or {}
+            kept = {**known.get("relationships", {}), **entry.relationships}
+            ids.append(outbox.confirm(entry, merged(record, kept)))
+    return ids
+
+
+def confirm_imported_at(cache_file: Path, confirmed: Sequence[tuple[OutboxEntry, Record]]) -> list[str]:
+    """:func:`confirm_imported` over a connection of the calling thread's own (the writer thread's)."""
+    from desktop_app.store.side import side_cache
+
+    with side_cache(cache_file) as side:
+        return confirm_imported(side.outbox, side.records, confirmed)
 
 
 def holds(entry: OutboxEntry, server: Record) -> bool:

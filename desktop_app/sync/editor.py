@@ -178,7 +178,7 @@ class Editor:
             result = PushResult(offline=True, messages=[str(error)])
             result.pending = self.outbox.pending_count() - self.outbox.failed_count()
             return result
-        result = await Pusher(self.outbox, self.records, client, progress).push()
+        result = await Pusher(self.outbox, self.records, client, progress, cache_file=self._cache.path).push()
         if result.stale:
             await self._refresh(client, result)
         return result

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,10 +40,12 @@ log = logging.getLogger(__name__)
 Edits = Sequence["BatchEdit"] | Callable[[], Sequence["BatchEdit"]]
 
 
-@cache
 def _pool() -> ThreadPoolExecutor:
-    """One thread for the cache writes of batches, started by the first one: batches queue one after another."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="stockroom-batch")
+    """The cache's writer thread (:func:`desktop_app.store.side.writer`): batches queue one after another, and
+    after a bulk import's confirms."""
+    from desktop_app.store.side import writer
+
+    return writer()
 
 
 class BatchDoor:
