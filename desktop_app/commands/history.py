@@ -109,7 +109,12 @@ def run_history(args: argparse.Namespace) -> int:
             if note:
                 print(f"stockroom: {note}", file=sys.stderr)
             print(f"{get_resource(type_).label} {name}: {len(versions):,} versions")
-            for heading, lines in [*(pending_words(e) for e in queued), *(version_words(v) for v in versions)]:
+            records = cache.records  # related records by name
+            shown = [
+                *(pending_words(e, records) for e in queued),
+                *(version_words(v, records=records) for v in versions),
+            ]
+            for heading, lines in shown:
                 print(heading)
                 for line in lines:
                     print(f"  {line}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from desktop_app.schema import get_resource, parse_datetime
+from desktop_app.schema import app_type, duration_words, enum_label, get_resource, parse_datetime
 from desktop_app.store.history import Change, Version
 from desktop_app.store.records import CachedRecord, OutboxEntry
 
@@ -50,18 +50,34 @@ def value_words(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def change_words(type_: str, changes: Mapping[str, Any]) -> list[str]:
-    """Each changed field as "Label old → new" (a created field shows its value only)."""
+def change_words(type_: str, changes: Mapping[str, Any], records: Records | None = None) -> list[str]:
+    """Each changed field as "Label old → new" (a created field shows its value only); with ``records``, a related
+    record by its name ("Origin stock location Berlin Hub") rather than its id."""
     lines = []
     for name, pair in changes.items():
         if name in _QUIET or not isinstance(pair, list | tuple) or len(pair) != 2:
             continue
-        old, new = pair
+        if pair[0] is None and pair[1] in (None, "", {}, []):  # a field created empty says nothing
+            continue
+        old, new = (field_words(type_, name, value, records) for value in pair)
         label = field_label(type_, name)
-        lines.append(
-            f"{label} {value_words(new)}" if old is None else f"{label} {value_words(old)} → {value_words(new)}"
-        )
+        lines.append(f"{label} {new}" if pair[0] is None else f"{label} {old} → {new}")
     return lines
+
+
+def field_words(type_: str, name: str, value: Any, records: Records | None = None) -> str:
+    """One field's value as its table cell reads it: an enumeration in words ("In transit"), a duration in words,
+    a related record (``<relationship>_id``, as versions name them) by name when ``records`` can say it."""
+    resource = get_resource(type_)
+    field = resource.fields.get(name)
+    if field is not None and field.enum and isinstance(value, str):
+        return enum_label(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and name in app_type(type_).durations:
+        return duration_words(value, exact=True)
+    link = resource.relationships.get(name[:-3]) if name.endswith("_id") else None
+    if records is not None and link is not None and isinstance(value, str) and value:
+        return record_name(records, link.target, value)
+    return value_words(value)
 
 
 def who_words(who: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
@@ -88,14 +104,17 @@ def when_words(stamp: str) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
-def version_words(version: Version, names: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
-    """A version's heading ("6 Dec 2026, 06:45 UTC · updated by Stockroom") and its changes in words."""
+def version_words(
+    version: Version, names: Mapping[str, str] | None = None, records: Records | None = None
+) -> tuple[str, list[str]]:
+    """A version's heading ("6 Dec 2026, 06:45 UTC · updated by Stockroom") and its changes in words (related
+    records by name when ``records`` is given)."""
     event = _EVENTS.get(version.event, version.event)
     heading = f"{when_words(version.created_at)} · {event} by {who_words(version.who, names)}"
-    return heading, change_words(version.type, version.changes) if version.event != "destroy" else []
+    return heading, change_words(version.type, version.changes, records) if version.event != "destroy" else []
 
 
-def pending_words(entry: OutboxEntry) -> tuple[str, list[str]]:
+def pending_words(entry: OutboxEntry, records: Records | None = None) -> tuple[str, list[str]]:
     """An edit queued locally, shown on top of a record's history as not sent yet."""
     event = _EVENTS.get(entry.op, entry.op)
     heading = f"not sent yet · {event} here on {when_words(entry.created_at)}"
@@ -109,7 +128,7 @@ def pending_words(entry: OutboxEntry) -> tuple[str, list[str]]:
     changes.update(
         {f"{name}_id": [None, value] for name, value in entry.relationships.items() if not isinstance(value, list)}
     )
-    return heading, change_words(entry.type, changes)
+    return heading, change_words(entry.type, changes, records)
 
 
 def change_summary(changed: Mapping[str, int]) -> str:

@@ -83,3 +83,26 @@ async def test_history_is_fetched_on_demand_and_read_offline(fresh_sandbox: Sand
     assert cache.history.fetched("stock_items", item.id) is not None
     # Offline: the same timeline from the cache alone.
     assert cache.history.versions("stock_items", item.id) == versions
+
+
+@pytest.mark.asyncio
+async def test_a_versions_related_records_and_states_read_by_name(fresh_sandbox: SandboxProcess, cache: Cache) -> None:
+    """A transfer's creation names its SKU and both locations as the table does, and its status in words."""
+    async with client_of(fresh_sandbox) as client:
+        await Syncer(cache, client).sync(["stock_locations", "skus", "stock_transfers"])
+        transfer = cache.records.find("stock_transfers", order_by="id")[0]
+        versions = await fetch_history(cache, client, "stock_transfers", transfer.id)
+    created = next(v for v in versions if v.event == "create")
+    origin = cache.records.get("stock_locations", transfer.relationships["origin_stock_location"])
+    sku = cache.records.get("skus", transfer.relationships["sku"])
+    assert origin is not None and sku is not None
+    _, lines = version_words(created, records=cache.records)
+    assert f"Origin stock location {origin.attributes['name']}" in lines
+    assert f"SKU {sku.attributes['name']}" in lines
+    assert "Metadata none" not in lines  # a field created empty is not listed
+    status = created.changes["status"][1]
+    assert f"Status {status.replace('_', ' ').capitalize()}" in lines
+    assert not any(transfer.relationships["origin_stock_location"] in line for line in lines)
+    # Without the cache to name them, the ids are still said rather than dropped.
+    _, bare = version_words(created)
+    assert any(transfer.relationships["origin_stock_location"] in line for line in bare)

@@ -151,12 +151,14 @@ class HistorySection(QWidget):
         """The timeline as shown: (heading, lines) newest first, queued edits on top."""
         if self.workspace is None or self.record_id is None:
             return []
+        records = self.workspace.cached.records  # related records by name
         queued = [
-            pending_words(entry)
+            pending_words(entry, records)
             for entry in self.workspace.cached.outbox.entries_for(self.type, self.record_id)
             if entry.state == "pending"
         ]
-        return [*reversed(queued), *(version_words(v) for v in self.workspace.history(self.type, self.record_id))]
+        versions = self.workspace.history(self.type, self.record_id)
+        return [*reversed(queued), *(version_words(v, records=records) for v in versions)]
 
     def refresh(self) -> None:
         if self.workspace is None or self.record_id is None:
