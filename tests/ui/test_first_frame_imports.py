@@ -21,6 +21,8 @@ LATER = (
     "keyring",
     "asyncio",
     "qasync",
+    "socket",
+    "uuid",
     "desktop_app.sync",
     "desktop_app.imports",
     "desktop_app.counts",
