@@ -47,12 +47,13 @@ TABLES = (
 
 #: Runs the command line as ``stockroom`` does and prints the loaded modules the moment the first frame is reported.
 PROBE = """
-import io, json, runpy, sys
+import io, json, linecache, runpy, sys
 real = sys.stdout
 class Tap(io.TextIOBase):
     def write(self, text):
         if text.startswith("first-paint"):
             real.write("modules " + json.dumps(sorted(sys.modules)) + "\\n")
+            real.write("sources " + json.dumps(sorted(linecache.cache)) + "\\n")
         return real.write(text)
     def flush(self):
         real.flush()
@@ -92,15 +93,23 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def loaded_at_first_frame(folders: tuple[Path, Path], tab: str, tmp_path: Path) -> set[str]:
+    return first_frame_probe(folders, tab, tmp_path)["modules"]
+
+
+def first_frame_probe(folders: tuple[Path, Path], tab: str, tmp_path: Path) -> dict[str, set[str]]:
+    """The modules loaded and the source files read (Python's line cache) when the first frame is reported."""
     config_dir, data_dir = folders
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STOCKROOM_REPORT_FIRST_PAINT="quit", PYTHONPATH=str(ROOT))
     env["XDG_CONFIG_HOME"] = str(tmp_path / "settings")  # the page remembered by the settings stays out of it
     argv = ["--offline", "--config-dir", str(config_dir), "--data-dir", str(data_dir), "--tab", tab]
     command = [sys.executable, "-c", PROBE, *argv]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT, env=env, check=False)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("modules ")]
-    assert lines, f"no first frame (exit {done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}"
-    return set(json.loads(lines[0].removeprefix("modules ")))
+    probed = {}
+    for key in ("modules", "sources"):
+        lines = [line for line in done.stdout.splitlines() if line.startswith(f"{key} ")]
+        assert lines, f"no first frame (exit {done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}"
+        probed[key] = set(json.loads(lines[0].removeprefix(f"{key} ")))
+    return probed
 
 
 def test_a_table_s_first_frame_loads_nothing_of_later_features(folders: tuple[Path, Path], tmp_path: Path) -> None:
@@ -113,3 +122,14 @@ def test_the_overview_s_first_frame_loads_no_table(folders: tuple[Path, Path], t
     loaded = loaded_at_first_frame(folders, "overview", tmp_path)
     assert "desktop_app.ui.stock.overview_view" in loaded, "the probe sees the Overview's own modules"
     assert sorted(loaded & {*LATER, *TABLES}) == []
+
+
+@pytest.mark.parametrize("tab", ["stock_items", "overview"])
+def test_no_source_of_stockroom_is_read_before_the_first_frame(
+    folders: tuple[Path, Path], tmp_path: Path, tab: str
+) -> None:
+    """PySide6's import hook reads every module's source after QtCore loads (looking for the word "PySide6"); the
+    start plan answers it by name for Stockroom's own modules, so none of their files is read on the way."""
+    probed = first_frame_probe(folders, tab, tmp_path)
+    assert "desktop_app.ui.views.main_window" in probed["modules"]
+    assert sorted(path for path in probed["sources"] if "desktop_app" in Path(path).parts) == []

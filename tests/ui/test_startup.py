@@ -252,3 +252,30 @@ def test_an_unknown_tab_is_refused_with_the_choices(capsys: pytest.CaptureFixtur
     assert refused.value.code == 2
     error = capsys.readouterr().err
     assert "--tab" in error and "'shelves'" in error and "overview" in error and "stock_items" in error
+
+
+def test_qt_s_import_hook_is_answered_by_name_for_stockroom_s_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only ``desktop_app.ui`` and ``desktop_app.app`` may use Qt (ruff's rule), so the hook needs none of their
+    files; any other module is still read, and the step may run twice (a second window's start, the tests)."""
+    import inspect
+    import json
+    import sys
+    from types import ModuleType
+
+    import desktop_app.store.lease
+    import desktop_app.ui.views.main_window
+    from desktop_app.ui.boot.plan import load_qt_core
+
+    load_qt_core()
+    load_qt_core()
+    uses_pyside = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    read: list[str] = []
+    real_getsource = inspect.getsource
+    monkeypatch.setattr(inspect, "getsource", lambda module: read.append(module.__name__) or real_getsource(module))
+    assert uses_pyside(ModuleType("desktop_app.ui.views.not_written_yet")) is True
+    assert uses_pyside(desktop_app.ui.views.main_window) is True
+    assert uses_pyside(desktop_app.store.lease) is False
+    assert uses_pyside(ModuleType("desktop_app")) is False
+    assert read == [], "no file of Stockroom read"
+    assert uses_pyside(json) is False and read == ["json"], "another module is read as before"
+    assert uses_pyside.reads_source.__name__ == "_mod_uses_pyside", "wrapped once"
