@@ -2,6 +2,7 @@
 
 from desktop_app.store.batches import Batch, BatchLine, BatchState, BatchStore, LineState
 from desktop_app.store.cache import Cache
+from desktop_app.store.core import CacheBusy
 from desktop_app.store.database import SCHEMA_VERSION, cache_path
 from desktop_app.store.outbox import Change, Outbox
 from desktop_app.store.record_store import RecordStore
@@ -27,6 +28,7 @@ __all__ = [
     "BatchState",
     "BatchStore",
     "Cache",
+    "CacheBusy",
     "CachedRecord",
     "Change",
     "EntryState",

@@ -10,10 +10,21 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop_app.errors import StockroomError
 from desktop_app.schema import format_datetime
 
 #: SQLite's answers meaning "this file is damaged or is no database at all" (SQLITE_CORRUPT, SQLITE_NOTADB).
 _DAMAGED = {11, 26}
+#: SQLITE_BUSY: another connection holds the write lock.
+_BUSY = 5
+#: How long a transaction waits for another connection's write lock, in milliseconds (outside :meth:`not_waiting`).
+BUSY_TIMEOUT_MS = 30_000
+
+
+class CacheBusy(StockroomError):
+    """Another connection (the writer thread's, or another process's) holds the cache's write lock, and the
+    transaction was told not to wait for it: nothing was written."""
+
 
 #: One encoder for every row written (``json.dumps`` with options builds a new one per call).
 _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
@@ -40,6 +51,7 @@ class Database:
         self.connection = connection
         self._lock = threading.RLock()
         self._depth = 0
+        self._waits = True
         #: SQLite found a damaged page during this session: the file must be checked whole at its next open.
         self.damaged = False
 
@@ -57,7 +69,7 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self.connection.execute("BEGIN IMMEDIATE")
+            self._begin()
             self._depth = 1
             try:
                 yield self.connection
@@ -71,6 +83,31 @@ class Database:
                 raise
             self._depth = 0
             self.connection.execute("COMMIT")
+
+    def _begin(self) -> None:
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if self._waits or getattr(error, "sqlite_errorcode", 0) & 0xFF != _BUSY:
+                raise
+            raise CacheBusy("the cache is being written by another connection; nothing was written") from error
+
+    @contextlib.contextmanager
+    def not_waiting(self) -> Iterator[None]:
+        """Transactions begun in this block do not wait for another connection's write lock: they raise
+        :class:`CacheBusy` at once, having written nothing. The event loop's thread must not wait (a second or more)
+        while the writer thread commits a batch of thousands; it hands the change to that thread instead."""
+        with self._lock:
+            if not self._waits or self._depth:
+                yield  # already not waiting, or inside a transaction that holds the lock
+                return
+            self.connection.execute("PRAGMA busy_timeout = 0")
+            self._waits = False
+            try:
+                yield
+            finally:
+                self._waits = True
+                self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

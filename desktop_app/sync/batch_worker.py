@@ -8,10 +8,15 @@ absent) after a kill as on the window's own connection.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from desktop_app.store.side import side_cache
+from desktop_app.store import Cache, CacheBusy, OutboxEntry
+from desktop_app.store.side import side_cache, writer
 from desktop_app.sync.batches import BatchEdit
 from desktop_app.sync.editor import Editor
 
@@ -36,3 +41,39 @@ def undo_batch_at(cache_file: Path, batch_id: str) -> str:
     """:meth:`BatchQueue.undo` over a connection of the calling thread's own; the compensating batch's id."""
     with side_cache(cache_file) as side:
         return Editor(side).undo_batch(batch_id).id
+
+
+T = TypeVar("T")
+
+#: One edit through the Editor's typed methods, given the outbox entry's id to use (``None``: a new one); the entry,
+#: or ``None`` for a record created here that a delete made disappear.
+Write = Callable[[Editor, str | None], OutboxEntry | None]
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """An edit the writer thread writes, under ``entry_id``: ``job`` ends with its entry, or its refusal."""
+
+    entry_id: str
+    job: Future[OutboxEntry | None]
+
+
+def edit_at(cache_file: Path, write: Callable[[Editor], T]) -> T:
+    """One edit through :class:`Editor` (its typed methods, cache and outbox in one transaction) over a connection of
+    the calling thread's own: the writer thread's."""
+    with side_cache(cache_file) as side:
+        return write(Editor(side))
+
+
+def edit_without_waiting(cache: Cache, editor: Editor, write: Write) -> OutboxEntry | HandedOver | None:
+    """Write one edit now through ``editor`` (over ``cache``'s connection: the event loop's), or, when another
+    connection holds the write lock (the writer thread queueing a batch of thousands, for a second or more), hand it
+    to the writer thread, queued behind that work, under an entry id chosen here, instead of waiting for the lock.
+    Written once either way: the try that met the lock wrote nothing. Refusals of the checks made now are raised
+    here; those the writer thread meets (the record deleted meanwhile) end ``job``."""
+    try:
+        with cache.database.not_waiting():
+            return write(editor, None)
+    except CacheBusy:
+        entry_id = str(uuid.uuid4())
+        return HandedOver(entry_id, writer().submit(edit_at, cache.path, lambda side: write(side, entry_id)))

@@ -81,7 +81,10 @@ class Editor:
         attributes: Mapping[str, Any] | None = None,
         relationships: Relationships | None = None,
         label: str | None = None,
+        entry_id: str | None = None,
     ) -> OutboxEntry:
+        """Queue an update; ``entry_id`` names its outbox entry (a window handing the edit to its writer thread
+        answers with the id before the entry is written), else a new one."""
         resource = resource_for(type_, "update")
         clean_attributes = checked_attributes(resource, attributes or {}, "update")
         clean_relationships = checked_relationships(
@@ -90,7 +93,9 @@ class Editor:
         if not clean_attributes and not clean_relationships:
             raise UsageError("set - nothing to change (give --set field=value or --rel name=ID)")
         entries = self.outbox.queue_updates(
-            [(resource.type, record_id, clean_attributes, clean_relationships)], [str(uuid.uuid4())], label=label
+            [(resource.type, record_id, clean_attributes, clean_relationships)],
+            [entry_id or str(uuid.uuid4())],
+            label=label,
         )
         return entries[0]
 
@@ -106,10 +111,11 @@ class Editor:
         ids = [str(uuid.uuid4()) for _ in checked]
         return self.outbox.queue_updates(checked, ids, label=label, group_id=group)
 
-    def delete(self, type_: str, record_id: str) -> OutboxEntry | None:
-        """Queue a delete; ``None`` when the record was created offline and never sent (it just disappears)."""
+    def delete(self, type_: str, record_id: str, *, entry_id: str | None = None) -> OutboxEntry | None:
+        """Queue a delete (``entry_id`` as in :meth:`update`); ``None`` when the record was created offline and
+        never sent (it just disappears)."""
         resource = resource_for(type_, "delete")
-        return self.outbox.queue_delete(str(uuid.uuid4()), resource.type, record_id)
+        return self.outbox.queue_delete(entry_id or str(uuid.uuid4()), resource.type, record_id)
 
     # -- batches ----------------------------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from desktop_app.ui.tasks import TaskSet
 from desktop_app.ui.workspace_batches import BatchDoor
 from desktop_app.ui.workspace_history import Histories
 from desktop_app.ui.workspace_push import Sending
+from desktop_app.ui.workspace_writes import Writes
 
 if TYPE_CHECKING:
     import asyncio
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 MANY_IDS = 200
 
 
-class Workspace(BatchDoor, Sending, Histories, QObject):
+class Workspace(Writes, BatchDoor, Sending, Histories, QObject):
     """Signals: ``records_changed(type, ids)`` (ids empty: reload the whole type), ``online_changed``,
     ``outbox_changed``, ``sync_started``, ``sync_progress(type, done, total)``, ``sync_finished(ok, message)``,
     ``edit_refused(message)`` when an edit is not taken before it is even queued."""
@@ -109,6 +110,9 @@ class Workspace(BatchDoor, Sending, Histories, QObject):
         self.closed = False
         self._last_tick = 0.0
         self._tick_due = False
+        #: Outbox entry id → what became of an edit the window's connection could not write at
+        #: once (see :mod:`desktop_app.ui.workspace_writes`); kept after a refusal, so a verdict still says it.
+        self._handed: dict[str, asyncio.Future[Outcome]] = {}
 
     @property
     def cached(self) -> CacheView:
@@ -289,22 +293,18 @@ class Workspace(BatchDoor, Sending, Histories, QObject):
         attributes: Mapping[str, Any] | None = None,
         relationships: Relationships | None = None,
     ) -> Outcome:
-        try:
-            entry = self._edit_path.update(
-                type_, record_id, attributes=attributes or None, relationships=relationships or None
-            )
-        except (FieldError, StockroomError) as exc:
-            return self._refused(refusal(type_, record_id, exc))
-        return self._queued(Outcome(Status.QUEUED, entry.type, record_id, (entry.id,)))
+        return self._write(
+            type_,
+            record_id,
+            lambda editor, entry_id: editor.update(
+                type_, record_id, attributes=attributes or None, relationships=relationships or None, entry_id=entry_id
+            ),
+        )
 
     def delete(self, type_: str, record_id: str) -> Outcome:
-        try:
-            entry = self._edit_path.delete(type_, record_id)
-        except (FieldError, StockroomError) as exc:
-            return self._refused(refusal(type_, record_id, exc))
-        if entry is None:  # created here and never sent: it just disappears
-            return self._queued(Outcome(Status.DISCARDED, type_, record_id), send=False)
-        return self._queued(Outcome(Status.QUEUED, entry.type, record_id, (entry.id,)))
+        return self._write(
+            type_, record_id, lambda editor, entry_id: editor.delete(type_, record_id, entry_id=entry_id)
+        )
 
     def reorder(self, inventory_model_id: str, order: Sequence[str]) -> Outcome:
         """A new shipping order for one inventory model's stock levels: the fewest priority changes, queued as

@@ -55,12 +55,17 @@ class Sending:
 
         def _notify(self, touched: Mapping[str, Sequence[str]]) -> None: ...
 
+        async def handed_over(self, outcome: Outcome) -> Outcome: ...
+
     def send_now(self) -> None:
         """Push the outbox in the background (Pending edits' Send now)."""
         self.tasks.spawn(self.push(), name="push")
 
     async def verdict(self, outcome: Outcome) -> Outcome:
         """Push now and say what became of ``outcome``'s edit: sent, kept offline, refused or in conflict."""
+        if outcome.status is not Status.QUEUED:
+            return outcome
+        outcome = await self.handed_over(outcome)  # an edit the writer thread writes: once it is written
         if outcome.status is not Status.QUEUED:
             return outcome
         reorder = self._reorders.pop(outcome.entry_id or "", None)

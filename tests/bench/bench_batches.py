@@ -38,6 +38,7 @@ from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
 from desktop_app.api.ratelimit import floor_seconds
 from desktop_app.store import Cache, cache_path
 from desktop_app.sync import BatchEdit, Editor, Syncer
+from desktop_app.sync.batch_worker import Write
 from desktop_app.sync.push import Pusher
 from tests.support.sandbox import SandboxProcess, start_sandbox
 
@@ -140,22 +141,37 @@ async def imports(sandbox: SandboxProcess, folder: Path) -> None:
     figure("paced_writes_first_wait_at", first, "writes")
 
 
-async def _edits_meanwhile(cache: Cache, ids: list[str], done: asyncio.Event, waits: list[float]) -> None:
-    """Inline edits on the window's connection every 50 ms while the worker writes: how long each held the loop
-    (a write waiting for the worker's transaction holds it until that commits)."""
-    editor = Editor(cache)
+def _quantity_of(record_id: str, quantity: int) -> Write:
+    return lambda editor, entry_id: editor.update(
+        "stock_items", record_id, attributes={"quantity": quantity}, entry_id=entry_id
+    )
+
+
+async def _edits_meanwhile(cache: Cache, ids: list[str], done: asyncio.Event, waits: list[float]) -> list[str]:
+    """Inline edits as the window makes them (``edit_without_waiting`` on the loop's connection) every 50 ms while
+    the writer thread queues the batch: how long each held the loop; the entry id of each."""
+    from desktop_app.sync.batch_worker import HandedOver, edit_without_waiting
+
+    editor, entries = Editor(cache), []
     for n, record_id in enumerate(ids):
         if done.is_set():
-            return
+            break
         started = time.perf_counter()
-        editor.update("stock_items", record_id, attributes={"quantity": 100 + n})
+        written = edit_without_waiting(
+            cache,
+            editor,
+            lambda e, entry_id, r=record_id, q=100 + n: e.update(
+                "stock_items", r, attributes={"quantity": q}, entry_id=entry_id
+            ),
+        )
         waits.append(time.perf_counter() - started)
+        entries.append(written.entry_id if isinstance(written, HandedOver) else written.id)  # type: ignore[union-attr]
         await asyncio.sleep(0.05)
+    return entries
 
 
 async def large_batch(sandbox: SandboxProcess, folder: Path) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
+    from desktop_app.store.side import writer
     from desktop_app.sync.batch_worker import queue_batch_at, undo_batch_at
 
     cache = await _synced_cache(sandbox, folder, "large")
@@ -169,15 +185,15 @@ async def large_batch(sandbox: SandboxProcess, folder: Path) -> None:
     editing = asyncio.create_task(_edits_meanwhile(cache, others, stop, waits))
     loop = asyncio.get_running_loop()
     started = time.perf_counter()
-    with ThreadPoolExecutor(1) as pool:
-        batch_id = await loop.run_in_executor(pool, queue_batch_at, cache.path, "Large", edits)
+    batch_id = await loop.run_in_executor(writer(), queue_batch_at, cache.path, "Large", edits)
     queued = time.perf_counter() - started
     stop.set()
     await watcher
-    await editing
-    inline = {e.record_id: e for e in cache.outbox.entries() if e.batch_id is None}
-    assert len(inline) == len(waits) and set(inline) == set(others[: len(waits)]), "an inline edit lost or doubled"
-    for entry in inline.values():  # the send below is the batch's alone
+    made = await editing
+    await loop.run_in_executor(writer(), lambda: None)  # the edits handed to the writer thread are written
+    inline = [e for e in cache.outbox.entries() if e.batch_id is None]
+    assert sorted(e.id for e in inline) == sorted(made), "an inline edit lost or written twice"
+    for entry in inline:  # the send below is the batch's alone
         cache.outbox.remove_entry(entry.id)
     figure(f"batch_{LARGE}_queue_seconds", queued, "s")
     figure(f"batch_{LARGE}_queue_loop_stall_max", worst[0] * 1000, "ms", "< 50", worst[0] < 0.05)
@@ -202,8 +218,7 @@ async def large_batch(sandbox: SandboxProcess, folder: Path) -> None:
     stop, worst = asyncio.Event(), [0.0]
     watcher = asyncio.create_task(_lateness(stop, worst))
     started = time.perf_counter()
-    with ThreadPoolExecutor(1) as pool:
-        undo_id = await loop.run_in_executor(pool, undo_batch_at, cache.path, batch_id)
+    undo_id = await loop.run_in_executor(writer(), undo_batch_at, cache.path, batch_id)
     undone = time.perf_counter() - started
     stop.set()
     await watcher
