@@ -36,6 +36,13 @@ async def server_record(window: Any, type_: str, record_id: str) -> Any:
     return await window.workspace.make_client().retrieve(type_, record_id)
 
 
+def all_sent(window: Any) -> None:
+    """Nothing is left in the outbox; else say what is, and what the window says, so a failure names its cause."""
+    left = window.workspace.cached.outbox.entries()
+    said = window.status.currentMessage()
+    assert not left, [(e.op, e.type, e.state, e.error, e.attempts) for e in left] + [said, window.workspace.offline]
+
+
 @pytest.mark.asyncio
 async def test_every_tab_opens_with_rows_from_the_sandbox(sandbox: Any, data_dir: Path) -> None:
     async with open_window(sandbox, data_dir) as (window, opened, errors):
@@ -106,6 +113,7 @@ async def test_create_edit_undo_delete_reach_the_server(
 
         window.window_actions.edit.trigger()
         await settle(window)
+        all_sent(window)
         assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordic countries"
         row = tab.model.row_of(created.id)
         assert tab.model.index(row, tab.model.column_of("name")).data() == "Nordic countries"
