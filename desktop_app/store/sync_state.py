@@ -76,8 +76,12 @@ class SyncStateStore:
         fetched next time). Rows with pending edits or created locally stay; returns how many were removed."""
         type_ = get_resource(type_).type
         with self._database.transaction() as db:
+            # A type that fills most of the table is read in storage order: through an index of the type the
+            # planner reads every row at random to look at its generation (300,000 stock items: 0.9-2.0 s, where
+            # one pass over the table takes 0.11-0.13 s).
+            whole = " NOT INDEXED" if _most_of_table(db, server_count) else ""
             removed = db.execute(
-                "DELETE FROM records WHERE type = ? AND generation < ? AND pending = 0 AND local_only = 0",
+                f"DELETE FROM records{whole} WHERE type = ? AND generation < ? AND pending = 0 AND local_only = 0",
                 (type_, generation),
             ).rowcount
             if high_water is None:
@@ -111,6 +115,16 @@ class SyncStateStore:
 
 def _ensure_state(db: sqlite3.Connection, type_: str) -> None:
     db.execute("INSERT OR IGNORE INTO sync_state (type) VALUES (?)", (type_,))
+
+
+def _most_of_table(db: sqlite3.Connection, rows: int | None) -> bool:
+    """Whether ``rows`` records (a type's count on the server) are a quarter or more of the records table, judged
+    by its largest row id (one look down its B-tree): a pass over the whole table then costs less than reading
+    that many rows at random."""
+    if not rows:
+        return False
+    last = db.execute("SELECT max(rowid) FROM records").fetchone()[0]
+    return last is not None and rows * 4 >= int(last)
 
 
 def _max_updated_at(db: sqlite3.Connection, type_: str) -> str | None:

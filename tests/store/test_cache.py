@@ -64,6 +64,26 @@ def test_full_sync_removes_unseen_records_only_when_finished(cache: Cache) -> No
     assert [r.id for r in cache.records.find("stock_levels")] == ["a"]
 
 
+@pytest.mark.parametrize("server_count", [None, 3], ids=["through-the-index", "whole-table"])
+def test_full_sync_removes_the_same_rows_whichever_way_it_reads_the_table(
+    cache: Cache, server_count: int | None
+) -> None:
+    """A pass whose type is most of the table reads the table in storage order (``NOT INDEXED``); one of a small
+    type goes through its index; either way only rows the pass did not see go, and pending rows stay."""
+    from desktop_app.store.sync_state import _most_of_table
+
+    first = cache.sync_state.begin_full_sync("stock_levels")
+    cache.records.store_page([level(n, "m", 1) for n in "abcd"], first)
+    cache.sync_state.finish_full_sync("stock_levels", first)
+    cache.outbox.queue_updates([("inventory_stock_locations", "d", {"priority": 7}, {})], ["e1"])
+    second = cache.sync_state.begin_full_sync("stock_levels")
+    cache.records.store_page([level("a", "m", 1), level("b", "m", 1)], second)
+    with cache.database.reading() as db:
+        assert _most_of_table(db, server_count) is (server_count is not None)
+    assert cache.sync_state.finish_full_sync("stock_levels", second, server_count=server_count) == 1
+    assert sorted(r.id for r in cache.records.find("stock_levels")) == ["a", "b", "d"]
+
+
 def test_pending_edit_survives_sync_and_discard_restores_server(cache: Cache) -> None:
     cache.records.store_page([level("a", "m", 1)])
     cache.outbox.queue_updates([("inventory_stock_locations", "a", {"priority": 7}, {})], ["e1"])
