@@ -66,16 +66,20 @@ CONFIRM_SLICE = 100
 NOTE_SLICE = 500
 
 
-def _eligible(entry: OutboxEntry, known: dict[tuple[str, str], Record]) -> bool:
-    """A batch's create or update of a type imports accept, with no step but the quantity check riding along;
-    an update judged against a server version read in this round (else it goes singly, read then)."""
+def _eligible(
+    entry: OutboxEntry, known: dict[tuple[str, str], Record], accepted: frozenset[str], riders: dict[str, set[str]]
+) -> bool:
+    """A batch's create or update of a type imports accept (``accepted``), with no step but the quantity check
+    riding along (``riders``: type → that check's trigger, filled as types come); an update judged against a server
+    version read in this round (else it goes singly, read then)."""
     if entry.batch_id is None or entry.import_ref or entry.op not in ("create", "update"):
         return False
-    if entry.type not in bulk_types() or any(isinstance(v, list) for v in entry.relationships.values()):
+    if entry.type not in accepted or any(isinstance(v, list) for v in entry.relationships.values()):
         return False
-    rule = app_type(entry.type).below_total
-    steps = {k for k in entry.attributes if k.startswith("_")} - ({rule.trigger} if rule else set())
-    if steps:
+    if entry.type not in riders:
+        rule = app_type(entry.type).below_total
+        riders[entry.type] = {rule.trigger} if rule else set()
+    if any(k.startswith("_") and k not in riders[entry.type] for k in entry.attributes):
         return False
     return entry.op == "create" or not entry.base.get("updated_at") or (entry.type, entry.record_id) in known
 
@@ -111,7 +115,9 @@ class BulkImport:
         """The chains' heads that go through an import this round (none below the threshold)."""
         if self.threshold is None or self.job_type is None:
             return []
-        heads = [chain[0] for chain in chains if _eligible(chain[0], known)]
+        accepted = bulk_types()  # once, not per edit: thousands of heads
+        riders: dict[str, set[str]] = {}
+        heads = [chain[0] for chain in chains if _eligible(chain[0], known, accepted, riders)]
         return heads if len(heads) >= self.threshold else []
 
     async def resume(self) -> None:
@@ -135,7 +141,9 @@ class BulkImport:
         entries this took care of (the rest of their chains wait for the next round)."""
         handled: set[str] = set()
         ready: dict[str, list[OutboxEntry]] = {}
-        for entry in entries:
+        for number, entry in enumerate(entries, 1):
+            if number % NOTE_SLICE == 0:
+                await asyncio.sleep(0)  # thousands of checks: the loop turns between slices
             handled.add(entry.id)
             current = known.get((entry.type, entry.record_id))
             if entry.op == "update" and current is not None and self.pusher.conflicts(entry, current):
@@ -195,11 +203,15 @@ class BulkImport:
                 applied.append(entry)
         found = await self._read_back(applied)
         again = [entry.id for entry in applied if entry.id not in found]
-        confirmed = [(entry, found[entry.id]) for entry in applied if entry.id in found]
-        for start in range(0, len(confirmed), CONFIRM_SLICE):
-            await self.pusher.confirm_imported(confirmed[start : start + CONFIRM_SLICE])
-        self.pusher.outbox.remove_entries([i for i in again if i in cancelled])
-        self.pusher.outbox.note_imported([i for i in again if i not in cancelled], None)
+        confirmed = [(entry, found.pop(entry.id)) for entry in applied if entry.id in found]
+        del applied
+        while confirmed:  # each slice's records freed once confirmed, not thousands at once at the end
+            part = confirmed[:CONFIRM_SLICE]
+            del confirmed[:CONFIRM_SLICE]
+            await self.pusher.confirm_imported(part)
+        if again:  # none, as a rule: no write (and no wait for the writer thread's) then
+            self.pusher.outbox.remove_entries([i for i in again if i in cancelled])
+            self.pusher.outbox.note_imported([i for i in again if i not in cancelled], None)
 
     async def _read_back(self, entries: Sequence[OutboxEntry]) -> dict[str, Record]:
         """Entry id → the server's record, for the updates that hold their values and the creates found by

@@ -6,6 +6,7 @@ slices), never thousands in one go."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from typing import Any
 
@@ -85,11 +86,13 @@ async def test_an_imports_confirms_are_written_by_the_writer_thread_a_slice_per_
         editor.queue_batch("Writer", edits)
 
         confirms: list[tuple[str, bool]] = []  # (thread, through the loop's own connection) of each confirm
+        collecting: list[bool] = []  # whether the cyclic collector ran at each confirm
         commits: list[int] = []  # confirms per transaction of the writer's
         confirm, grouped = Outbox.confirm, Outbox.grouped
 
         def watched_confirm(outbox: Outbox, *args: Any) -> str:
             confirms.append((threading.current_thread().name, outbox is cache.outbox))
+            collecting.append(gc.isenabled())
             return confirm(outbox, *args)
 
         def watched_grouped(outbox: Outbox) -> Any:
@@ -103,6 +106,7 @@ async def test_an_imports_confirms_are_written_by_the_writer_thread_a_slice_per_
     assert result.sent == len(items) and len(confirms) == len(items)
     assert {thread for thread, _ in confirms} == {"stockroom-writer_0"}
     assert not any(on_the_loops for _, on_the_loops in confirms), "confirmed through the window's connection"
+    assert not any(collecting) and gc.isenabled(), "the collector ran during the import, or did not run again after"
     sizes = [b - a for a, b in zip(commits, [*commits[1:], len(confirms)], strict=True)]
     assert max(sizes) == CONFIRM_SLICE and sum(sizes) == len(items), sizes
     assert {r.attributes["quantity"] for r in cache.records.find("stock_items")} == {

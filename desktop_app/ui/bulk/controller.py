@@ -53,15 +53,12 @@ def _collector_paused(job: Callable[[], Computed]) -> Callable[[], Computed]:
     no cycles: reference counting frees them."""
 
     def run() -> Computed:
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        from desktop_app.collector import collector_paused  # one pause for the process: a push may hold one too
+
+        with collector_paused():
             computed = job()
             gc.freeze()
             return computed
-        finally:
-            if paused:
-                gc.enable()
 
     return run
 
