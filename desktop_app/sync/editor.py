@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 ClientFactory = Callable[[], "CommerceLayerClient"]
 
 
+def local_id() -> str:
+    """A new temporary id for a record created here, until the server confirms it and gives its own."""
+    return f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+
+
 class Editor:
     """Queues edits on a cache and pushes them through a client.
 
@@ -52,18 +57,22 @@ class Editor:
         relationships: Relationships | None = None,
         *,
         label: str | None = None,
+        entry_id: str | None = None,
+        record_id: str | None = None,
     ) -> OutboxEntry:
+        """Queue a create under a temporary record id (``record_id``, from :func:`local_id`, else a new one) and an
+        outbox entry id (``entry_id``, as in :meth:`update`)."""
         resource = resource_for(type_, "create")
         clean_attributes = checked_attributes(resource, attributes, "create")
         clean_relationships = checked_relationships(
             self.records, self.sync_state, resource, relationships or {}, "create"
         )
         check_required(resource, clean_attributes, clean_relationships)
-        entry_id = str(uuid.uuid4())
+        entry_id = entry_id or str(uuid.uuid4())
         metadata = dict(clean_attributes.get("metadata") or {})
         metadata[OP_KEY] = entry_id
         clean_attributes["metadata"] = metadata
-        record_id = f"{LOCAL_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+        record_id = record_id or local_id()
         return self.outbox.queue_create(
             entry_id,
             resource.type,

@@ -280,11 +280,15 @@ class Workspace(Writes, BatchDoor, Sending, Histories, QObject):
 
     def create(self, type_: str, attributes: Mapping[str, Any], relationships: Relationships | None = None) -> Outcome:
         """A new record; until the server confirms it, it has a temporary id (:meth:`current_id` follows it)."""
-        try:
-            entry = self._edit_path.create(type_, attributes, relationships)
-        except (FieldError, StockroomError) as exc:
-            return self._refused(refusal(type_, "", exc))
-        return self._queued(Outcome(Status.QUEUED, entry.type, entry.record_id, (entry.id,)))
+        from desktop_app.sync.editor import local_id  # as in _edit_path
+
+        record_id = local_id()
+        return self._write(
+            type_,
+            record_id,
+            lambda editor, entry: editor.create(type_, attributes, relationships, entry_id=entry, record_id=record_id),
+            new=True,
+        )
 
     def update(
         self,

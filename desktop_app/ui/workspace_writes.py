@@ -49,9 +49,10 @@ class Writes:
 
         def _notify(self, touched: Mapping[str, Sequence[str]]) -> None: ...
 
-    def _write(self, type_: str, record_id: str, write: Write) -> Outcome:
+    def _write(self, type_: str, record_id: str, write: Write, *, new: bool = False) -> Outcome:
         """Write one edit now on the window's connection, or hand it to the writer thread when that thread holds
-        the write lock; the outcome either way (a refusal of the checks made now included)."""
+        the write lock; the outcome either way (a refusal of the checks made now included). ``new``: a create, whose
+        ``record_id`` is its temporary id (a refusal names no record)."""
         import asyncio
 
         from desktop_app.sync.batch_worker import HandedOver, edit_without_waiting
@@ -59,7 +60,7 @@ class Writes:
         try:
             written = edit_without_waiting(self._cache, self._edit_path, write)
         except (FieldError, StockroomError) as exc:
-            return self._refused(refusal(type_, record_id, exc))
+            return self._refused(refusal(type_, "" if new else record_id, exc))
         if isinstance(written, HandedOver):
             outcome = Outcome(Status.QUEUED, type_, record_id, (written.entry_id,))
             self._handed[written.entry_id] = asyncio.get_running_loop().create_future()

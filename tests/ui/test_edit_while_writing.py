@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from desktop_app.store import Cache
+from desktop_app.store import LOCAL_ID_PREFIX, Cache
 from desktop_app.ui.outcome import Status
 from desktop_app.ui.tasks import TaskSet
 from desktop_app.ui.workspace import Workspace
+from tests.sync.test_sync import free_pair
 from tests.ui.conftest import connection_to
 
 
@@ -81,3 +82,22 @@ async def test_an_edit_handed_over_and_refused_then_is_reported_and_not_queued(
     assert answer.status is Status.REFUSED and record.id in answer.message
     assert synced_cache.outbox.entries() == []
     assert refused == [answer.message]
+
+
+@pytest.mark.asyncio
+async def test_a_new_record_during_anothers_write_is_created_once_under_the_id_answered(
+    workspace: Workspace, synced_cache: Cache, writing: sqlite3.Connection
+) -> None:
+    sku, location = free_pair(synced_cache)
+
+    outcome = workspace.create("stock_items", {"quantity": 5}, {"sku": sku, "stock_location": location})
+
+    assert outcome.status is Status.QUEUED and outcome.record_id.startswith(LOCAL_ID_PREFIX)
+    assert synced_cache.records.get("stock_items", outcome.record_id) is None
+    writing.execute("COMMIT")
+    await workspace.verdict(outcome)
+
+    (entry,) = synced_cache.outbox.entries()
+    assert (entry.id, entry.op, entry.record_id) == (outcome.entry_id, "create", outcome.record_id)
+    created = synced_cache.records.get("stock_items", outcome.record_id)
+    assert created is not None and created.attributes["quantity"] == 5
