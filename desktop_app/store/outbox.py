@@ -43,6 +43,11 @@ class Outbox:
         with self._database.transaction():
             yield
 
+    def not_waiting(self) -> contextlib.AbstractContextManager[None]:
+        """Changes made in this block raise :class:`~desktop_app.store.core.CacheBusy` instead of waiting for
+        another connection's write lock (see :meth:`~desktop_app.store.core.Database.not_waiting`)."""
+        return self._database.not_waiting()
+
     # -- reads --------------------------------------------------------------------------------------------------
 
     def entries(self, *, states: Sequence[EntryState] | None = None) -> list[OutboxEntry]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from desktop_app.api import ApiError, Record, ValidationError
 from desktop_app.schema import app_type, bulk_job_type, bulk_types
@@ -31,15 +32,20 @@ if TYPE_CHECKING:
     from desktop_app.store import Outbox, RecordStore
 
 
+T = TypeVar("T")
+
+
 class Sender(Protocol):
     """What the import route needs of the push it is part of."""
 
     outbox: Outbox
     client: CommerceLayerClient
 
-    def conflicts(self, entry: OutboxEntry, server: Record) -> bool: ...
+    async def conflicts(self, entry: OutboxEntry, server: Record) -> bool: ...
 
-    def fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None: ...
+    async def fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None: ...
+
+    async def write(self, change: Callable[[], T]) -> T: ...
 
     async def confirm_imported(self, confirmed: Sequence[tuple[OutboxEntry, Record]]) -> None: ...
 
@@ -146,7 +152,7 @@ class BulkImport:
                 await asyncio.sleep(0)  # thousands of checks: the loop turns between slices
             handled.add(entry.id)
             current = known.get((entry.type, entry.record_id))
-            if entry.op == "update" and current is not None and self.pusher.conflicts(entry, current):
+            if entry.op == "update" and current is not None and await self.pusher.conflicts(entry, current):
                 continue
             ready.setdefault(entry.type, []).append(entry)
         for type_, group in ready.items():
@@ -158,7 +164,9 @@ class BulkImport:
         reference = f"stockroom-{uuid.uuid4()}"
         ids = [e.id for e in entries]
         for start in range(0, len(ids), NOTE_SLICE):  # a killed push leaves some marked: resume() sends them again
-            self.pusher.outbox.note_imported(ids[start : start + NOTE_SLICE], reference)
+            await self.pusher.write(
+                partial(self.pusher.outbox.note_imported, ids[start : start + NOTE_SLICE], reference)
+            )
             await asyncio.sleep(0)
         attributes = {
             "resource_type": type_,
@@ -171,7 +179,7 @@ class BulkImport:
             job = await self.pusher.client.create(self.job_type or "", attributes=attributes)
         except ApiError as error:  # the job was refused whole: nothing was imported, the edits go singly
             log.info("import of %d %s refused (%s); sending them one by one", len(entries), type_, error)
-            self.pusher.outbox.note_imported(ids, None)
+            await self.pusher.write(partial(self.pusher.outbox.note_imported, ids, None))
             return
         finished = await self._wait(job.id)
         await self._settle(entries, finished.attributes.get("errors_log") or {})
@@ -197,8 +205,8 @@ class BulkImport:
         for entry, key in zip(entries, input_keys(entries), strict=True):
             problems = errors.get(key)
             if isinstance(problems, dict) and problems and entry.id not in cancelled:
-                self.pusher.outbox.note_imported([entry.id], None)
-                self.pusher.fail(entry, *_explained(problems))
+                await self.pusher.write(partial(self.pusher.outbox.note_imported, [entry.id], None))
+                await self.pusher.fail(entry, *_explained(problems))
             else:
                 applied.append(entry)
         found = await self._read_back(applied)
@@ -210,8 +218,10 @@ class BulkImport:
             del confirmed[:CONFIRM_SLICE]
             await self.pusher.confirm_imported(part)
         if again:  # none, as a rule: no write (and no wait for the writer thread's) then
-            self.pusher.outbox.remove_entries([i for i in again if i in cancelled])
-            self.pusher.outbox.note_imported([i for i in again if i not in cancelled], None)
+            await self.pusher.write(partial(self.pusher.outbox.remove_entries, [i for i in again if i in cancelled]))
+            await self.pusher.write(
+                partial(self.pusher.outbox.note_imported, [i for i in again if i not in cancelled], None)
+            )
 
     async def _read_back(self, entries: Sequence[OutboxEntry]) -> dict[str, Record]:
         """Entry id → the server's record, for the updates that hold their values and the creates found by

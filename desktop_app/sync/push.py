@@ -14,7 +14,8 @@ import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop_app.api import (
     ApiError,
@@ -28,7 +29,7 @@ from desktop_app.api import (
 )
 from desktop_app.collector import collector_paused
 from desktop_app.schema import app_type, get_resource
-from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, Outbox, OutboxEntry, RecordStore
+from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, CacheBusy, Outbox, OutboxEntry, RecordStore
 from desktop_app.store.lease import Holder
 from desktop_app.sync.bulk import BULK_THRESHOLD, BulkImport, confirm_imported, confirm_imported_at, holds, merged
 from desktop_app.sync.resources import includes
@@ -44,6 +45,10 @@ log = logging.getLogger("desktop_app.sync")
 WRITE_CONCURRENCY = 4
 #: Outbox entries read (and decoded) between two turns of the event loop.
 ENTRY_SLICE = 200
+#: Seconds between two tries of a write that met another connection's write lock.
+BUSY_RETRY = 0.02
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -163,6 +168,18 @@ class Pusher:
         self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
         return self.result
 
+    async def write(self, change: Callable[[], T]) -> T:
+        """One of the push's writes on its own connection (the window's), never waiting there for another
+        connection's write lock: while the writer thread holds it (a batch of thousands being queued, a second or
+        more), the loop turns and the write is tried again every :data:`BUSY_RETRY` seconds. The try that met the
+        lock wrote nothing, so the change is made once."""
+        while True:
+            try:
+                with self.outbox.not_waiting():
+                    return change()
+            except CacheBusy:
+                await asyncio.sleep(BUSY_RETRY)
+
     def _offline(self, error: NetworkError) -> PushResult:
         self.result.offline = True
         self.result.messages.append(str(error))
@@ -249,7 +266,7 @@ class Pusher:
                 latest = self.outbox.entry(entry.id)  # base and ids may have moved with the previous confirm
                 if latest is None:
                     continue
-                holder = self.outbox.claim(latest.id, self.owner)
+                holder = await self.write(partial(self.outbox.claim, latest.id, self.owner))
                 if holder is not None:  # another live push is sending this record's edits
                     known = Holder.parse(holder)
                     self.result.held[latest.id] = known.describe() if known else "another process"
@@ -257,7 +274,7 @@ class Pusher:
                 try:
                     outcome = await self._send(latest, current)
                 finally:
-                    self.outbox.release(latest.id, self.owner)
+                    await self.write(partial(self.outbox.release, latest.id, self.owner))
                 if outcome is None:
                     return
                 current = outcome
@@ -286,23 +303,23 @@ class Pusher:
         except AuthenticationError:
             raise  # the credentials, not this edit: stop and leave everything queued
         except ValidationError as error:
-            self.fail(entry, error.explanation, error.field_errors)
+            await self.fail(entry, error.explanation, error.field_errors)
             return None
         except NotFoundError as error:
             # Stored for the person, beside the record's name: the push's own message still names type and id.
             gone = f"This {get_resource(entry.type).label.lower()} is no longer on the server ({error.explanation})"
-            self.fail(entry, gone, {})
+            await self.fail(entry, gone, {})
             return None
         except ApiError as error:
-            self.fail(entry, error.explanation, {})
+            await self.fail(entry, error.explanation, {})
             return None
 
     def _answered(self) -> None:
         if self.progress is not None:
             self.progress()
 
-    def fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
-        self.outbox.mark_failed(entry.id, message, field_errors)
+    async def fail(self, entry: OutboxEntry, message: str, field_errors: dict[str, str]) -> None:
+        await self.write(partial(self.outbox.mark_failed, entry.id, message, field_errors))
         self.result.failed += 1
         self._answered()
         self.result.messages.append(f"{entry.op} {entry.type} {entry.record_id}: {message}")
@@ -312,7 +329,7 @@ class Pusher:
         written by the writer thread when the cache's file is known (100 confirms are some 40-90 ms of SQLite and
         JSON work, which held a window's loop), else here with the loop's turn after them."""
         if self.cache_file is None:
-            ids = confirm_imported(self.outbox, self.records, confirmed)
+            ids = await self.write(partial(confirm_imported, self.outbox, self.records, confirmed))
             await asyncio.sleep(0)
         else:
             from desktop_app.store.side import writer
@@ -322,8 +339,8 @@ class Pusher:
         for (entry, _), record_id in zip(confirmed, ids, strict=True):
             self._counted(entry, record_id)
 
-    def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
-        record_id = self.outbox.confirm(entry, record)
+    async def _confirmed(self, entry: OutboxEntry, record: Record | None) -> str:
+        record_id = await self.write(partial(self.outbox.confirm, entry, record))
         self._counted(entry, record_id)
         return record_id
 
@@ -346,12 +363,12 @@ class Pusher:
             )
             record = page.records[0] if page.records else None
         if record is None:
-            self.outbox.note_attempt(entry.id)
+            await self.write(partial(self.outbox.note_attempt, entry.id))
             record = await self.client.create(
                 entry.type, attributes=entry.attributes, relationships=entry.relationships
             )
         record = merged(record, dict(entry.relationships))
-        self._confirmed(entry, record)
+        await self._confirmed(entry, record)
         return record
 
     async def _update(self, entry: OutboxEntry, current: Record | None) -> Record | None:
@@ -361,19 +378,19 @@ class Pusher:
         if current is not None and entry.attempts and holds(entry, current):
             # An earlier attempt landed and its answer was lost (or its process was killed): not sent again.
             merged_current = merged(current, {**known.get("relationships", {}), **entry.relationships})
-            self._confirmed(entry, merged_current)
+            await self._confirmed(entry, merged_current)
             return merged_current
-        if current is not None and self.conflicts(entry, current):
+        if current is not None and await self.conflicts(entry, current):
             return None
-        self.outbox.note_attempt(entry.id)
+        await self.write(partial(self.outbox.note_attempt, entry.id))
         record = await self.client.update(
             entry.type, entry.record_id, attributes=entry.attributes or None, relationships=entry.relationships or None
         )
         answer = merged(record, {**known.get("relationships", {}), **entry.relationships})
-        self._confirmed(entry, answer)
+        await self._confirmed(entry, answer)
         return answer
 
-    def conflicts(self, entry: OutboxEntry, server: Record) -> bool:
+    async def conflicts(self, entry: OutboxEntry, server: Record) -> bool:
         """Hold the entry when the server moved on and changed a field we change to something we did not start
         from (a quantity counted twice is a conflict even if both counts are "valid")."""
         base = entry.base
@@ -396,15 +413,17 @@ class Pusher:
             return False
         theirs["updated_at"] = server.updated_at
         known = self.records.server_version(entry.type, entry.record_id) or {}
-        self.outbox.mark_conflict(entry, theirs, merged(server, known.get("relationships", {})))
+        await self.write(
+            partial(self.outbox.mark_conflict, entry, theirs, merged(server, known.get("relationships", {})))
+        )
         self.result.conflicts += 1
         self.result.messages.append(f"update {entry.type} {entry.record_id}: changed on the server meanwhile")
         return True
 
     async def _delete(self, entry: OutboxEntry) -> None:
-        self.outbox.note_attempt(entry.id)
+        await self.write(partial(self.outbox.note_attempt, entry.id))
         try:
             await self.client.delete(entry.type, entry.record_id)
         except NotFoundError:
             log.info("%s %s was already gone on the server", entry.type, entry.record_id)
-        self._confirmed(entry, None)
+        await self._confirmed(entry, None)
