@@ -12,8 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from desktop_app.store.core import Database, dumps, now_text
 from desktop_app.store.records import Op
@@ -22,8 +21,7 @@ BatchState = Literal["queued", "sending", "done", "errors", "cancelled"]
 LineState = Literal["queued", "sent", "cancelled", "failed", "conflict"]
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
+class Batch(NamedTuple):
     """One batch as the pending-changes panel and ``stockroom status`` show it.
 
     ``failed`` counts lines the server refused or that met a change made on the server meanwhile (both wait for a
@@ -47,8 +45,7 @@ class Batch:
         return self.total - self.sent - self.failed - self.cancelled
 
 
-@dataclass(frozen=True, slots=True)
-class BatchLine:
+class BatchLine(NamedTuple):
     """One edit of a batch; ``error`` is the server's reason when it refused it."""
 
     batch_id: str

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_app.store.core import dumps, now_text
 from desktop_app.store.outbox_rows import base_of
@@ -33,8 +32,7 @@ _INSERT_LINE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class QueuedEdit:
+class QueuedEdit(NamedTuple):
     """One create or update of a batch as it is written: its entry, its record (a temporary id for a create) and
     what its line keeps (``before``: what undo writes back)."""
 

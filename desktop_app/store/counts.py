@@ -8,8 +8,7 @@ by its code, the stock item of a SKU at a location) read the cache as the person
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from desktop_app.errors import UsageError
 from desktop_app.store.core import Database, dumps, now_text
@@ -17,8 +16,7 @@ from desktop_app.store.core import Database, dumps, now_text
 CountState = Literal["open", "applied", "abandoned"]
 
 
-@dataclass(frozen=True, slots=True)
-class CountRow:
+class CountRow(NamedTuple):
     """A count: its stock location (the name as it was when the count started, for the batch's name offline)."""
 
     id: int
@@ -31,8 +29,7 @@ class CountRow:
     batch_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CountLine:
+class CountLine(NamedTuple):
     """What was counted of one SKU; ``expected`` is the cache's quantity when it was counted (``None``: the location
     had no stock item for the SKU then), which the review compares with the quantity at the time of applying."""
 
@@ -46,15 +43,13 @@ class CountLine:
     counted_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class SkuRef:
+class SkuRef(NamedTuple):
     id: str
     code: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRef:
+class ItemRef(NamedTuple):
     """A stock item as the cache shows it now (queued edits applied)."""
 
     id: str

@@ -15,8 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_app.schema import get_resource
 from desktop_app.store.core import Database, dumps, now_text
@@ -57,8 +56,7 @@ _TRIGGERS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """One entry of a record's audit trail as the server keeps it (``changes``: field → [old, new])."""
 
     id: str
@@ -70,8 +68,7 @@ class Version:
     created_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One record a sync created, updated or deleted in the cache; ``attributes`` holds its name, code (and for a
     created or deleted record its quantity), so a deleted record can still be named."""
 

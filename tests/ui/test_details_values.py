@@ -3,7 +3,6 @@ cutoff in words, Yes or No; and a reorder point kept in the metadata has its own
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,7 +37,7 @@ def _rows(pane: DetailsPane) -> dict[str, str]:
 def test_a_stock_item_reads_as_in_its_table(synced_cache: Cache, qtbot: Any, english: None) -> None:
     item = synced_cache.records.find("stock_items")[0]
     metadata = {"reorder_point": 1200, "bin": "A3"}
-    shown = dataclasses.replace(item, attributes={**item.attributes, "quantity": 12_345, "metadata": metadata})
+    shown = item._replace(attributes={**item.attributes, "quantity": 12_345, "metadata": metadata})
     pane = DetailsPane(get_resource("stock_items"), Lookups())
     qtbot.addWidget(pane)
     pane.show_record(shown)
@@ -47,7 +46,7 @@ def test_a_stock_item_reads_as_in_its_table(synced_cache: Cache, qtbot: Any, eng
     assert rows["Reorder point"] == "1,200"
     keys = [pane.metadata.item(r, 0).text() for r in range(pane.metadata.rowCount())]
     assert keys == ["bin"]  # the reorder point is not asked twice
-    pane.show_record(dataclasses.replace(shown, attributes={**shown.attributes, "metadata": {}}))
+    pane.show_record(shown._replace(attributes={**shown.attributes, "metadata": {}}))
     assert _rows(pane)["Reorder point"] == ""  # shown as a dash: none set
 
 
@@ -55,7 +54,7 @@ def test_an_inventory_model_reads_its_cutoff_in_words(synced_cache: Cache, qtbot
     model = synced_cache.records.find("inventory_models")[0]
     pane = DetailsPane(get_resource("inventory_models"), Lookups())
     qtbot.addWidget(pane)
-    pane.show_record(dataclasses.replace(model, attributes={**model.attributes, "stock_reservation_cutoff": 5400}))
+    pane.show_record(model._replace(attributes={**model.attributes, "stock_reservation_cutoff": 5400}))
     rows = _rows(pane)
     assert rows["Stock reservation cutoff"] == "1 hour 30 minutes"
     assert rows["Manual stock decrement"] in ("Yes", "No")

@@ -3,7 +3,6 @@ on the command line, reaches the server as seconds, and is refused naming the fi
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ CUTOFF = "stock_reservation_cutoff"
 
 def test_dialog_shows_words_and_reads_them_back_to_the_same_seconds(synced_cache: Cache, qtbot: Any) -> None:
     model = synced_cache.records.find("inventory_models")[0]
-    odd = dataclasses.replace(model, attributes={**model.attributes, CUTOFF: 90_061})
+    odd = model._replace(attributes={**model.attributes, CUTOFF: 90_061})
     dialog = RecordDialog(get_resource("inventory_models"), Lookups(), odd)
     qtbot.addWidget(dialog)
     cutoff = dialog.inputs[CUTOFF]
