@@ -11,7 +11,7 @@ through several counts once, at its best place), which tests hold against the sa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desktop_app.errors import UsageError
 from desktop_app.inventory.shipping import DEFAULT_STRATEGY, STRATEGIES, ShippingPlan, Source, plan_shipment
@@ -21,8 +21,7 @@ from desktop_app.store.stock_figures import LevelRow, LocationRow, ModelRow, Sku
 DEFAULT_CUTOFF = 2
 
 
-@dataclass(frozen=True, slots=True)
-class LocationStock:
+class LocationStock(NamedTuple):
     """One stock location of a model, with the SKU's stock there (zeros and no stock item when it has none)."""
 
     location_id: str
@@ -42,8 +41,7 @@ class LocationStock:
         return self.quantity - self.reserved
 
 
-@dataclass(frozen=True, slots=True)
-class ModelAvailability:
+class ModelAvailability(NamedTuple):
     """A model's locations in shipping order, its totals over the counted ones, and where the next order ships
     from (:mod:`desktop_app.inventory.shipping`)."""
 
@@ -75,14 +73,12 @@ class ModelAvailability:
         return next((loc for loc in self.locations if loc.location_id == self.plan.ships_from), None)
 
 
-@dataclass(frozen=True, slots=True)
-class CombinedLevel:
+class CombinedLevel(NamedTuple):
     location_id: str
     quantity: int
 
 
-@dataclass(frozen=True, slots=True)
-class CombinedInventory:
+class CombinedInventory(NamedTuple):
     """Commerce Layer's ``inventory`` of the SKU with every model in scope: ``quantity`` net of reserved stock,
     ``levels`` per counted location holding the SKU, in priority order."""
 
@@ -91,8 +87,7 @@ class CombinedInventory:
     levels: tuple[CombinedLevel, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SkuAvailability:
+class SkuAvailability(NamedTuple):
     sku: SkuRow
     models: tuple[ModelAvailability, ...]
     #: Stock of the SKU at locations no inventory model ships from (it cannot be sold from there).

@@ -10,7 +10,7 @@ the ``low-stock`` command alike.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desktop_app.errors import UsageError
 from desktop_app.inventory.availability import find_model
@@ -18,8 +18,7 @@ from desktop_app.inventory.thresholds import read_threshold
 from desktop_app.store.stock_figures import Candidate, LocationRow, StockFigures
 
 
-@dataclass(frozen=True, slots=True)
-class LowStockItem:
+class LowStockItem(NamedTuple):
     stock_item_id: str
     sku_id: str | None
     sku_code: str
@@ -45,8 +44,7 @@ class LowStockItem:
         return max(self.target_level - self.available, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class LowMarks:
+class LowMarks(NamedTuple):
     """Which rows a table marks: low stock items, SKUs with a low item, locations with a low item."""
 
     items: frozenset[str] = frozenset()

@@ -8,14 +8,13 @@ Overview, the Low stock view and the marks in the tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desktop_app.inventory.low_stock import LowStockItem, low_stock
 from desktop_app.store.stock_figures import StockFigures
 
 
-@dataclass(frozen=True, slots=True)
-class LocationFigures:
+class LocationFigures(NamedTuple):
     location_id: str | None
     name: str
     code: str | None
@@ -30,8 +29,7 @@ class LocationFigures:
         return self.quantity - self.reserved
 
 
-@dataclass(frozen=True, slots=True)
-class Overview:
+class Overview(NamedTuple):
     locations: tuple[LocationFigures, ...]
     low_items: tuple[LowStockItem, ...]
     #: SKUs in the catalogue (stocked or not).

@@ -20,7 +20,7 @@ on-hold location is created on hold.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 STRATEGIES: tuple[str, ...] = (
     "no_split",
@@ -41,8 +41,7 @@ STRATEGY_NAMES = {
 DEFAULT_STRATEGY = "no_split"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """What the rules need of a counted location: its id, the units it can sell, whether it holds shipments."""
 
     location_id: str
@@ -50,8 +49,7 @@ class Source:
     on_hold: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ShippingPlan:
+class ShippingPlan(NamedTuple):
     """The answer for one model: ``ships_from`` is the location of the (first) shipment, ``None`` when the order
     cannot ship; ``shipments`` are (location, units) in order; ``transfers`` (location, units) bring stock to the
     primary first; ``short`` units nobody has; ``reason`` says it in a sentence."""
