@@ -15,7 +15,7 @@ printf %s "$STOCKROOM_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --compon
 status=0
 "$@" || status=$?
 for pid in $(pgrep -x gnome-keyring-d || true); do
-  if tr "\0" "\n" < "/proc/$pid/environ" 2>/dev/null | grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
+  if { tr "\0" "\n" < "/proc/$pid/environ"; } 2>/dev/null | grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
     kill "$pid" 2>/dev/null || true
   fi
 done

@@ -36,11 +36,19 @@ async def server_record(window: Any, type_: str, record_id: str) -> Any:
     return await window.workspace.make_client().retrieve(type_, record_id)
 
 
-def all_sent(window: Any) -> None:
-    """Nothing is left in the outbox; else say what is, and what the window says, so a failure names its cause."""
+def all_sent(window: Any, sandbox: Any, said: list[str], asked: list[dict[str, Any]]) -> None:
+    """Nothing is left in the outbox and the server answered a PATCH; else say what is left, what the window said,
+    what the dialog was asked and what the server was sent, so a failure names its cause."""
     left = window.workspace.cached.outbox.entries()
-    said = window.status.currentMessage()
-    assert not left, [(e.op, e.type, e.state, e.error, e.attempts) for e in left] + [said, window.workspace.offline]
+    sent = [(r["method"], r["path"], r["status"]) for r in sandbox.requests() if r["path"].startswith("/api/")]
+    facts = {
+        "left": [(e.op, e.type, e.state, e.error, e.attempts) for e in left],
+        "said": [*said, window.status.currentMessage()],
+        "offline": window.workspace.offline,
+        "asked": len(asked),
+        "sent": sent[-8:],
+    }
+    assert not left and any(m == "PATCH" and status < 300 for m, _, status in sent), facts
 
 
 @pytest.mark.asyncio
@@ -91,13 +99,15 @@ async def test_filter_sort_and_links(sandbox: Any, data_dir: Path) -> None:
 async def test_create_edit_undo_delete_reach_the_server(
     fresh_sandbox: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answers(
+    asked = answers(
         monkeypatch,
         ({"name": "Nordics", "strategy": "split_shipments", "metadata": {"team": "north"}}, {}),
         ({"name": "Nordic countries"}, {}),
     )
     monkeypatch.setattr(Messages, "confirm_delete", classmethod(lambda cls, *a: True))
     async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        said: list[str] = []
+        window.edits.message.connect(said.append)
         tab = window.tab_by_type["inventory_models"]
         window.tabs.setCurrentWidget(tab)
         before = tab.model.rowCount()
@@ -113,7 +123,7 @@ async def test_create_edit_undo_delete_reach_the_server(
 
         window.window_actions.edit.trigger()
         await settle(window)
-        all_sent(window)
+        all_sent(window, fresh_sandbox, said, asked)
         assert (await server_record(window, "inventory_models", created.id)).attributes["name"] == "Nordic countries"
         row = tab.model.row_of(created.id)
         assert tab.model.index(row, tab.model.column_of("name")).data() == "Nordic countries"
