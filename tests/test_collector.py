@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from desktop_app.collector import collector_paused
+from desktop_app.store import Cache
+from desktop_app.sync import BatchEdit, Editor
+from desktop_app.sync.batch_worker import queue_batch_at
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +49,23 @@ def test_a_collector_switched_off_before_stays_off() -> None:
     with collector_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_the_writer_threads_batch_work_runs_with_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Cache.open(tmp_path / "cache.sqlite3").close()
+    seen: list[bool] = []
+
+    def queue_batch(editor: Editor, name: str, edits: Sequence[BatchEdit]) -> SimpleNamespace:
+        seen.append(gc.isenabled())
+        return SimpleNamespace(id="batch")
+
+    monkeypatch.setattr(Editor, "queue_batch", queue_batch)
+
+    def edits() -> list[BatchEdit]:  # a preview's changes, made in the worker
+        seen.append(gc.isenabled())
+        return []
+
+    assert queue_batch_at(tmp_path / "cache.sqlite3", "Paused", edits) == "batch"
+    assert seen == [False, False] and gc.isenabled()

@@ -3,7 +3,9 @@
 Checking and queueing 3,334 changes, cancelling or undoing that many, is a second of SQLite work; the window hands it
 to a worker thread, which opens the cache file again (:mod:`desktop_app.store.side`) and goes through the same
 :class:`~desktop_app.sync.Editor` as everything else, in the same single transaction, so a batch is as whole (or as
-absent) after a kill as on the window's own connection.
+absent) after a kill as on the window's own connection. Python's cyclic collector is paused meanwhile: a full
+collection set off by the batch's thousands of objects held the interpreter lock, the window's loop's too, for 40-80
+ms.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from desktop_app.collector import collector_paused
 from desktop_app.store import Cache, CacheBusy, OutboxEntry
 from desktop_app.store.side import side_cache, writer
 from desktop_app.sync.batches import BatchEdit
@@ -26,20 +29,40 @@ def queue_batch_at(cache_file: Path, name: str, edits: Sequence[BatchEdit] | Cal
     :mod:`desktop_app.store.side`), in one transaction; the batch's id. ``edits`` may be a function making them, so a
     preview's thousands of changes are made in the worker too. A process killed meanwhile leaves the batch whole or
     absent: SQLite rolls back a transaction that did not commit."""
-    chosen = edits() if callable(edits) else edits
-    with side_cache(cache_file) as side:
+    with collector_paused(), side_cache(cache_file) as side:  # thousands of edits, no cycles: see collector
+        chosen = edits() if callable(edits) else edits
         return Editor(side).queue_batch(name, chosen).id
+
+
+@dataclass(frozen=True)
+class Told:
+    """What the window tells its views of a batch the writer thread wrote: the records of its lines by type and its
+    entries still queued, in order, read on the writer's connection (thousands of ids: 20-30 ms of reading that held
+    the window's loop)."""
+
+    batch_id: str
+    records: dict[str, list[str]]
+    entries: tuple[str, ...]
+
+
+def told_at(cache_file: Path, batch_id: str) -> Told:
+    """:class:`Told` of ``batch_id``, over a connection of the calling thread's own."""
+    with side_cache(cache_file) as side:
+        records: dict[str, list[str]] = {}
+        for type_, record_id in side.batches.records_of(batch_id):
+            records.setdefault(type_, []).append(record_id)
+        return Told(batch_id, records, tuple(side.batches.entry_ids(batch_id)))
 
 
 def cancel_batch_at(cache_file: Path, batch_id: str) -> None:
     """:meth:`BatchQueue.cancel` over a connection of the calling thread's own (a batch of thousands unsent)."""
-    with side_cache(cache_file) as side:
+    with collector_paused(), side_cache(cache_file) as side:
         Editor(side).cancel_batch(batch_id)
 
 
 def undo_batch_at(cache_file: Path, batch_id: str) -> str:
     """:meth:`BatchQueue.undo` over a connection of the calling thread's own; the compensating batch's id."""
-    with side_cache(cache_file) as side:
+    with collector_paused(), side_cache(cache_file) as side:
         return Editor(side).undo_batch(batch_id).id
 
 

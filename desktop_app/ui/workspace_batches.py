@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from desktop_app.store import Batch, BatchLine, Cache
     from desktop_app.store.counts import CountStore
     from desktop_app.sync import BatchEdit, Editor, PushResult
+    from desktop_app.sync.batch_worker import Told
     from desktop_app.ui.tasks import TaskSet
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class BatchDoor:
             return self._refused(refusal("", "", exc))
         if self.closed:
             return Outcome(Status.QUEUED, "", batch_id=batch_id)
-        return self._batch_queued(batch_id)
+        return self._batch_queued(batch_id, told=await self._told(batch_id))
 
     def cancel_batch(self, batch_id: str) -> Outcome:
         """Drop what of a batch is not sent yet (the records show the server's values again); what went in a bulk
@@ -124,7 +125,7 @@ class BatchDoor:
         except StockroomError as exc:
             return self._refused(refusal("", "", exc))
         self._interrupt_imports(batch_id)
-        return self._batch_queued(batch_id, Status.DISCARDED, send=False)
+        return self._batch_queued(batch_id, Status.DISCARDED, send=False, told=await self._told(batch_id))
 
     def _interrupt_imports(self, batch_id: str) -> asyncio.Task[None] | None:
         references = self._cache.batches.import_references(batch_id)
@@ -168,8 +169,8 @@ class BatchDoor:
             return self._refused(refusal("", "", exc))
         if self.closed:
             return Outcome(Status.QUEUED, "", batch_id=undo_id)
-        self._notify(self._batch_records(batch_id))
-        return self._batch_queued(undo_id)
+        self._notify((await self._told(batch_id)).records)
+        return self._batch_queued(undo_id, told=await self._told(undo_id))
 
     def batches(self) -> list[Batch]:
         """Every batch kept in the cache, newest first, with its progress."""
@@ -200,10 +201,20 @@ class BatchDoor:
             touched.setdefault(type_, []).append(record_id)
         return touched
 
-    def _batch_queued(self, batch_id: str, status: Status = Status.QUEUED, *, send: bool = True) -> Outcome:
-        touched = self._batch_records(batch_id)
+    async def _told(self, batch_id: str) -> Told:
+        """The batch's records and queued entries, read by the writer thread (a batch of thousands)."""
+        import asyncio
+
+        from desktop_app.sync.batch_worker import told_at  # as in apply_batch
+
+        return await asyncio.get_running_loop().run_in_executor(_pool(), told_at, self.cache_file, batch_id)
+
+    def _batch_queued(
+        self, batch_id: str, status: Status = Status.QUEUED, *, send: bool = True, told: Told | None = None
+    ) -> Outcome:
+        touched = told.records if told is not None else self._batch_records(batch_id)
         type_ = next(iter(touched)) if len(touched) == 1 else ""
-        entries = tuple(self._cache.batches.entry_ids(batch_id))
+        entries = told.entries if told is not None else tuple(self._cache.batches.entry_ids(batch_id))
         if status is Status.QUEUED and self.offline:
             status = Status.OFFLINE
         self._notify(touched)
@@ -245,4 +256,4 @@ class BatchDoor:
             return Outcome(Status.SENT, "stock_items")
         if self.closed:
             return Outcome(Status.QUEUED, "stock_items", batch_id=batch_id)
-        return self._batch_queued(batch_id)
+        return self._batch_queued(batch_id, told=await self._told(batch_id))
