@@ -21,7 +21,9 @@ def collector_on() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.enable()
     yield
-    if not enabled:
+    if enabled:
+        gc.enable()
+    else:
         gc.disable()
 
 
