@@ -69,6 +69,24 @@ def test_sync_status_and_export_work_offline_afterwards(cli: Cli) -> None:
     assert len(json.loads(as_json.stdout)) == Cache.open(cli.cache_file).records.count("skus")
 
 
+def test_sync_loads_neither_qt_nor_the_editor_nor_spreadsheets(cli: Cli) -> None:
+    """``stockroom sync`` as a cron job runs it: every module it loads is a cost of each run, so it loads the sync
+    engine alone (no Qt, no openpyxl, none of the Editor's push and batch modules)."""
+    script = (
+        "import sys\nfrom desktop_app.cli import main\ncode = main(sys.argv[1:])\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\nraise SystemExit(code)"
+    )
+    command = [sys.executable, "-c", script, "sync", "--resources", "stock_items", *cli.flags]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, env=cli.env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("MODULES "))
+    loaded = {name.split(".")[0] if not name.startswith("desktop_app") else name for name in line.split()[1:]}
+    assert "desktop_app.sync.syncer" in loaded and "desktop_app.store.cache" in loaded
+    unwanted = {"PySide6", "qasync", "openpyxl", "desktop_app.sync.editor", "desktop_app.sync.push"}
+    unwanted |= {"desktop_app.sync.batches", "desktop_app.sync.bulk", "desktop_app.imports", "desktop_app.app"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
 def test_bad_input_is_one_line_naming_the_field_and_exit_2(cli: Cli) -> None:
     assert cli.run("sync", "--resources", "stock_items,skus,stock_locations").returncode == 0
     item = Cache.open(cli.cache_file).records.find("stock_items")[0]
