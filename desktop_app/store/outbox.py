@@ -11,7 +11,7 @@ import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from desktop_app.store.bulk_queue import remove_entries
@@ -65,10 +65,19 @@ class Outbox:
         )
         return [entry_from_row(row) for row in rows]
 
-    def entry_keys(self) -> list[tuple[str, str, str, str]]:
-        """``(id, type, record id, state)`` of every entry, in order, without decoding any (a push's bookkeeping
-        over a batch of thousands)."""
-        return [(r[0], r[1], r[2], r[3]) for r in self._database.query("SELECT id, type, record_id, state FROM outbox")]
+    def entry_keys(self, *, skip_types: Collection[str] = ()) -> list[tuple[str, str, str, str]]:
+        """``(id, type, record id, state)`` of every entry, in order, without decoding any (a push's bookkeeping);
+        none of ``skip_types`` (a batch of thousands whose views reload the type whole)."""
+        rows = self._database.query(
+            "SELECT id, type, record_id, state FROM outbox WHERE type NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(skip_types)),),
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def type_counts(self) -> dict[str, tuple[int, int]]:
+        """Type → (entries, of them pending), read through the outbox's index without touching a row."""
+        rows = self._database.query("SELECT type, count(*), sum(state = 'pending') FROM outbox GROUP BY type")
+        return {str(r[0]): (int(r[1]), int(r[2] or 0)) for r in rows}
 
     def loose_entries(self) -> list[OutboxEntry]:
         """Edits outside any batch, and a batch's edits waiting for a decision (refused, or in conflict): what

@@ -33,7 +33,7 @@ from desktop_app.ui.outcome import (
 from desktop_app.ui.tasks import TaskSet
 from desktop_app.ui.workspace_batches import BatchDoor
 from desktop_app.ui.workspace_history import Histories
-from desktop_app.ui.workspace_push import Sending
+from desktop_app.ui.workspace_push import MANY_IDS, Sending
 from desktop_app.ui.workspace_writes import Writes
 
 if TYPE_CHECKING:
@@ -47,9 +47,6 @@ if TYPE_CHECKING:
     from desktop_app.sync import Editor
 
 log = logging.getLogger(__name__)
-
-#: Records of one type a change names one by one; beyond, the tables reload the type (see ``_notify``).
-MANY_IDS = 200
 
 
 class Workspace(Writes, BatchDoor, Sending, Histories, QObject):

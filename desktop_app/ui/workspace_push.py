@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from desktop_app.ui.tasks import TaskSet
 
 
+#: Records of one type a change names one by one; beyond, the tables reload the type (see ``_notify``).
+MANY_IDS = 200
+
+
 class Sending:
     """The push methods of :class:`~desktop_app.ui.workspace.Workspace` (mixed into it)."""
 
@@ -108,14 +112,16 @@ class Sending:
 
         if self.forced_offline or not await self._link.ready():
             return None
-        keys = (
-            self._cache.outbox.entry_keys()
-        )  # a batch of thousands: ids only, no entry decoded on the window's thread
-        queued = {entry_id: (type_, record_id) for entry_id, type_, record_id, _ in keys}
-        if not any(state == "pending" for *_, state in keys):
+        outbox = self._cache.outbox
+        counts = outbox.type_counts()
+        if not any(pending for _, pending in counts.values()):
             from desktop_app.sync import PushResult  # as in _sync
 
             return PushResult()  # nothing to send: no request, and no claim about being online
+        # The records to tell the tables about afterwards, by id; a type with more entries than that reloads whole,
+        # and its thousands of ids are not read on the window's thread at all.
+        whole = {type_ for type_, (entries, _) in counts.items() if entries > MANY_IDS}
+        queued = {entry_id: (type_, record_id) for entry_id, type_, record_id, _ in outbox.entry_keys(skip_types=whole)}
         result: PushResult | None
         try:
             result = await self._edit_path.push(self._progress_tick)
@@ -125,10 +131,10 @@ class Sending:
         except NetworkError:
             self._set_online(False)
             result = None
-        after = {(type_, record_id) for _, type_, record_id, _ in self._cache.outbox.entry_keys()}
+        after = {(type_, record_id) for _, type_, record_id, _ in outbox.entry_keys(skip_types=whole)}
         confirmed = result.confirmed if result is not None else {}
         renamed = {(queued[entry][0], server_id) for entry, server_id in confirmed.items() if entry in queued}
-        touched: dict[str, list[str]] = {}
+        touched: dict[str, list[str]] = {type_: [] for type_ in whole}
         for type_, record_id in set(queued.values()) | after | renamed:
             touched.setdefault(type_, []).append(record_id)
         for type_ in result.refreshed if result is not None else ():  # synced again after a step changed them
