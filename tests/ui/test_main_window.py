@@ -46,9 +46,11 @@ def all_sent(window: Any, sandbox: Any, said: list[str], asked: list[dict[str, A
         "said": [*said, window.status.currentMessage()],
         "offline": window.workspace.offline,
         "asked": len(asked),
+        "edit_enabled": window.window_actions.edit.isEnabled(),
+        "tab": (window.current_tab().type, window.current_tab().current_id(), window.current_tab().has_selection()),
         "sent": sent[-8:],
     }
-    assert not left and any(m == "PATCH" and status < 300 for m, _, status in sent), facts
+    assert not left and any(m == "PATCH" and status < 300 for m, _, status in sent), str(facts)
 
 
 @pytest.mark.asyncio
@@ -219,3 +221,24 @@ async def test_column_layout_and_sort_are_remembered(sandbox: Any, data_dir: Pat
         assert tab.model.sort_state == (quantity, Qt.SortOrder.DescendingOrder)
         values = [tab.proxy.index(r, quantity).data(ResourceTableModel.SortRole) for r in range(20)]
         assert values == sorted(values, reverse=True)
+
+
+@pytest.mark.asyncio
+async def test_a_record_shown_on_purpose_is_selected_whatever_keys_are_held(
+    sandbox: Any, data_dir: Path, qtbot: Any
+) -> None:
+    """A record the window goes to (one just made with Ctrl+N, a link followed) is current and selected even while
+    Ctrl is down: the row is not toggled off, and Edit applies to it."""
+    async with open_window(sandbox, data_dir) as (window, _opened, _):
+        tab = window.tab_by_type["inventory_models"]
+        window.tabs.setCurrentWidget(tab)
+        await settle(window)
+        first, second = tab.model.id_at(0), tab.model.id_at(1)
+        qtbot.keyPress(tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl is down from here
+        try:
+            for record_id in (first, second, second):
+                assert tab.select_record(record_id)
+                assert tab.current_id() == record_id and tab.selected_ids() == [record_id]
+            assert window.window_actions.edit.isEnabled()
+        finally:
+            qtbot.keyRelease(tab.table, Qt.Key.Key_Control)

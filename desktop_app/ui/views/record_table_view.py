@@ -9,7 +9,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop_app.ui.models.record_proxy import RecordProxyModel
@@ -212,7 +212,9 @@ class RecordTableView(QTableView):
         index = self.proxy.mapFromSource(self.source.index(row, 0))
         if not index.isValid():
             return False
-        self.setCurrentIndex(index)
-        self.selectRow(index.row())
+        # Through the selection model, not setCurrentIndex/selectRow: those follow the keyboard's modifiers at that
+        # moment (Ctrl held, as it is for the Ctrl+N that made a record, toggles the row off instead of selecting it).
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
         self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
