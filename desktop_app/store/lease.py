@@ -9,7 +9,7 @@ is taken over at once instead of holding the edit until the claim lapses.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def _proc_stat(pid: int) -> list[str]:
@@ -36,8 +36,7 @@ def _start_time(pid: int) -> str:
     return fields[19] if len(fields) > 19 else ""
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """One process that may claim entries; :attr:`owner` is what the outbox stores in ``claimed_by``."""
 
     host: str

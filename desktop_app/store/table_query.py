@@ -20,9 +20,8 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_app.store.filters import condition_sql
 from desktop_app.store.keys import KEY_TABLES, sort_index
@@ -34,15 +33,13 @@ __all__ = ["BLOCK", "Rows", "Source", "TableQuery", "expression", "shown"]
 BLOCK = 400
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     """Rows read for painting: per row id, the id, the pending flag, the to-one ids and each column's value."""
 
     values: dict[int, tuple[Any, ...]]
 
 
-@dataclass(frozen=True)
-class _Kept:
+class _Kept(NamedTuple):
     """The last whole order read through an index: its column, direction, the file's version then, and how many
     rows (the first ones) had a value."""
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from dataclasses import dataclass
 from itertools import compress
+from typing import NamedTuple
 
 from desktop_app.schema import Total
 from desktop_app.store.keys import GENERATED
@@ -35,8 +35,7 @@ def _json(document: str, name: str, alias: str = "r") -> str:
     return f"{alias}.{column}" if column else f"json_extract({alias}.{document}, '$.{_name(name)}')"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where one column's value comes from, in the cache's terms.
 
     ``kind``: ``"id"``; ``"attribute"`` (``name``); ``"related"`` (``name`` is the relationship, ``target`` and

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_app.schema import Column
 from desktop_app.store.table_query import TableQuery, shown
@@ -33,8 +33,7 @@ FEW = 16
 UNKNOWN = -1
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """What the shown order should be: the sort column's key, the filter conditions, the quick find."""
 
     key: str | None = None
