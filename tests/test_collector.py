@@ -71,3 +71,34 @@ def test_the_writer_threads_batch_work_runs_with_the_collector_paused(
 
     assert queue_batch_at(tmp_path / "cache.sqlite3", "Paused", edits) == "batch"
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_decoding_rows_does_not_end_a_pause_another_thread_took_meanwhile() -> None:
+    """The cache's row decoding pauses through the same counter: a pause another thread takes while rows are decoded
+    still holds when the decoding ends."""
+    from desktop_app.store.record_store import _decode_rows
+
+    entered, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            entered.set()
+            leave.wait(5)
+
+    worker = threading.Thread(target=other)
+
+    class Row(tuple):  # type: ignore[type-arg]
+        def __getitem__(self, index: object) -> object:
+            if index == 4 and not worker.is_alive():  # mid-decoding: the other thread pauses now
+                worker.start()
+                assert entered.wait(5)
+            return tuple.__getitem__(self, index)  # type: ignore[index]
+
+    rows = [Row(("id1", "stock_items", '{"quantity": 1}', "{}", None, "2026-12-06T10:00:00Z", 0, 0))]
+    assert gc.isenabled()
+    records = _decode_rows(rows)
+    assert records[0].attributes == {"quantity": 1}
+    assert not gc.isenabled(), "the other thread's pause still holds"
+    leave.set()
+    worker.join(5)
+    assert gc.isenabled()

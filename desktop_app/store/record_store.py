@@ -6,13 +6,13 @@ second); writes are short transactions so an interrupted sync leaves every commi
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from desktop_app.collector import collector_paused
 from desktop_app.schema import format_datetime, get_resource
 from desktop_app.store.core import Database, now_text
 from desktop_app.store.keys import GENERATED, KEY_TABLES
@@ -75,21 +75,18 @@ def _conditions(type_: str, where: Mapping[str, Any] | None) -> tuple[str, list[
 
 def _decode_rows(rows: list[Any]) -> list[CachedRecord]:
     """Decode all rows' JSON in two ``json.loads`` calls, with the cyclic collector paused: building 100,000
-    small dicts otherwise triggers collections that cost more than the decoding itself."""
+    small dicts otherwise triggers collections that cost more than the decoding itself. It is the process's one
+    pause (:mod:`desktop_app.collector`): a push or a preview in another thread may hold it too, and neither ends
+    the other's."""
     if not rows:
         return []
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         attributes = json.loads("[" + ",".join(row[2] for row in rows) + "]")
         relationships = json.loads("[" + ",".join(row[3] for row in rows) + "]")
         return [
             CachedRecord(row[0], row[1], attrs, rels, row[4], row[5], bool(row[6]), bool(row[7]))
             for row, attrs, rels in zip(rows, attributes, relationships, strict=True)
         ]
-    finally:
-        if paused:
-            gc.enable()
 
 
 class RecordStore:
