@@ -6,8 +6,9 @@ can paint from the cache before the network stack is imported.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from desktop_app.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from desktop_app.api.auth import Credentials, Token, decode_jwt_payload
@@ -59,18 +60,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
-
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
 
 __all__ = [
     "DIALECTS",
