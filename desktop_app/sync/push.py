@@ -165,6 +165,10 @@ class Pusher:
                     raise outcome
             if self.result.offline or (self.result.sent == before and not imported):
                 break
+        # The collector, back on, frees what the paused rounds left in cycles (an import's hundreds of httpx
+        # requests: ~11,000 objects, 8-13 ms) at its next allocation: a loop turn of its own, not the one in which
+        # the caller tells the tables the push ended (their reload and repaint).
+        await asyncio.sleep(0)
         self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
         return self.result
 
