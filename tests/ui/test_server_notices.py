@@ -37,10 +37,11 @@ def _item(window: Any) -> Any:
 
 @pytest.mark.asyncio
 async def test_edits_another_stockroom_is_sending_are_named_in_the_status_bar(
-    sandbox: Any, synced_dir: Path, data_dir: Path, another_process: Holder
+    fresh_sandbox: Any, synced_dir: Path, data_dir: Path, another_process: Holder
 ) -> None:
+    # The sandbox reset to its seed, which the synced cache holds: an earlier test may have deleted its first item.
     shutil.copytree(synced_dir, data_dir, dirs_exist_ok=True)
-    async with open_window(sandbox, data_dir, sync=False) as (window, opened, errors):
+    async with open_window(fresh_sandbox, data_dir, sync=False) as (window, opened, errors):
         assert window.status.notice_label.isHidden()
         item = _item(window)
         outcome = opened.workspace.update("stock_items", item.id, {"quantity": item.attributes["quantity"] + 1})
