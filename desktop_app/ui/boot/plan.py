@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app import config
+from desktop_app import collector, config
 from desktop_app.connection import Connection, resolve_connection
 from desktop_app.errors import StockroomError
 from desktop_app.session_bus import settle_session_bus
@@ -108,15 +108,14 @@ def run_window(args: argparse.Namespace) -> int:
 def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection until the first frame (the start creates ~30,000 objects and frees few: the
     collector's ~80 passes over them are work the first frame waits for); then what the start built is frozen out of
-    later collections, which walk only what the window creates from then on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    later collections, which walk only what the window creates from then on. The process's one pause
+    (:mod:`desktop_app.collector`): a thread started meanwhile that pauses too (the figures read ahead) does not end
+    it, nor this one its."""
+    with collector.collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 async def _on_the_loop(window_app: WindowApp, tasks: TaskSet) -> int:
