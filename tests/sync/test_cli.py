@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,23 @@ class Cli:
         done = subprocess.run(self.command(*args), check=False, capture_output=True, text=True, env=env, timeout=120)
         assert "Traceback" not in done.stderr, done.stderr
         return done
+
+    def kill_when(self, args: Sequence[str], seen: Callable[[str], bool], timeout: float = 60) -> None:
+        """Run ``stockroom ARGS``, kill it (``SIGKILL``) at the first line of its progress that ``seen`` accepts,
+        and check the cache file it leaves is whole."""
+        process = subprocess.Popen(
+            self.command(*args), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=self.env
+        )
+        assert process.stderr is not None
+        deadline = time.monotonic() + timeout
+        for line in process.stderr:
+            if seen(line):
+                break
+            assert time.monotonic() < deadline
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with sqlite3.connect(self.cache_file) as db:
+            assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
 
 @pytest.fixture
@@ -151,23 +168,10 @@ def test_sync_killed_mid_listing_leaves_a_usable_cache_and_the_next_sync_finishe
     big_sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
     cli = Cli(big_sandbox, tmp_path)
-    process = subprocess.Popen(
-        cli.command("sync", "--resources", "stock_items"),
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        env=cli.env,
+    cli.kill_when(
+        ("sync", "--resources", "stock_items"),
+        lambda line: line.startswith("stock_items: ") and "/" in line and not line.startswith("stock_items: 0"),
     )
-    assert process.stderr is not None
-    deadline = time.monotonic() + 60
-    for line in process.stderr:
-        if line.startswith("stock_items: ") and "/" in line and not line.startswith("stock_items: 0"):
-            break
-        assert time.monotonic() < deadline
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    with sqlite3.connect(cli.cache_file) as db:
-        assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     cache = Cache.open(cli.cache_file)
     assert cache.recovery_message is None
     assert 0 < cache.records.count("stock_items") < 4000 and cache.sync_state.get("stock_items").full_in_progress

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import sqlite3
-import subprocess
-import time
-
 from desktop_app.store import Cache
 from tests.sync.test_cli import Cli, cli  # noqa: F401  (the fixture)
 
@@ -26,19 +21,8 @@ def test_addresses_alone_need_the_stock_locations_synced_first(cli: Cli) -> None
 
 def test_sync_killed_while_fetching_addresses_finishes_them_next_time(cli: Cli) -> None:  # noqa: F811
     cli.sandbox.fault(method="GET", path="/api/addresses", delay=30, count=1)
-    process = subprocess.Popen(
-        cli.command("sync"), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=cli.env
-    )
-    assert process.stderr is not None
-    deadline = time.monotonic() + 60
-    for line in process.stderr:
-        if line.startswith("addresses: "):  # the pass began; its one request is held by the server
-            break
-        assert time.monotonic() < deadline
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    with sqlite3.connect(cli.cache_file) as db:
-        assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    # Killed once the pass began: its one request is held by the server.
+    cli.kill_when(("sync",), lambda line: line.startswith("addresses: "))
     cache = Cache.open(cli.cache_file)
     assert cache.sync_state.get("addresses").full_in_progress
     assert cache.records.count("addresses") == 0 and cache.records.count("stock_locations") == 8
