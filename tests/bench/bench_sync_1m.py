@@ -1,7 +1,9 @@
 """The sync against a ``bench:1000000`` sandbox (a million stock items, 40,000 pages), each figure within one run:
 
 1. Full sync of the stock items into an empty cache (in a child process, which also reports its peak resident
-   memory) over a bare concurrent fetch of the same pages in this process. Goals: ≤ 1.25 and < 150 MB.
+   memory) over a bare concurrent fetch of the same pages in this process, back to back so both meet the same load:
+   two pairs when the time allows, bare fetch first then sync first (bare, sync, sync, bare), the figure the sum of
+   the syncs over the sum of the fetches, the memory the larger peak. Goals: ≤ 1.25 and < 150 MB.
 2. The whole ``stockroom sync --resources stock_items --full`` process into a fresh data directory, as a cron job
    runs it (start-up, opening and closing the cache, the indexes built after the rows count), over a bare fetch
    process of the same pages, run back to back so both meet the same load: two pairs when the time allows, the
@@ -34,11 +36,11 @@ from tests.support.sandbox import SandboxProcess, start_sandbox
 
 ITEMS = 1_000_000
 SEED = f"bench:{ITEMS}"
-#: Minutes this bench may take (``STOCKROOM_BENCH_1M_SYNC_MINUTES``). Its parts take about seven bare fetches of the
-#: 40,000 pages (five when only one pair of processes fits); when the first bare fetch shows they cannot fit, the
+#: Minutes this bench may take (``STOCKROOM_BENCH_1M_SYNC_MINUTES``). Its parts take about nine bare fetches of the
+#: 40,000 pages (five when only one pair of each kind fits); when the first bare fetch shows they cannot fit, the
 #: figures are printed as not measured, with the reason, instead of holding ``make bench`` for an hour on a slow or
 #: busy machine.
-MINUTES = float(os.environ.get("STOCKROOM_BENCH_1M_SYNC_MINUTES", "25"))
+MINUTES = float(os.environ.get("STOCKROOM_BENCH_1M_SYNC_MINUTES", "35"))
 #: Pairs of processes (a ``stockroom sync``, a bare fetch) timed back to back, when the time allows.
 PROCESS_PAIRS = 2
 FIGURES = (
@@ -191,7 +193,8 @@ def main() -> int:
             for name, unit, goal in FIGURES:
                 print(f"FIGURE {name} = nan {unit} goal {goal} NOT MEASURED ({reason})", flush=True)
             return 0
-        print(f"   bare fetch of 40,000 pages {fetched:.1f} s ({40_000 / fetched:.0f} pages/s)", flush=True)
+        rate = 40_000 / fetched
+        print(f"   bare fetch of 40,000 pages {fetched:.1f} s ({rate:.0f} pages/s, load {_load()})", flush=True)
         left = MINUTES * 60 - (time.perf_counter() - started)
         try:
             synced = child_sync(sandbox, timeout=max(60.0, left))
@@ -202,10 +205,35 @@ def main() -> int:
                 print(f"FIGURE {name} = nan {unit} goal {goal} NOT MEASURED ({reason})", flush=True)
             return 0
         assert synced["count"] == ITEMS, synced
-        ratio = synced["seconds"] / fetched
-        print(f"   full sync {synced['seconds']:.1f} s, bare fetch {fetched:.1f} s (load {_load()})", flush=True)
+        print(f"   full sync {synced['seconds']:.1f} s after the bare fetch (load {_load()})", flush=True)
+        syncs, fetches, peaks = [synced["seconds"]], [fetched], [synced["peak_mb"]]
+        # The second pair the other way round (the server warm from the first for either half), when it leaves
+        # room for a pair of processes and the killed run with the one resuming it.
+        rest = 2 * synced["process_seconds"] + fetched + 1.4 * synced["process_seconds"]
+        if synced["process_seconds"] + fetched + rest < _left(started):
+            loads = [_load()]
+            again = child_sync(sandbox, timeout=max(60.0, _left(started)))
+            assert again["count"] == ITEMS, again
+            loads.append(_load())
+            fetches.append(asyncio.run(fetch()))
+            loads.append(_load())
+            syncs.append(again["seconds"])
+            peaks.append(again["peak_mb"])
+            print(
+                f"   full sync {again['seconds']:.1f} s, then bare fetch {fetches[-1]:.1f} s (load {', '.join(loads)})",
+                flush=True,
+            )
+        else:
+            print(f"   {_left(started):.0f} s left: one pair of full sync and bare fetch only", flush=True)
+        ratio = sum(syncs) / sum(fetches)
+        print(
+            "   full sync over bare fetch: "
+            + ", ".join(f"{s / f:.3f}" for s, f in zip(syncs, fetches, strict=True))
+            + f"; sums {sum(syncs):.1f} s over {sum(fetches):.1f} s",
+            flush=True,
+        )
         figure("sync_full_1m_over_bare_fetch", ratio, "x", "<= 1.25", ratio <= 1.25)
-        figure("sync_full_1m_peak_rss", synced["peak_mb"], "MB", "< 150", synced["peak_mb"] < 150)
+        figure("sync_full_1m_peak_rss", max(peaks), "MB", "< 150", max(peaks) < 150)
         # A pair of processes, and the killed run with the run resuming it.
         if 2 * synced["process_seconds"] + fetched + 1.4 * synced["process_seconds"] > _left(started):
             reason = f"a full sync took {synced['seconds']:.0f} s: four more would not fit in {_left(started):.0f} s"
