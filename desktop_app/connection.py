@@ -14,7 +14,6 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -48,20 +47,35 @@ def _no_op(_: Any) -> None:
     return None
 
 
-@dataclass
 class Connection:
-    """Everything a command needs to reach one organisation; ``save_token``/``save_dialect`` remember what it learnt."""
+    """Everything a command needs to reach one organisation; ``save_token``/``save_dialect`` remember what it learnt.
 
-    name: str
-    endpoint: Endpoint
-    credentials: Credentials | None
-    cache_key: str
-    token: Token | None = None
-    dialect: str | None = None
-    on_token: Callable[[Token], None] = field(default=_no_op, repr=False, compare=False)
-    on_dialect: Callable[[str], None] = field(default=_no_op, repr=False, compare=False)
-    #: Reads the secret from the keyring later, when it was resolved without it (see :meth:`load_secret`).
-    secret_loader: Callable[[Connection], None] | None = field(default=None, repr=False, compare=False)
+    A plain class, not a dataclass: the window's start builds it before its first frame, where generating a
+    dataclass's methods costs about a millisecond a class; and it has no ``repr`` that could print the secret."""
+
+    def __init__(
+        self,
+        name: str,
+        endpoint: Endpoint,
+        credentials: Credentials | None,
+        cache_key: str,
+        *,
+        token: Token | None = None,
+        dialect: str | None = None,
+        on_token: Callable[[Token], None] = _no_op,
+        on_dialect: Callable[[str], None] = _no_op,
+        secret_loader: Callable[[Connection], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.cache_key = cache_key
+        self.token = token
+        self.dialect = dialect
+        self.on_token = on_token
+        self.on_dialect = on_dialect
+        #: Reads the secret from the keyring later, when it was resolved without it (see :meth:`load_secret`).
+        self.secret_loader = secret_loader
 
     @property
     def can_load_secret(self) -> bool:

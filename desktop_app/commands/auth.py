@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,7 +94,7 @@ def run_login(args: argparse.Namespace) -> int:
     if changes.keys() - {"scope"}:
         changes.update(dialect=None)  # another server or client: learn its dialect again
     # Signing in again after a logout needs only --profile: the rest comes from the profile.
-    profile = replace(existing or Profile(name=name, client_id=""), **changes)  # type: ignore[arg-type]
+    profile = (existing or Profile(name=name, client_id=""))._replace(**changes)  # type: ignore[arg-type]
     profile = profile.validated()
     vault = Vault()
     try:

@@ -12,9 +12,8 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from desktop_app.errors import UsageError
@@ -54,8 +53,7 @@ def check_url(field: str, value: str) -> str:
     return value.strip().rstrip("/")
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """One organisation to sign in to. Exactly one of ``slug`` and ``base_url`` is set."""
 
     name: str
@@ -109,8 +107,8 @@ class Profile:
         scope = " ".join((self.scope or "").split()) or None
         if self.dialect is not None and self.dialect not in DIALECTS:
             problems["dialect"] = f"unknown stock-levels dialect {self.dialect!r}"
-        checked = replace(
-            self, name=name, client_id=client_id, slug=slug, base_url=base_url, token_url=token_url, scope=scope
+        checked = self._replace(
+            name=name, client_id=client_id, slug=slug, base_url=base_url, token_url=token_url, scope=scope
         )
         if not problems:
             try:
@@ -134,7 +132,7 @@ class Profile:
         return self.slug or self.base_url or ""
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None and key != "name"}
+        return {key: value for key, value in self._asdict().items() if value is not None and key != "name"}
 
     @classmethod
     def from_json(cls, name: str, data: dict[str, Any]) -> Profile:
@@ -223,7 +221,7 @@ class ProfileStore:
         profiles, default = self._read()
         current = profiles.get(name)
         if current is not None and current.dialect != dialect and dialect in DIALECTS:
-            profiles[name] = replace(current, dialect=dialect)
+            profiles[name] = current._replace(dialect=dialect)
             self._write(profiles, default)
 
     def remove(self, name: str) -> bool:

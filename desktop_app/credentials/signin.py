@@ -7,7 +7,7 @@ the first real command needs no token request and no probing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop_app.credentials.profiles import Profile, ProfileStore
@@ -62,7 +62,7 @@ async def check_sign_in(profile: Profile, client_secret: str) -> CheckedSignIn:
         raise SignInRefused(f"{endpoint.token_url} did not issue a token ({exc}); nothing was stored") from None
     except NetworkError as exc:
         raise ServerUnreachable(f"could not reach {endpoint.token_url} ({exc}); nothing was stored") from None
-    return CheckedSignIn(profile=replace(profile, dialect=dialect or profile.dialect), token=token, dialect=dialect)
+    return CheckedSignIn(profile=profile._replace(dialect=dialect or profile.dialect), token=token, dialect=dialect)
 
 
 def store_sign_in(

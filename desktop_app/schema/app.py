@@ -12,9 +12,8 @@ its own list of types, so a new type is one entry here plus what is truly its ow
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import LEGACY_STOCK_LEVELS, STOCK_LEVELS, Field, canonical_type, get_resource, resources
@@ -39,8 +38,7 @@ COMMONLY_HIDDEN = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Total:
+class Total(NamedTuple):
     """A per-row sum over the records of another type that point at the row, which no server field holds: a
     stock item's reserved quantity is the sum of ``quantity`` over the reserved stocks whose ``stock_item`` is it.
 
@@ -52,8 +50,7 @@ class Total:
     attribute: str
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One table column: where its value comes from, how it reads and whether it sorts or edits in place.
 
     ``source`` is ``"attribute"``, ``"relationship"`` (a related record's name or code), ``"id"`` or
@@ -97,8 +94,7 @@ class Column:
         return self.compute(*inputs)
 
 
-@dataclass(frozen=True)
-class BelowTotal:
+class BelowTotal(NamedTuple):
     """An attribute that may go below one of the row's totals only when the person says so: a stock item's
     quantity below its reserved quantity leaves placed orders short.
 
@@ -112,8 +108,7 @@ class BelowTotal:
     trigger: str
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """A step of a record's life cycle the window offers as a button: it sends ``trigger`` = true (an update
     like any other edit) and is offered only while the record's state is one of ``states``."""
 
@@ -122,8 +117,7 @@ class Action:
     states: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """Records pointing at the shown one, in its details pane: a SKU's stock by location, a stock location's stock
     levels. ``relationship`` is the shown type's to-many relationship; ``columns`` are column keys of the target's
     table (its :func:`columns_for` keys); none: the records are only counted (a location's thousands of items)."""
@@ -145,8 +139,7 @@ class Names(Protocol):
 Heading = Callable[[Mapping[str, Any], Mapping[str, Any], Names], str]
 
 
-@dataclass(frozen=True)
-class AppType:
+class AppType(NamedTuple):
     """What Stockroom does with one resource type. Types without an entry are known to the API layer only."""
 
     type: str

@@ -8,10 +8,9 @@ resource is described once. The facts come from ``catalogue.json``, extracted fr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from desktop_app.schema.errors import FieldError
 
@@ -46,8 +45,7 @@ def words(name: str) -> str:
     return " ".join([first if first.isupper() else first.capitalize(), *parts[1:]])
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One attribute of a resource, as the catalogue states it."""
 
     name: str
@@ -78,8 +76,7 @@ class Field:
         return words(self.name)
 
 
-@dataclass(frozen=True)
-class Relationship:
+class Relationship(NamedTuple):
     """One relationship of a resource; ``target`` is the JSON:API type it points at."""
 
     name: str
@@ -103,8 +100,7 @@ class Relationship:
         return words(self.name)
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(NamedTuple):
     """What one trigger attribute does to a record's state: the states it may leave, the one it enters, and the
     timestamp attribute it sets (``None`` when the catalogue has none for that state)."""
 
@@ -114,8 +110,7 @@ class Transition:
     stamp: str | None
 
 
-@dataclass(frozen=True)
-class StateMachine:
+class StateMachine(NamedTuple):
     """A resource's life cycle, so the server that enforces it and the screens that offer it read one table."""
 
     field: str
@@ -127,8 +122,7 @@ class StateMachine:
         return tuple(t for t in self.transitions.values() if state in t.sources)
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     """A resource type: its fields, relationships, actions and legal filter keys."""
 
     type: str
@@ -141,10 +135,10 @@ class Resource:
     relationships: dict[str, Relationship]
     filters: tuple[str, ...]
     #: The life cycle driven by trigger attributes (stock transfers), if the resource has one.
-    states: StateMachine | None = None
+    states: StateMachine | None
     #: Relationships to types Stockroom does not keep (a SKU's ``tags``, a stock item's ``stock_reservations``):
     #: Commerce Layer serves them, so a client may name them, but no record here ever holds one.
-    other_relationships: dict[str, Relationship] = field(default_factory=dict)
+    other_relationships: dict[str, Relationship]
 
     def can(self, action: str) -> bool:
         return action in self.actions
@@ -301,8 +295,7 @@ def get_resource(type_or_alias: str) -> Resource:
     return resources()[canonical_type(type_or_alias)]
 
 
-@dataclass(frozen=True)
-class Singleton:
+class Singleton(NamedTuple):
     """A resource with one record per token, read at ``/api/<name>`` (the organisation, the application): Commerce
     Layer's own tools read both to learn whom a token belongs to."""
 

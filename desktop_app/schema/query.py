@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_app.schema.model import Resource, get_resource
 from desktop_app.schema.values import format_datetime
@@ -101,8 +100,7 @@ class QueryError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One ``filter[q][key]`` parsed: attribute paths (relationship names, then an attribute), a predicate,
     and whether several paths are OR-ed (``name_or_code_cont``) or AND-ed."""
 

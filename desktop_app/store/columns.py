@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,20 +23,31 @@ if TYPE_CHECKING:
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-@dataclass
 class ColumnData:
     """Plain values of some rows of one type: ids, pending flags, attribute columns and to-one relationship ids."""
 
-    ids: list[str]
-    pending: list[int]
-    attributes: dict[str, list[Any]]
-    relationships: dict[str, list[Any]]
-    total: int = 0  # rows read, plus one when a limited read stopped short of the end
-    extra: dict[str, Any] = field(default_factory=dict)
-    #: ``"relationship.attribute"`` → that attribute of the related record, per row (asked for with ``related``).
-    related: dict[str, list[Any]] = field(default_factory=dict)
-    #: Each :class:`~desktop_app.schema.Total` asked for with ``totals``, by name: its value per row.
-    totals: dict[str, list[int]] = field(default_factory=dict)
+    def __init__(
+        self,
+        ids: list[str],
+        pending: list[int],
+        attributes: dict[str, list[Any]],
+        relationships: dict[str, list[Any]],
+        *,
+        total: int = 0,
+        extra: dict[str, Any] | None = None,
+        related: dict[str, list[Any]] | None = None,
+        totals: dict[str, list[int]] | None = None,
+    ) -> None:
+        self.ids = ids
+        self.pending = pending
+        self.attributes = attributes
+        self.relationships = relationships
+        self.total = total  # rows read, plus one when a limited read stopped short of the end
+        self.extra: dict[str, Any] = extra if extra is not None else {}
+        #: ``"relationship.attribute"`` → that attribute of the related record, per row (asked for with ``related``).
+        self.related: dict[str, list[Any]] = related if related is not None else {}
+        #: Each :class:`~desktop_app.schema.Total` asked for with ``totals``, by name: its value per row.
+        self.totals: dict[str, list[int]] = totals if totals is not None else {}
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -13,7 +13,6 @@ import logging
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +28,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Opened:
     """A workspace plus what must stop with it (the demo sandbox, a temporary folder)."""
 
-    workspace: Workspace
-    full_sync: bool = False
-    cleanups: list[Callable[[], None]] = field(default_factory=list)
+    def __init__(self, workspace: Workspace, *, full_sync: bool = False) -> None:
+        self.workspace = workspace
+        self.full_sync = full_sync
+        self.cleanups: list[Callable[[], None]] = []
 
     def close(self) -> None:
         for cleanup in reversed(self.cleanups):

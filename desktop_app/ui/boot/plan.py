@@ -30,9 +30,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from desktop_app import collector, config
 from desktop_app.connection import Connection, resolve_connection
@@ -123,8 +122,7 @@ async def _on_the_loop(window_app: WindowApp, tasks: TaskSet) -> int:
     return await window_app.main()
 
 
-@dataclass
-class Plan:
+class Plan(NamedTuple):
     """What :func:`plan_now` resolved: the connection and its cache file, known before any Qt is loaded."""
 
     connection: Connection

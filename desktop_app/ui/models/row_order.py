@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,8 +43,7 @@ class Plan(NamedTuple):
     limit: int | None = None
 
 
-@dataclass
-class Answer:
+class Answer(NamedTuple):
     """A computed order: every row in sort order, the matching ones (``None``: all) and the shown ones; the new
     position of each row id asked about (the rows persistent indexes point at)."""
 

@@ -5,7 +5,7 @@ separators, colours taken from the palette so light and dark both read well."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
@@ -15,8 +15,7 @@ BAR = 18
 GAP = 8
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     label: str
     #: Stacked parts, first drawn first; negative parts are drawn as zero (the figure beside says the truth).
     parts: tuple[int, ...]
