@@ -39,6 +39,7 @@ async def test_overview_is_the_first_tab_with_figures_per_location(fresh_sandbox
             "load() opens on the table it is given (the start opens on the Overview)"
         )
         await figures_ready(window)
+        window.tabs.setCurrentWidget(window.stock.overview)  # a page out of sight shows new figures once shown
         with StockFigures(opened.workspace.cache_file) as figures:
             expected = overview(figures)
         model = window.stock.overview.model
@@ -61,6 +62,7 @@ async def test_low_stock_view_filters_and_every_table_marks_low_rows(fresh_sandb
         with StockFigures(opened.workspace.cache_file) as figures:
             expected = low_stock(figures)
         view = window.stock.low_stock
+        window.tabs.setCurrentWidget(view)
         ids = [view.model.index(row, 0).data(KeyRole) for row in range(view.model.rowCount())]
         assert ids == [item.stock_item_id for item in expected]
         berlin = view.location.findText("Berlin Hub")
@@ -88,6 +90,52 @@ async def test_low_stock_view_filters_and_every_table_marks_low_rows(fresh_sandb
             if skus.model.index(r, 0).data(skus.model.LowStockRole)
         }
         assert sku_marked == {item.sku_id for item in expected}
+        assert not errors
+
+
+@pytest.mark.asyncio
+async def test_stock_pages_out_of_sight_are_filled_once_when_shown(fresh_sandbox: Any, data_dir: Path) -> None:
+    """While a table is the page shown, new figures wait for the Overview and Low stock pages to be shown (after
+    every batch the window's thread redrew pages nobody saw); shown, each lays out the latest figures once."""
+    async with open_window(fresh_sandbox, data_dir) as (window, opened, errors):
+        page, low = window.stock.overview, window.stock.low_stock
+        await figures_ready(window)
+        window.tabs.setCurrentWidget(page)
+        window.tabs.setCurrentWidget(low)
+        window.tabs.setCurrentWidget(window.tab_by_type["stock_items"])
+        with StockFigures(opened.workspace.cache_file) as figures:
+            lifted = low_stock(figures)[0]
+        total_before = column(page.model, 1)[-1]
+        assert lifted.stock_item_id in {low.model.index(r, 0).data(KeyRole) for r in range(low.model.rowCount())}
+        filled = {"overview": 0, "low": 0}
+        for name, view in (("overview", page), ("low", low)):
+
+            def counted(result: Any, name: str = name, fill: Any = view._show_overview) -> None:
+                filled[name] += 1
+                fill(result)
+
+            view._show_overview = counted  # type: ignore[method-assign]
+
+        opened.workspace.update("stock_items", lifted.stock_item_id, {"quantity": 1_000_000})
+        await settle(window)
+        await figures_ready(window)
+        await figures_ready(window)
+        assert filled == {"overview": 0, "low": 0}, "no page out of sight was filled"
+        assert column(page.model, 1)[-1] == total_before
+        assert set(page.when_shown.held) == {"figures", "status"} and low.when_shown.held == ("figures",)
+
+        window.tabs.setCurrentWidget(page)
+        with StockFigures(opened.workspace.cache_file) as figures:
+            expected, expected_low = overview(figures), low_stock(figures)
+        assert filled == {"overview": 1, "low": 0} and not page.when_shown.held
+        assert column(page.model, 1)[-1] == expected.total.quantity == total_before - lifted.quantity + 1_000_000
+        assert page.pending.text().startswith("0 edits wait to be sent"), "the status read when shown"
+        window.tabs.setCurrentWidget(low)
+        assert filled == {"overview": 1, "low": 1} and not low.when_shown.held
+        ids = [low.model.index(r, 0).data(KeyRole) for r in range(low.model.rowCount())]
+        assert ids == [item.stock_item_id for item in expected_low] and lifted.stock_item_id not in ids
+        await figures_ready(window)
+        assert filled == {"overview": 1, "low": 2}, "a page in sight is filled at once"
         assert not errors
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -31,6 +32,7 @@ from desktop_app.inventory import ModelAvailability, SkuAvailability, StockFigur
 from desktop_app.inventory.shipping import STRATEGY_NAMES
 from desktop_app.ui.stock.charts import Bar, BarChart
 from desktop_app.ui.stock.tables import FiguresModel, KeyRole, figures_view, fit_height
+from desktop_app.ui.stock.when_shown import WhenShown
 
 HEADERS = ("#", "Stock location", "Priority", "Quantity", "Reserved", "Available", "On hold", "Counts", "Note")
 
@@ -47,6 +49,7 @@ class FindSkuView(QWidget):
     def __init__(self, cache_file: object, *, transfers: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cache_file = cache_file
+        self.when_shown = WhenShown(self)
         self.result: SkuAvailability | None = None
         self.tables: list[QTableView] = []
         self._current: QTableView | None = None
@@ -118,8 +121,15 @@ class FindSkuView(QWidget):
         self.code.selectAll()  # the next scan replaces the code
         return result
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self.when_shown.shown()
+        super().showEvent(event)
+
     def refresh(self) -> None:
-        """The cache changed: show the same SKU again with its new figures."""
+        """The cache changed: show the same SKU again with its new figures (now, or when the page is next shown)."""
+        self.when_shown.run("refresh", self._refresh)
+
+    def _refresh(self) -> None:
         if self.result is not None:
             self.look_up(self.result.sku.code or self.result.sku.id)
 

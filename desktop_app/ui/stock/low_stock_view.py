@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.inventory import LowStockItem, Overview, StockFigures
 from desktop_app.ui.stock.tables import FiguresModel, KeyRole, figures_view
+from desktop_app.ui.stock.when_shown import WhenShown
 
 if TYPE_CHECKING:
     from desktop_app.ui.stock.figures import StockFiguresWatcher
@@ -39,6 +41,7 @@ class LowStockView(QWidget):
     def __init__(self, watcher: StockFiguresWatcher, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.watcher = watcher
+        self.when_shown = WhenShown(self)
         self.items: list[LowStockItem] = []
         self._model_locations: dict[str, set[str]] = {}
         self.location = QComboBox()
@@ -68,7 +71,15 @@ class LowStockView(QWidget):
         if watcher.overview is not None:
             self.show_overview(watcher.overview)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self.when_shown.shown()
+        super().showEvent(event)
+
     def show_overview(self, result: Overview) -> None:
+        """New figures: listed now, or when the page is next shown (see :class:`WhenShown`)."""
+        self.when_shown.run("figures", lambda: self._show_overview(result))
+
+    def _show_overview(self, result: Overview) -> None:
         self.items = list(result.low_items)
         self._fill_filters(result)
         self._fill()
