@@ -51,6 +51,16 @@ class LowMarks(NamedTuple):
     skus: frozenset[str] = frozenset()
     locations: frozenset[str] = frozenset()
 
+    def of(self, type_: str) -> frozenset[str]:
+        """The ids a table of ``type_`` marks (none for a type without marks)."""
+        if type_ == "stock_items":
+            return self.items
+        if type_ == "skus":
+            return self.skus
+        if type_ == "stock_locations":
+            return self.locations
+        return frozenset()
+
     def marks(self, type_: str, record_id: str) -> bool:
         if type_ == "stock_items":
             return record_id in self.items

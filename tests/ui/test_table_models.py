@@ -226,9 +226,16 @@ def test_painted_roles_mark_pending_low_and_negative_rows(synced_cache: Any) -> 
     available = model.index(row, model.column_of("available"))
     assert available.data(roles.ForegroundRole).color() == NEGATIVE_COLOUR, "less than nothing available"
     assert quantity.data(roles.FontRole) is None
+    repainted: list[Any] = []
+    model.dataChanged.connect(lambda *args: repainted.append(args))
     model.set_low_marks(LowMarks(items=frozenset({record.id})))
     assert quantity.data(roles.BackgroundRole).color() == LOW_STOCK_TINT
     assert quantity.data(ResourceTableModel.LowStockRole) is True
+    assert len(repainted) == 1
+    model.set_low_marks(LowMarks(items=frozenset({record.id}), skus=frozenset({"another table's"})))
+    assert len(repainted) == 1, "the same low stock items: nothing to repaint"
+    model.set_low_marks(LowMarks())
+    assert len(repainted) == 2 and quantity.data(roles.BackgroundRole) is None
     flags = model.flags(quantity)
     assert flags & Qt.ItemFlag.ItemIsEditable and flags & Qt.ItemFlag.ItemIsSelectable
     assert not model.flags(code) & Qt.ItemFlag.ItemIsEditable

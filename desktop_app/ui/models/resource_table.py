@@ -251,8 +251,12 @@ class ResourceTableModel(OrderedRows):
         self.sorted_by.emit(column, order)
 
     def set_low_marks(self, marks: LowMarks) -> None:
-        """Which rows are low on stock (the Overview's figures); repaints the rows."""
-        self._low = marks
+        """Which rows are low on stock (the Overview's figures); repaints the rows when this table's marks changed
+        (new figures come after every stock move, mostly with the same low rows: a repaint of the screenful for
+        nothing was 10-30 ms of the window's thread)."""
+        old, self._low = self._low, marks
+        if old is not None and old.of(self.type) == marks.of(self.type):
+            return
         if self.rowCount():
             roles = [self.LowStockRole, Qt.ItemDataRole.BackgroundRole]
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
