@@ -204,17 +204,17 @@ class CountStore:
 
     def item_at(self, sku_id: str, location_id: str) -> ItemRef | None:
         rows = self._db.query(
-            "SELECT id, json_extract(attributes, '$.quantity') FROM records WHERE type = 'stock_items' "
-            "AND k_sku = ? AND deleted = 0 AND k_stock_location = ? ORDER BY id LIMIT 1",
+            "SELECT r.id, k.quantity FROM stock_item_keys AS k JOIN records AS r ON r.rowid = k.item "
+            "WHERE k.sku = ? AND k.deleted = 0 AND k.stock_location = ? ORDER BY r.id LIMIT 1",
             (sku_id, location_id),
         )
         return ItemRef(str(rows[0][0]), sku_id, _quantity(rows[0][1])) if rows else None
 
     def items_at(self, location_id: str) -> list[ItemRef]:
-        """Every stock item of a location (for "items not counted are zero")."""
+        """Every stock item of a location (for "items not counted are zero"), from the key table alone."""
         rows = self._db.query(
-            "SELECT id, k_sku, json_extract(attributes, '$.quantity') FROM records WHERE type = 'stock_items' "
-            "AND k_stock_location = ? AND deleted = 0",
+            "SELECT r.id, k.sku, k.quantity FROM stock_item_keys AS k JOIN records AS r ON r.rowid = k.item "
+            "WHERE k.stock_location = ? AND k.deleted = 0",
             (location_id,),
         )
         return [ItemRef(str(i), s, _quantity(q)) for i, s, q in rows]

@@ -30,7 +30,7 @@ from desktop_app.store.core import db_name
 log = logging.getLogger("desktop_app.store")
 
 #: Bumped with each entry appended to ``MIGRATIONS``; stored in ``PRAGMA user_version``.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 #: ``MIGRATIONS[n]`` takes a version-``n`` file to version ``n + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -388,6 +388,15 @@ MIGRATIONS: tuple[str, ...] = (
     # the import ran finds the job again by it instead of importing the same edits twice.
     """
     ALTER TABLE outbox ADD COLUMN import_ref TEXT;
+    """,
+    # A stock item's SKU, location and quantity are found, counted and filtered through the key table's indexes
+    # (migration 9), which hold them as real columns: the records table's indexes of the same values were a second
+    # copy, each built by reading every stock item's JSON at the end of a first full sync (three of its five such
+    # indexes) and written on every change.
+    """
+    DROP INDEX IF EXISTS items_by_sku;
+    DROP INDEX IF EXISTS items_by_stock_location;
+    DROP INDEX IF EXISTS items_by_quantity;
     """,
 )
 

@@ -9,6 +9,7 @@ Comparisons follow the server's: text compares without regard to case where Rans
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -35,18 +36,33 @@ def _value(document: str, name: str) -> str:
     return f"r.{generated}" if generated else f"json_extract(r.{document}, '$.{name}')"
 
 
-def _column(type_: str, path: tuple[str, ...]) -> tuple[str, bool]:
-    """The SQL of a path on ``r`` and whether the value is a boolean (stored as 0/1)."""
+def _source(type_: str, path: tuple[str, ...]) -> tuple[str, str, bool]:
+    """Where a path's value is kept (``("attributes", name)``, ``("relationships", name)`` for a to-one id, or
+    ``("", "id")``) and whether it is a boolean (stored as 0/1)."""
     resource = get_resource(type_)
     if path == ("id",):
-        return "r.id", False
+        return "", "id", False
     if len(path) == 1 and path[0] in resource.fields:
-        column = _value("attributes", path[0])
-        return column, resource.fields[path[0]].type == "boolean"
+        return "attributes", path[0], resource.fields[path[0]].type == "boolean"
     to_one = {r.name for r in resource.to_one}
     if len(path) == 2 and path[1] == "id" and path[0] in to_one:
-        return _value("relationships", path[0]), False
+        return "relationships", path[0], False
     raise ServerOnly(".".join(path))
+
+
+def _column(type_: str, path: tuple[str, ...], columns: Mapping[tuple[str, str], str]) -> tuple[str, bool]:
+    """The SQL of a path (a column of ``columns`` when it names one, else on the row ``r``) and whether the value is
+    a boolean."""
+    document, name, boolean = _source(type_, path)
+    if (document, name) in columns:
+        return columns[document, name], boolean
+    return ("r.id" if not document else _value(document, name)), boolean
+
+
+def held_in(type_: str, condition: Condition, columns: Mapping[tuple[str, str], str]) -> bool:
+    """Whether every value ``condition`` compares is one of ``columns`` (a key table's, see ``store.keys``), so
+    the condition can be answered from that table alone; :class:`ServerOnly` as :func:`condition_sql`."""
+    return all(_source(type_, path)[:2] in columns for path in condition.paths)
 
 
 def _escape(text: str) -> str:
@@ -90,13 +106,16 @@ def _term(column: str, boolean: bool, predicate: str, value: Any) -> tuple[str, 
     raise ServerOnly(predicate)
 
 
-def condition_sql(type_: str, condition: Condition, value: Any) -> tuple[str, list[Any]]:
+def condition_sql(
+    type_: str, condition: Condition, value: Any, columns: Mapping[tuple[str, str], str] | None = None
+) -> tuple[str, list[Any]]:
     """A ``WHERE`` term on ``r`` for ``condition`` with ``value``, and its parameters; :class:`ServerOnly` when the
-    cache cannot answer it."""
+    cache cannot answer it. ``columns`` maps values kept elsewhere (``("relationships", "sku")``) to the SQL that
+    reads them there (a key table's ``k.sku``)."""
     terms: list[str] = []
     params: list[Any] = []
     for path in condition.paths:
-        column, boolean = _column(type_, path)
+        column, boolean = _column(type_, path, columns or {})
         term, values = _term(column, boolean, condition.predicate, value)
         terms.append(term)
         params.extend(values)

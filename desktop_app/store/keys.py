@@ -33,11 +33,21 @@ GENERATED: dict[tuple[str, str], str] = {
     ("attributes", "name"): "k_name",
 }
 #: Virtual columns with an index to sort by, per type (``"*"``: every type but stock items); any other value sorts
-#: by one pass over the rows in storage order instead.
+#: by one pass over the rows in storage order instead. A stock item's SKU, location and quantity are sorted, filtered
+#: and looked up through its key table's indexes (migration 15 dropped the records table's copies of them).
 SORT_INDEXES: dict[str, frozenset[str]] = {
-    "stock_items": frozenset({"k_quantity"}),
+    "stock_items": frozenset(),
     "*": frozenset({"k_code", "k_name"}),  # partial indexes (where present): stock items have neither
 }
+
+
+def own_keys(type_: str) -> dict[tuple[str, str], str]:
+    """The key table's column for each of ``type_``'s own values it holds (``("attributes", "quantity")``,
+    ``("relationships", "sku")``), without the related names; empty for a type without a key table."""
+    keyed = KEY_TABLES.get(type_)
+    if keyed is None:
+        return {}
+    return {value: column for value, column in keyed[2].items() if value[0] != "related"}
 
 
 def sort_index(type_: str, column: str) -> bool:

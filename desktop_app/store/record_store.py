@@ -15,7 +15,7 @@ from typing import Any
 from desktop_app.collector import collector_paused
 from desktop_app.schema import format_datetime, get_resource
 from desktop_app.store.core import Database, now_text
-from desktop_app.store.keys import GENERATED, KEY_TABLES
+from desktop_app.store.keys import GENERATED, KEY_TABLES, own_keys
 from desktop_app.store.records import CachedRecord, ServerRecord
 from desktop_app.store.upserts import (
     BULK_UPSERT,
@@ -55,22 +55,56 @@ def _column(type_: str, name: str) -> str:
     raise KeyError(f"{type_} has no field {name!r}")
 
 
-def _conditions(type_: str, where: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
-    """``where`` as SQL conditions (each ``AND …``) and their parameters; a list value means "any of"."""
-    sql = ""
+def _condition(column: str, value: Any) -> tuple[str, list[Any]]:
+    """One ``AND …`` condition of ``column`` on ``value`` (a list value means "any of") and its parameters."""
+    if isinstance(value, list | tuple | set | frozenset):
+        values = list(value)
+        return (f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"), values
+    if value is None:
+        return f" AND {column} IS NULL", []
+    return f" AND {column} = ?", [value]
+
+
+def _keyed(type_: str, where: Mapping[str, Any] | None) -> tuple[str, list[Any], dict[str, Any]]:
+    """The conditions of ``where`` on values the type's key table holds, as a ``WHERE`` of that table (``""`` when
+    none), their parameters, and the rest of ``where``. A stock item's SKU, location and quantity are indexed there
+    and nowhere else (see ``store.keys``)."""
+    held = own_keys(type_)
+    if not held or not where:
+        return "", [], dict(where or {})
+    resource = get_resource(type_)
+    sql = "deleted = 0"
     params: list[Any] = []
-    for name, value in (where or {}).items():
-        column = _column(type_, name)
-        if isinstance(value, list | tuple | set | frozenset):
-            values = list(value)
-            sql += f" AND {column} IN ({','.join('?' * len(values))})" if values else " AND 0"
-            params.extend(values)
-        elif value is None:
-            sql += f" AND {column} IS NULL"
-        else:
-            sql += f" AND {column} = ?"
-            params.append(value)
-    return sql, params
+    rest: dict[str, Any] = {}
+    for name, value in where.items():
+        document = "relationships" if name in resource.relationships else "attributes"
+        column = held.get((document, name))
+        if column is None:
+            rest[name] = value
+            continue
+        term, values = _condition(column, value)
+        sql += term
+        params.extend(values)
+    return ("" if len(rest) == len(where) else sql), params, rest
+
+
+def _conditions(type_: str, where: Mapping[str, Any] | None) -> tuple[str, str, list[Any]]:
+    """``where`` as SQL conditions on ``records`` (each ``AND …``) with the access to ``records`` they want, and
+    their parameters; a list value means "any of". Values held in the type's key table are looked up in its indexes
+    and the rows read by row id (``NOT INDEXED``: left to itself, the planner reads the whole type through its key
+    index instead, each row checked against the list)."""
+    keyed, params, rest = _keyed(type_, where)
+    sql = ""
+    access = ""
+    if keyed:
+        table, item, _ = KEY_TABLES[type_]
+        sql = f" AND rowid IN (SELECT {item} FROM {table} WHERE {keyed})"
+        access = " NOT INDEXED"
+    for name, value in rest.items():
+        term, values = _condition(_column(type_, name), value)
+        sql += term
+        params.extend(values)
+    return access, sql, params
 
 
 def _decode_rows(rows: list[Any]) -> list[CachedRecord]:
@@ -114,10 +148,9 @@ class RecordStore:
         # The type is a catalogue name (letters and underscores), written literally so partial indexes apply. A
         # whole type is read through the key index (type, id), in the order asked for; the indexes of the window's
         # sorts, holding the type too, would read the rows in random order, then sort them.
-        key = "" if where else " INDEXED BY records_key"
-        sql = f"SELECT {_COLUMNS} FROM records{key} WHERE type = '{type_}' AND deleted = 0"
-        conditions, params = _conditions(type_, where)
-        sql += conditions
+        access, conditions, params = _conditions(type_, where)
+        key = access if where else " INDEXED BY records_key"
+        sql = f"SELECT {_COLUMNS} FROM records{key} WHERE type = '{type_}' AND deleted = 0{conditions}"
         orders = [order_by] if isinstance(order_by, str) else list(order_by or [])
         terms = [f"{_column(type_, o.lstrip('-'))} {'DESC' if o.startswith('-') else 'ASC'}" for o in orders]
         sql += " ORDER BY " + ", ".join([*terms, "id"])
@@ -230,8 +263,12 @@ class RecordStore:
         """Visible records of a type, or of those matching ``where`` (as in :meth:`find`): a stock location's
         stock items counted through the index, without reading them."""
         type_ = get_resource(type_).type
-        conditions, params = _conditions(type_, where)
-        sql = f"SELECT count(*) FROM records WHERE type = '{type_}' AND deleted = 0{conditions}"
+        keyed, params, rest = _keyed(type_, where)
+        if keyed and not rest:  # counted in the key table's index alone
+            sql = f"SELECT count(*) FROM {KEY_TABLES[type_][0]} WHERE {keyed}"
+            return int(self._database.query(sql, params)[0][0])
+        access, conditions, params = _conditions(type_, where)
+        sql = f"SELECT count(*) FROM records{access} WHERE type = '{type_}' AND deleted = 0{conditions}"
         return int(self._database.query(sql, params)[0][0])
 
     def server_version(self, type_: str, record_id: str) -> dict[str, Any] | None:

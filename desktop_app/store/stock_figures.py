@@ -194,13 +194,11 @@ class StockFigures:
         return SkuRow(str(i), str(c or ""), str(n or c or i), bool(track), bool(ship), point, target)
 
     def stock_of_sku(self, sku_id: str) -> list[StockRow]:
-        """The SKU's stock items (the ``items_by_sku`` index, on the virtual column ``k_sku``) with their reserved
-        quantities."""
+        """The SKU's stock items (found in the key table's index of SKUs) with their reserved quantities."""
         rows = self._rows(
-            "SELECT id, json_extract(relationships, '$.stock_location'), json_extract(attributes, '$.quantity'), "
-            "json_extract(attributes, '$.metadata.reorder_point'), "
-            "json_extract(attributes, '$.metadata.target_level'), pending FROM records "
-            "WHERE type = 'stock_items' AND k_sku = ? AND deleted = 0",
+            "SELECT r.id, k.stock_location, k.quantity, json_extract(r.attributes, '$.metadata.reorder_point'), "
+            "json_extract(r.attributes, '$.metadata.target_level'), r.pending FROM stock_item_keys AS k "
+            "JOIN records AS r ON r.rowid = k.item WHERE k.sku = ? AND k.deleted = 0",
             (sku_id,),
         )
         reserved = self.reserved_of([str(row[0]) for row in rows])

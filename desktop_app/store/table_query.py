@@ -23,8 +23,8 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from desktop_app.store.filters import condition_sql
-from desktop_app.store.keys import KEY_TABLES, sort_index
+from desktop_app.store.filters import condition_sql, held_in
+from desktop_app.store.keys import KEY_TABLES, own_keys, sort_index
 from desktop_app.store.table_sql import Source, _ids, _json, _listed, _name, expression, shown
 
 __all__ = ["BLOCK", "Rows", "Source", "TableQuery", "expression", "shown"]
@@ -75,9 +75,9 @@ class TableQuery:
             self._db.close()
             self._db = None
 
-    def _base(self) -> str:
+    def _base(self, access: str = "") -> str:
         # The type written literally, so the partial indexes of this type apply.
-        return f"records AS r WHERE r.type = '{self.type}'"
+        return f"records AS r{access} WHERE r.type = '{self.type}'"
 
     def _key(self, document: str, name: str) -> str | None:
         """The column of this type's key table holding a JSON value of its records, when there is one."""
@@ -230,19 +230,31 @@ class TableQuery:
         """Row ids meeting every parsed filter condition (``(Condition, value)`` pairs) and, with ``find``, having
         it in a text column (those keyed in ``find_in``, when given: the ones shown); ``None`` when nothing narrows
         the rows."""
+        held = {value: f"k.{column}" for value, column in own_keys(self.type).items()}
         clauses: list[str] = []
         params: list[Any] = []
+        keyed: list[str] = []  # conditions on values of the key table, answered from its indexes alone
+        keyed_params: list[Any] = []
         for condition, value in conditions:
-            clause, values = condition_sql(self.type, condition, value)
-            clauses.append(clause)
-            params.extend(values)
+            if held and held_in(self.type, condition, held):
+                clause, values = condition_sql(self.type, condition, value, held)
+                keyed.append(clause)
+                keyed_params.extend(values)
+            else:
+                clause, values = condition_sql(self.type, condition, value)
+                clauses.append(clause)
+                params.extend(values)
         found = self._found(find, find_in) if find.strip() else None
-        if not clauses:
+        if not clauses and not keyed:
             return found
-        sql = f"SELECT r.rowid AS rid FROM {self._base()} AND r.deleted = 0 AND " + " AND ".join(
-            f"({c})" for c in clauses
-        )
-        rows = set(self._run(sql, params))  # ids as one text parsed in C, not a Python object per row fetched
+        sql = (f"{self._keyed()} AND " + " AND ".join(f"({c})" for c in keyed)) if keyed else ""
+        if clauses:
+            terms = " AND ".join(f"({c})" for c in clauses)
+            if keyed:  # the rows the key table names, by row id (not the whole type through its key index)
+                terms += f" AND r.rowid IN ({sql})"
+            base = self._base(" NOT INDEXED" if keyed else "")
+            sql = f"SELECT r.rowid AS rid FROM {base} AND r.deleted = 0 AND {terms}"
+        rows = set(self._run(sql, params + keyed_params))  # ids as one text parsed in C, not an object per row
         return rows if found is None else rows & found
 
     def _found(self, text: str, keys: Collection[str] | None) -> set[int]:

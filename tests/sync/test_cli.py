@@ -185,7 +185,7 @@ def test_sync_killed_mid_listing_leaves_a_usable_cache_and_the_next_sync_finishe
     assert cache.records.count("stock_items") == 4000 and not cache.sync_state.get("stock_items").full_in_progress
     assert cache.indexes.deferred("stock_items") == []
     names = {row[0] for row in cache.database.connection.execute("SELECT name FROM sqlite_master")}
-    assert {"stock_item_figures", "items_by_quantity", "stock_item_keys_by_sku_code"} <= names
+    assert {"stock_item_figures", "stock_item_keys_by_quantity", "stock_item_keys_by_sku_code"} <= names
 
 
 def test_create_prints_the_server_id_and_delete_removes_it(cli: Cli) -> None:

@@ -132,15 +132,17 @@ def test_indexes_left_to_build_are_built_before_a_migration(tmp_path: Path, monk
     with Cache.open(path) as cache:
         every = indexes(cache)
         deferred = cache.indexes.defer("stock_items")  # as a first listing killed midway leaves it
-        assert "items_by_quantity" in deferred and indexes(cache) == every - set(deferred)
+        assert "stock_item_keys_by_quantity" in deferred and indexes(cache) == every - set(deferred)
     redefine = (
-        "DROP INDEX items_by_quantity; "
-        "CREATE INDEX items_by_quantity ON records (type, deleted, k_quantity, id) WHERE type = 'stock_items'"
+        "DROP INDEX stock_item_keys_by_quantity; "
+        "CREATE INDEX stock_item_keys_by_quantity ON stock_item_keys (deleted, quantity, item)"
     )
     monkeypatch.setattr(database, "MIGRATIONS", (*database.MIGRATIONS, redefine))
     monkeypatch.setattr(database, "SCHEMA_VERSION", database.SCHEMA_VERSION + 1)
     with Cache.open(path) as cache:
         assert indexes(cache) == every and cache.indexes.deferred("stock_items") == []
         assert int(cache.database.connection.execute("PRAGMA user_version").fetchone()[0]) == database.SCHEMA_VERSION
-        (sql,) = cache.database.connection.execute("SELECT sql FROM sqlite_master WHERE name = 'items_by_quantity'")
-        assert "k_quantity, id" in sql[0]
+        (sql,) = cache.database.connection.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'stock_item_keys_by_quantity'"
+        )
+        assert "quantity, item" in sql[0]
