@@ -12,7 +12,9 @@ chose (a dark palette on a light icon theme gives dark icons on a dark toolbar),
 
 from __future__ import annotations
 
+import os
 import sys
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -105,8 +107,40 @@ def _action_icon(name: str, colour: str, disabled: str, ratio: float) -> QIcon:
     for mode, painted in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
         drawn = svg.replace("currentColor", painted).encode()
         for size in ACTION_SIZES:
-            icon.addPixmap(_pixmap_from_svg(drawn, size, ratio), mode)
+            icon.addPixmap(_drawn_pixmap(name, drawn, size, ratio), mode)
     return icon
+
+
+def rendered_icons_dir() -> Path | None:
+    """Where drawn action icons are kept between starts (Qt's cache location for Stockroom), or ``None``."""
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    return Path(location) / "action-icons" if location else None
+
+
+def _drawn_pixmap(name: str, svg: bytes, size: int, ratio: float) -> QPixmap:
+    """``svg`` drawn at ``size``, read back from the last start's drawing when there is one: the window draws its
+    toolbar's icons before its first frame, and reading a small PNG costs a twentieth of drawing the SVG (whose
+    module then waits until an icon changes colour). The file's name holds a checksum of what was drawn, so a new
+    colour, SVG, size or pixel ratio is drawn again; an unreadable or unwritable file only costs the drawing."""
+    folder = rendered_icons_dir()
+    path = folder / f"{name}-{size}@{ratio:g}-{zlib.crc32(svg):08x}.png" if folder is not None else None
+    if path is not None:
+        pixmap = QPixmap()
+        if pixmap.load(str(path)) and pixmap.width() == round(size * ratio):
+            pixmap.setDevicePixelRatio(ratio)
+            return pixmap
+    pixmap = _pixmap_from_svg(svg, size, ratio)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{os.getpid()}")
+            if pixmap.save(str(partial), "PNG"):
+                os.replace(partial, path)  # whole or not at all, whatever another window writes meanwhile
+        except OSError:
+            pass
+    return pixmap
 
 
 def action_icon(name: str, palette: QPalette, ratio: float = 1.0) -> QIcon:
