@@ -228,6 +228,8 @@ def test_painted_roles_mark_pending_low_and_negative_rows(synced_cache: Any) -> 
     assert quantity.data(roles.FontRole) is None
     repainted: list[Any] = []
     model.dataChanged.connect(lambda *args: repainted.append(args))
+    model.set_low_marks(LowMarks(skus=frozenset({"another table's"})))
+    assert not repainted, "no row of this table marked, before as now"
     model.set_low_marks(LowMarks(items=frozenset({record.id})))
     assert quantity.data(roles.BackgroundRole).color() == LOW_STOCK_TINT
     assert quantity.data(ResourceTableModel.LowStockRole) is True

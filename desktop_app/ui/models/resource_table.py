@@ -255,8 +255,8 @@ class ResourceTableModel(OrderedRows):
         (new figures come after every stock move, mostly with the same low rows: a repaint of the screenful for
         nothing was 10-30 ms of the window's thread)."""
         old, self._low = self._low, marks
-        if old is not None and old.of(self.type) == marks.of(self.type):
-            return
+        if (old.of(self.type) if old is not None else frozenset()) == marks.of(self.type):
+            return  # the same rows marked (none before the first figures)
         if self.rowCount():
             roles = [self.LowStockRole, Qt.ItemDataRole.BackgroundRole]
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
