@@ -33,6 +33,7 @@ from desktop_app.store import LOCAL_ID_PREFIX, OP_KEY, CacheBusy, Outbox, Outbox
 from desktop_app.store.lease import Holder
 from desktop_app.sync.bulk import BULK_THRESHOLD, BulkImport, confirm_imported, confirm_imported_at, holds, merged
 from desktop_app.sync.resources import includes
+from desktop_app.turns import turn
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -166,9 +167,9 @@ class Pusher:
             if self.result.offline or (self.result.sent == before and not imported):
                 break
         # The collector, back on, frees what the paused rounds left in cycles (an import's hundreds of httpx
-        # requests: ~11,000 objects, 8-13 ms) at its next allocation: a loop turn of its own, not the one in which
-        # the caller tells the tables the push ended (their reload and repaint).
-        await asyncio.sleep(0)
+        # requests: ~11,000 objects, 8-19 ms) at its next allocation: a loop turn of its own, not the one in which
+        # the caller tells the tables the push ended (their reload and repaint), with the window's timers between.
+        await turn()
         self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
         return self.result
 
