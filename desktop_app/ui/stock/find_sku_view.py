@@ -186,7 +186,7 @@ class FindSkuView(QWidget):
         rows.append(["", "Total counted", None, model.quantity, model.reserved, model.available, None, None, ""])
         keys.append(None)
         table_model.set_rows(rows, keys, bold={*bold, len(rows) - 1})
-        table = figures_view(table_model, box, stretch=1)
+        table = figures_view(table_model, box, stretch=1, fitted=True)
         fit_height(table)
         table.clicked.connect(lambda _index, t=table: self._select(t))
         table.doubleClicked.connect(lambda _index, t=table: self._open(t))

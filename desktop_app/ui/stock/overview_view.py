@@ -46,7 +46,7 @@ class OverviewView(QWidget):
         self.summary.setFont(font)
         self.model = FiguresModel(HEADERS, self)
         self.model.mark_columns = {HEADERS.index("Low stock items")}
-        self.table = figures_view(self.model, self, stretch=0)
+        self.table = figures_view(self.model, self, stretch=0, fitted=True)
         self.chart = BarChart(("Available", "Reserved"))
         self.pending = QLabel()
         self.ages = QLabel()

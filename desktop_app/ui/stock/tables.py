@@ -111,8 +111,11 @@ class FiguresModel(QAbstractTableModel):
         return None
 
 
-def figures_view(model: FiguresModel, parent: QWidget | None = None, *, stretch: int = 0) -> QTableView:
-    """A read-only table of ``model``; column ``stretch`` (a name) takes the room left."""
+def figures_view(
+    model: FiguresModel, parent: QWidget | None = None, *, stretch: int = 0, fitted: bool = False
+) -> QTableView:
+    """A read-only table of ``model``; column ``stretch`` (a name) takes the room left. A ``fitted`` table's other
+    columns are sized by :func:`fit_height` after each change of rows, not by Qt at every layout pass."""
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -121,15 +124,29 @@ def figures_view(model: FiguresModel, parent: QWidget | None = None, *, stretch:
     view.verticalHeader().hide()
     view.setWordWrap(False)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed if fitted else QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
 def fit_height(view: QTableView, most: int = 520) -> None:
-    """As tall as its rows (up to ``most`` pixels, then it scrolls): short tables leave no empty box below."""
-    view.resizeRowsToContents()
-    rows = view.verticalHeader().length()
+    """As tall as its rows (up to ``most`` pixels, then it scrolls): short tables leave no empty box below. Called
+    after each change of rows, it also fits the columns to what they now hold (the stretched one takes the rest).
+
+    Sized once here rather than by Qt at every layout: a column sized to its contents is measured again at each
+    pass of the window's layout (asking some fifteen roles of every cell each time), and so was each row sized to
+    its contents; the Overview's eleven rows came to over two thousand ``data`` calls before its first frame. Every
+    row is one line (no word wrap), so the first row's height serves them all."""
+    rows_header, columns = view.verticalHeader(), view.horizontalHeader()
+    model = view.model()
+    if model is not None and model.rowCount() > 0:
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(max(view.sizeHintForRow(0), rows_header.minimumSectionSize()))
+    for column in range(model.columnCount() if model is not None else 0):
+        if columns.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            columns.resizeSection(column, max(view.sizeHintForColumn(column), columns.sectionSizeHint(column)))
+    rows = rows_header.length()
     frame = 2 * view.frameWidth()
     scroll = view.horizontalScrollBar().sizeHint().height() if view.horizontalScrollBar().isVisible() else 0
     view.setFixedHeight(min(rows + view.horizontalHeader().sizeHint().height() + frame + scroll + 2, most))
