@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 from desktop_app.ui.dialogs.pending_changes import PendingChangesDialog
 from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.theme import apply_theme
-from tests.ui.conftest import open_window, settle
+from tests.ui.conftest import open_window, settle, wait_until
 
 
 def _not_blank(image: Any) -> bool:
@@ -53,6 +53,9 @@ async def test_screenshot_of_every_tab(fresh_sandbox: Any, data_dir: Path) -> No
                 tab = window.current_tab()
                 if tab is None:  # Overview, Low stock, Find SKU: views over the stock, not resource tables
                     await settle(window)
+                    # The figures after the sync: recomputed in their thread after a quiet moment.
+                    await wait_until(lambda: window.stock.watcher.settled, what="the stock figures", timeout=20)
+                    assert " 0 stock items" not in window.stock.overview.summary.text()  # the synced ones, counted
                     await asyncio.sleep(0.05)
                     image = window.grab().toImage()
                     assert not image.isNull() and _not_blank(image), window.tabs.tabText(index)

@@ -68,6 +68,11 @@ class StockFiguresWatcher(QObject):
         """A computation is running in its thread."""
         return self._running
 
+    @property
+    def settled(self) -> bool:
+        """Nothing computing, waiting for a quiet moment or asked for again: the figures shown are the latest."""
+        return not (self._running or self._again or self._timer.isActive())
+
     def changed(self, type_: str, ids: list[str] | None = None) -> None:
         """The workspace's ``records_changed``: recompute after a quiet moment when stock moved."""
         if type_ in figure_types():  # its changes move the figures (names of locations and SKUs included)
