@@ -23,6 +23,7 @@ LATER = (
     "qasync",
     "socket",
     "uuid",
+    "dataclasses",  # generating a dataclass's methods cost ~1 ms a class: the start's types are named tuples
     "desktop_app.sync",
     "desktop_app.imports",
     "desktop_app.counts",
