@@ -218,20 +218,20 @@ def test_painted_roles_mark_pending_low_and_negative_rows(synced_cache: Any) -> 
     changed = {**record.attributes, "quantity": -3}
     edited = SimpleNamespace(id=record.id, attributes=changed, relationships=record.relationships, pending=True)
     model.upsert([edited])
-    assert quantity.data(roles.ForegroundRole).color() == PENDING_COLOUR
+    assert quantity.data(roles.ForegroundRole) == PENDING_COLOUR
     assert quantity.data(roles.FontRole).italic()
     assert first.data(roles.DecorationRole) is not None
     assert quantity.data(roles.ToolTipRole)
     model.upsert([SimpleNamespace(id=record.id, attributes=changed, relationships=record.relationships)])
     available = model.index(row, model.column_of("available"))
-    assert available.data(roles.ForegroundRole).color() == NEGATIVE_COLOUR, "less than nothing available"
+    assert available.data(roles.ForegroundRole) == NEGATIVE_COLOUR, "less than nothing available"
     assert quantity.data(roles.FontRole) is None
     repainted: list[Any] = []
     model.dataChanged.connect(lambda *args: repainted.append(args))
     model.set_low_marks(LowMarks(skus=frozenset({"another table's"})))
     assert not repainted, "no row of this table marked, before as now"
     model.set_low_marks(LowMarks(items=frozenset({record.id})))
-    assert quantity.data(roles.BackgroundRole).color() == LOW_STOCK_TINT
+    assert quantity.data(roles.BackgroundRole) == LOW_STOCK_TINT
     assert quantity.data(ResourceTableModel.LowStockRole) is True
     assert len(repainted) == 1
     model.set_low_marks(LowMarks(items=frozenset({record.id}), skus=frozenset({"another table's"})))

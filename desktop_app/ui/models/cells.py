@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from desktop_app.schema import Column, duration_words, enum_label
 
@@ -21,13 +21,12 @@ PENDING_COLOUR = QColor(176, 110, 0)
 NEGATIVE_COLOUR = QColor(192, 40, 40)
 #: Behind a low-stock row: an amber translucent enough to read on light and dark bases alike.
 LOW_STOCK_TINT = QColor(230, 150, 30, 60)
-PENDING_BRUSH, NEGATIVE_BRUSH, LOW_BRUSH = QBrush(PENDING_COLOUR), QBrush(NEGATIVE_COLOUR), QBrush(LOW_STOCK_TINT)
 
 
 @cache
 def pending_icon() -> QIcon:
     """A small amber dot: visible on a selected row too, where the text colour is the selection's."""
-    from PySide6.QtGui import QIcon, QPainter, QPixmap  # first needed by a pending row, never by the first frame
+    from PySide6.QtGui import QBrush, QIcon, QPainter, QPixmap  # first needed by a pending row, not the first frame
 
     pixmap = QPixmap(10, 10)
     pixmap.fill(Qt.GlobalColor.transparent)

@@ -26,11 +26,8 @@ from desktop_app.schema import (
     read_text,
 )
 from desktop_app.ui.models.cells import (
-    LOW_BRUSH,
     LOW_STOCK_TINT,
-    NEGATIVE_BRUSH,
     NEGATIVE_COLOUR,
-    PENDING_BRUSH,
     PENDING_COLOUR,
     formatter,
     pending_font,
@@ -143,15 +140,17 @@ class ResourceTableModel(OrderedRows):
                 return None
             return Qt.CheckState.Checked if row[self._first_value + column] else Qt.CheckState.Unchecked
         pending = row[1]
+        # Colours, which the delegate paints as brushes: a QBrush made before the first frame cost ~2 ms of PySide6
+        # building QGradient's enums (its constructor takes one).
         if role == _FOREGROUND:
             if pending:
-                return PENDING_BRUSH
+                return PENDING_COLOUR
             if self._warn_negative[column] and (row[self._first_value + column] or 0) < 0:
-                return NEGATIVE_BRUSH
+                return NEGATIVE_COLOUR
             return None
         if role == _BACKGROUND:
             low = self._low
-            return LOW_BRUSH if low is not None and low.marks(self.type, row[0]) else None
+            return LOW_STOCK_TINT if low is not None and low.marks(self.type, row[0]) else None
         if role == _DECORATION:
             return pending_icon() if pending and column == 0 else None
         if role == _FONT:

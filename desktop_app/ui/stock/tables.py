@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -95,7 +95,7 @@ class FiguresModel(QAbstractTableModel):
             return RIGHT
         if role == FOREGROUND and row in self.marked:
             if self.mark_columns is None or column in self.mark_columns:
-                return QBrush(MARK_COLOUR)
+                return MARK_COLOUR  # a colour the delegate paints as a brush (no QBrush before the first frame)
             return None
         if role == FONT and row in self.bold:
             font = QFont()

@@ -9,11 +9,15 @@ time, so its queued edits are gone when it closes, and it says so.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 
 class QuitChoice(Enum):
@@ -53,6 +57,10 @@ def ask_quit(parent: QWidget | None, title: str, text: str, can_wait: bool) -> Q
 
 
 def quit_box(parent: QWidget | None, title: str, text: str, can_wait: bool) -> QMessageBox:
+    # Here, not at the top: the window imports this module before its first frame, and naming QMessageBox there
+    # builds its enums (~1 ms) for a box only a quit with queued edits shows.
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     if can_wait:
         box.addButton("Wait and quit", QMessageBox.ButtonRole.AcceptRole).setProperty("choice", "wait")
