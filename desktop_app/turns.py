@@ -1,11 +1,12 @@
-"""Handing the event loop back between two slices of long work so that the window's due timers run between them.
+"""Handing the event loop back between two slices of long work so that what came due meanwhile runs between them.
 
-Under qasync a callback scheduled with no delay (``asyncio.sleep(0)``) is a zero-interval Qt timer, and Qt runs
-those ahead of timers already due: two 20 ms slices of work separated by ``sleep(0)`` held a 5 ms timer for 40 ms,
-separated by :func:`turn` for 20 ms (qasync 0.28, PySide6 6.11, offscreen). Where a slice meets the window's own
-work (a push's first reads right after the tables repainted for the batch that started it, the collection after a
-push right before the tables reload), ``sleep(0)`` made the two one stall. Plain asyncio (the command line) only
-waits the millisecond.
+A coroutine whose wait ends while a slice runs (an ``asyncio.sleep``, a future set from a thread) is woken through
+``call_soon``, once its timer has fired: behind a continuation queued with ``asyncio.sleep(0)`` at the end of the
+slice, so it runs only after the next slice too. Two 20 ms slices separated by ``sleep(0)`` kept a coroutine
+sleeping 5 ms waiting 40 ms, separated by :func:`turn` 20 ms (qasync 0.28 and plain asyncio alike). Where a push's
+slice meets the window's own work (its first reads right after the tables repainted for the batch that started it,
+the collection after it right before the tables reload), ``sleep(0)`` made the two one stall for every coroutine of
+the window waiting meanwhile. :func:`turn` waits for a timer instead: the waiters' wake-ups are queued first.
 """
 
 from __future__ import annotations
@@ -17,5 +18,5 @@ TURN_SECONDS = 0.001
 
 
 async def turn() -> None:
-    """Let the loop run what is due (timers, input, a repaint) before going on."""
+    """Let the loop run what came due (timers, the coroutines they wake, a repaint) before going on."""
     await asyncio.sleep(TURN_SECONDS)

@@ -168,7 +168,8 @@ class Pusher:
                 break
         # The collector, back on, frees what the paused rounds left in cycles (an import's hundreds of httpx
         # requests: ~11,000 objects, 8-19 ms) at its next allocation: a loop turn of its own, not the one in which
-        # the caller tells the tables the push ended (their reload and repaint), with the window's timers between.
+        # the caller tells the tables the push ended (their reload and repaint), with what came due between (see
+        # desktop_app.turns).
         await turn()
         self.result.pending = self.outbox.pending_count() - self.outbox.failed_count()
         return self.result

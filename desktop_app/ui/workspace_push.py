@@ -114,8 +114,9 @@ class Sending:
         if self.forced_offline or not await self._link.ready():
             return None
         # The push starts right after the edit or batch that asked for it was told to the tables: their repaint
-        # and the window's due timers go first, then the push's first reads (the outbox's counts and keys, the
-        # claim's holder, an unfinished import, the first entries: 6-12 ms), not all in one stall.
+        # and what came due meanwhile go first (see desktop_app.turns), then the push's first reads (the outbox's
+        # counts and keys, the claim's holder, an unfinished import, the first entries: 6-12 ms), not all in one
+        # stall.
         await turn()
         outbox = self._cache.outbox
         counts = outbox.type_counts()
