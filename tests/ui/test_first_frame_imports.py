@@ -117,6 +117,7 @@ def test_a_table_s_first_frame_loads_nothing_of_later_features(folders: tuple[Pa
     loaded = loaded_at_first_frame(folders, "stock_items", tmp_path)
     assert "desktop_app.ui.views.resource_tab" in loaded, "the probe sees the table's own modules"
     assert sorted(loaded & set(LATER)) == []
+    assert "desktop_app.ui.reorder.tab" not in loaded, "the stock levels' own tab is built when it is opened"
 
 
 def test_the_overview_s_first_frame_loads_no_table(folders: tuple[Path, Path], tmp_path: Path) -> None:

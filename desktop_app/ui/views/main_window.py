@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from desktop_app.inventory.ahead import OverviewAhead
     from desktop_app.ui.bulk.controller import BulkController
     from desktop_app.ui.export import StreamedExport
+    from desktop_app.ui.reorder.tab import StockLevelsTab
     from desktop_app.ui.stock.views import StockViews
     from desktop_app.ui.views.resource_tab import ResourceTab
     from desktop_app.ui.workspace import Workspace
@@ -127,16 +128,19 @@ class MainWindow(QMainWindow):
 
     def _build_tab(self, type_: str) -> ResourceTab:
         """Build one tab and put it in place of its empty page (``tab_by_type`` calls this on first access)."""
-        # Here, not at the top: a window opening on the Overview paints without the tables' modules (~14 ms).
-        from desktop_app.ui.reorder.tab import StockLevelsTab
+        # Here, not at the top: a window opening on the Overview paints without the tables' modules (~14 ms), and
+        # one opening on another table without the stock levels' own.
         from desktop_app.ui.views.resource_tab import ResourceTab
 
         self._read_names()
-        tab = (
-            StockLevelsTab(self.workspace, self.lookups)
-            if type_ == STOCK_LEVELS
-            else ResourceTab(type_, self.workspace, self.lookups)
-        )
+        tab: ResourceTab
+        levels: StockLevelsTab | None = None
+        if type_ == STOCK_LEVELS:
+            from desktop_app.ui.reorder.tab import StockLevelsTab
+
+            tab = levels = StockLevelsTab(self.workspace, self.lookups)
+        else:
+            tab = ResourceTab(type_, self.workspace, self.lookups)
         tab.link_activated.connect(self.show_record)
         tab.edit_requested.connect(lambda record_id, t=type_: self.edits.edit_record(t, record_id))
         tab.action_requested.connect(lambda record_id, trigger, t=type_: self.edits.run_action(t, record_id, trigger))
@@ -144,8 +148,8 @@ class MainWindow(QMainWindow):
         tab.model.inline_edit_requested.connect(lambda rid, ch, t=type_: self.edits.inline_edit(t, rid, ch))
         tab.selection_changed.connect(lambda t=tab: self._selection_changed(t))
         tab.row_menu_requested.connect(self.window_actions.show_row_menu)
-        if isinstance(tab, StockLevelsTab):
-            tab.set_undo_stack(self.undo_stack)
+        if levels is not None:
+            levels.set_undo_stack(self.undo_stack)
         if self.low_marks is not None:
             tab.model.set_low_marks(self.low_marks)
         self.tab_by_type.built[type_] = tab
