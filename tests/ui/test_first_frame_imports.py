@@ -44,6 +44,7 @@ TABLES = (
     "desktop_app.ui.reorder.tab",
     "desktop_app.ui.views.details_pane",
     "desktop_app.ui.models.query_worker",
+    "concurrent.futures",  # the tables' reading thread; the batches' writer thread starts with a batch
 )
 
 #: Runs the command line as ``stockroom`` does and prints the loaded modules the moment the first frame is reported.
