@@ -24,6 +24,7 @@ LATER = (
     "socket",
     "uuid",
     "dataclasses",  # generating a dataclass's methods cost ~1 ms a class: the start's types are named tuples
+    "concurrent.futures",  # with the first thread that needs it: a table's whole order, a batch's writer
     "desktop_app.sync",
     "desktop_app.imports",
     "desktop_app.counts",
@@ -44,7 +45,6 @@ TABLES = (
     "desktop_app.ui.reorder.tab",
     "desktop_app.ui.views.details_pane",
     "desktop_app.ui.models.query_worker",
-    "concurrent.futures",  # the tables' reading thread; the batches' writer thread starts with a batch
 )
 
 #: Runs the command line as ``stockroom`` does and prints the loaded modules the moment the first frame is reported.
