@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from desktop_app.imports import Change, Preview, RowError
 from desktop_app.imports.words import value_text
@@ -21,6 +21,18 @@ ERROR_COLOUR = QColor(192, 40, 40)
 _KINDS = {"error": "Error", "create": "New", "update": "Change"}
 #: A row: ``("error", index into errors, 0)`` or ``("change", index into changes, position among its fields)``.
 Row = tuple[str, int, int]
+#: The roles :meth:`PreviewTableModel.data` answers, as the numbers Qt passes: compared as such, since Qt asks some
+#: ten roles of every cell it paints (735 calls for the first screenful of an import's preview).
+_DISPLAY, _FOREGROUND, _ALIGNMENT, _TOOL_TIP = (
+    Qt.ItemDataRole.DisplayRole.value,
+    Qt.ItemDataRole.ForegroundRole.value,
+    Qt.ItemDataRole.TextAlignmentRole.value,
+    Qt.ItemDataRole.ToolTipRole.value,
+)
+_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, _ALIGNMENT, _TOOL_TIP})
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+#: The texts of this many rows are kept (a screenful, and the rows scrolled past recently).
+_KEPT_ROWS = 512
 
 
 def preview_rows(preview: Preview) -> list[Row]:
@@ -55,12 +67,14 @@ class PreviewTableModel(QAbstractTableModel):
         self.rows = rows
         self.by_line = by_line
         self.headers = ["Line" if by_line else "#", "What", "Record", "Field", "Change"]
+        self._texts: dict[int, tuple[str, str, str, str, str]] = {}
 
     def release(self) -> None:
         """Show nothing and hold nothing of the preview any more."""
         self.beginResetModel()
         self.rows = []
         self.preview = Preview(self.preview.type)
+        self._texts.clear()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -74,23 +88,29 @@ class PreviewTableModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        role = int(role)
+        if role not in _ANSWERED or not index.isValid():
             return None
-        kind = self.rows[index.row()][0]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.texts(index.row())[column]
-        if role == Qt.ItemDataRole.ForegroundRole and kind == "error" and column in (1, 4):
-            return QBrush(ERROR_COLOUR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return self.texts(index.row())[column]
-        return None
+        row, column = index.row(), index.column()
+        if role == _DISPLAY:
+            return self.texts(row)[column]
+        if role == _FOREGROUND:
+            return ERROR_COLOUR if column in (1, 4) and self.rows[row][0] == "error" else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column == 0 else None
+        return self.texts(row)[column] if column == 4 else None  # the tool tip: a long reason whole
 
     def texts(self, row: int) -> tuple[str, str, str, str, str]:
-        """The five cells of ``row`` as shown."""
+        """The five cells of ``row`` as shown (made once while it is painted: Qt asks each cell in turn)."""
+        kept = self._texts.get(row)
+        if kept is None:
+            if len(self._texts) >= _KEPT_ROWS:
+                self._texts.clear()
+            kept = self._texts[row] = self._made(row)
+        return kept
+
+    def _made(self, row: int) -> tuple[str, str, str, str, str]:
         kind, number, position = self.rows[row]
         if kind == "error":
             error: RowError = self.preview.errors[number]
