@@ -62,13 +62,7 @@ class LowMarks(NamedTuple):
         return frozenset()
 
     def marks(self, type_: str, record_id: str) -> bool:
-        if type_ == "stock_items":
-            return record_id in self.items
-        if type_ == "skus":
-            return record_id in self.skus
-        if type_ == "stock_locations":
-            return record_id in self.locations
-        return False
+        return record_id in self.of(type_)
 
 
 def marks_of(items: Iterable[LowStockItem]) -> LowMarks:

@@ -45,10 +45,6 @@ class WhenShown:
         job()
         return True
 
-    def drop(self, name: str) -> None:
-        """Forget the job held under ``name`` (another job about to run does its work too)."""
-        self._held.pop(name, None)
-
     def shown(self) -> None:
         """The view's ``showEvent``: the jobs held run now, each once, in the order first asked for."""
         while self._held:
