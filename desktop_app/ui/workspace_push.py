@@ -109,7 +109,7 @@ class Sending:
 
     async def _push_now(self) -> PushResult | None:
         from desktop_app.api import NetworkError  # as in _sync
-        from desktop_app.turns import turn
+        from desktop_app.turns import turn  # asyncio with it: the window loads it after its first frame
 
         if self.forced_offline or not await self._link.ready():
             return None
