@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from desktop_app.imports import Change, Preview, RowError
 from desktop_app.imports.words import value_text
 from desktop_app.schema import enum_label, get_resource
+from desktop_app.ui.models.roles import ALIGNMENT, DISPLAY, FOREGROUND, RIGHT, TOOL_TIP
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_COLOUR = QColor(192, 40, 40)
@@ -21,16 +22,8 @@ ERROR_COLOUR = QColor(192, 40, 40)
 _KINDS = {"error": "Error", "create": "New", "update": "Change"}
 #: A row: ``("error", index into errors, 0)`` or ``("change", index into changes, position among its fields)``.
 Row = tuple[str, int, int]
-#: The roles :meth:`PreviewTableModel.data` answers, as the numbers Qt passes: compared as such, since Qt asks some
-#: ten roles of every cell it paints (735 calls for the first screenful of an import's preview).
-_DISPLAY, _FOREGROUND, _ALIGNMENT, _TOOL_TIP = (
-    Qt.ItemDataRole.DisplayRole.value,
-    Qt.ItemDataRole.ForegroundRole.value,
-    Qt.ItemDataRole.TextAlignmentRole.value,
-    Qt.ItemDataRole.ToolTipRole.value,
-)
-_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, _ALIGNMENT, _TOOL_TIP})
-_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+#: The roles :meth:`PreviewTableModel.data` answers (see :mod:`desktop_app.ui.models.roles`).
+_ANSWERED = frozenset({DISPLAY, FOREGROUND, ALIGNMENT, TOOL_TIP})
 #: The texts of this many rows are kept (a screenful, and the rows scrolled past recently).
 _KEPT_ROWS = 512
 
@@ -88,17 +81,17 @@ class PreviewTableModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
         role = int(role)
         if role not in _ANSWERED or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return self.texts(row)[column]
-        if role == _FOREGROUND:
+        if role == FOREGROUND:
             return ERROR_COLOUR if column in (1, 4) and self.rows[row][0] == "error" else None
-        if role == _ALIGNMENT:
-            return _RIGHT if column == 0 else None
+        if role == ALIGNMENT:
+            return RIGHT if column == 0 else None
         return self.texts(row)[column] if column == 4 else None  # the tool tip: a long reason whole
 
     def texts(self, row: int) -> tuple[str, str, str, str, str]:

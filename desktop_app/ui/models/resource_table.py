@@ -36,6 +36,18 @@ from desktop_app.ui.models.cells import (
 from desktop_app.ui.models.columns import columns_for
 from desktop_app.ui.models.lookups import Lookups, RecordLike
 from desktop_app.ui.models.ordered_rows import OrderedRows
+from desktop_app.ui.models.roles import (
+    ALIGNMENT,
+    BACKGROUND,
+    CHECK,
+    DECORATION,
+    DISPLAY,
+    EDIT,
+    FONT,
+    FOREGROUND,
+    RIGHT,
+    TOOL_TIP,
+)
 from desktop_app.ui.models.row_order import RowOrder
 from desktop_app.ui.models.table_rows import Row, record_row
 from desktop_app.ui.tasks import TaskSet
@@ -46,16 +58,6 @@ if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
 
 Index = QModelIndex | QPersistentModelIndex
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_EDIT = int(Qt.ItemDataRole.EditRole)
-_CHECK = int(Qt.ItemDataRole.CheckStateRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class Pager(Protocol):
@@ -107,7 +109,7 @@ class ResourceTableModel(OrderedRows):
         self._edit_words = [c.duration for c in self.columns]
         self._right = [c.numeric for c in self.columns]
         self._warn_negative = [c.warn_negative for c in self.columns]
-        self._alignment = [_RIGHT if c.numeric else None for c in self.columns]
+        self._alignment = [RIGHT if c.numeric else None for c in self.columns]
         self._flags: list[Qt.ItemFlag] | None = None
         self._pager: Pager | None = None
         self._loading = False
@@ -118,49 +120,49 @@ class ResourceTableModel(OrderedRows):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Asked about seven times per cell painted (a screenful of a jump through a million rows is ~1,300 calls):
         # roles are plain ints, per-column answers precomputed, and the row is read only for roles that need it.
         if not index.isValid():
             return None
         column = index.column()
-        if role == _ALIGN:
+        if role == ALIGNMENT:
             return self._alignment[column]
         row = self._rows.row(index.row())
-        if role == _DISPLAY:  # a check box also says Yes or No: never a blank cell
+        if role == DISPLAY:  # a check box also says Yes or No: never a blank cell
             value = row[self._first_value + column]
             return ("Yes" if value else "No") if self._checkable[column] else self._formatters[column](value)
-        if role == _EDIT or role == self.SortRole:  # noqa: PLR1714 (ints: faster than a tuple's in)
+        if role == EDIT or role == self.SortRole:  # noqa: PLR1714 (ints: faster than a tuple's in)
             value = row[self._first_value + column]
-            if role == _EDIT and self._edit_words[column] and value is not None:
+            if role == EDIT and self._edit_words[column] and value is not None:
                 return duration_words(value, exact=True)
             return value
-        if role == _CHECK:
+        if role == CHECK:
             if not self._checkable[column]:
                 return None
             return Qt.CheckState.Checked if row[self._first_value + column] else Qt.CheckState.Unchecked
         pending = row[1]
         # Colours, which the delegate paints as brushes: a QBrush made before the first frame cost ~2 ms of PySide6
         # building QGradient's enums (its constructor takes one).
-        if role == _FOREGROUND:
+        if role == FOREGROUND:
             if pending:
                 return PENDING_COLOUR
             if self._warn_negative[column] and (row[self._first_value + column] or 0) < 0:
                 return NEGATIVE_COLOUR
             return None
-        if role == _BACKGROUND:
+        if role == BACKGROUND:
             low = self._low
             return LOW_STOCK_TINT if low is not None and low.marks(self.type, row[0]) else None
-        if role == _DECORATION:
+        if role == DECORATION:
             return pending_icon() if pending and column == 0 else None
-        if role == _FONT:
+        if role == FONT:
             return pending_font() if pending else None
         return self._other_data(row, role)
 
     def _other_data(self, row: Row, role: int) -> Any:
         """The roles asked for outside painting."""
         pending = row[1]
-        if role == _TOOLTIP and pending:
+        if role == TOOL_TIP and pending:
             return "Changed here, not yet confirmed by the server"
         if role == self.LowStockRole:
             return self._low is not None and self._low.marks(self.type, row[0])
@@ -172,11 +174,11 @@ class ResourceTableModel(OrderedRows):
             return self.record(row[0])
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         column = self.columns[section]
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return column.label
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.field.description if column.field and column.field.description else column.label
@@ -197,18 +199,18 @@ class ResourceTableModel(OrderedRows):
             ]
         return self._flags[index.column()]
 
-    def setData(self, index: Index, value: Any, role: int = _EDIT) -> bool:
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
         """An inline edit becomes a request to the one edit path; the row changes when the cache does."""
         if not index.isValid():
             return False
         column = self.columns[index.column()]
-        if column.metadata_key is not None and column.inline_edit and role == _EDIT:
+        if column.metadata_key is not None and column.inline_edit and role == EDIT:
             key = column.metadata_key  # a reorder point typed in its cell: that key of the record's metadata
-        elif not column.inline_edit or column.field is None or role not in (_EDIT, _CHECK):
+        elif not column.inline_edit or column.field is None or role not in (EDIT, CHECK):
             return False
         else:
             key = column.key
-            if role == _CHECK:
+            if role == CHECK:
                 value = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
         try:
             parsed = self.parse(index.column(), value)

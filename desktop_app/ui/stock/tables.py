@@ -10,6 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from desktop_app.ui.models.roles import ALIGNMENT, DISPLAY, FONT, FOREGROUND, RIGHT, TOOL_TIP
+
 Index = QModelIndex | QPersistentModelIndex
 #: The raw value of a cell (a number stays a number), and the row's key (a record id), for callers and tests.
 ValueRole = Qt.ItemDataRole.UserRole + 20
@@ -17,16 +19,8 @@ KeyRole = Qt.ItemDataRole.UserRole + 21
 #: True on a row the view marks (low stock, ships from here): the same role the resource tables answer.
 MarkRole = Qt.ItemDataRole.UserRole + 6
 MARK_COLOUR = QColor(190, 90, 0)
-#: The roles :meth:`FiguresModel.data` answers, as plain numbers: Qt asks about twenty roles of every cell when it
-#: sizes the columns to their contents, and comparing with these costs less than with the enum members each time.
-DISPLAY, ALIGNMENT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.TextAlignmentRole)
-FOREGROUND, FONT, TOOL_TIP = (
-    int(Qt.ItemDataRole.ForegroundRole),
-    int(Qt.ItemDataRole.FontRole),
-    int(Qt.ItemDataRole.ToolTipRole),
-)
+#: The roles :meth:`FiguresModel.data` answers (see :mod:`desktop_app.ui.models.roles`).
 ANSWERED = frozenset({DISPLAY, ALIGNMENT, FOREGROUND, FONT, TOOL_TIP, ValueRole, KeyRole, MarkRole})
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def cell_text(value: Any) -> str:
