@@ -9,12 +9,14 @@ the ``low-stock`` command alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
 from desktop_app.errors import UsageError
 from desktop_app.inventory.availability import find_model
 from desktop_app.inventory.thresholds import read_threshold
+from desktop_app.schema import low_mark_types
 from desktop_app.store.stock_figures import Candidate, LocationRow, StockFigures
 
 
@@ -36,6 +38,11 @@ class LowStockItem(NamedTuple):
     def available(self) -> int:
         return self.quantity - self.reserved
 
+    def points_at(self, how: str) -> str | None:
+        """The id this low stock item marks by ``how`` (an :attr:`~desktop_app.schema.AppType.marked_low_by`):
+        ``"id"`` its own, else the id its relationship of that name names (``None``: it names none)."""
+        return _pointer(how)(self)
+
     @property
     def reorder_quantity(self) -> int | None:
         """Units to order to bring available up to the target level; ``None`` without a target."""
@@ -44,34 +51,52 @@ class LowStockItem(NamedTuple):
         return max(self.target_level - self.available, 0)
 
 
-class LowMarks(NamedTuple):
-    """Which rows a table marks: low stock items, SKUs with a low item, locations with a low item."""
+#: Where a low stock item keeps each id it may mark by (its own, and those its relationships name).
+_MARKED_BY = {"id": "stock_item_id", "sku": "sku_id", "stock_location": "location_id"}
 
-    items: frozenset[str] = frozenset()
-    skus: frozenset[str] = frozenset()
-    locations: frozenset[str] = frozenset()
+
+def _pointer(how: str) -> Callable[[LowStockItem], str | None]:
+    field = _MARKED_BY.get(how)
+    if field is None:
+        known = ", ".join(_MARKED_BY)
+        raise ValueError(f"marked_low_by - a low stock item has no relationship {how!r} (it has {known})")
+    return attrgetter(field)
+
+
+class LowMarks(Mapping[str, frozenset[str]]):
+    """Which rows each table marks as low on stock: type -> the ids of its marked rows. Which rows of a type are
+    marked is the resource description's (:attr:`~desktop_app.schema.AppType.marked_low_by`): the low stock items
+    themselves, the SKUs and the locations they point at."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, ids: Mapping[str, Iterable[str]] | None = None) -> None:
+        self._ids = {type_: frozenset(marked) for type_, marked in (ids or {}).items()}
+
+    def __getitem__(self, type_: str) -> frozenset[str]:
+        return self._ids[type_]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __repr__(self) -> str:
+        return f"LowMarks({self._ids!r})"
 
     def of(self, type_: str) -> frozenset[str]:
         """The ids a table of ``type_`` marks (none for a type without marks)."""
-        if type_ == "stock_items":
-            return self.items
-        if type_ == "skus":
-            return self.skus
-        if type_ == "stock_locations":
-            return self.locations
-        return frozenset()
+        return self._ids.get(type_, frozenset())
 
     def marks(self, type_: str, record_id: str) -> bool:
         return record_id in self.of(type_)
 
 
 def marks_of(items: Iterable[LowStockItem]) -> LowMarks:
+    """The marks of every type the description marks, from these low stock items."""
     rows = list(items)
-    return LowMarks(
-        frozenset(r.stock_item_id for r in rows),
-        frozenset(r.sku_id for r in rows if r.sku_id),
-        frozenset(r.location_id for r in rows if r.location_id),
-    )
+    return LowMarks({type_: frozenset(filter(None, map(_pointer(how), rows))) for type_, how in low_mark_types()})
 
 
 def find_location(locations: Sequence[LocationRow], wanted: str) -> LocationRow:

@@ -4,9 +4,10 @@
 Stockroom's choices about each type, in one entry per type: whether it is a tab of the window and where, whether
 it is kept offline, whole or only what another type points at (the entries are in sync order: targets before what
 points at them, but a type kept for another after it), who may edit it (the window, a table cell, the command
-line), whether other tables show its records by name, which columns start hidden and which columns are computed
-rather than stored. The window, the sync, the command line and the status read these entries; none of them keeps
-its own list of types, so a new type is one entry here plus what is truly its own.
+line), whether other tables show its records by name, which columns start hidden, which columns are computed
+rather than stored and which rows its table marks as low on stock. The window, the sync, the command line and the
+status read these entries; none of them keeps its own list of types, so a new type is one entry here plus what is
+truly its own.
 """
 
 from __future__ import annotations
@@ -194,6 +195,10 @@ class AppType(NamedTuple):
     thresholds: bool = False
     #: Its changes move the stock figures (the Overview and Low stock; names of locations and SKUs included).
     in_figures: bool = False
+    #: Which of its rows its table marks as low on stock, from the stock items at or below their reorder point:
+    #: ``"id"`` marks the low stock items themselves, a relationship of the stock item marks the record it names (a
+    #: SKU by ``"sku"``, a location by ``"stock_location"``). ``None``: its rows are never marked.
+    marked_low_by: str | None = None
     #: Its changes move a SKU's availability per inventory model (Find SKU).
     in_availability: bool = False
     #: Lowest values Stockroom accepts where the API takes any (Commerce Layer's dashboard refuses a stock item's
@@ -306,6 +311,7 @@ _ENTRIES = (
         command_edits=True,
         looked_up=True,
         in_figures=True,
+        marked_low_by="stock_location",
         details=(
             Listed("inventory_stock_locations", "Stock levels", ("inventory_model.name", "priority", "on_hold")),
             Listed("stock_items", "Stock items"),
@@ -332,6 +338,7 @@ _ENTRIES = (
         looked_up=True,
         thresholds=True,
         in_figures=True,
+        marked_low_by="sku",
         details=(
             Listed("stock_items", "Stock by location", ("stock_location.name", "quantity", "reserved", "available")),
         ),
@@ -378,6 +385,7 @@ _ENTRIES = (
         not_included=frozenset({"reserved_stock"}),
         thresholds=True,
         in_figures=True,
+        marked_low_by="id",
         in_availability=True,
         totals=(Total("reserved", "reserved_stocks", "stock_item", "quantity"),),
         derived=(
@@ -495,6 +503,11 @@ def figure_types() -> tuple[str, ...]:
     return tuple(e.type for e in _ENTRIES if e.in_figures)
 
 
+def low_mark_types() -> tuple[tuple[str, str], ...]:
+    """``(type, how)`` of every type whose table marks rows as low on stock (:attr:`AppType.marked_low_by`)."""
+    return tuple((e.type, e.marked_low_by) for e in _ENTRIES if e.marked_low_by is not None)
+
+
 def availability_types() -> tuple[str, ...]:
     """Types whose changes move a SKU's availability per inventory model (Find SKU)."""
     return tuple(e.type for e in _ENTRIES if e.in_availability)
@@ -544,6 +557,7 @@ __all__ = [
     "figure_types",
     "import_types",
     "lookup_types",
+    "low_mark_types",
     "synced_types",
     "tab_types",
 ]

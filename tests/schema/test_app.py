@@ -12,6 +12,7 @@ from desktop_app.schema import (
     dependents,
     get_resource,
     lookup_types,
+    low_mark_types,
     synced_types,
     tab_types,
 )
@@ -157,3 +158,15 @@ def test_what_moves_the_stock_views() -> None:
         "inventory_stock_locations",
         "inventory_models",
     }
+
+
+def test_low_stock_marks_name_a_stock_item_relationship_to_the_marked_type() -> None:
+    """A row is marked low through a stock item: the item itself, or what one of its relationships points at."""
+    item = get_resource("stock_items")
+    described = dict(low_mark_types())
+    assert described["stock_items"] == "id"
+    for type_, how in described.items():
+        if how != "id":
+            relationship = item.relationships[how]
+            assert relationship.to_one and relationship.target == type_, f"{type_}: stock_items.{how}"
+    assert {"skus", "stock_locations"} <= described.keys()

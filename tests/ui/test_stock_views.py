@@ -190,9 +190,8 @@ async def test_reorder_points_for_many_rows_go_through_the_workspace_and_undo(
             assert metadata["reorder_point"] == 100_000
         bin_item = records.get("stock_items", chosen[0].id)
         assert bin_item.attributes["metadata"]["bin"] == chosen[0].attributes["metadata"]["bin"]
-        await wait_until(
-            lambda: set(ids) <= window.stock.watcher.marks.items, what="the new points in the low-stock marks"
-        )
+        watcher = window.stock.watcher
+        await wait_until(lambda: set(ids) <= watcher.marks.of("stock_items"), what="the new low-stock marks")
         window.undo_stack.undo()
         await settle(window)
         assert records.get("stock_items", chosen[0].id).attributes["metadata"] == chosen[0].attributes["metadata"]

@@ -228,13 +228,13 @@ def test_painted_roles_mark_pending_low_and_negative_rows(synced_cache: Any) -> 
     assert quantity.data(roles.FontRole) is None
     repainted: list[Any] = []
     model.dataChanged.connect(lambda *args: repainted.append(args))
-    model.set_low_marks(LowMarks(skus=frozenset({"another table's"})))
+    model.set_low_marks(LowMarks({"skus": {"another table's"}}))
     assert not repainted, "no row of this table marked, before as now"
-    model.set_low_marks(LowMarks(items=frozenset({record.id})))
+    model.set_low_marks(LowMarks({"stock_items": {record.id}}))
     assert quantity.data(roles.BackgroundRole) == LOW_STOCK_TINT
     assert quantity.data(ResourceTableModel.LowStockRole) is True
     assert len(repainted) == 1
-    model.set_low_marks(LowMarks(items=frozenset({record.id}), skus=frozenset({"another table's"})))
+    model.set_low_marks(LowMarks({"stock_items": {record.id}, "skus": {"another table's"}}))
     assert len(repainted) == 1, "the same low stock items: nothing to repaint"
     model.set_low_marks(LowMarks())
     assert len(repainted) == 2 and quantity.data(roles.BackgroundRole) is None
