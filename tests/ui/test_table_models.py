@@ -80,8 +80,49 @@ def test_each_type_of_names_is_parsed_when_first_asked_for(synced_cache: Any) ->
     assert "skus" in names and "skus" in names._raw, "listed, not parsed yet"
     sku = synced_cache.records.find("skus")[0]
     assert lookups.label("skus", sku.id).startswith(sku.attributes["code"])
+    assert "skus" in names._raw, "one SKU's label is read without parsing them all"
+    assert names["skus"][sku.id]["code"] == sku.attributes["code"]
     assert "skus" not in names._raw and "stock_locations" in names._raw
     assert names.get("no_such_type", "none") == "none" and "no_such_type" not in names
+
+
+def test_one_entry_read_unparsed_is_the_entry_parsed(synced_cache: Any) -> None:
+    """Every record's entry read out of its type's documents without parsing them is the entry the parse gives;
+    an id the cache does not hold has none."""
+    unparsed, parsed = Lookups(), Lookups()
+    unparsed.load(synced_cache.path)
+    parsed.load(synced_cache.path)
+    for type_ in lookup_types():
+        entries = parsed.by_type[type_]
+        assert entries, type_
+        for record_id, entry in entries.items():
+            assert unparsed.entry(type_, record_id) == entry, (type_, record_id)
+        assert unparsed.entry(type_, "not-a-record") is None
+        assert type_ in unparsed.by_type._raw, "still not parsed"  # type: ignore[attr-defined]
+
+
+def test_one_entry_is_found_by_its_key_not_inside_a_value() -> None:
+    """A value's text that contains what looks like another record's key, quotes, commas and other scripts; an id
+    that begins another id; a value that is null."""
+    import json
+
+    from desktop_app.ui.models.lookups import NamesByType
+
+    names = {"a1": 'Shelf ,"b2": 7', "b2": 'Café "Nord"', "a": None, "a10": "ten"}
+    codes = {"b2": "B-2", "a10": "A10"}
+    raw = {
+        "skus": (
+            ("name", "code"),
+            [json.dumps(names, ensure_ascii=False, separators=(",", ":")), json.dumps(codes, separators=(",", ":"))],
+        )
+    }
+    unparsed = NamesByType(dict(raw))
+    parsed = NamesByType(dict(raw))
+    for record_id in (*names, "zz"):
+        assert unparsed.entry("skus", record_id) == parsed["skus"].get(record_id), record_id
+    assert unparsed.entry("skus", "b2") == {"name": 'Café "Nord"', "code": "B-2"}
+    assert unparsed.entry("skus", "a") == {"name": None, "code": None}
+    assert unparsed.entry("skus", 'x"y') is None and "skus" not in unparsed._raw, "an id written escaped: parsed"
 
 
 def test_sorting_uses_typed_values_and_keeps_persistent_indexes(synced_cache: Any) -> None:

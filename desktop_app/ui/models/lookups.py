@@ -105,16 +105,24 @@ class Lookups:
         with self._lock:
             self._pending = read.result
 
+    def entry(self, type_: str, record_id: str) -> dict[str, Any] | None:
+        """One record's names and codes (``None`` for a record the lookups do not hold), without parsing all of its
+        type's names when they are not parsed yet (see :meth:`NamesByType.entry`)."""
+        by_type = self.by_type
+        if isinstance(by_type, NamesByType):
+            return by_type.entry(type_, record_id)
+        return by_type.get(type_, {}).get(record_id)
+
     def value(self, type_: str, record_id: Any, attribute: str) -> str | None:
         if not isinstance(record_id, str):
             return None
-        entry = self.by_type.get(type_, {}).get(record_id)
+        entry = self.entry(type_, record_id)
         return None if entry is None else entry.get(attribute)
 
     def label(self, type_: str, record_id: str) -> str:
         """How a related record reads in a link or a picker: ``code — name``, ``Lyon, FR`` (an address), or
         whichever part exists; the id only for a record the cache does not hold."""
-        entry = self.by_type.get(type_, {}).get(record_id) or {}
+        entry = self.entry(type_, record_id) or {}
         view = app_type(type_)
         parts = [str(entry[name]) for name in view.named_by if entry.get(name)]
         return view.name_joiner.join(parts) if parts else record_id
@@ -192,6 +200,19 @@ class NamesByType(dict[str, dict[str, dict[str, Any]]]):
                 dict.__setitem__(self, type_, _entries(*waiting))
         return dict.__contains__(self, type_)
 
+    def entry(self, type_: str, record_id: str) -> dict[str, Any] | None:
+        """One record's entry. A type not parsed yet is not parsed for it: the record's value is found in each of
+        the type's documents and only that value is decoded. The details pane of the first stock item selected
+        names its SKU and its stock location this way in well under a millisecond, where parsing the SKUs' names
+        took 20 ms at 100,000 stock items (and 0.15 s at a million) on the window's thread."""
+        if dict.__contains__(self, type_):
+            return dict.__getitem__(self, type_).get(record_id)
+        raw = self._raw.get(type_)
+        if raw is None or not record_id.isprintable() or '"' in record_id or "\\" in record_id:
+            entries: dict[str, dict[str, Any]] = self.get(type_, {})
+            return entries.get(record_id)  # parsed now: an id the documents would write escaped
+        return _one_entry(*raw, record_id)
+
     def _parse_all(self) -> None:
         for type_ in list(self._raw):
             self._parse(type_)
@@ -253,6 +274,28 @@ def _entries(named: tuple[str, ...], texts: list[str | None]) -> dict[str, dict[
                 entries[record_id] = entry = dict.fromkeys(named)
             entry[attribute] = value
     return entries
+
+
+def _one_entry(named: tuple[str, ...], texts: list[str | None], record_id: str) -> dict[str, Any] | None:
+    """``record_id``'s entry read out of its type's documents (``{"id":value,...}`` as SQLite writes them: no
+    spaces, text as UTF-8). A key is found as ``{"id":`` or ``,"id":``: inside a JSON text a quote is always
+    escaped, so that cannot be a value's text."""
+    import json
+
+    key = json.dumps(record_id, ensure_ascii=False) + ":"
+    decoder = json.JSONDecoder()
+    entry: dict[str, Any] | None = None
+    for attribute, text in zip(named, texts, strict=True):
+        if not text:
+            continue
+        at = 1 if text.startswith(key, 1) else text.find("," + key) + 1
+        if at <= 0:
+            continue
+        value, _end = decoder.raw_decode(text, at + len(key))
+        if entry is None:
+            entry = dict.fromkeys(named)
+        entry[attribute] = value
+    return entry
 
 
 def parse_names(texts: Sequence[str | None]) -> Parsed:
