@@ -16,9 +16,11 @@ from typing import Any
 from desktop_app.schema.errors import FieldError
 from desktop_app.schema.model import Field, Resource
 
-#: ASCII digits only: ``\d`` would take ``１２`` and ``١٢``, which ``int()`` reads but no server does.
-_INTEGER_TEXT = re.compile(r"^[+-]?[0-9]+$")
-_FLOAT_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+#: ASCII digits only: ``\d`` would take ``１２`` and ``١٢``, which ``int()`` reads but no server does. This
+#: module's patterns stay text: ``re`` compiles each at its first use and keeps it (compiled at import, the four
+#: took ~1 ms of the window's start, which reads no typed text).
+_INTEGER_TEXT = r"^[+-]?[0-9]+$"
+_FLOAT_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 #: Commerce Layer keeps integers in 32-bit columns: a larger value would fail on the server, not here.
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 #: JSON typed into a field (metadata) nests at most this deep; deeper is a mistake or an attack.
@@ -73,7 +75,7 @@ def coerce(field: Field, value: Any) -> Any:
             result = value
         elif isinstance(value, float) and value.is_integer():
             result = int(value)
-        elif isinstance(value, str) and _INTEGER_TEXT.match(value.strip()) and len(value.strip()) <= _MAX_DIGITS:
+        elif isinstance(value, str) and re.match(_INTEGER_TEXT, value.strip()) and len(value.strip()) <= _MAX_DIGITS:
             result = int(value.strip())
         else:
             raise FieldError(name, "must be an integer", "not_an_integer")
@@ -84,7 +86,7 @@ def coerce(field: Field, value: Any) -> Any:
             raise FieldError(name, "must be a number", "not_a_number")
         if isinstance(value, int | float):
             number = float(value)
-        elif isinstance(value, str) and _FLOAT_TEXT.match(value.strip()):
+        elif isinstance(value, str) and re.match(_FLOAT_TEXT, value.strip()):
             number = float(value.strip())
         else:
             raise FieldError(name, "must be a number", "not_a_number")
@@ -236,8 +238,8 @@ _UNIT_WORDS = {
 #: A number as people write it: "1,000" groups thousands; "1,5" is no number here (a decimal comma would be
 #: read as fifteen by one reader and one and a half by another).
 _GROUPED = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
-_DURATION_PART = re.compile(rf"\s*({_GROUPED}(?:\.[0-9]+)?)\s*([a-z]+)\s*(?:,|and\b)?", re.IGNORECASE)
-_WHOLE_SECONDS = re.compile(rf"^{_GROUPED}$")
+_DURATION_PART = rf"(?i)\s*({_GROUPED}(?:\.[0-9]+)?)\s*([a-z]+)\s*(?:,|and\b)?"
+_WHOLE_SECONDS = rf"^{_GROUPED}$"
 _DURATION_HINT = "must be a duration: seconds (5400) or words (1 hour 30 minutes, 90m, 2 days)"
 
 
@@ -251,10 +253,10 @@ def parse_duration(field: Field, text: str) -> int | None:
         return None
     if stripped.lower() in ("none", "no cutoff"):
         return _seconds(field, 0)
-    if _WHOLE_SECONDS.match(stripped) and len(stripped) <= _MAX_DIGITS:
+    if re.match(_WHOLE_SECONDS, stripped) and len(stripped) <= _MAX_DIGITS:
         return _seconds(field, stripped.replace(",", ""))
     seconds, at = 0.0, 0
-    for part in _DURATION_PART.finditer(stripped):
+    for part in re.finditer(_DURATION_PART, stripped):
         size = _UNIT_WORDS.get(part.group(2).lower())
         if part.start() != at or size is None or len(part.group(1)) > _MAX_DIGITS:
             break
