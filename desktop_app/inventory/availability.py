@@ -8,8 +8,6 @@ reserved stock. :func:`combined_inventory` is Commerce Layer's own aggregate ove
 through several counts once, at its best place), which tests hold against the sandbox's answer.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

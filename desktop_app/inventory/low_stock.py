@@ -7,8 +7,6 @@ brings available up to it. The store hands over a superset of candidates from it
 the ``low-stock`` command alike.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import NamedTuple

@@ -6,8 +6,6 @@ items from :func:`desktop_app.inventory.low_stock.low_stock`, whose list comes a
 Overview, the Low stock view and the marks in the tables.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from desktop_app.inventory.low_stock import LowStockItem, low_stock

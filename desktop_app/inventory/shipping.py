@@ -17,8 +17,6 @@ A ``do_not_ship`` SKU generates no shipment; a ``do_not_track`` SKU is never sho
 on-hold location is created on hold.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

@@ -10,8 +10,6 @@ status read these entries; none of them keeps its own list of types, so a new ty
 truly its own.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, NamedTuple, Protocol

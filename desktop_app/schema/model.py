@@ -5,8 +5,6 @@ cache schema, the table columns, the edit dialogs, the command line's ``--set``)
 resource is described once. The facts come from ``catalogue.json``, extracted from Commerce Layer's catalogue.
 """
 
-from __future__ import annotations
-
 import json
 from functools import cache
 from pathlib import Path

@@ -4,8 +4,6 @@ The sandbox parses incoming keys with these functions and refuses what Commerce 
 keys with them and checks them before sending, so a typo is reported locally with the offending key named.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime

@@ -6,8 +6,6 @@ was queued as, the record (its server id once a create is confirmed), how the pe
 in the outbox until someone decides. Only the Editor writes here, inside the transaction that queues the entries.
 """
 
-from __future__ import annotations
-
 import json
 import sqlite3
 from collections.abc import Iterator

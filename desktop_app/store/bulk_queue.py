@@ -7,8 +7,6 @@ in the table's own order (its row id), so the pages it touches are read once, in
 transaction: the batch is all written, or none of it.
 """
 
-from __future__ import annotations
-
 import json
 import sqlite3
 from collections.abc import Sequence

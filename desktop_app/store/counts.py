@@ -6,8 +6,6 @@ of 100,000 stock items), and an unfinished count is found again by its location.
 by its code, the stock item of a SKU at a location) read the cache as the person sees it, queued edits included.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal, NamedTuple
 
 from desktop_app.errors import UsageError

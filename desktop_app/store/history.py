@@ -10,8 +10,6 @@ no Python per record, and a row whose ``updated_at`` did not move is skipped aft
 of unchanged records pays almost nothing. The last :data:`KEEP_RUNS` syncs that changed something are kept.
 """
 
-from __future__ import annotations
-
 import contextlib
 import json
 from collections.abc import Iterator, Sequence

@@ -6,8 +6,6 @@ holder): when that process is gone (``kill -9``, a crash, a closed laptop lid th
 is taken over at once instead of holding the edit until the claim lapses.
 """
 
-from __future__ import annotations
-
 import os
 from typing import NamedTuple
 
@@ -49,12 +47,12 @@ class Holder(NamedTuple):
         return f"{self.host}:{self.pid}:{self.started}:{self.nonce}"
 
     @classmethod
-    def this_process(cls) -> Holder:
+    def this_process(cls) -> "Holder":
         pid = os.getpid()
         return cls(_host(), pid, _start_time(pid), os.urandom(4).hex())
 
     @classmethod
-    def parse(cls, owner: str) -> Holder | None:
+    def parse(cls, owner: str) -> "Holder | None":
         """The holder a stored claim names; ``None`` for a claim written in an older format."""
         parts = owner.split(":")
         if len(parts) < 4 or not parts[-3].isdigit():

@@ -6,8 +6,6 @@ a frozen dataclass generates its methods from source when its module loads (abou
 window's start loads a dozen of them before its first frame.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, Protocol
 

@@ -10,8 +10,6 @@ it can work in a thread while a sync writes; it returns plain rows, and the rule
 :mod:`~desktop_app.store.records` (as frozen dataclasses, these seven cost the Overview's start about 9 ms at load 6).
 """
 
-from __future__ import annotations
-
 import json
 import re
 import sqlite3
@@ -133,7 +131,7 @@ class StockFigures:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> StockFigures:
+    def __enter__(self) -> "StockFigures":
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -2,8 +2,6 @@
 needs no library): one bar per label, optionally stacked (available, then reserved), numbers with thousands
 separators, colours taken from the palette so light and dark both read well."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 
