@@ -228,20 +228,73 @@ def test_the_overview_s_figures_are_read_ahead_only_when_the_window_opens_on_it(
     from PySide6.QtCore import QSettings
 
     from desktop_app.inventory import StockFigures, overview
-    from desktop_app.ui.boot.plan import figures_ahead
+    from desktop_app.ui.boot.plan import figures_ahead, first_page
     from desktop_app.ui.pages import PAGE_SETTING
 
     plan = _plan(tmp_path)
     _cache_with_sku(plan.cache_file, "TSHIRT-M", "T-shirt")
-    ahead = figures_ahead(arguments(tmp_path), plan)
+    ahead = figures_ahead(first_page(arguments(tmp_path)), plan)
     assert ahead is not None, "a first start opens on the Overview"
     with StockFigures(plan.cache_file) as figures:
         expected = overview(figures)
     assert ahead.result(30) == expected and expected.catalogue_skus == 1
-    assert figures_ahead(arguments(tmp_path, tab="stock_items"), plan) is None, "a table asked for"
+    assert figures_ahead(first_page(arguments(tmp_path, tab="stock_items")), plan) is None, "a table asked for"
     QSettings().setValue(PAGE_SETTING, "low_stock")
-    assert figures_ahead(arguments(tmp_path), plan) is None, "the page the last window closed on"
-    assert figures_ahead(arguments(tmp_path, tab="overview"), plan) is not None
+    assert figures_ahead(first_page(arguments(tmp_path)), plan) is None, "the page the last window closed on"
+    assert figures_ahead(first_page(arguments(tmp_path, tab="overview")), plan) is not None
+
+
+def test_the_page_is_known_before_qt_from_the_settings_file_qt_writes(tmp_path: Path) -> None:
+    """What QSettings wrote, read back without Qt: the page the window closed on; anything else (no file, no page
+    remembered, a value that names no page, a file Python cannot parse) is left to Qt."""
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.ui.pages import PAGE_SETTING, page_before_qt, remembered_page
+
+    path = tmp_path / "Stockroom.conf"
+    assert remembered_page(path) is None and page_before_qt(None, path) is None
+    assert page_before_qt("stock_items", path) == "stock_items", "asked for"
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    settings.setValue("window/geometry", b"\x01\x02 binary, escaped by Qt")
+    assert page_before_qt(None, path) is None, "no page remembered yet"
+    for page in ("low_stock", "stock_items", "overview", "find_sku"):
+        settings.setValue(PAGE_SETTING, page)
+        settings.sync()
+        assert remembered_page(path) == page
+        assert page_before_qt(None, path) == page and page_before_qt("skus", path) == "skus"
+    settings.setValue(PAGE_SETTING, "shelves")
+    settings.sync()
+    assert remembered_page(path) is None
+    path.write_bytes(b"\xff\xfe[window\npage")
+    assert remembered_page(path) is None
+    assert page_before_qt(None, None) is None, "a platform whose settings are not a file"
+
+
+def test_the_settings_file_is_where_qt_keeps_the_window_s_settings(tmp_path: Path) -> None:
+    """The same file QSettings uses for Stockroom's window, under the XDG config folder as Qt finds it (a fresh
+    process: Qt keeps the folder it found first)."""
+    import os
+    import subprocess
+    import sys
+
+    from desktop_app.ui.pages import settings_file
+
+    script = (
+        "from PySide6.QtCore import QCoreApplication, QSettings\n"
+        "app = QCoreApplication([])\n"
+        "app.setOrganizationName('Stockroom'); app.setApplicationName('Stockroom')\n"
+        "print(QSettings().fileName())\n"
+    )
+    for config_home in (str(tmp_path / "xdg"), "relative/ignored"):
+        env = dict(os.environ, XDG_CONFIG_HOME=config_home, HOME=str(tmp_path / "home"))
+        qt = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        old = dict(os.environ)
+        try:
+            os.environ.update(XDG_CONFIG_HOME=config_home, HOME=str(tmp_path / "home"))
+            assert str(settings_file()) == qt.stdout.strip(), config_home
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
 
 
 def test_an_unknown_tab_is_refused_with_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
