@@ -1,6 +1,11 @@
-"""The local SQLite cache of one profile: records, sync state, and the outbox of edits not yet sent (no Qt)."""
+"""The local SQLite cache of one profile: records, sync state, and the outbox of edits not yet sent (no Qt).
 
-from desktop_app.store.batches import Batch, BatchLine, BatchState, BatchStore, LineState
+The batches' names load on first use (:mod:`desktop_app.lazy`): the window's first frame has no batch to show.
+"""
+
+from typing import TYPE_CHECKING
+
+from desktop_app.lazy import lazy_exports
 from desktop_app.store.cache import Cache
 from desktop_app.store.core import CacheBusy
 from desktop_app.store.database import SCHEMA_VERSION, cache_path
@@ -18,6 +23,13 @@ from desktop_app.store.records import (
     UnknownRecordError,
 )
 from desktop_app.store.sync_state import SyncStateStore
+
+if TYPE_CHECKING:
+    from desktop_app.store.batches import Batch, BatchLine, BatchState, BatchStore, LineState
+
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: "batches" for name in ("Batch", "BatchLine", "BatchState", "BatchStore", "LineState")}
+)
 
 __all__ = [
     "LOCAL_ID_PREFIX",

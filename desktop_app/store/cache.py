@@ -8,17 +8,21 @@ edit and its outbox entry, or a listing and its high-water mark, still commit to
 from __future__ import annotations
 
 import sqlite3
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.store.batches import BatchStore
 from desktop_app.store.core import Database
-from desktop_app.store.counts import CountStore
 from desktop_app.store.database import forget_state, mark_closed, open_database
 from desktop_app.store.history import HistoryStore
 from desktop_app.store.indexes import IndexStore
 from desktop_app.store.outbox import Outbox
 from desktop_app.store.record_store import RecordStore
 from desktop_app.store.sync_state import SyncStateStore
+
+if TYPE_CHECKING:
+    from desktop_app.store.batches import BatchStore
+    from desktop_app.store.counts import CountStore
 
 
 class Cache:
@@ -42,10 +46,22 @@ class Cache:
         self.outbox = Outbox(self.database)
         #: Versions of records fetched on demand, and what the last syncs changed.
         self.history = HistoryStore(self.database)
-        #: Stock counts and their lines, saved as they are entered.
-        self.counts = CountStore(self.database)
-        #: Named groups of queued edits (a count, an import, a bulk edit) and what became of each line.
-        self.batches = BatchStore(self.database)
+
+    @cached_property
+    def counts(self) -> CountStore:
+        """Stock counts and their lines, saved as they are entered."""
+        # Made at first use, its module with it: no first frame reads a count or a batch, and the two modules (six
+        # named tuples) were 7 M instructions of the window's start before Qt.
+        from desktop_app.store.counts import CountStore
+
+        return CountStore(self.database)
+
+    @cached_property
+    def batches(self) -> BatchStore:
+        """Named groups of queued edits (a count, an import, a bulk edit) and what became of each line."""
+        from desktop_app.store.batches import BatchStore  # at first use, as the counts
+
+        return BatchStore(self.database)
 
     @classmethod
     def open(cls, path: Path | str) -> Cache:

@@ -26,6 +26,8 @@ LATER = (
     "dataclasses",  # generating a dataclass's methods cost ~1 ms a class: the start's types are named tuples
     "concurrent.futures",  # with the first thread that needs it: a table's whole order, a batch's writer
     "desktop_app.sync",
+    "desktop_app.store.batches",  # the cache's batches and counts parts are made at first use
+    "desktop_app.store.counts",
     "desktop_app.imports",
     "desktop_app.counts",
     "desktop_app.sandbox",
