@@ -26,12 +26,8 @@ ROWS = 100_000
 SYNC_ROWS = 10_000
 RUNS = 7  # starts of each, interleaved; the figure is the ratio of the medians (one start is noisy here)
 
-BARE = """
-import time, sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
+#: Prints ``first-paint`` at the first paint of the widget it watches, then quits (both bare windows use it).
+_PROBE = """
 class Probe(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
@@ -40,16 +36,30 @@ class Probe(QObject):
             obj.removeEventFilter(self)
         return False
 probe = Probe()
+"""
+
+BARE = (
+    """
+import time, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+"""
+    + _PROBE
+    + """
 window.installEventFilter(probe)
 window.resize(1280, 800)
 window.show()
 app.exec()
 """
+)
 
 #: The same bare window with one table view over a minimal Python model of 100,000 rows: what any PySide6 window
 #: showing a table pays over a bare one (the view's classes and their enums, PySide6's ``Qt`` namespace built whole
 #: for the model's roles and flags, the first rows painted). Printed beside the goal, not a goal of its own.
-BARE_TABLE = """
+BARE_TABLE = (
+    """
 import sys
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
@@ -70,19 +80,15 @@ view = QTableView()
 model = Model()
 view.setModel(model)
 window.setCentralWidget(view)
-class Probe(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print("first-paint", flush=True)
-            QTimer.singleShot(0, app.quit)
-            obj.removeEventFilter(self)
-        return False
-probe = Probe()
+"""
+    + _PROBE
+    + """
 view.viewport().installEventFilter(probe)
 window.resize(1280, 800)
 window.show()
 app.exec()
 """
+)
 
 
 def figure(name: str, value: float, unit: str, goal: str, ok: bool) -> None:
