@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from desktop_app import collector
 from desktop_app.errors import StockroomError, UsageError
 from desktop_app.schema import FieldError, QueryError
 from desktop_app.ui.pages import page_keys
@@ -133,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = window_arguments(arguments)
     if args is None:
         args = build_parser().parse_args(arguments)
+    if getattr(args, "handler", None) is not None:
+        collector.release()  # a command runs with the collector (the window's start releases it at its first frame)
     _configure_logging(args.verbose)
     handler: Handler | None = getattr(args, "handler", None)
     try:

@@ -102,3 +102,39 @@ def test_decoding_rows_does_not_end_a_pause_another_thread_took_meanwhile() -> N
     leave.set()
     worker.join(5)
     assert gc.isenabled()
+
+
+def test_a_hold_lasts_until_its_release_whatever_pauses_end_inside_it() -> None:
+    """``python -m desktop_app`` holds the collector from its first import; a pause begun and ended meanwhile (the
+    window plan's, which releases the hold after the first frame) does not end it, and a second release does nothing."""
+    from desktop_app import collector
+
+    collector.hold()
+    collector.hold()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+    collector.release()
+    assert gc.isenabled()
+    collector.release()
+    assert gc.isenabled()
+
+
+def test_a_command_runs_with_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from desktop_app import cli, collector
+
+    seen: list[bool] = []
+
+    def handler(args: argparse.Namespace) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command")
+    parser.set_defaults(handler=handler, verbose=0)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    collector.hold()
+    assert cli.main(["anything"]) == 0
+    assert seen == [True]

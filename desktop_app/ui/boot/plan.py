@@ -1,7 +1,9 @@
 """How the window starts, top to bottom. The order is the point: each step overlaps or defers work the first frame
 does not need, and :func:`run_window` does them in this order.
 
-0. **No garbage collection** until the first frame (:func:`collector_paused`); what the start built is frozen then.
+0. **No garbage collection** until the first frame (:func:`collector_paused`), from the command line's first import
+   when it starts as ``python -m desktop_app`` or the frozen program (:func:`desktop_app.collector.hold`); what the
+   start built is frozen then.
 1. **Which organisation, which cache file** (:func:`plan_now`): the profile resolved without the keyring (it takes
    ~0.1 s, or waits for an unlock prompt; the workspace reads the secret after the first frame). No Qt yet.
 2. **Read ahead**: the page the window opens on is known before Qt when it is asked for or the settings' file says
@@ -114,11 +116,12 @@ def collector_paused() -> Iterator[None]:
     collector's ~80 passes over them are work the first frame waits for); then what the start built is frozen out of
     later collections, which walk only what the window creates from then on. The process's one pause
     (:mod:`desktop_app.collector`): a thread started meanwhile that pauses too (the figures read ahead) does not end
-    it, nor this one its."""
+    it, nor this one its. The pause held from the command line's first import ends here too."""
     with collector.collector_paused():
         try:
             yield
         finally:
+            collector.release()
             gc.freeze()
 
 
