@@ -36,11 +36,6 @@ class LowStockItem(NamedTuple):
     def available(self) -> int:
         return self.quantity - self.reserved
 
-    def points_at(self, how: str) -> str | None:
-        """The id this low stock item marks by ``how`` (an :attr:`~desktop_app.schema.AppType.marked_low_by`):
-        ``"id"`` its own, else the id its relationship of that name names (``None``: it names none)."""
-        return _pointer(how)(self)
-
     @property
     def reorder_quantity(self) -> int | None:
         """Units to order to bring available up to the target level; ``None`` without a target."""
@@ -54,6 +49,8 @@ _MARKED_BY = {"id": "stock_item_id", "sku": "sku_id", "stock_location": "locatio
 
 
 def _pointer(how: str) -> Callable[[LowStockItem], str | None]:
+    """What reads the id a low stock item marks by ``how`` (an :attr:`~desktop_app.schema.AppType.marked_low_by`):
+    ``"id"`` its own, else the id its relationship of that name names (``None``: it names none)."""
     field = _MARKED_BY.get(how)
     if field is None:
         known = ", ".join(_MARKED_BY)

@@ -50,9 +50,10 @@ def test_a_type_opts_in_by_its_description_alone(monkeypatch: pytest.MonkeyPatch
     assert marks.of("stock_locations") == frozenset()
 
 
-def test_a_relationship_a_low_item_does_not_carry_is_refused_by_name() -> None:
+def test_a_relationship_a_low_item_does_not_carry_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(LOW_STOCK, "low_mark_types", lambda: (("stock_items", "id"), ("skus", "market")))
     with pytest.raises(ValueError, match=r"^marked_low_by - a low stock item has no relationship 'market'"):
-        low_item("I1", "S1", "L1").points_at("market")
+        marks_of([low_item("I1", "S1", "L1")])
 
 
 def test_marks_compare_and_read_like_a_mapping() -> None:
