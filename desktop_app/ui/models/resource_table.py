@@ -180,10 +180,10 @@ class ResourceTableModel(OrderedRows):
         column = self.columns[section]
         if role == DISPLAY:
             return column.label
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOL_TIP:
             return column.field.description if column.field and column.field.description else column.label
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ALIGNMENT and column.numeric:
+            return RIGHT
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.reorder.levels import StockLevelRow
+from desktop_app.ui.models.roles import RIGHT
 
 MIME_TYPE = "application/x-stockroom-stock-level-rows"
 
@@ -267,7 +268,7 @@ class StockLevelOrderModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.PENDING and row.pending:
             return "This change waits in the outbox and has not reached Commerce Layer yet."
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.RANK, Column.PRIORITY):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
