@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.bench.run import installed_bytecode
+
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 100_000
 SYNC_ROWS = 10_000
@@ -148,13 +150,10 @@ def timed_start(argv: list[str], env: dict[str, str], *, until_loaded: bool = Fa
 def cold_start(config_dir: Path, data_dir: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONPATH=str(ROOT))
     env["STOCKROOM_REPORT_FIRST_PAINT"] = "quit"
-    # Both starts read compiled bytecode, as an installed copy does (pip compiles on install, the bundle ships it):
-    # with PYTHONDONTWRITEBYTECODE set and no __pycache__ in the source tree, every Stockroom start would compile
-    # all its modules from source while the bare window compiles nothing. The warm-up runs below write it here.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    with tempfile.TemporaryDirectory(prefix="stockroom-bench-pyc-") as bytecode:
-        env["PYTHONPYCACHEPREFIX"] = bytecode
-        _cold_start(config_dir, data_dir, env)
+    # Both starts read compiled bytecode, as an installed copy does: with PYTHONDONTWRITEBYTECODE set and no
+    # __pycache__ in the source tree, every Stockroom start would compile all its modules from source while the bare
+    # window compiles nothing.
+    _cold_start(config_dir, data_dir, installed_bytecode(env))
 
 
 def _cold_start(config_dir: Path, data_dir: Path, env: dict[str, str]) -> None:

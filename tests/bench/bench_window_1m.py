@@ -25,6 +25,7 @@ from typing import Any
 
 from tests.bench.bench_data import copy_cache
 from tests.bench.bench_window import BARE, ROOT, figure, timed_start
+from tests.bench.run import installed_bytecode
 
 ROWS = 1_000_000
 RUNS = 5
@@ -54,21 +55,19 @@ def profile_with_cache(folder: Path) -> tuple[Path, Path]:
 def cold_start(config_dir: Path, data_dir: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONPATH=str(ROOT))
     env["STOCKROOM_REPORT_FIRST_PAINT"] = "quit"
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = installed_bytecode(env)  # as bench_window's starts
     app_argv = [sys.executable, "-m", "desktop_app", "--offline", "--config-dir", str(config_dir)]
     app_argv += ["--data-dir", str(data_dir), "--tab", "stock_items"]  # the figure is to the first painted table
     bare_argv = [sys.executable, "-c", BARE]
-    with tempfile.TemporaryDirectory(prefix="stockroom-bench-pyc-") as bytecode:
-        env["PYTHONPYCACHEPREFIX"] = bytecode
-        os.sync()
-        timed_start(app_argv, env, until_loaded=True)  # warms the file cache and the bytecode for both
-        timed_start(bare_argv, env)
-        bare, app = [], []
-        line = ""
-        for _ in range(RUNS):
-            bare.append(timed_start(bare_argv, env)[0])
-            seconds, line = timed_start(app_argv, env, until_loaded=True)
-            app.append(seconds)
+    os.sync()
+    timed_start(app_argv, env, until_loaded=True)  # warms the file cache for both
+    timed_start(bare_argv, env)
+    bare, app = [], []
+    line = ""
+    for _ in range(RUNS):
+        bare.append(timed_start(bare_argv, env)[0])
+        seconds, line = timed_start(app_argv, env, until_loaded=True)
+        app.append(seconds)
     ratio = statistics.median(app) / statistics.median(bare)
     print(f"bare window {statistics.median(bare):.3f} s, Stockroom on 1M {statistics.median(app):.3f} s ({line})")
     figure("window_1m_cold_start_ratio", ratio, "x", "<= 2.0", ratio <= 2.0)

@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -31,10 +32,18 @@ def main() -> int:
     args = parser.parse_args()
     modules = sorted(p.stem for p in HERE.glob("bench_*.py") if not args.only or args.only in p.stem)
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("PYTHONPYCACHEPREFIX", None)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "desktop_app", "tests"], check=True, cwd=ROOT, env=env)
-    return run_modules(modules, env)
+    return run_modules(modules, installed_bytecode(env))
+
+
+def installed_bytecode(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` for processes that read compiled bytecode as an installed copy does, the project's compiled now
+    beside its sources (see above); the window benches' starts use it too, run alone or from here."""
+    compiled = dict(env)
+    compiled.pop("PYTHONDONTWRITEBYTECODE", None)
+    compiled.pop("PYTHONPYCACHEPREFIX", None)
+    command = [sys.executable, "-m", "compileall", "-q", "desktop_app", "tests"]
+    subprocess.run(command, check=True, cwd=ROOT, env=compiled)
+    return compiled
 
 
 def run_modules(modules: list[str], env: dict[str, str]) -> int:
