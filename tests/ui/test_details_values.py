@@ -58,3 +58,42 @@ def test_an_inventory_model_reads_its_cutoff_in_words(synced_cache: Cache, qtbot
     rows = _rows(pane)
     assert rows["Stock reservation cutoff"] == "1 hour 30 minutes"
     assert rows["Manual stock decrement"] in ("Yes", "No")
+
+
+def test_a_changed_record_updates_its_rows_in_place(synced_cache: Cache, qtbot: Any, english: None) -> None:
+    """The table's records change under the pane all the time (a sync, a batch): the rows of the record shown keep
+    their widgets and take the new values; a record with other rows (a relationship missing) gets new ones, and
+    links still lead to the related record after either."""
+    item = synced_cache.records.find("stock_items")[0]
+    pane = DetailsPane(get_resource("stock_items"), Lookups())
+    qtbot.addWidget(pane)
+    pane.show_record(item)
+    labels = [pane.form.itemAt(r, QFormLayout.ItemRole.FieldRole).widget() for r in range(pane.form.rowCount())]
+    pane.show_record(item._replace(attributes={**item.attributes, "quantity": 4_321}))
+    again = [pane.form.itemAt(r, QFormLayout.ItemRole.FieldRole).widget() for r in range(pane.form.rowCount())]
+    assert again == labels, "the same rows: the same labels"
+    assert _rows(pane)["Quantity"] == "4,321"
+    followed: list[tuple[str, str]] = []
+    pane.link_activated.connect(lambda target, record_id: followed.append((target, record_id)))
+    sku_id = str(item.relationships["sku"])
+    assert ("skus", sku_id) in pane.links()
+    link = next(label for label in again if "skus/" in label.text())
+    link.linkActivated.emit(f"skus/{sku_id}")
+    assert followed == [("skus", sku_id)]
+    pane.show_record(item._replace(relationships={**item.relationships, "sku": None}))
+    assert ("skus", sku_id) not in pane.links()
+    assert pane.form.rowCount() == len(labels) - 1
+
+
+def test_a_transfer_keeps_its_buttons_while_its_state_offers_the_same_steps(synced_cache: Cache, qtbot: Any) -> None:
+    transfer = next(r for r in synced_cache.records.find("stock_transfers") if r.attributes["status"] == "upcoming")
+    pane = DetailsPane(get_resource("stock_transfers"), Lookups())
+    qtbot.addWidget(pane)
+    pane.show_record(transfer)
+    buttons = dict(pane.action_buttons)
+    assert list(buttons) == ["_picking", "_cancel"] and all(b.isEnabled() for b in buttons.values())
+    pane.show_record(transfer._replace(pending=True))  # type: ignore[call-arg]
+    assert pane.action_buttons == buttons and not any(b.isEnabled() for b in buttons.values())
+    pane.show_record(transfer._replace(attributes={**transfer.attributes, "status": "picking"}))
+    assert list(pane.action_buttons) == ["_on_hold", "_in_transit"]
+    assert all(b.isEnabled() for b in pane.action_buttons.values())

@@ -54,14 +54,6 @@ def _readers(
     return cells, thresholds
 
 
-def _value_label(text: str) -> QLabel:
-    label = QLabel(breakable(escape(text)) if text else "<span style='color: gray'>—</span>")
-    label.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setToolTip(text)
-    return label
-
-
 class DetailsPane(QWidget):
     """Shows one record; ``link_activated(type, id)`` when a related record is clicked, ``action_requested(trigger)``
     when one of the record's actions is."""
@@ -75,6 +67,8 @@ class DetailsPane(QWidget):
         self.lookups = lookups
         self.record_id: str | None = None
         self._shown: RecordLike | None = None
+        #: What tells the form's rows apart (caption, its tooltip, value or link): the same keys, the same rows.
+        self._row_keys: tuple[tuple[str, str, bool], ...] = ()
         #: What the History section reads and fetches through (set by the tab; built for the first record shown).
         self.workspace: Workspace | None = None
         self.history: HistorySection | None = None
@@ -178,18 +172,18 @@ class DetailsPane(QWidget):
     def show_record(self, record: RecordLike | None) -> None:
         self._show_history(record)
         self._show_related(record)
-        if self._form is not None:  # nothing to empty before the first record
-            while self._form.rowCount():
-                self._form.removeRow(0)
-            self.metadata.setRowCount(0)
         self._show_actions(record)
         if record is None:
+            if self._form is not None:  # nothing to empty before the first record
+                while self._form.rowCount():
+                    self._form.removeRow(0)
+                self._row_keys = ()
+                self.metadata.setRowCount(0)
+                self.metadata.hide()
+                self.metadata_label.hide()
             self.record_id = None
             self.title.setText(f"No {self.resource.label.lower()} selected")
             self.subtitle.setText("Select a row to see all its fields and related records.")
-            if self._form is not None:
-                self.metadata.hide()
-                self.metadata_label.hide()
             return
         form = self.form  # built, with the metadata table, for the first record shown
         self.record_id = record.id
@@ -202,31 +196,36 @@ class DetailsPane(QWidget):
         self.title.setText(breakable(escape(str(heading))))
         pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
         self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
-        for rel in self.resource.relationships.values():
-            value = record.relationships.get(rel.name)
-            if rel.to_one and isinstance(value, str):
-                shared = sum(other.target == rel.target for other in self.resource.to_one) > 1
-                caption = rel.label if shared else get_resource(rel.target).label  # "Origin stock location"
-                form.addRow(caption + ":", self._link(rel.target, value))
-        cells, thresholds = _readers(self.resource.type)
-        for name, field in self.resource.fields.items():
-            if field.trigger or name in ("id", "metadata"):
-                continue
-            value = attrs.get(name)
-            cell = cells.get(name)
-            text = display(field, value) if cell is None or value is None else str(cell(value))
-            if field.type == "datetime" and value:
-                text = str(value)[:16].replace("T", " ") + " UTC"
-            form.addRow(field.label + ":", _value_label(text))
+        rows = self._rows(record)
+        keys = tuple((caption, tip, link is None) for caption, tip, _, link in rows)
+        from PySide6.QtWidgets import QFormLayout
+
+        if keys == self._row_keys:
+            # The same rows as the record shown before (a change of its values, or another record of the type with
+            # the same relationships): their labels take the new texts. Emptying and refilling the form cost 5-10 ms
+            # of the window's thread each time the table's records changed.
+            for row, (_, _, text, link) in enumerate(rows):
+                item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+                if item is not None and isinstance(label := item.widget(), QLabel):
+                    self._fill(label, text, link)
+        else:
+            while form.rowCount():
+                form.removeRow(0)
+            for caption, tip, text, link in rows:
+                named = QLabel(caption)
+                if tip:
+                    named.setToolTip(tip)
+                value = QLabel()
+                value.setWordWrap(True)  # a narrow pane wraps a long value instead of widening past its edge
+                if link is None:
+                    value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                else:
+                    value.linkActivated.connect(self._activated)
+                self._fill(value, text, link)
+                form.addRow(named, value)
+            self._row_keys = keys
+        hidden = {"stockroom_op", *(key for _, key, _ in _readers(self.resource.type)[1])}
         all_metadata = attrs.get("metadata") or {}
-        for label, key, read in thresholds:  # a reorder point has its own row, as it has its own column and field
-            value = all_metadata.get(key)
-            # Named by its key in words ("Reorder point"): a SKU's column says "Default reorder point", a caption
-            # that would narrow every value of the pane; the caption's tooltip says it whole.
-            named = QLabel(key.replace("_", " ").capitalize() + ":")
-            named.setToolTip(label)
-            form.addRow(named, _value_label("" if value is None else str(read(value))))
-        hidden = {"stockroom_op", *(key for _, key, _ in thresholds)}
         metadata = {k: v for k, v in all_metadata.items() if k not in hidden}
         self.metadata_label.show()
         self.metadata_label.setText(
@@ -242,11 +241,61 @@ class DetailsPane(QWidget):
         form.activate()
         self.form_host.updateGeometry()
 
+    def _rows(self, record: RecordLike) -> list[tuple[str, str, str, str | None]]:
+        """The form's rows for ``record``: ``(caption, caption's tooltip, text, link)``, related records first (their
+        ``link`` says ``type/id``; a value's is ``None``)."""
+        rows: list[tuple[str, str, str, str | None]] = []
+        for rel in self.resource.relationships.values():
+            value = record.relationships.get(rel.name)
+            if rel.to_one and isinstance(value, str):
+                shared = sum(other.target == rel.target for other in self.resource.to_one) > 1
+                caption = rel.label if shared else get_resource(rel.target).label  # "Origin stock location"
+                rows.append((caption + ":", "", self.lookups.label(rel.target, value), f"{rel.target}/{value}"))
+        cells, thresholds = _readers(self.resource.type)
+        attrs = record.attributes
+        for name, field in self.resource.fields.items():
+            if field.trigger or name in ("id", "metadata"):
+                continue
+            value = attrs.get(name)
+            cell = cells.get(name)
+            text = display(field, value) if cell is None or value is None else str(cell(value))
+            if field.type == "datetime" and value:
+                text = str(value)[:16].replace("T", " ") + " UTC"
+            rows.append((field.label + ":", "", text, None))
+        all_metadata = attrs.get("metadata") or {}
+        for label, key, read in thresholds:  # a reorder point has its own row, as it has its own column and field
+            value = all_metadata.get(key)
+            # Named by its key in words ("Reorder point"): a SKU's column says "Default reorder point", a caption
+            # that would narrow every value of the pane; the caption's tooltip says it whole.
+            rows.append(
+                (key.replace("_", " ").capitalize() + ":", label, "" if value is None else str(read(value)), None)
+            )
+        return rows
+
+    @staticmethod
+    def _fill(label: QLabel, text: str, link: str | None) -> None:
+        """``label`` showing a value (``link`` ``None``), or a related record by name, ``link`` being its ``type/id``:
+        a link the window follows when it has a tab of that type, plain text otherwise."""
+        if link is None:
+            label.setText(breakable(escape(text)) if text else "<span style='color: gray'>—</span>")
+            label.setToolTip(text)
+            return
+        target, _, record_id = link.partition("/")
+        shown = breakable(escape(text))
+        label.setText(f'<a href="{link}">{shown}</a>' if target in tab_types() else shown)
+        label.setToolTip(f"{target} {record_id}")
+
     def _show_actions(self, record: RecordLike | None) -> None:
         """One button per step the record's state offers; none while an edit of it waits to be sent (its state
         on the server is not known until then)."""
         row = self._actions_row
         if row is None:
+            return
+        pending = bool(getattr(record, "pending", False))
+        actions = app_type(self.resource.type).actions_for(record.attributes) if record is not None else ()
+        if [a.trigger for a in actions] == list(self.action_buttons):  # the same steps: the buttons stay
+            for button in self.action_buttons.values():
+                self._enable(button, pending)
             return
         for button in self.action_buttons.values():
             row.removeWidget(button)
@@ -256,34 +305,26 @@ class DetailsPane(QWidget):
             row.takeAt(0)
         if record is None:
             return
-        pending = bool(getattr(record, "pending", False))
-        for action in app_type(self.resource.type).actions_for(record.attributes):
+        for action in actions:
             button = QPushButton(action.label)
-            button.setEnabled(not pending)
-            if pending:
-                button.setToolTip("A change to this record is waiting to be sent")
+            self._enable(button, pending)
             button.clicked.connect(lambda _=False, trigger=action.trigger: self.action_requested.emit(trigger))
             row.addWidget(button)
             self.action_buttons[action.trigger] = button
         row.addStretch(1)
+
+    @staticmethod
+    def _enable(button: QPushButton, pending: bool) -> None:
+        button.setEnabled(not pending)
+        button.setToolTip("A change to this record is waiting to be sent" if pending else "")
 
     def changeEvent(self, event: Any) -> None:
         """Links take their colour when drawn; redraw them when the palette switches between light and dark."""
         super().changeEvent(event)
         closed = self.workspace is not None and self.workspace.closed  # a switch arriving after the window closed
         if event.type() == QEvent.Type.PaletteChange and self.record_id and self._shown is not None and not closed:
+            self._row_keys = ()  # new labels: one whose text is unchanged would keep the old link colour
             self.show_record(self._shown)
-
-    def _link(self, target: str, record_id: str) -> QLabel:
-        text = breakable(escape(self.lookups.label(target, record_id)))
-        if target in tab_types():  # a link to a record the window can show
-            label = QLabel(f'<a href="{target}/{record_id}">{text}</a>')
-            label.linkActivated.connect(self._activated)
-        else:
-            label = QLabel(text)
-        label.setWordWrap(True)
-        label.setToolTip(f"{target} {record_id}")
-        return label
 
     def _activated(self, href: Any) -> None:
         target, _, record_id = str(href).partition("/")
