@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from desktop_app.schema import (
     FieldError,
@@ -114,6 +114,11 @@ class ResourceTableModel(OrderedRows):
         self._pager: Pager | None = None
         self._loading = False
         self._paged: dict[str, RecordLike] = {}
+        #: Repaints every row once, at the loop's next round of timers (see :meth:`_repaint_soon`).
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.setInterval(0)
+        self._repaint_timer.timeout.connect(self._repaint)
         self._low: LowMarks | None = None
 
     # -- Qt model interface ----------------------------------------------------------------------------------
@@ -424,9 +429,21 @@ class ResourceTableModel(OrderedRows):
         if not self._rows.cached:
             return
         self._rows.changed()
+        self._repaint_soon()
+        self._ask()
+
+    def _repaint_soon(self) -> None:
+        """Every row repainted at the event loop's next round of timers, once however many refreshes come before
+        it. A refresh comes with other work on the window's thread (a batch queued: the details, the counts, the
+        pending edits); the repaint of a screenful, 15-25 ms, then comes after the input and timers that arrived
+        meanwhile instead of holding them as long as both. (A zero timer: a queued call would be delivered with
+        the repaint it asks for before the loop looks at anything else.)"""
+        if not self._repaint_timer.isActive():
+            self._repaint_timer.start()
+
+    def _repaint(self) -> None:
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.columns) - 1))
-        self._ask()
 
     def refresh_lookups(self) -> None:
         """Names of related records changed: read the shown rows again and repaint them."""
