@@ -1,0 +1,157 @@
+"""The sockets under the HTTP client: asyncio's own streams, not anyio's.
+
+httpx reaches its sockets through httpcore, which on asyncio goes through anyio by default. A full sync is a long
+run of small GETs on a few kept-alive connections, and anyio's layer cost more processor time than the HTTP itself:
+a cancel scope per read and write, and before every request the connection pool asks each idle connection whether
+the server closed it, which anyio answers by building a dictionary of every attribute of the socket (and asking the
+kernel for its peer's address) to read one. On a two-core machine the sync shares its processor with the server it
+lists, so that time came off both. This backend does the same with asyncio's streams directly.
+"""
+
+# httpcore's interface passes each timeout as an argument (ASYNC109 would have it be the caller's scope).
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import select
+import socket
+import ssl
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+from httpcore import AsyncNetworkBackend, AsyncNetworkStream
+
+#: What httpcore passes to set on a new socket: ``(level, option, value)``.
+SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+
+
+class AsyncioStream(AsyncNetworkStream):
+    """One TCP (or TLS) connection as httpcore sees it."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._socket: socket.socket | None = writer.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._reader.read(max_bytes)
+        except TimeoutError:
+            raise httpcore.ReadTimeout("timed out reading from the server") from None
+        except (OSError, ssl.SSLError) as error:
+            raise httpcore.ReadError(str(error) or type(error).__name__) from error
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                self._writer.write(buffer)
+                await self._writer.drain()
+        except TimeoutError:
+            raise httpcore.WriteTimeout("timed out writing to the server") from None
+        except (OSError, ssl.SSLError) as error:
+            raise httpcore.WriteError(str(error) or type(error).__name__) from error
+
+    async def aclose(self) -> None:
+        self._writer.close()
+        with contextlib.suppress(OSError, ssl.SSLError):  # a connection the server already dropped
+            await self._writer.wait_closed()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        except TimeoutError:
+            await self.aclose()
+            raise httpcore.ConnectTimeout("timed out in the TLS handshake") from None
+        except (OSError, ssl.SSLError) as error:
+            await self.aclose()
+            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            # An idle kept-alive connection is readable only when the server closed it (or sent what it should
+            # not have): what asyncio already read, or what waits in the socket.
+            return self._reader.at_eof() or _readable(self._socket)
+        if info == "ssl_object":
+            return self._writer.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self._writer.get_extra_info("sockname")
+        if info == "server_addr":
+            return self._writer.get_extra_info("peername")
+        if info == "socket":
+            return self._socket
+        return None
+
+
+class AsyncioBackend(AsyncNetworkBackend):
+    """httpcore's network backend on asyncio's streams (see the module's notes)."""
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_connection(
+                    host, port, local_addr=(local_address, 0) if local_address else None
+                )
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"timed out connecting to {host}:{port}") from None
+        except OSError as error:
+            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
+        sock = writer.get_extra_info("socket")
+        for option in socket_options or ():
+            sock.setsockopt(*option)
+        return AsyncioStream(reader, writer)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[SocketOption] | None = None
+    ) -> AsyncNetworkStream:
+        raise httpcore.ConnectError("Stockroom connects over TCP only")
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    if sock is None:
+        return True
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
+class _PooledTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport (its request and response handling, its errors) over a connection pool on
+    :class:`AsyncioBackend`: httpx offers no argument for the backend, so the pool it made is replaced by the same
+    pool on this one."""
+
+    def __init__(self, max_connections: int) -> None:
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        super().__init__(limits=limits)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),  # verified, as httpx's default
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=AsyncioBackend(),
+        )
+
+
+def pooled_transport(max_connections: int) -> httpx.AsyncBaseTransport:
+    """The transport of Stockroom's HTTP client: up to ``max_connections`` kept-alive connections."""
+    return _PooledTransport(max_connections)

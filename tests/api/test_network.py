@@ -1,0 +1,90 @@
+"""The client's sockets (``api.network``): kept-alive connections reused, a connection the server closed while
+idle replaced, silences and refusals turned into httpx's errors, which the transport's retries know."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+
+from desktop_app.api.network import AsyncioBackend, pooled_transport
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def _serve(handler: Handler) -> AsyncIterator[str]:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.close()
+
+
+async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes, *, close: bool) -> None:
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    await writer.drain()
+    if close:
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_connections_are_kept_alive_and_reused() -> None:
+    accepted: list[int] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        for _ in range(3):
+            await _answer(reader, writer, b"page", close=False)
+
+    async for url in _serve(handler):
+        async with httpx.AsyncClient(transport=pooled_transport(2)) as http:
+            bodies = [(await http.get(url)).content for _ in range(3)]
+    assert bodies == [b"page"] * 3
+    assert len(accepted) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_connection_the_server_closed_while_idle_is_replaced() -> None:
+    accepted: list[int] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        await _answer(reader, writer, b"once", close=True)
+
+    async for url in _serve(handler):
+        async with httpx.AsyncClient(transport=pooled_transport(1)) as http:
+            first = await http.get(url)
+            await asyncio.sleep(0.05)  # the close reaches the client's loop
+            second = await http.get(url)
+    assert (first.content, second.content) == (b"once", b"once")
+    assert len(accepted) == 2
+
+
+@pytest.mark.asyncio
+async def test_silence_and_refusal_are_httpx_errors() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+
+    async for url in _serve(silent):
+        async with httpx.AsyncClient(transport=pooled_transport(1), timeout=0.2) as http:
+            with pytest.raises(httpx.ReadTimeout):
+                await http.get(url)
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    async with httpx.AsyncClient(transport=pooled_transport(1)) as http:
+        with pytest.raises(httpx.ConnectError):
+            await http.get(f"http://127.0.0.1:{port}/")
+
+
+@pytest.mark.asyncio
+async def test_unix_sockets_are_refused_by_name() -> None:
+    import httpcore
+
+    with pytest.raises(httpcore.ConnectError, match="TCP only"):
+        await AsyncioBackend().connect_unix_socket("/tmp/nowhere")
