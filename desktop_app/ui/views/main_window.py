@@ -27,6 +27,7 @@ from desktop_app.ui.views.bulk_actions import BulkActions
 from desktop_app.ui.views.focus_return import FocusReturn
 from desktop_app.ui.views.quit_guard import QuitGuard
 from desktop_app.ui.views.status_bar import StatusBar
+from desktop_app.ui.views.viewports import viewport_of
 
 if TYPE_CHECKING:
     from desktop_app.inventory import LowMarks
@@ -223,11 +224,11 @@ class MainWindow(QMainWindow):
         viewport once it has rows; the Overview's table once it has its figures; another stock view at once."""
         tab = self.current_tab()
         if tab is not None:
-            return tab.table.viewport(), lambda: tab.proxy.rowCount() > 0
+            return viewport_of(tab.table), lambda: tab.proxy.rowCount() > 0
         shown = self.tabs.currentWidget()
         if self.stock_pages.built and shown is self.stock.overview:
             figures = self.stock.overview
-            return figures.table.viewport(), lambda: figures.model.rowCount() > 0
+            return viewport_of(figures.table), lambda: figures.model.rowCount() > 0
         return shown, lambda: True
 
     def page_key(self) -> str | None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 from desktop_app.ui.models.record_proxy import RecordProxyModel
 from desktop_app.ui.models.resource_table import ResourceTableModel
 from desktop_app.ui.views.cell_editor import NumberCellDelegate
+from desktop_app.ui.views.viewports import viewport_of
 
 #: Bumped when the meaning of a saved layout changes; a change of a table's columns needs no bump (see
 #: :meth:`RecordTableView._settings_key`).
@@ -34,10 +35,7 @@ class RecordTableView(QTableView):
 
     def __init__(self, proxy: RecordProxyModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # PySide wraps the first ``viewport()`` it returns by loading every QtWidgets class to find the most derived
-        # type (~7 ms on the start path, before the first frame); the same child found by Qt's object name is
-        # wrapped as a plain QWidget, and keeping that wrapper makes later ``viewport()`` calls return it.
-        self._viewport = self.findChild(QWidget, "qt_scrollarea_viewport") or self.viewport()
+        self._viewport = viewport_of(self)  # kept: later ``viewport()`` calls return this wrapper
         self.proxy = proxy
         self.setModel(proxy)
         self.cell_editor = NumberCellDelegate(proxy.source(), self)
