@@ -18,6 +18,7 @@ import contextlib
 import select
 import socket
 import ssl
+import urllib.request
 from collections.abc import Iterable
 from typing import Any
 
@@ -155,3 +156,14 @@ class _PooledTransport(httpx.AsyncHTTPTransport):
 def pooled_transport(max_connections: int) -> httpx.AsyncBaseTransport:
     """The transport of Stockroom's HTTP client: up to ``max_connections`` kept-alive connections."""
     return _PooledTransport(max_connections)
+
+
+def client_connections(max_connections: int) -> dict[str, Any]:
+    """The connection arguments of Stockroom's ``httpx.AsyncClient``: :func:`pooled_transport`, unless the
+    environment names a proxy (``HTTPS_PROXY``, ``ALL_PROXY``, ...; read as httpx reads it). A transport given to the
+    client turns httpx's proxies from the environment off, and a warehouse's network may only reach the internet
+    through one: then httpx's own transports, which go through it (and honour ``NO_PROXY``)."""
+    if any(scheme != "no" for scheme in urllib.request.getproxies()):
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        return {"limits": limits}
+    return {"transport": pooled_transport(max_connections)}

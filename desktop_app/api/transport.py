@@ -30,7 +30,7 @@ from desktop_app.api.errors import (
     error_from_response,
     parse_error_objects,
 )
-from desktop_app.api.network import pooled_transport
+from desktop_app.api.network import client_connections
 from desktop_app.api.ratelimit import RateLimiter
 from desktop_app.api.retry import Backoff, maybe_committed, retry_after, retryable_exception, retryable_status
 
@@ -78,7 +78,7 @@ class Transport:
         self._rng = random.Random()
         self.http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
-            transport=pooled_transport(max_connections),
+            **client_connections(max_connections),
             headers={"Accept": JSON_API, "User-Agent": "Stockroom"},
             follow_redirects=False,
         )

@@ -88,3 +88,29 @@ async def test_unix_sockets_are_refused_by_name() -> None:
 
     with pytest.raises(httpcore.ConnectError, match="TCP only"):
         await AsyncioBackend().connect_unix_socket("/tmp/nowhere")
+
+
+@pytest.mark.asyncio
+async def test_a_proxy_named_by_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transport given to httpx turns its proxies from the environment off: with ``HTTP_PROXY`` set, the client
+    keeps httpx's own transports and its requests go through the proxy."""
+    from desktop_app.api.network import client_connections
+
+    lines: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        lines.append((await reader.readuntil(b"\r\n\r\n")).split(b"\r\n", 1)[0])
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nvia proxy")
+        await writer.drain()
+        writer.close()
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert "transport" in client_connections(2), "no proxy: Stockroom's own transport"
+    async for url in _serve(proxy):
+        monkeypatch.setenv("HTTP_PROXY", url)
+        async with httpx.AsyncClient(**client_connections(2)) as client:
+            answer = await client.get("http://stockroom.invalid/api/skus")
+        assert answer.text == "via proxy"
+        assert lines == [b"GET http://stockroom.invalid/api/skus HTTP/1.1"]
