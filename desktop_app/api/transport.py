@@ -30,12 +30,13 @@ from desktop_app.api.errors import (
     error_from_response,
     parse_error_objects,
 )
-from desktop_app.api.network import client_connections
+from desktop_app.api.network import PooledTransport, client_connections
 from desktop_app.api.ratelimit import RateLimiter
 from desktop_app.api.retry import Backoff, maybe_committed, retry_after, retryable_exception, retryable_status
 
 log = logging.getLogger("desktop_app.api")
 JSON_API = "application/vnd.api+json"
+_HEADERS = {"Accept": JSON_API, "User-Agent": "Stockroom"}
 
 
 @dataclass
@@ -76,10 +77,14 @@ class Transport:
         self.limiter = RateLimiter(rate_limits, test=token.test if token else True)
         self._token_lock = asyncio.Lock()
         self._rng = random.Random()
+        connections = client_connections(max_connections)
+        pooled = connections.get("transport")
+        #: GETs skip the client's layer (see ``PooledTransport.get``), unless a proxy is in the way.
+        self._pooled = pooled if isinstance(pooled, PooledTransport) else None
         self.http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
-            **client_connections(max_connections),
-            headers={"Accept": JSON_API, "User-Agent": "Stockroom"},
+            **connections,
+            headers=_HEADERS,
             follow_redirects=False,
         )
 
@@ -224,13 +229,17 @@ class Transport:
             self.stats.requests += 1
             started = time.perf_counter()
             try:
-                response = await self.http.request(
-                    method,
-                    url,
-                    params=params,
-                    content=content,
-                    headers={**headers, "Authorization": f"Bearer {token}"},
-                )
+                if self._pooled is not None and method == "GET":
+                    sent = {**_HEADERS, "Authorization": f"Bearer {token}"}
+                    response = await self._pooled.get(url, params, sent, self.http.timeout)
+                else:
+                    response = await self.http.request(
+                        method,
+                        url,
+                        params=params,
+                        content=content,
+                        headers={**headers, "Authorization": f"Bearer {token}"},
+                    )
             except httpx.TransportError as error:
                 self.limiter.complete(booking)
                 _log_failure(method, url, params, error, started)
@@ -253,7 +262,7 @@ class Transport:
                 ) from None
             self.limiter.complete(booking)
             status = response.status_code
-            _log_line(method, response.request.url, status, started)
+            _log_line(method, url, status, started, params)
             if status < 400:
                 self.limiter.observe(method, limit_type, response.headers)
                 return response
@@ -329,10 +338,11 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _log_line(method: str, url: object, status: int, started: float) -> None:
+def _log_line(method: str, url: object, status: int, started: float, params: Mapping[str, str] | None = None) -> None:
     """A request line at DEBUG, with the query readable; nothing is formatted when DEBUG is off (the hot path)."""
     if log.isEnabledFor(logging.DEBUG):
-        shown = unquote(str(url))
+        query = "&".join(f"{k}={v}" for k, v in (params or {}).items())
+        shown = unquote(str(url)) + (f"?{query}" if query else "")
         log.debug("%s %s -> %d (%.0f ms)", method, shown, status, (time.perf_counter() - started) * 1000)
 
 

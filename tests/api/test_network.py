@@ -1,5 +1,6 @@
 """The client's sockets (``api.network``): kept-alive connections reused, a connection the server closed while
-idle replaced, silences and refusals turned into httpx's errors, which the transport's retries know."""
+idle replaced, silences and refusals turned into httpx's errors, which the transport's retries know; GETs sent on
+the pool directly, unless a proxy is configured."""
 
 from __future__ import annotations
 
@@ -176,3 +177,67 @@ async def test_tls_is_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
                 await client.get(url)
     finally:
         server.close()
+
+
+@pytest.mark.asyncio
+async def test_a_direct_get_sends_the_query_and_headers_and_undoes_gzip() -> None:
+    import gzip
+
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await reader.readuntil(b"\r\n\r\n"))
+        body = gzip.compress(b'{"data": []}')
+        head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nDate: Sun, 06 Dec 2026 21:00:00 GMT\r\n"
+        writer.write(head + b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+
+    async for url in _serve(handler):
+        transport = pooled_transport(1)
+        async with httpx.AsyncClient(transport=transport):
+            answer = await transport.get(
+                url + "api/skus", {"page[number]": "2"}, {"Authorization": "Bearer t"}, httpx.Timeout(5)
+            )
+    assert answer.status_code == 200
+    assert answer.content == b'{"data": []}'
+    assert answer.headers["date"] == "Sun, 06 Dec 2026 21:00:00 GMT"
+    request = seen[0].decode()
+    assert request.startswith("GET /api/skus?page%5Bnumber%5D=2 HTTP/1.1\r\n")
+    assert "Authorization: Bearer t\r\n" in request and "Host: 127.0.0.1:" in request
+
+
+@pytest.mark.asyncio
+async def test_a_direct_get_fails_with_httpx_errors() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+
+    async for url in _serve(silent):
+        transport = pooled_transport(1)
+        async with httpx.AsyncClient(transport=transport):
+            with pytest.raises(httpx.ReadTimeout):
+                await transport.get(url, None, {}, httpx.Timeout(0.2))
+    async for url in _serve(silent):
+        closed = url
+    transport = pooled_transport(1)
+    async with httpx.AsyncClient(transport=transport):
+        with pytest.raises(httpx.ConnectError):
+            await transport.get(closed, None, {}, httpx.Timeout(1))
+        with pytest.raises(ValueError, match="not a URL"):
+            await transport.get(closed + "?page=1", None, {}, httpx.Timeout(1))
+
+
+@pytest.mark.asyncio
+async def test_gets_go_through_the_client_when_the_environment_names_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.api import CommerceLayerClient, Credentials, Endpoint
+
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    direct = CommerceLayerClient(Endpoint.for_organization("acme"), Credentials("id", "secret"))
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+    proxied = CommerceLayerClient(Endpoint.for_organization("acme"), Credentials("id", "secret"))
+    try:
+        assert direct._transport._pooled is not None
+        assert proxied._transport._pooled is None
+    finally:
+        await direct.aclose()
+        await proxied.aclose()
