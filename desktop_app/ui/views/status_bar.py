@@ -45,7 +45,7 @@ class StatusBar(QStatusBar):
         self.profile_label = QLabel()
         self.profile_label.setToolTip("Organisation profile and its mode")
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumWidth(320)
         self.progress.setTextVisible(True)
         self.progress.hide()
         self._syncing = False
@@ -157,8 +157,12 @@ class StatusBar(QStatusBar):
             self.progress.setRange(0, 0)
             self.progress.setFormat(f"{name}…")
             return
-        # The numbers written out (4,000 of 10,000), not Qt's %v and %m, which have no thousands separators.
-        self.progress.setFormat(f"{name} {min(done, total):,} of {total:,}")
+        # The numbers written out (4,000 of 10,000), not Qt's %v and %m, which have no thousands separators; the bar
+        # as wide as that text at its longest (the total's digits in place of the count's), on one line.
+        text = f"{name} {min(done, total):,} of {total:,}"
+        widest = f"{name} {total:,} of {total:,}"
+        self.progress.setMinimumWidth(min(320, self.progress.fontMetrics().horizontalAdvance(widest) + 24))
+        self.progress.setFormat(text)
         self.progress.setRange(0, total)
         self.progress.setValue(min(done, total))
 
