@@ -367,3 +367,33 @@ def test_a_sort_with_many_rows_selected_waits_for_its_whole_order(qtbot: Any, bi
     settle(qtbot, model)
     assert blanks == [False], "one layout change, with the whole order in"
     assert {model.id_at(i.row()) for i in selection.selectedIndexes()} == chosen
+
+
+def test_a_jump_reads_a_screenful_and_scrolling_on_reads_blocks(qtbot: Any, big_cache: Path) -> None:
+    """Painting a row whose neighbours are not held (the scroll bar dragged, a sort) reads a screenful around it,
+    not a scroll's block of 140: at a million rows each row read is SQLite work the repaint waits for. Rows next to
+    held ones (the wheel, the keys) read whole blocks ahead; every row reads its own record either way."""
+    from desktop_app.ui.models import row_order
+
+    model, _ = opened(qtbot, big_cache)
+    rows = model._rows
+    assert rows._read is not None
+    read: list[int] = []
+    real = rows._read.rows
+
+    def counted(keys: Any) -> Any:
+        keys = list(keys)
+        read.append(len(keys))
+        return real(keys)
+
+    rows._read.rows = counted  # type: ignore[method-assign]
+    rows.changed()
+    column = model.column_of("sku.code")
+    shown = model.index(20_000, column).data()
+    assert read == [row_order.JUMP_BEFORE + row_order.JUMP_AFTER]
+    assert shown == model.index(20_000, column).data(ResourceTableModel.SortRole)
+    for row in range(20_000, 20_000 + row_order.JUMP_AFTER + 10):  # scrolled on past the screenful
+        model.index(row, column).data()
+    assert read[1:] == [row_order.AFTER]
+    ids = [model.id_at(r) for r in range(19_990, 20_000 + row_order.JUMP_AFTER + 10)]
+    assert len(set(ids)) == len(ids) and all(ids)

@@ -19,8 +19,12 @@ from desktop_app.schema import Column
 from desktop_app.store.table_query import TableQuery, shown
 from desktop_app.ui.models.table_rows import Row, source_of
 
-#: Rows read per block around the one being painted (before it and after it).
+#: Rows read per block around the one being painted (before it and after it), when the rows next to it are held: a
+#: scroll by the wheel or the keys, which goes on the same way.
 BEFORE, AFTER = 40, 100
+#: The same after a jump (the scroll bar dragged, a sort, a find: neither neighbour held): a screenful. Each row read
+#: is ~40 us of SQLite at a million stock items; a block of 140 cost the jump's repaint 6 ms, this one 2.5 ms.
+JUMP_BEFORE, JUMP_AFTER = 8, 48
 #: Rows held at most (values of a screenful or two, plus whatever was just edited).
 KEEP = 4000
 #: Row ids searched per step when finding where rows went.
@@ -164,8 +168,13 @@ class RowOrder:
             self.rows = {}
             self._keys = {}
             self._where = {}
-        start = max(0, position - BEFORE)
-        block = self.order[start : position + AFTER]
+        order = self.order
+        near = (position > 0 and order[position - 1] in self.rows) or (
+            position + 1 < len(order) and order[position + 1] in self.rows
+        )
+        before, after = (BEFORE, AFTER) if near else (JUMP_BEFORE, JUMP_AFTER)
+        start = max(0, position - before)
+        block = order[start : position + after]
         self._where.update(zip(block, range(start, start + len(block)), strict=True))
         keys = [k for k in block if k not in self.rows and k != UNKNOWN]
         read = self._read.rows(keys).values
