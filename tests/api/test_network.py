@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from desktop_app.api.network import AsyncioBackend, pooled_transport
+from tests.sandbox.tls import make_certificate
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -120,46 +121,14 @@ async def test_a_proxy_named_by_the_environment_is_used(monkeypatch: pytest.Monk
         assert lines == [b"GET http://stockroom.invalid/api/skus HTTP/1.1"]
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    """A certificate for ``localhost`` signed by its own key (``cryptography`` comes with the keyring's Secret
-    Service client)."""
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "localhost.pem", folder / "localhost.key"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
-
-
 @pytest.mark.asyncio
 async def test_tls_is_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """HTTPS through the asyncio streams: a server whose certificate the client trusts answers; the same server is
     refused when its certificate is not trusted (verification is on, as with httpx's own transport)."""
-    cert_file, key_file = _self_signed(tmp_path)
+    certificate = make_certificate(tmp_path, ["localhost"])
+    cert_file = certificate.cert_path
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_context.load_cert_chain(cert_file, key_file)
+    server_context.load_cert_chain(cert_file, certificate.key_path)
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError, ssl.SSLError, asyncio.IncompleteReadError):

@@ -11,13 +11,19 @@ from PySide6.QtWidgets import QMainWindow
 from desktop_app.ui.views.status_bar import PROGRESS_MS, StatusBar
 
 
-def test_progress_is_shown_from_a_timer_with_thousands_separators(qtbot: Any) -> None:
+def _syncing(qtbot: Any) -> tuple[QMainWindow, StatusBar]:
+    """A window, shown, and its status bar told a sync started (keep the window: it owns the bar)."""
     window = QMainWindow()
     bar = StatusBar(window)
     window.setStatusBar(bar)
     qtbot.addWidget(window)
     window.show()
     bar.sync_started()
+    return window, bar
+
+
+def test_progress_is_shown_from_a_timer_with_thousands_separators(qtbot: Any) -> None:
+    _window, bar = _syncing(qtbot)
     for done in range(0, 4_001, 250):  # a page written after another: none of them paints the bar itself
         bar.sync_progress("stock_items", done, 10_000)
     assert bar.progress.value() != 4_000 and bar.progress.format() == "Syncing…"
@@ -30,12 +36,7 @@ def test_progress_is_shown_from_a_timer_with_thousands_separators(qtbot: Any) ->
 
 
 def test_progress_arriving_after_the_sync_ended_shows_nothing(qtbot: Any) -> None:
-    window = QMainWindow()
-    bar = StatusBar(window)
-    window.setStatusBar(bar)
-    qtbot.addWidget(window)
-    window.show()
-    bar.sync_started()
+    _window, bar = _syncing(qtbot)
     bar.sync_progress("stock_items", 100, 200)
     bar.sync_finished(True, "Synced")
     qtbot.wait(PROGRESS_MS * 3)
