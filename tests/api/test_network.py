@@ -210,3 +210,22 @@ async def test_gets_go_through_the_client_when_the_environment_names_a_proxy(mon
     finally:
         await direct.aclose()
         await proxied.aclose()
+
+
+def test_the_transport_reads_the_ca_bundle_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each SSL context reads the whole CA bundle (40-80 ms on the event loop's thread as a sync starts in the
+    window): httpx's pool and the pool that replaces it share one."""
+    made: list[object] = []
+    real = httpx.create_ssl_context
+
+    def counted(*args: object, **kwargs: object) -> object:
+        context = real(*args, **kwargs)  # type: ignore[arg-type]
+        if kwargs.get("verify", args[0] if args else True) is True:  # a new context, the bundle read
+            made.append(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counted)
+    monkeypatch.setattr("httpx._transports.default.create_ssl_context", counted)
+    transport = pooled_transport(2)
+    assert len(made) == 1
+    assert transport._pool._ssl_context is made[0]  # type: ignore[attr-defined]
