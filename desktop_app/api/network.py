@@ -138,6 +138,10 @@ def _readable(sock: socket.socket | None) -> bool:
     return bool(poller.poll(0))
 
 
+#: URLs whose parts :meth:`PooledTransport._origin` keeps (a listing's handful, and some GETs of one record).
+ORIGINS_KEPT = 256
+
+
 class PooledTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (its request and response handling, its errors) over a connection pool on
     :class:`AsyncioBackend`: httpx offers no argument for the backend, so the pool it made is replaced by the same
@@ -208,6 +212,8 @@ class PooledTransport(httpx.AsyncHTTPTransport):
                 (parts.path or "/").encode(),
                 parts.netloc.encode("idna"),
             )
+            if len(self._origins) >= ORIGINS_KEPT:  # a record's own URL per GET by id: kept few, not all
+                self._origins.clear()
             self._origins[url] = known
         return known
 

@@ -229,3 +229,17 @@ def test_the_transport_reads_the_ca_bundle_once(monkeypatch: pytest.MonkeyPatch)
     transport = pooled_transport(2)
     assert len(made) == 1
     assert transport._pool._ssl_context is made[0]  # type: ignore[attr-defined]
+
+
+def test_the_parts_of_urls_are_kept_for_a_few_hundred_urls_at_most() -> None:
+    """A listing's URL is split once and kept; GETs of one record each have a URL of their own (a session of edits
+    and conflicts fetches thousands): those are not all kept."""
+    from desktop_app.api.network import ORIGINS_KEPT
+
+    transport = pooled_transport(2)
+    listing = transport._origin("https://acme.commercelayer.io/api/stock_items")
+    assert listing == (b"https", b"acme.commercelayer.io", None, b"/api/stock_items", b"acme.commercelayer.io")
+    for number in range(ORIGINS_KEPT * 3):
+        transport._origin(f"https://acme.commercelayer.io/api/stock_items/item{number}")
+    assert len(transport._origins) <= ORIGINS_KEPT
+    assert transport._origin("http://127.0.0.1:8080/api/skus")[2:4] == (8080, b"/api/skus")
