@@ -153,7 +153,7 @@ class PooledTransport(httpx.AsyncHTTPTransport):
     stock items on this machine)."""
 
     def __init__(self, max_connections: int) -> None:
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        limits = _limits(max_connections)
         # One context for both pools: each reads the whole CA bundle (40-80 ms on the event loop's thread, as a
         # sync starts in the window).
         context = httpx.create_ssl_context()  # verified, as httpx's default
@@ -189,12 +189,7 @@ class PooledTransport(httpx.AsyncHTTPTransport):
                 body = await answer.aread()
             finally:
                 await answer.aclose()
-        except (
-            httpcore.TimeoutException,
-            httpcore.NetworkError,
-            httpcore.ProtocolError,
-            httpcore.UnsupportedProtocol,
-        ) as error:
+        except _HTTPCORE_ERRORS as error:
             raise _httpx_error(error) from None
         return httpx.Response(answer.status, headers=answer.headers, content=body)
 
@@ -235,6 +230,11 @@ def _httpx_error(error: Exception) -> httpx.TransportError:
     return httpx.TransportError(str(error))
 
 
+def _limits(max_connections: int) -> httpx.Limits:
+    """Up to ``max_connections`` connections, all of them kept alive between requests."""
+    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+
 def pooled_transport(max_connections: int) -> PooledTransport:
     """The transport of Stockroom's HTTP client: up to ``max_connections`` kept-alive connections."""
     return PooledTransport(max_connections)
@@ -246,6 +246,5 @@ def client_connections(max_connections: int) -> dict[str, Any]:
     client turns httpx's proxies from the environment off, and a warehouse's network may only reach the internet
     through one: then httpx's own transports, which go through it (and honour ``NO_PROXY``)."""
     if any(scheme != "no" for scheme in urllib.request.getproxies()):
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        return {"limits": limits}
+        return {"limits": _limits(max_connections)}
     return {"transport": pooled_transport(max_connections)}
