@@ -196,7 +196,8 @@ class DetailsPane(QWidget):
         self.title.setText(breakable(escape(str(heading))))
         pending = " · changed here, not yet confirmed" if getattr(record, "pending", False) else ""
         self.subtitle.setText(f"{self.resource.label} {record.id}{pending}")
-        rows = self._rows(record)
+        cells, thresholds = _readers(self.resource.type)
+        rows = self._rows(record, cells, thresholds)
         keys = tuple((caption, tip, link is None) for caption, tip, _, link in rows)
         from PySide6.QtWidgets import QFormLayout
 
@@ -224,7 +225,7 @@ class DetailsPane(QWidget):
                 self._fill(value, text, link)
                 form.addRow(named, value)
             self._row_keys = keys
-        hidden = {"stockroom_op", *(key for _, key, _ in _readers(self.resource.type)[1])}
+        hidden = {"stockroom_op", *(key for _, key, _ in thresholds)}
         all_metadata = attrs.get("metadata") or {}
         metadata = {k: v for k, v in all_metadata.items() if k not in hidden}
         self.metadata_label.show()
@@ -241,7 +242,12 @@ class DetailsPane(QWidget):
         form.activate()
         self.form_host.updateGeometry()
 
-    def _rows(self, record: RecordLike) -> list[tuple[str, str, str, str | None]]:
+    def _rows(
+        self,
+        record: RecordLike,
+        cells: dict[str, Callable[[Any], Any]],
+        thresholds: tuple[tuple[str, str, Callable[[Any], Any]], ...],
+    ) -> list[tuple[str, str, str, str | None]]:
         """The form's rows for ``record``: ``(caption, caption's tooltip, text, link)``, related records first (their
         ``link`` says ``type/id``; a value's is ``None``)."""
         rows: list[tuple[str, str, str, str | None]] = []
@@ -251,7 +257,6 @@ class DetailsPane(QWidget):
                 shared = sum(other.target == rel.target for other in self.resource.to_one) > 1
                 caption = rel.label if shared else get_resource(rel.target).label  # "Origin stock location"
                 rows.append((caption + ":", "", self.lookups.label(rel.target, value), f"{rel.target}/{value}"))
-        cells, thresholds = _readers(self.resource.type)
         attrs = record.attributes
         for name, field in self.resource.fields.items():
             if field.trigger or name in ("id", "metadata"):
