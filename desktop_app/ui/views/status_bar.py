@@ -48,7 +48,6 @@ class StatusBar(QStatusBar):
         self.progress.setMaximumWidth(320)
         self.progress.setTextVisible(True)
         self.progress.hide()
-        self._syncing = False
         self._progress_due: tuple[str, int, int | None] | None = None
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
@@ -135,7 +134,6 @@ class StatusBar(QStatusBar):
             self._notice_clear.start(int(seconds * 1000))
 
     def sync_started(self) -> None:
-        self._syncing = True
         self.progress.setRange(0, 0)
         self.progress.setFormat("Syncing…")
         self.progress.show()
@@ -149,7 +147,7 @@ class StatusBar(QStatusBar):
 
     def _show_progress(self) -> None:
         due, self._progress_due = self._progress_due, None
-        if due is None or not self._syncing:
+        if due is None or self.progress.isHidden():  # hidden: the sync ended meanwhile
             return
         resource, done, total = due
         name = get_resource(resource).plural_label if resource else ""
@@ -172,7 +170,6 @@ class StatusBar(QStatusBar):
         self.changes_button.setText(f"{summary} · View…" if summary else "")
 
     def sync_finished(self, ok: bool, message: str) -> None:
-        self._syncing = False
         self._progress_timer.stop()
         self._progress_due = None
         self.progress.hide()
